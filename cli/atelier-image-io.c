@@ -1,0 +1,357 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "atelier-image-io.h"
+
+#include "core/atelier-error.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <jpeglib.h>
+#include <math.h>
+#include <png.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Larger images would need more than 2^31 samples per plane in places the
+ * libraries use int; 65535 is also JPEG's limit. */
+#define MAX_IMAGE_SIDE 65535
+
+AtelierImage *
+atelier_image_new (AtelierTensor *pixels, int bit_depth)
+{
+  AtelierImage *image = g_new0 (AtelierImage, 1);
+  image->format = ATELIER_IMAGE_FORMAT_PNG;
+  image->bit_depth = bit_depth;
+  image->pixels = pixels;
+  return image;
+}
+
+void
+atelier_image_free (AtelierImage *image)
+{
+  if (image == NULL)
+    return;
+  atelier_tensor_free (image->pixels);
+  g_free (image);
+}
+
+static gboolean
+io_error (GError **error, const char *path, const char *what)
+{
+  g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT, "%s: %s", path, what);
+  return FALSE;
+}
+
+/* ---------------------------------------------------------------- PNG */
+
+typedef struct
+{
+  jmp_buf jump;
+  char message[256];
+} PngErrorState;
+
+static void
+png_error_jump (png_structp png, png_const_charp message)
+{
+  PngErrorState *state = png_get_error_ptr (png);
+  g_strlcpy (state->message, message, sizeof state->message);
+  longjmp (state->jump, 1);
+}
+
+static void
+png_warning_ignore (png_structp png, png_const_charp message)
+{
+  (void) png;
+  (void) message;
+}
+
+static AtelierImage *
+load_png (FILE *file, const char *path, GError **error)
+{
+  PngErrorState state = { 0 };
+  png_structp png = png_create_read_struct (PNG_LIBPNG_VER_STRING, &state, png_error_jump, png_warning_ignore);
+  png_infop info = png_create_info_struct (png);
+  /* volatile: assigned between setjmp and a possible longjmp */
+  AtelierTensor *volatile pixels = NULL;
+  png_bytep *volatile rows = NULL;
+  png_bytep volatile buffer = NULL;
+  if (setjmp (state.jump))
+    {
+      png_destroy_read_struct (&png, &info, NULL);
+      atelier_tensor_free (pixels);
+      g_free (rows);
+      g_free (buffer);
+      io_error (error, path, state.message[0] ? state.message : "corrupt PNG file");
+      return NULL;
+    }
+  png_init_io (png, file);
+  png_set_user_limits (png, MAX_IMAGE_SIDE, MAX_IMAGE_SIDE);
+  png_read_info (png, info);
+  int color_type = png_get_color_type (png, info);
+  int file_depth = png_get_bit_depth (png, info);
+  png_set_expand (png); /* palette -> RGB, grey < 8 bits -> 8 bits, tRNS -> alpha */
+  png_set_interlace_handling (png);
+  png_read_update_info (png, info);
+  const png_uint_32 width = png_get_image_width (png, info), height = png_get_image_height (png, info);
+  const int channels = png_get_channels (png, info);
+  const int depth = png_get_bit_depth (png, info);
+  (void) color_type;
+
+  g_autoptr (GError) alloc_error = NULL;
+  pixels = atelier_tensor_new_4d (1, channels, height, width, &alloc_error);
+  const gsize row_bytes = png_get_rowbytes (png, info);
+  buffer = pixels ? g_try_malloc ((gsize) row_bytes * height) : NULL;
+  if (buffer == NULL)
+    png_error (png, alloc_error ? alloc_error->message : "out of memory for the image");
+  rows = g_new (png_bytep, height);
+  for (png_uint_32 y = 0; y < height; y++)
+    rows[y] = buffer + (gsize) y * row_bytes;
+  png_read_image (png, rows);
+  png_read_end (png, NULL);
+
+  const gsize plane = (gsize) width * height;
+  for (png_uint_32 y = 0; y < height; y++)
+    for (png_uint_32 x = 0; x < width; x++)
+      for (int c = 0; c < channels; c++)
+        {
+          gsize i = (gsize) x * channels + c;
+          float v = depth == 16 ? ((rows[y][2 * i] << 8) | rows[y][2 * i + 1]) / 65535.0f : rows[y][i] / 255.0f;
+          pixels->data[c * plane + (gsize) y * width + x] = v;
+        }
+  png_destroy_read_struct (&png, &info, NULL);
+  g_free (rows);
+  g_free (buffer);
+  AtelierImage *image = atelier_image_new (pixels, file_depth == 16 ? 16 : 8);
+  image->format = ATELIER_IMAGE_FORMAT_PNG;
+  return image;
+}
+
+static gboolean
+save_png (const AtelierImage *image, FILE *file, const char *path, int bit_depth, GError **error)
+{
+  PngErrorState state = { 0 };
+  png_structp png = png_create_write_struct (PNG_LIBPNG_VER_STRING, &state, png_error_jump, png_warning_ignore);
+  png_infop info = png_create_info_struct (png);
+  png_bytep volatile row = NULL;
+  if (setjmp (state.jump))
+    {
+      png_destroy_write_struct (&png, &info);
+      g_free (row);
+      return io_error (error, path, state.message);
+    }
+  static const int color_types[] = { PNG_COLOR_TYPE_GRAY, PNG_COLOR_TYPE_GRAY_ALPHA, PNG_COLOR_TYPE_RGB,
+                                     PNG_COLOR_TYPE_RGB_ALPHA };
+  const gint64 width = atelier_image_width (image), height = atelier_image_height (image);
+  const int channels = atelier_image_channels (image);
+  png_init_io (png, file);
+  png_set_IHDR (png, info, (png_uint_32) width, (png_uint_32) height, bit_depth, color_types[channels - 1],
+                PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+  png_write_info (png, info);
+  const int bytes = bit_depth / 8;
+  const float max = bit_depth == 16 ? 65535.0f : 255.0f;
+  row = g_malloc ((gsize) width * channels * bytes);
+  const gsize plane = (gsize) width * height;
+  for (gint64 y = 0; y < height; y++)
+    {
+      for (gint64 x = 0; x < width; x++)
+        for (int c = 0; c < channels; c++)
+          {
+            float v = image->pixels->data[c * plane + y * width + x];
+            guint v16 = (guint) lrintf (CLAMP (isnan (v) ? 0.0f : v, 0.0f, 1.0f) * max);
+            gsize i = ((gsize) x * channels + c) * bytes;
+            if (bytes == 2)
+              {
+                row[i] = v16 >> 8;
+                row[i + 1] = v16 & 0xff;
+              }
+            else
+              row[i] = (png_byte) v16;
+          }
+      png_write_row (png, row);
+    }
+  png_write_end (png, NULL);
+  png_destroy_write_struct (&png, &info);
+  g_free (row);
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------- JPEG */
+
+typedef struct
+{
+  struct jpeg_error_mgr manager;
+  jmp_buf jump;
+  char message[JMSG_LENGTH_MAX];
+} JpegErrorState;
+
+static void
+jpeg_error_jump (j_common_ptr cinfo)
+{
+  JpegErrorState *state = (JpegErrorState *) cinfo->err;
+  cinfo->err->format_message (cinfo, state->message);
+  longjmp (state->jump, 1);
+}
+
+static AtelierImage *
+load_jpeg (FILE *file, const char *path, GError **error)
+{
+  struct jpeg_decompress_struct cinfo;
+  JpegErrorState state;
+  cinfo.err = jpeg_std_error (&state.manager);
+  state.manager.error_exit = jpeg_error_jump;
+  AtelierTensor *volatile pixels = NULL;
+  JSAMPLE *volatile row = NULL;
+  if (setjmp (state.jump))
+    {
+      jpeg_destroy_decompress (&cinfo);
+      atelier_tensor_free (pixels);
+      g_free (row);
+      io_error (error, path, state.message);
+      return NULL;
+    }
+  jpeg_create_decompress (&cinfo);
+  jpeg_stdio_src (&cinfo, file);
+  jpeg_read_header (&cinfo, TRUE);
+  if (cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK)
+    {
+      jpeg_destroy_decompress (&cinfo);
+      io_error (error, path, "CMYK JPEG files are not supported; convert the file to RGB");
+      return NULL;
+    }
+  cinfo.out_color_space = cinfo.num_components == 1 ? JCS_GRAYSCALE : JCS_RGB;
+  jpeg_start_decompress (&cinfo);
+  const int channels = cinfo.output_components;
+  const gint64 width = cinfo.output_width, height = cinfo.output_height;
+  g_autoptr (GError) alloc_error = NULL;
+  pixels = atelier_tensor_new_4d (1, channels, height, width, &alloc_error);
+  if (pixels == NULL)
+    {
+      jpeg_destroy_decompress (&cinfo);
+      g_propagate_error (error, g_steal_pointer (&alloc_error));
+      return NULL;
+    }
+  row = g_malloc ((gsize) width * channels);
+  const gsize plane = (gsize) width * height;
+  while (cinfo.output_scanline < cinfo.output_height)
+    {
+      gint64 y = cinfo.output_scanline;
+      JSAMPROW rows[1] = { row };
+      jpeg_read_scanlines (&cinfo, rows, 1);
+      for (gint64 x = 0; x < width; x++)
+        for (int c = 0; c < channels; c++)
+          pixels->data[c * plane + y * width + x] = row[x * channels + c] / 255.0f;
+    }
+  jpeg_finish_decompress (&cinfo);
+  jpeg_destroy_decompress (&cinfo);
+  g_free (row);
+  AtelierImage *image = atelier_image_new (pixels, 8);
+  image->format = ATELIER_IMAGE_FORMAT_JPEG;
+  return image;
+}
+
+static gboolean
+save_jpeg (const AtelierImage *image, FILE *file, const char *path, int quality, GError **error)
+{
+  const int channels = atelier_image_channels (image);
+  if (channels == 2 || channels == 4)
+    return io_error (error, path, "JPEG cannot store transparency; save as PNG");
+  struct jpeg_compress_struct cinfo;
+  JpegErrorState state;
+  cinfo.err = jpeg_std_error (&state.manager);
+  state.manager.error_exit = jpeg_error_jump;
+  JSAMPLE *volatile row = NULL;
+  if (setjmp (state.jump))
+    {
+      jpeg_destroy_compress (&cinfo);
+      g_free (row);
+      return io_error (error, path, state.message);
+    }
+  jpeg_create_compress (&cinfo);
+  jpeg_stdio_dest (&cinfo, file);
+  const gint64 width = atelier_image_width (image), height = atelier_image_height (image);
+  cinfo.image_width = (JDIMENSION) width;
+  cinfo.image_height = (JDIMENSION) height;
+  cinfo.input_components = channels;
+  cinfo.in_color_space = channels == 1 ? JCS_GRAYSCALE : JCS_RGB;
+  jpeg_set_defaults (&cinfo);
+  jpeg_set_quality (&cinfo, CLAMP (quality, 1, 100), TRUE);
+  jpeg_start_compress (&cinfo, TRUE);
+  row = g_malloc ((gsize) width * channels);
+  const gsize plane = (gsize) width * height;
+  for (gint64 y = 0; y < height; y++)
+    {
+      for (gint64 x = 0; x < width; x++)
+        for (int c = 0; c < channels; c++)
+          {
+            float v = image->pixels->data[c * plane + y * width + x];
+            row[x * channels + c] = (JSAMPLE) lrintf (CLAMP (isnan (v) ? 0.0f : v, 0.0f, 1.0f) * 255.0f);
+          }
+      JSAMPROW rows[1] = { row };
+      jpeg_write_scanlines (&cinfo, rows, 1);
+    }
+  jpeg_finish_compress (&cinfo);
+  jpeg_destroy_compress (&cinfo);
+  g_free (row);
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------- dispatch */
+
+AtelierImage *
+atelier_image_load (const char *path, GError **error)
+{
+  FILE *file = fopen (path, "rb");
+  if (file == NULL)
+    {
+      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT, "cannot open %s: %s", path,
+                   g_strerror (errno));
+      return NULL;
+    }
+  unsigned char magic[8] = { 0 };
+  size_t got = fread (magic, 1, sizeof magic, file);
+  rewind (file);
+  AtelierImage *image = NULL;
+  if (got == 8 && png_sig_cmp (magic, 0, 8) == 0)
+    image = load_png (file, path, error);
+  else if (got >= 3 && magic[0] == 0xff && magic[1] == 0xd8 && magic[2] == 0xff)
+    image = load_jpeg (file, path, error);
+  else
+    io_error (error, path, "not a PNG or JPEG file");
+  fclose (file);
+  return image;
+}
+
+gboolean
+atelier_image_save (const AtelierImage *image, const char *path, int bit_depth, int jpeg_quality, GError **error)
+{
+  const int channels = atelier_image_channels (image);
+  if (channels < 1 || channels > 4 || image->pixels->rank != 4 || image->pixels->shape[0] != 1)
+    return io_error (error, path, "an image needs 1 to 4 channels");
+  if (atelier_image_width (image) > MAX_IMAGE_SIDE || atelier_image_height (image) > MAX_IMAGE_SIDE
+      || atelier_image_width (image) < 1 || atelier_image_height (image) < 1)
+    return io_error (error, path, "image sides must be 1..65535 pixels");
+  g_autofree char *lower = g_ascii_strdown (path, -1);
+  gboolean jpeg = g_str_has_suffix (lower, ".jpg") || g_str_has_suffix (lower, ".jpeg");
+  if (!jpeg && !g_str_has_suffix (lower, ".png"))
+    return io_error (error, path, "unknown file type: use .png, .jpg or .jpeg");
+  if (!jpeg && bit_depth != 8 && bit_depth != 16)
+    return io_error (error, path, "PNG bit depth must be 8 or 16");
+  FILE *file = fopen (path, "wb");
+  if (file == NULL)
+    {
+      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT, "cannot write %s: %s", path,
+                   g_strerror (errno));
+      return FALSE;
+    }
+  gboolean ok = jpeg ? save_jpeg (image, file, path, jpeg_quality, error)
+                     : save_png (image, file, path, bit_depth, error);
+  if (fclose (file) != 0 && ok)
+    {
+      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT, "cannot write %s: %s", path,
+                   g_strerror (errno));
+      ok = FALSE;
+    }
+  if (!ok)
+    g_unlink (path);
+  return ok;
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* Image files through libpng and libjpeg: 8- and 16-bit PNG (grey, grey +
+ * alpha, RGB, RGBA, palette) and baseline/progressive JPEG. Pixels are held as
+ * a planar float tensor in 0..1. No colour management: values are taken as
+ * the file stores them (sRGB for nearly every file). */
+
+#include "core/atelier-tensor.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  ATELIER_IMAGE_FORMAT_PNG,
+  ATELIER_IMAGE_FORMAT_JPEG,
+} AtelierImageFormat;
+
+typedef struct
+{
+  AtelierImageFormat format;
+  int bit_depth;          /* of the file: 8 or 16 */
+  AtelierTensor *pixels;  /* (1, channels, height, width); channels 1 grey, 2 grey+alpha, 3 RGB, 4 RGBA */
+} AtelierImage;
+
+AtelierImage *atelier_image_load (const char *path, GError **error);
+/* Takes ownership of @pixels. */
+AtelierImage *atelier_image_new (AtelierTensor *pixels, int bit_depth);
+void atelier_image_free (AtelierImage *image);
+
+/* The format follows the file name's extension (.png, .jpg, .jpeg).
+ * @bit_depth 8 or 16 (PNG only); @jpeg_quality 1..100. Values are clamped to
+ * 0..1 and rounded. */
+gboolean atelier_image_save (const AtelierImage *image, const char *path, int bit_depth, int jpeg_quality,
+                             GError **error);
+
+static inline gint64 atelier_image_width (const AtelierImage *i) { return i->pixels->shape[3]; }
+static inline gint64 atelier_image_height (const AtelierImage *i) { return i->pixels->shape[2]; }
+static inline int atelier_image_channels (const AtelierImage *i) { return (int) i->pixels->shape[1]; }
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtelierImage, atelier_image_free)
+
+G_END_DECLS

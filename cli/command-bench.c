@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* `atelier bench`: GFLOP/s of the engine's convolution against OpenBLAS sgemm
+ * on the same machine, in the same run, so the ratio means something even on
+ * a noisy machine. */
+#include "cli-commands.h"
+
+#include "atelier.h"
+
+#include <cblas.h>
+#include <stdio.h>
+
+typedef struct
+{
+  const char *name;
+  int cin, cout, kernel, stride, groups;
+  int height, width;
+} BenchLayer;
+
+static const BenchLayer layers[] = {
+  { "3x3 64->64 @256x256", 64, 64, 3, 1, 1, 256, 256 },
+  { "3x3 128->128 @256x256", 128, 128, 3, 1, 1, 256, 256 },
+  { "1x1 320->320 @64x64", 320, 320, 1, 1, 1, 64, 64 },
+  { "3x3 s2 64->128 @256x256", 64, 128, 3, 2, 1, 256, 256 },
+  { "3x3 32->32 @256x256", 32, 32, 3, 1, 1, 256, 256 },
+  { "3x3 depthwise 64 @256x256", 64, 64, 3, 1, 64, 256, 256 },
+};
+
+typedef void (*BenchBody) (gpointer data);
+
+static int
+compare_doubles (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+/* Median seconds per call over repetitions filling at least @seconds. */
+static double
+time_median (BenchBody body, gpointer data, double seconds)
+{
+  body (data); /* warm-up: page faults, OpenBLAS buffers */
+  g_autoptr (GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
+  gint64 start = g_get_monotonic_time ();
+  while (times->len < 3 || (g_get_monotonic_time () - start) < seconds * 1e6)
+    {
+      gint64 t0 = g_get_monotonic_time ();
+      body (data);
+      double t = (g_get_monotonic_time () - t0) / 1e6;
+      g_array_append_val (times, t);
+      if (times->len >= 200)
+        break;
+    }
+  g_array_sort (times, compare_doubles);
+  double *v = (double *) times->data;
+  return v[times->len / 2];
+}
+
+typedef struct
+{
+  int n;
+  float *a, *b, *c;
+} SgemmData;
+
+static void
+sgemm_body (gpointer p)
+{
+  SgemmData *d = p;
+  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, d->n, d->n, d->n, 1.0f, d->a, d->n, d->b, d->n, 0.0f,
+               d->c, d->n);
+}
+
+typedef struct
+{
+  AtelierContext *ctx;
+  AtelierTensor *input, *weight, *bias;
+  AtelierConv2dParams params;
+} ConvData;
+
+static void
+conv_body (gpointer p)
+{
+  ConvData *d = p;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierTensor) out = atelier_conv2d (d->ctx, d->input, d->weight, d->bias, &d->params, &error);
+  if (out == NULL)
+    g_error ("benchmark convolution failed: %s", error->message);
+}
+
+static void
+fill_random (AtelierTensor *t, GRand *rand)
+{
+  for (gint64 i = 0; i < atelier_tensor_numel (t); i++)
+    t->data[i] = (float) g_rand_double_range (rand, -1.0, 1.0);
+}
+
+int
+atelier_command_bench (int argc, char **argv)
+{
+  int threads = 0;
+  double seconds = 1.0;
+  const GOptionEntry entries[] = {
+    { "threads", 't', 0, G_OPTION_ARG_INT, &threads, "Threads (default: all cores)", "N" },
+    { "seconds", 's', 0, G_OPTION_ARG_DOUBLE, &seconds, "Minimum time per measurement", "S" },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) options = g_option_context_new ("- measure sgemm and convolution speed");
+  g_option_context_add_main_entries (options, entries, NULL);
+  g_autoptr (GError) error = NULL;
+  if (!g_option_context_parse (options, &argc, &argv, &error))
+    return atelier_cli_fail (error);
+
+  g_autoptr (AtelierContext) ctx = atelier_context_new (threads);
+  threads = atelier_context_get_threads (ctx);
+  g_autoptr (GRand) rand = g_rand_new_with_seed (1);
+
+  /* The reference: OpenBLAS's own threading on one large square product,
+   * the best case for the hardware. */
+  SgemmData sg = { 2048, NULL, NULL, NULL };
+  gsize bytes = sizeof (float) * sg.n * sg.n;
+  sg.a = g_malloc (bytes);
+  sg.b = g_malloc (bytes);
+  sg.c = g_malloc (bytes);
+  for (gsize i = 0; i < (gsize) sg.n * sg.n; i++)
+    sg.a[i] = sg.b[i] = (float) g_rand_double_range (rand, -1.0, 1.0);
+  openblas_set_num_threads (threads);
+  double sgemm_gflops = 2.0 * sg.n * sg.n * sg.n / time_median (sgemm_body, &sg, seconds) / 1e9;
+  openblas_set_num_threads (1);
+  g_free (sg.a);
+  g_free (sg.b);
+  g_free (sg.c);
+
+  printf ("atelier bench: %d threads, %s\n", threads, openblas_get_config ());
+  printf ("%-30s %10s %9s %8s\n", "kernel", "ms", "GFLOP/s", "/sgemm");
+  printf ("%-30s %10s %9.1f %8.2f\n", "sgemm 2048^3", "", sgemm_gflops, 1.0);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (layers); i++)
+    {
+      const BenchLayer *l = &layers[i];
+      ConvData d = { ctx, NULL, NULL, NULL, atelier_conv2d_params (l->stride, l->kernel / 2, 1) };
+      d.params.groups = l->groups;
+      d.input = atelier_tensor_new_4d (1, l->cin, l->height, l->width, &error);
+      d.weight = atelier_tensor_new_4d (l->cout, l->cin / l->groups, l->kernel, l->kernel, &error);
+      d.bias = atelier_tensor_new (1, (const int64_t[]) { l->cout }, &error);
+      fill_random (d.input, rand);
+      fill_random (d.weight, rand);
+      fill_random (d.bias, rand);
+      double t = time_median (conv_body, &d, seconds);
+      gint64 out_h = (l->height + 2 * (l->kernel / 2) - l->kernel) / l->stride + 1;
+      gint64 out_w = (l->width + 2 * (l->kernel / 2) - l->kernel) / l->stride + 1;
+      double flops = 2.0 * l->cout * (l->cin / l->groups) * l->kernel * l->kernel * out_h * out_w;
+      double gflops = flops / t / 1e9;
+      printf ("%-30s %10.2f %9.1f %8.2f\n", l->name, t * 1e3, gflops, gflops / sgemm_gflops);
+      atelier_tensor_free (d.input);
+      atelier_tensor_free (d.weight);
+      atelier_tensor_free (d.bias);
+    }
+  return 0;
+}

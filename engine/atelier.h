@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* The Atelier engine: pure C11 + GLib + OpenBLAS. Layers, each calling only
+ * the one below: core (tensor, context, errors) -> ops (kernels) -> model
+ * (safetensors + manifest loading) and tiling -> networks and pipelines. */
+
+#include "core/atelier-context.h"
+#include "core/atelier-error.h"
+#include "core/atelier-tensor.h"
+#include "model/atelier-manifest.h"
+#include "model/atelier-model.h"
+#include "model/atelier-safetensors.h"
+#include "ops/atelier-ops.h"
+#include "tiling/atelier-tiling.h"

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Called from the thread that runs the work. @step names what is being done
+ * ("Tile 3/12"); @fraction is in 0..1 for the whole job. */
+typedef void (*AtelierProgressFunc) (double fraction, const char *step, gpointer user_data);
+
+/* Everything a computation needs to know about its environment. The engine has
+ * no global state: every op and pipeline receives one of these. A context may
+ * be cancelled from any thread; everything else is owned by one caller. */
+typedef struct _AtelierContext AtelierContext;
+
+#define ATELIER_DEFAULT_WORKSPACE_BYTES ((gsize) 64 << 20)
+#define ATELIER_DEFAULT_MEMORY_BUDGET_BYTES ((gsize) 1 << 30)
+
+/* @threads <= 0 means "one per online CPU". */
+AtelierContext *atelier_context_new (int threads);
+void atelier_context_free (AtelierContext *ctx);
+
+int atelier_context_get_threads (const AtelierContext *ctx);
+
+/* Upper bound for the scratch memory one op may hold (im2col, attention
+ * scores), summed over all threads. */
+gsize atelier_context_get_workspace_bytes (const AtelierContext *ctx);
+void atelier_context_set_workspace_bytes (AtelierContext *ctx, gsize bytes);
+
+/* Upper bound a tiled pipeline plans its tile size against (activations of one
+ * tile), not counting the input and output images. */
+gsize atelier_context_get_memory_budget (const AtelierContext *ctx);
+void atelier_context_set_memory_budget (AtelierContext *ctx, gsize bytes);
+
+void atelier_context_set_progress (AtelierContext *ctx, AtelierProgressFunc func, gpointer user_data);
+void atelier_context_report_progress (AtelierContext *ctx, double fraction, const char *step);
+
+void atelier_context_cancel (AtelierContext *ctx);
+gboolean atelier_context_is_cancelled (const AtelierContext *ctx);
+/* Sets ATELIER_ERROR_CANCELLED and returns FALSE once cancelled. */
+gboolean atelier_context_check_cancelled (const AtelierContext *ctx, GError **error);
+
+/* Runs fn(item, worker, data) for item in 0..n_items-1 on the context's
+ * threads. Items are handed out one at a time, so uneven items balance; each
+ * worker index is in 0..threads-1 and identifies a private scratch slot. */
+typedef void (*AtelierParallelFunc) (gint64 item, int worker, gpointer data);
+void atelier_context_parallel_for (AtelierContext *ctx, gint64 n_items,
+                                   AtelierParallelFunc fn, gpointer data);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtelierContext, atelier_context_free)
+
+G_END_DECLS

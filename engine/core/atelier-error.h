@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define ATELIER_ERROR (atelier_error_quark ())
+
+typedef enum
+{
+  ATELIER_ERROR_INVALID_ARGUMENT,
+  ATELIER_ERROR_SHAPE_MISMATCH,
+  ATELIER_ERROR_CANCELLED,
+  ATELIER_ERROR_OUT_OF_MEMORY,
+  ATELIER_ERROR_MODEL_IO,
+  ATELIER_ERROR_MODEL_CORRUPT,
+  ATELIER_ERROR_MODEL_MISSING_TENSOR,
+  ATELIER_ERROR_UNSUPPORTED,
+} AtelierErrorCode;
+
+GQuark atelier_error_quark (void);
+
+G_END_DECLS

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+#include <stdint.h>
+
+G_BEGIN_DECLS
+
+#define ATELIER_TENSOR_MAX_RANK 4
+
+/* A dense float32 tensor in row-major order; rank-4 tensors are NCHW.
+ * A tensor either owns its data or borrows it (a view into a mapped weight file
+ * or into another tensor); borrowed data must outlive the tensor. */
+typedef struct
+{
+  int rank;
+  int64_t shape[ATELIER_TENSOR_MAX_RANK];
+  float *data;     /* (shape[0], ..., shape[rank-1]) */
+  gboolean owns_data;
+} AtelierTensor;
+
+AtelierTensor *atelier_tensor_new (int rank, const int64_t *shape, GError **error);
+AtelierTensor *atelier_tensor_new_4d (int64_t n, int64_t c, int64_t h, int64_t w, GError **error);
+AtelierTensor *atelier_tensor_new_like (const AtelierTensor *other, GError **error);
+AtelierTensor *atelier_tensor_new_view (float *data, int rank, const int64_t *shape);
+AtelierTensor *atelier_tensor_copy (const AtelierTensor *src, GError **error);
+void atelier_tensor_free (AtelierTensor *tensor);
+
+int64_t atelier_tensor_numel (const AtelierTensor *tensor);
+gboolean atelier_tensor_same_shape (const AtelierTensor *a, const AtelierTensor *b);
+gboolean atelier_tensor_reshape (AtelierTensor *tensor, int rank, const int64_t *shape, GError **error);
+void atelier_tensor_fill (AtelierTensor *tensor, float value);
+gboolean atelier_tensor_all_finite (const AtelierTensor *tensor);
+/* "(1, 64, 32, 32)": for error messages. */
+char *atelier_tensor_shape_string (const AtelierTensor *tensor);
+char *atelier_shape_to_string (int rank, const int64_t *shape);
+
+/* Checks the shape; -1 in expected means "any". Fails with a message naming @what. */
+gboolean atelier_tensor_check_shape (const AtelierTensor *tensor, const char *what,
+                                     int rank, const int64_t *expected, GError **error);
+
+static inline int64_t atelier_tensor_n (const AtelierTensor *t) { return t->shape[0]; }
+static inline int64_t atelier_tensor_c (const AtelierTensor *t) { return t->shape[1]; }
+static inline int64_t atelier_tensor_h (const AtelierTensor *t) { return t->shape[2]; }
+static inline int64_t atelier_tensor_w (const AtelierTensor *t) { return t->shape[3]; }
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtelierTensor, atelier_tensor_free)
+
+G_END_DECLS

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "model/half-float.h"
+
+#include <math.h>
+#include <string.h>
+
+float
+atelier_half_to_float (guint16 h)
+{
+  const guint32 sign = (guint32) (h & 0x8000) << 16;
+  const int exponent = (h >> 10) & 0x1f;
+  const guint32 mantissa = h & 0x3ff;
+  float magnitude;
+  if (exponent == 0)
+    magnitude = ldexpf ((float) mantissa, -24);
+  else if (exponent == 31)
+    magnitude = mantissa ? NAN : INFINITY;
+  else
+    magnitude = ldexpf ((float) (mantissa | 0x400), exponent - 25);
+  guint32 bits;
+  memcpy (&bits, &magnitude, 4);
+  bits |= sign;
+  float out;
+  memcpy (&out, &bits, 4);
+  return out;
+}
+
+guint16
+atelier_float_to_half (float value)
+{
+  guint32 bits;
+  memcpy (&bits, &value, 4);
+  const guint16 sign = (bits >> 16) & 0x8000;
+  const float a = fabsf (value);
+  if (isnan (value))
+    return sign | 0x7e00;
+  if (a >= 65520.0f) /* rounds past the largest half, 65504 */
+    return sign | 0x7c00;
+  if (a < ldexpf (1.0f, -14))
+    /* subnormal: units of 2^-24, nearbyintf rounds half to even */
+    return sign | (guint16) nearbyintf (a * 16777216.0f);
+  int exponent;
+  float fraction = frexpf (a, &exponent); /* a = fraction * 2^exponent, fraction in [0.5, 1) */
+  guint32 mantissa = (guint32) nearbyintf ((fraction * 2.0f - 1.0f) * 1024.0f);
+  int biased = exponent - 1 + 15;
+  if (mantissa == 1024)
+    {
+      mantissa = 0;
+      biased++;
+    }
+  return sign | (guint16) (biased << 10) | (guint16) mantissa;
+}
+
+float
+atelier_bfloat16_to_float (guint16 b)
+{
+  guint32 bits = (guint32) b << 16;
+  float out;
+  memcpy (&out, &bits, 4);
+  return out;
+}

@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "atelier-ops.h"
+
+#include "core/atelier-error.h"
+
+#include <math.h>
+
+#define MAX_TAPS 4
+
+/* For each output index along one axis: the first source index of its taps
+ * (clamped per tap) and the tap weights. */
+typedef struct
+{
+  gint64 index[MAX_TAPS];
+  float weight[MAX_TAPS];
+} AxisTaps;
+
+static float
+cubic_weight (float x)
+{
+  /* Keys' cubic convolution with a = -0.75, the value PyTorch and OpenCV use. */
+  const float a = -0.75f;
+  x = fabsf (x);
+  if (x <= 1.0f)
+    return ((a + 2.0f) * x - (a + 3.0f)) * x * x + 1.0f;
+  if (x < 2.0f)
+    return ((a * x - 5.0f * a) * x + 8.0f * a) * x - 4.0f * a;
+  return 0.0f;
+}
+
+static int
+axis_taps (AtelierResizeMode mode, gint64 in, gint64 out, gint64 dst, AxisTaps *t)
+{
+  const double scale = (double) in / (double) out;
+  switch (mode)
+    {
+    case ATELIER_RESIZE_NEAREST:
+      t->index[0] = MIN ((gint64) floor (dst * scale), in - 1);
+      t->weight[0] = 1.0f;
+      return 1;
+    case ATELIER_RESIZE_BILINEAR:
+      {
+        double src = MAX ((dst + 0.5) * scale - 0.5, 0.0);
+        gint64 x0 = MIN ((gint64) src, in - 1);
+        float lambda = (float) (src - x0);
+        t->index[0] = x0;
+        t->index[1] = MIN (x0 + 1, in - 1);
+        t->weight[0] = 1.0f - lambda;
+        t->weight[1] = lambda;
+        return 2;
+      }
+    case ATELIER_RESIZE_BICUBIC:
+      {
+        double src = (dst + 0.5) * scale - 0.5;
+        gint64 x0 = (gint64) floor (src);
+        float frac = (float) (src - x0);
+        for (int k = 0; k < 4; k++)
+          {
+            t->index[k] = CLAMP (x0 - 1 + k, 0, in - 1);
+            t->weight[k] = cubic_weight (frac + 1.0f - k);
+          }
+        return 4;
+      }
+    }
+  g_assert_not_reached ();
+}
+
+static const struct
+{
+  const char *name;
+  AtelierResizeMode mode;
+} resize_names[] = {
+  { "nearest", ATELIER_RESIZE_NEAREST },
+  { "bilinear", ATELIER_RESIZE_BILINEAR },
+  { "bicubic", ATELIER_RESIZE_BICUBIC },
+};
+
+gboolean
+atelier_resize_mode_from_name (const char *name, AtelierResizeMode *mode, GError **error)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (resize_names); i++)
+    if (g_strcmp0 (name, resize_names[i].name) == 0)
+      {
+        *mode = resize_names[i].mode;
+        return TRUE;
+      }
+  g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_UNSUPPORTED, "unknown resize mode \"%s\"",
+               name ? name : "(null)");
+  return FALSE;
+}
+
+typedef struct
+{
+  const AtelierTensor *input;
+  AtelierTensor *output;
+  const AxisTaps *rows, *cols;
+  int row_taps, col_taps;
+} ResizeJob;
+
+/* Separable: taps along x for each needed source row, then along y. */
+static void
+resize_plane (gint64 plane, int worker, gpointer data)
+{
+  (void) worker;
+  ResizeJob *job = data;
+  const gint64 in_h = job->input->shape[2], in_w = job->input->shape[3];
+  const gint64 out_h = job->output->shape[2], out_w = job->output->shape[3];
+  const float *src = job->input->data + plane * in_h * in_w;
+  float *dst = job->output->data + plane * out_h * out_w;
+  g_autofree float *line = g_new (float, out_w * MAX_TAPS);
+
+  for (gint64 y = 0; y < out_h; y++)
+    {
+      const AxisTaps *ry = &job->rows[y];
+      for (int k = 0; k < job->row_taps; k++)
+        {
+          const float *row = src + ry->index[k] * in_w;
+          for (gint64 x = 0; x < out_w; x++)
+            {
+              const AxisTaps *cx = &job->cols[x];
+              float sum = 0.0f;
+              for (int j = 0; j < job->col_taps; j++)
+                sum += cx->weight[j] * row[cx->index[j]];
+              line[k * out_w + x] = sum;
+            }
+        }
+      for (gint64 x = 0; x < out_w; x++)
+        {
+          float sum = 0.0f;
+          for (int k = 0; k < job->row_taps; k++)
+            sum += ry->weight[k] * line[k * out_w + x];
+          dst[y * out_w + x] = sum;
+        }
+    }
+}
+
+AtelierTensor *
+atelier_resize (AtelierContext *ctx, const AtelierTensor *input, gint64 out_h, gint64 out_w,
+                AtelierResizeMode mode, GError **error)
+{
+  if (!atelier_tensor_check_shape (input, "resize input", 4, (const int64_t[]) { -1, -1, -1, -1 }, error))
+    return NULL;
+  if (out_h < 1 || out_w < 1 || input->shape[2] < 1 || input->shape[3] < 1)
+    {
+      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT,
+                   "cannot resize %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT " to %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT,
+                   input->shape[3], input->shape[2], out_w, out_h);
+      return NULL;
+    }
+  g_autoptr (AtelierTensor) output = atelier_tensor_new_4d (input->shape[0], input->shape[1], out_h, out_w, error);
+  if (output == NULL)
+    return NULL;
+  g_autofree AxisTaps *rows = g_new0 (AxisTaps, out_h);
+  g_autofree AxisTaps *cols = g_new0 (AxisTaps, out_w);
+  int row_taps = 0, col_taps = 0;
+  for (gint64 y = 0; y < out_h; y++)
+    row_taps = axis_taps (mode, input->shape[2], out_h, y, &rows[y]);
+  for (gint64 x = 0; x < out_w; x++)
+    col_taps = axis_taps (mode, input->shape[3], out_w, x, &cols[x]);
+  ResizeJob job = { input, output, rows, cols, row_taps, col_taps };
+  atelier_context_parallel_for (ctx, input->shape[0] * input->shape[1], resize_plane, &job);
+  return g_steal_pointer (&output);
+}
