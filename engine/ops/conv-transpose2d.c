@@ -107,7 +107,7 @@ atelier_conv_transpose2d (AtelierContext *ctx, const AtelierTensor *input, const
     }
 
   TransposeJob job = {
-    .p = p, .ctx = ctx, .groups = p->groups,
+    .p = p, .ctx = ctx, .groups = p->groups, .weight = weight->data,
     .cin_per_group = input->shape[1] / p->groups,
     .cout_per_group = weight->shape[1],
     .in_h = input->shape[2], .in_w = input->shape[3],

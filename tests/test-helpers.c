@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "test-helpers.h"
+
+#include "model/half-float.h"
+
+#include <glib/gstdio.h>
+#include <math.h>
+#include <stdarg.h>
+#include <string.h>
+
+AtelierTensor *
+test_random_tensor (int rank, const int64_t *shape, float lo, float hi)
+{
+  g_autoptr (GError) error = NULL;
+  AtelierTensor *t = atelier_tensor_new (rank, shape, &error);
+  g_assert_no_error (error);
+  for (gint64 i = 0; i < atelier_tensor_numel (t); i++)
+    t->data[i] = (float) g_test_rand_double_range (lo, hi);
+  return t;
+}
+
+AtelierTensor *
+test_random_4d (gint64 n, gint64 c, gint64 h, gint64 w)
+{
+  const int64_t shape[4] = { n, c, h, w };
+  return test_random_tensor (4, shape, -1.0f, 1.0f);
+}
+
+float
+test_max_abs_diff (const AtelierTensor *a, const AtelierTensor *b)
+{
+  float m = 0.0f;
+  for (gint64 i = 0; i < atelier_tensor_numel (a); i++)
+    {
+      float d = fabsf (a->data[i] - b->data[i]);
+      if (isnan (d))
+        return INFINITY;
+      m = fmaxf (m, d);
+    }
+  return m;
+}
+
+float
+test_max_abs (const AtelierTensor *a)
+{
+  float m = 0.0f;
+  for (gint64 i = 0; i < atelier_tensor_numel (a); i++)
+    m = fmaxf (m, fabsf (a->data[i]));
+  return m;
+}
+
+void
+test_assert_close_impl (const char *file, int line, const AtelierTensor *actual, const AtelierTensor *expected,
+                        float tolerance)
+{
+  g_autofree char *sa = atelier_tensor_shape_string (actual);
+  g_autofree char *se = atelier_tensor_shape_string (expected);
+  if (!atelier_tensor_same_shape (actual, expected))
+    g_assertion_message (G_LOG_DOMAIN, file, line, "", g_strdup_printf ("shape %s != expected %s", sa, se));
+  float diff = test_max_abs_diff (actual, expected);
+  float bound = tolerance * (1.0f + test_max_abs (expected));
+  if (!(diff <= bound))
+    {
+      g_autofree char *msg = g_strdup_printf ("max abs diff %g exceeds %g (shape %s)", diff, bound, sa);
+      g_assertion_message (G_LOG_DOMAIN, file, line, "", msg);
+    }
+}
+
+typedef struct
+{
+  const char *name;
+  const char *dtype;
+  const AtelierTensor *tensor;
+} BuildEntry;
+
+GBytes *
+test_safetensors_build (const char *first_name, ...)
+{
+  g_autoptr (GArray) entries = g_array_new (FALSE, FALSE, sizeof (BuildEntry));
+  va_list args;
+  va_start (args, first_name);
+  for (const char *name = first_name; name != NULL; name = va_arg (args, const char *))
+    {
+      BuildEntry e = { name, va_arg (args, const char *), va_arg (args, const AtelierTensor *) };
+      g_array_append_val (entries, e);
+    }
+  va_end (args);
+
+  g_autoptr (GByteArray) data = g_byte_array_new ();
+  GString *header = g_string_new ("{\"__metadata__\":{\"format\":\"pt\"}");
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const BuildEntry *e = &g_array_index (entries, BuildEntry, i);
+      gsize begin = data->len;
+      for (gint64 k = 0; k < atelier_tensor_numel (e->tensor); k++)
+        {
+          float v = e->tensor->data[k];
+          if (strcmp (e->dtype, "F32") == 0)
+            g_byte_array_append (data, (const guint8 *) &v, 4);
+          else if (strcmp (e->dtype, "F16") == 0)
+            {
+              guint16 h = atelier_float_to_half (v);
+              g_byte_array_append (data, (const guint8 *) &h, 2);
+            }
+          else
+            {
+              guint32 bits;
+              memcpy (&bits, &v, 4);
+              guint16 h = bits >> 16; /* truncation: the test picks values exact in bf16 */
+              g_byte_array_append (data, (const guint8 *) &h, 2);
+            }
+        }
+      g_string_append_printf (header, ",\"%s\":{\"dtype\":\"%s\",\"shape\":[", e->name, e->dtype);
+      for (int d = 0; d < e->tensor->rank; d++)
+        g_string_append_printf (header, d ? ",%" G_GINT64_FORMAT : "%" G_GINT64_FORMAT, e->tensor->shape[d]);
+      g_string_append_printf (header, "],\"data_offsets\":[%zu,%u]}", begin, data->len);
+    }
+  g_string_append_c (header, '}');
+  while (header->len % 8 != 0)
+    g_string_append_c (header, ' ');
+  guint64 len = GUINT64_TO_LE (header->len);
+  GByteArray *file = g_byte_array_new ();
+  g_byte_array_append (file, (const guint8 *) &len, 8);
+  g_byte_array_append (file, (const guint8 *) header->str, header->len);
+  g_byte_array_append (file, data->data, data->len);
+  g_string_free (header, TRUE);
+  return g_byte_array_free_to_bytes (file);
+}
+
+gboolean
+test_write_file (const char *path, GBytes *bytes)
+{
+  gsize size;
+  const char *data = g_bytes_get_data (bytes, &size);
+  return g_file_set_contents (path, data, (gssize) size, NULL);
+}
+
+char *
+test_make_temp_dir (void)
+{
+  g_autoptr (GError) error = NULL;
+  char *dir = g_dir_make_tmp ("atelier-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  return dir;
+}
+
+void
+test_remove_dir (const char *path)
+{
+  GDir *dir = g_dir_open (path, 0, NULL);
+  if (dir == NULL)
+    return;
+  const char *name;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      g_remove (child);
+    }
+  g_dir_close (dir);
+  g_rmdir (path);
+}

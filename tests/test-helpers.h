@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "atelier.h"
+
+/* A tensor of uniform random values in [lo, hi) from g_test_rand (seeded by
+ * the test framework, printed with --verbose / --seed). */
+AtelierTensor *test_random_tensor (int rank, const int64_t *shape, float lo, float hi);
+AtelierTensor *test_random_4d (gint64 n, gint64 c, gint64 h, gint64 w);
+
+float test_max_abs_diff (const AtelierTensor *a, const AtelierTensor *b);
+float test_max_abs (const AtelierTensor *a);
+
+/* Asserts equal shapes and max |a - b| <= tolerance * (1 + max |expected|). */
+#define test_assert_close(actual, expected, tolerance) \
+  test_assert_close_impl (__FILE__, __LINE__, (actual), (expected), (tolerance))
+void test_assert_close_impl (const char *file, int line, const AtelierTensor *actual,
+                             const AtelierTensor *expected, float tolerance);
+
+/* A safetensors file from (name, dtype, tensor) triples, NULL-terminated.
+ * Values are converted to the given dtype. The file format is written here
+ * independently of the engine's reader. */
+GBytes *test_safetensors_build (const char *first_name, ...) G_GNUC_NULL_TERMINATED;
+gboolean test_write_file (const char *path, GBytes *bytes);
+/* A fresh temporary directory, removed with test_remove_dir. */
+char *test_make_temp_dir (void);
+void test_remove_dir (const char *path);

@@ -1,0 +1,466 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Every kernel against its naive reference on random inputs. */
+#include "reference/naive-ops.h"
+#include "test-helpers.h"
+
+#include <math.h>
+
+typedef struct
+{
+  const char *path;
+  gint64 n, cin, cout, h, w;
+  int kh, kw, stride_h, stride_w;
+  int pad_top, pad_bottom, pad_left, pad_right;
+  int dilation_h, dilation_w, groups;
+  AtelierActivation activation;
+  gsize workspace; /* 0: default */
+} ConvCase;
+
+static const ConvCase conv_cases[] = {
+  { "/engine/conv2d/3x3", 1, 16, 24, 17, 23, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, ATELIER_ACTIVATION_NONE, 0 },
+  { "/engine/conv2d/1x1", 1, 20, 12, 9, 31, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, ATELIER_ACTIVATION_NONE, 0 },
+  { "/engine/conv2d/1x1-padded", 1, 5, 7, 6, 5, 1, 1, 1, 1, 1, 0, 2, 1, 1, 1, 1, ATELIER_ACTIVATION_NONE, 0 },
+  { "/engine/conv2d/stride2", 2, 8, 16, 19, 20, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, ATELIER_ACTIVATION_NONE, 0 },
+  { "/engine/conv2d/stride2-asymmetric-pad", 1, 6, 10, 16, 15, 3, 3, 2, 2, 0, 1, 0, 1, 1, 1, 1, ATELIER_ACTIVATION_NONE, 0 },
+  { "/engine/conv2d/stride3x2-5x3", 1, 4, 6, 23, 17, 5, 3, 3, 2, 2, 1, 0, 2, 1, 1, 1, ATELIER_ACTIVATION_NONE, 0 },
+  { "/engine/conv2d/dilation2", 1, 8, 8, 21, 19, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 1, ATELIER_ACTIVATION_NONE, 0 },
+  { "/engine/conv2d/dilation3x1", 1, 4, 5, 13, 14, 3, 3, 1, 1, 3, 3, 1, 1, 3, 1, 1, ATELIER_ACTIVATION_NONE, 0 },
+  { "/engine/conv2d/groups4", 1, 16, 8, 11, 13, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 4, ATELIER_ACTIVATION_NONE, 0 },
+  { "/engine/conv2d/depthwise", 2, 12, 12, 15, 9, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 12, ATELIER_ACTIVATION_NONE, 0 },
+  { "/engine/conv2d/depthwise-stride2-dilated", 1, 6, 6, 16, 17, 5, 5, 2, 2, 4, 4, 4, 4, 2, 2, 6, ATELIER_ACTIVATION_NONE, 0 },
+  { "/engine/conv2d/channel-multiplier", 1, 3, 9, 10, 10, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 3, ATELIER_ACTIVATION_NONE, 0 },
+  { "/engine/conv2d/no-padding-7x7", 1, 3, 4, 12, 30, 7, 7, 1, 1, 0, 0, 0, 0, 1, 1, 1, ATELIER_ACTIVATION_NONE, 0 },
+  { "/engine/conv2d/1x1-image", 1, 3, 4, 1, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, ATELIER_ACTIVATION_NONE, 0 },
+  { "/engine/conv2d/fused-leaky-relu", 1, 8, 8, 12, 12, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, ATELIER_ACTIVATION_LEAKY_RELU, 0 },
+  { "/engine/conv2d/fused-silu", 1, 8, 8, 12, 12, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, ATELIER_ACTIVATION_SILU, 0 },
+  /* A workspace of a few KiB forces chunks that start and end mid-row. */
+  { "/engine/conv2d/tiny-workspace", 1, 8, 8, 13, 37, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, ATELIER_ACTIVATION_NONE, 4096 },
+  { "/engine/conv2d/tiny-workspace-stride2", 1, 8, 8, 13, 37, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, ATELIER_ACTIVATION_NONE, 4096 },
+};
+
+static void
+test_conv2d_case (gconstpointer data)
+{
+  const ConvCase *c = data;
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  if (c->workspace)
+    atelier_context_set_workspace_bytes (ctx, c->workspace);
+  g_autoptr (AtelierTensor) input = test_random_4d (c->n, c->cin, c->h, c->w);
+  g_autoptr (AtelierTensor) weight = test_random_4d (c->cout, c->cin / c->groups, c->kh, c->kw);
+  g_autoptr (AtelierTensor) bias = test_random_tensor (1, (const int64_t[]) { c->cout }, -1, 1);
+  AtelierConv2dParams p = {
+    c->stride_h, c->stride_w, c->pad_top, c->pad_bottom, c->pad_left, c->pad_right,
+    c->dilation_h, c->dilation_w, c->groups, c->activation, 0.2f,
+  };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierTensor) out = atelier_conv2d (ctx, input, weight, bias, &p, &error);
+  g_assert_no_error (error);
+  g_autoptr (AtelierTensor) ref = naive_conv2d (input, weight, bias, &p);
+  test_assert_close (out, ref, 1e-5f);
+}
+
+static void
+test_conv2d_no_bias_single_thread (void)
+{
+  g_autoptr (AtelierContext) ctx = atelier_context_new (1);
+  g_autoptr (AtelierTensor) input = test_random_4d (1, 5, 9, 11);
+  g_autoptr (AtelierTensor) weight = test_random_4d (7, 5, 3, 3);
+  AtelierConv2dParams p = atelier_conv2d_params (1, 1, 1);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierTensor) out = atelier_conv2d (ctx, input, weight, NULL, &p, &error);
+  g_assert_no_error (error);
+  g_autoptr (AtelierTensor) ref = naive_conv2d (input, weight, NULL, &p);
+  test_assert_close (out, ref, 1e-5f);
+}
+
+static void
+test_conv2d_hand_computed (void)
+{
+  /* A 3x3 box filter over 1..9 with zero padding: the centre sums all nine
+   * (45), a corner sums its 2x2 neighbourhood (1+2+4+5 = 12). */
+  g_autoptr (AtelierContext) ctx = atelier_context_new (1);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierTensor) input = atelier_tensor_new_4d (1, 1, 3, 3, &error);
+  g_autoptr (AtelierTensor) weight = atelier_tensor_new_4d (1, 1, 3, 3, &error);
+  for (int i = 0; i < 9; i++)
+    input->data[i] = i + 1;
+  atelier_tensor_fill (weight, 1.0f);
+  AtelierConv2dParams p = atelier_conv2d_params (1, 1, 1);
+  g_autoptr (AtelierTensor) out = atelier_conv2d (ctx, input, weight, NULL, &p, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (out->data[4], ==, 45.0f);
+  g_assert_cmpfloat (out->data[0], ==, 12.0f);
+  g_assert_cmpfloat (out->data[8], ==, 5 + 6 + 8 + 9);
+}
+
+static void
+test_conv2d_rejects_bad_shapes (void)
+{
+  g_autoptr (AtelierContext) ctx = atelier_context_new (1);
+  g_autoptr (AtelierTensor) input = test_random_4d (1, 6, 8, 8);
+  g_autoptr (AtelierTensor) weight = test_random_4d (4, 5, 3, 3);
+  g_autoptr (AtelierTensor) big = test_random_4d (4, 6, 11, 11);
+  AtelierConv2dParams p = atelier_conv2d_params (1, 1, 1);
+  g_autoptr (GError) error = NULL;
+  g_assert_null (atelier_conv2d (ctx, input, weight, NULL, &p, &error));
+  g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_SHAPE_MISMATCH);
+  g_clear_error (&error);
+  g_assert_null (atelier_conv2d (ctx, input, big, NULL, &p, &error));
+  g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_SHAPE_MISMATCH);
+  g_clear_error (&error);
+  p.stride_h = 0;
+  g_assert_null (atelier_conv2d (ctx, input, weight, NULL, &p, &error));
+  g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT);
+}
+
+typedef struct
+{
+  const char *path;
+  gint64 cin, cout, h, w;
+  int k, stride, pad, output_pad, dilation, groups;
+} TransposeCase;
+
+static const TransposeCase transpose_cases[] = {
+  { "/engine/conv-transpose2d/4x4-stride2", 8, 6, 7, 9, 4, 2, 1, 0, 1, 1 },
+  { "/engine/conv-transpose2d/3x3-stride2-output-pad", 5, 4, 6, 5, 3, 2, 1, 1, 1, 1 },
+  { "/engine/conv-transpose2d/3x3-stride1", 4, 7, 8, 8, 3, 1, 1, 0, 1, 1 },
+  { "/engine/conv-transpose2d/dilated-groups", 6, 4, 5, 6, 3, 2, 2, 1, 2, 2 },
+  { "/engine/conv-transpose2d/stride3-k3", 3, 3, 4, 3, 3, 3, 0, 0, 1, 1 },
+};
+
+static void
+test_conv_transpose_case (gconstpointer data)
+{
+  const TransposeCase *c = data;
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (AtelierTensor) input = test_random_4d (2, c->cin, c->h, c->w);
+  g_autoptr (AtelierTensor) weight = test_random_4d (c->cin, c->cout / c->groups, c->k, c->k);
+  g_autoptr (AtelierTensor) bias = test_random_tensor (1, (const int64_t[]) { c->cout }, -1, 1);
+  AtelierConvTranspose2dParams p = atelier_conv_transpose2d_params (c->stride, c->pad, c->output_pad);
+  p.dilation_h = p.dilation_w = c->dilation;
+  p.groups = c->groups;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierTensor) out = atelier_conv_transpose2d (ctx, input, weight, bias, &p, &error);
+  g_assert_no_error (error);
+  g_autoptr (AtelierTensor) ref = naive_conv_transpose2d (input, weight, bias, &p);
+  test_assert_close (out, ref, 1e-5f);
+}
+
+static void
+test_pixel_shuffle (void)
+{
+  g_autoptr (AtelierContext) ctx = atelier_context_new (1);
+  g_autoptr (AtelierTensor) input = test_random_4d (2, 12, 5, 7);
+  for (int order = 0; order < 2; order++)
+    for (int r = 1; r <= 2; r++)
+      {
+        g_autoptr (GError) error = NULL;
+        g_autoptr (AtelierTensor) out = atelier_pixel_shuffle (ctx, input, r, order, &error);
+        g_assert_no_error (error);
+        g_autoptr (AtelierTensor) ref = naive_pixel_shuffle (input, r, order);
+        g_assert_cmpfloat (test_max_abs_diff (out, ref), ==, 0.0f);
+      }
+  /* 4x4 with 32 channels: CHANNEL_LAST puts sub-pixel (0, 1) of channel 0 at input channel 2. */
+  g_autoptr (AtelierTensor) in4 = test_random_4d (1, 32, 2, 2);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierTensor) tf = atelier_pixel_shuffle (ctx, in4, 4, ATELIER_DEPTH_TO_SPACE_CHANNEL_LAST, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (tf->data[1], ==, in4->data[2 * 4]);
+  g_autoptr (AtelierTensor) bad = atelier_pixel_shuffle (ctx, input, 3, ATELIER_DEPTH_TO_SPACE_CHANNEL_FIRST, &error);
+  g_assert_null (bad);
+  g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_SHAPE_MISMATCH);
+}
+
+static void
+test_resize (void)
+{
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (AtelierTensor) input = test_random_4d (1, 3, 9, 13);
+  const gint64 sizes[][2] = { { 18, 26 }, { 36, 52 }, { 5, 7 }, { 1, 1 }, { 27, 11 }, { 9, 13 } };
+  for (int mode = 0; mode < 3; mode++)
+    for (gsize s = 0; s < G_N_ELEMENTS (sizes); s++)
+      {
+        g_autoptr (GError) error = NULL;
+        g_autoptr (AtelierTensor) out = atelier_resize (ctx, input, sizes[s][0], sizes[s][1], mode, &error);
+        g_assert_no_error (error);
+        g_autoptr (AtelierTensor) ref = naive_resize (input, sizes[s][0], sizes[s][1], mode);
+        test_assert_close (out, ref, 1e-5f);
+      }
+}
+
+static void
+test_resize_bilinear_ramp (void)
+{
+  /* Bilinear x2 of a ramp 0,1,2,3 gives 0,0.25,0.75,1.25,...,3 (half-pixel
+   * centres, edge clamped): hand-computed. */
+  g_autoptr (AtelierContext) ctx = atelier_context_new (1);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierTensor) ramp = atelier_tensor_new_4d (1, 1, 1, 4, &error);
+  for (int i = 0; i < 4; i++)
+    ramp->data[i] = i;
+  g_autoptr (AtelierTensor) out = atelier_resize (ctx, ramp, 1, 8, ATELIER_RESIZE_BILINEAR, &error);
+  const float expected[8] = { 0, 0.25f, 0.75f, 1.25f, 1.75f, 2.25f, 2.75f, 3 };
+  for (int i = 0; i < 8; i++)
+    g_assert_cmpfloat_with_epsilon (out->data[i], expected[i], 1e-6);
+}
+
+static void
+test_pool (void)
+{
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (AtelierTensor) input = test_random_4d (2, 3, 11, 14);
+  const AtelierPool2dParams params[] = {
+    { 2, 2, 2, 2, 0, 0, TRUE },
+    { 3, 3, 2, 2, 1, 1, TRUE },
+    { 3, 3, 2, 2, 1, 1, FALSE },
+    { 3, 2, 1, 2, 1, 0, TRUE },
+  };
+  for (int mode = 0; mode < 2; mode++)
+    for (gsize i = 0; i < G_N_ELEMENTS (params); i++)
+      {
+        g_autoptr (GError) error = NULL;
+        g_autoptr (AtelierTensor) out = atelier_pool2d (ctx, input, mode, &params[i], &error);
+        g_assert_no_error (error);
+        g_autoptr (AtelierTensor) ref = naive_pool2d (input, mode, &params[i]);
+        test_assert_close (out, ref, 1e-6f);
+      }
+}
+
+static void
+test_group_norm (void)
+{
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (AtelierTensor) input = test_random_4d (2, 12, 7, 9);
+  atelier_scale_inplace (input, 3.0f, 5.0f); /* non-zero mean, to catch a missing subtraction */
+  g_autoptr (AtelierTensor) gamma = test_random_tensor (1, (const int64_t[]) { 12 }, 0.5f, 2.0f);
+  g_autoptr (AtelierTensor) beta = test_random_tensor (1, (const int64_t[]) { 12 }, -1, 1);
+  const int groups[] = { 1, 3, 4, 12 };
+  for (gsize i = 0; i < G_N_ELEMENTS (groups); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (AtelierTensor) out = atelier_group_norm (ctx, input, groups[i], gamma, beta, 1e-5f, &error);
+      g_assert_no_error (error);
+      g_autoptr (AtelierTensor) ref = naive_group_norm (input, groups[i], gamma, beta, 1e-5);
+      test_assert_close (out, ref, 1e-5f);
+    }
+  g_autoptr (GError) error = NULL;
+  g_assert_null (atelier_group_norm (ctx, input, 5, gamma, beta, 1e-5f, &error));
+  g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_SHAPE_MISMATCH);
+}
+
+static void
+test_layer_norm (void)
+{
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (AtelierTensor) input = test_random_tensor (3, (const int64_t[]) { 2, 17, 24 }, -3, 5);
+  g_autoptr (AtelierTensor) gamma = test_random_tensor (1, (const int64_t[]) { 24 }, 0.5f, 2.0f);
+  g_autoptr (AtelierTensor) beta = test_random_tensor (1, (const int64_t[]) { 24 }, -1, 1);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierTensor) out = atelier_layer_norm (ctx, input, gamma, beta, 1e-5f, &error);
+  g_assert_no_error (error);
+  g_autoptr (AtelierTensor) ref = naive_layer_norm (input, gamma, beta, 1e-5);
+  test_assert_close (out, ref, 1e-5f);
+}
+
+static void
+test_batch_norm_fold (void)
+{
+  /* conv followed by batch norm == the folded conv alone. */
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (AtelierTensor) input = test_random_4d (1, 4, 9, 9);
+  g_autoptr (AtelierTensor) weight = test_random_4d (6, 4, 3, 3);
+  g_autoptr (AtelierTensor) bias = test_random_tensor (1, (const int64_t[]) { 6 }, -1, 1);
+  g_autoptr (AtelierTensor) gamma = test_random_tensor (1, (const int64_t[]) { 6 }, 0.5f, 2);
+  g_autoptr (AtelierTensor) beta = test_random_tensor (1, (const int64_t[]) { 6 }, -1, 1);
+  g_autoptr (AtelierTensor) mean = test_random_tensor (1, (const int64_t[]) { 6 }, -1, 1);
+  g_autoptr (AtelierTensor) var = test_random_tensor (1, (const int64_t[]) { 6 }, 0.1f, 3);
+  AtelierConv2dParams p = atelier_conv2d_params (1, 1, 1);
+  g_autoptr (AtelierTensor) conv = naive_conv2d (input, weight, bias, &p);
+  g_autoptr (AtelierTensor) ref = naive_batch_norm (conv, gamma, beta, mean, var, 1e-3);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (atelier_batch_norm_fold (weight, bias, gamma, beta, mean, var, 1e-3f, &error));
+  g_autoptr (AtelierTensor) out = atelier_conv2d (ctx, input, weight, bias, &p, &error);
+  g_assert_no_error (error);
+  test_assert_close (out, ref, 1e-5f);
+}
+
+static void
+test_linear (void)
+{
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (AtelierTensor) input = test_random_tensor (3, (const int64_t[]) { 3, 70, 33 }, -1, 1);
+  g_autoptr (AtelierTensor) weight = test_random_tensor (2, (const int64_t[]) { 19, 33 }, -1, 1);
+  g_autoptr (AtelierTensor) bias = test_random_tensor (1, (const int64_t[]) { 19 }, -1, 1);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierTensor) out = atelier_linear (ctx, input, weight, bias, &error);
+  g_assert_no_error (error);
+  g_autoptr (AtelierTensor) ref = naive_linear (input, weight, bias);
+  test_assert_close (out, ref, 1e-5f);
+  g_autoptr (AtelierTensor) wrong = test_random_tensor (2, (const int64_t[]) { 19, 32 }, -1, 1);
+  g_assert_null (atelier_linear (ctx, input, wrong, bias, &error));
+  g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_SHAPE_MISMATCH);
+}
+
+static void
+test_softmax (void)
+{
+  g_autoptr (AtelierContext) ctx = atelier_context_new (1);
+  g_autoptr (AtelierTensor) input = test_random_tensor (2, (const int64_t[]) { 7, 41 }, -20, 20);
+  g_autoptr (AtelierTensor) ref = naive_softmax (input);
+  atelier_softmax_inplace (ctx, input);
+  test_assert_close (input, ref, 1e-6f);
+  /* Large logits must not overflow: softmax(1000, 1000) = (0.5, 0.5). */
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierTensor) big = atelier_tensor_new (1, (const int64_t[]) { 2 }, &error);
+  atelier_tensor_fill (big, 1000.0f);
+  atelier_softmax_inplace (ctx, big);
+  g_assert_cmpfloat (big->data[0], ==, 0.5f);
+}
+
+static void
+test_attention (void)
+{
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (AtelierTensor) q = test_random_tensor (3, (const int64_t[]) { 3, 300, 16 }, -1, 1);
+  g_autoptr (AtelierTensor) k = test_random_tensor (3, (const int64_t[]) { 3, 77, 16 }, -1, 1);
+  g_autoptr (AtelierTensor) v = test_random_tensor (3, (const int64_t[]) { 3, 77, 24 }, -1, 1);
+  g_autoptr (GError) error = NULL;
+  /* A 16 KiB workspace forces query chunks of ~26 rows. */
+  atelier_context_set_workspace_bytes (ctx, 1 << 16);
+  g_autoptr (AtelierTensor) out = atelier_attention (ctx, q, k, v, 0.0f, &error);
+  g_assert_no_error (error);
+  g_autoptr (AtelierTensor) ref = naive_attention (q, k, v, 0.25);
+  test_assert_close (out, ref, 1e-5f);
+}
+
+static void
+test_activations (void)
+{
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (AtelierTensor) input = test_random_tensor (1, (const int64_t[]) { 200003 }, -6, 6);
+  const char *names[] = { "none", "relu", "leaky_relu", "silu", "gelu", "gelu_tanh", "sigmoid", "tanh" };
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      AtelierActivation act;
+      g_autoptr (GError) error = NULL;
+      g_assert_true (atelier_activation_from_name (names[i], &act, &error));
+      g_autoptr (AtelierTensor) x = atelier_tensor_copy (input, &error);
+      atelier_activation_inplace (ctx, x, act, 0.2f);
+      g_autoptr (AtelierTensor) ref = atelier_tensor_copy (input, &error);
+      for (gint64 j = 0; j < atelier_tensor_numel (ref); j++)
+        ref->data[j] = (float) naive_activation (input->data[j], act, 0.2);
+      test_assert_close (x, ref, 1e-6f);
+    }
+  AtelierActivation act;
+  g_autoptr (GError) error = NULL;
+  g_assert_false (atelier_activation_from_name ("swish2", &act, &error));
+  g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_UNSUPPORTED);
+}
+
+static void
+test_elementwise_broadcast (void)
+{
+  g_autoptr (AtelierContext) ctx = atelier_context_new (1);
+  g_autoptr (AtelierTensor) a = test_random_4d (2, 3, 4, 5);
+  g_autoptr (AtelierTensor) per_channel = test_random_4d (1, 3, 1, 1);
+  g_autoptr (AtelierTensor) row = test_random_tensor (1, (const int64_t[]) { 5 }, -1, 1);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierTensor) sum = atelier_add (ctx, a, per_channel, &error);
+  g_autoptr (AtelierTensor) product = atelier_mul (ctx, row, a, &error);
+  g_assert_no_error (error);
+  for (gint64 n = 0; n < 2; n++)
+    for (gint64 c = 0; c < 3; c++)
+      for (gint64 y = 0; y < 4; y++)
+        for (gint64 x = 0; x < 5; x++)
+          {
+            gint64 i = ((n * 3 + c) * 4 + y) * 5 + x;
+            g_assert_cmpfloat (sum->data[i], ==, a->data[i] + per_channel->data[c]);
+            g_assert_cmpfloat (product->data[i], ==, row->data[x] * a->data[i]);
+          }
+  g_autoptr (AtelierTensor) copy = atelier_tensor_copy (a, &error);
+  g_assert_true (atelier_add_inplace (ctx, copy, per_channel, &error));
+  g_assert_cmpfloat (test_max_abs_diff (copy, sum), ==, 0.0f);
+  g_assert_true (atelier_mul_inplace (ctx, copy, copy, &error));
+  g_assert_cmpfloat (copy->data[7], ==, sum->data[7] * sum->data[7]);
+  /* (1,3,1,1) cannot grow in place into (2,3,4,5); (4,) does not broadcast with (5,). */
+  g_assert_false (atelier_add_inplace (ctx, per_channel, a, &error));
+  g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_SHAPE_MISMATCH);
+  g_clear_error (&error);
+  g_autoptr (AtelierTensor) four = test_random_tensor (1, (const int64_t[]) { 4 }, -1, 1);
+  g_assert_null (atelier_add (ctx, row, four, &error));
+  g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_SHAPE_MISMATCH);
+}
+
+static void
+test_concat (void)
+{
+  g_autoptr (AtelierContext) ctx = atelier_context_new (1);
+  g_autoptr (AtelierTensor) a = test_random_4d (2, 3, 4, 5);
+  g_autoptr (AtelierTensor) b = test_random_4d (2, 1, 4, 5);
+  const AtelierTensor *parts[] = { a, b };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierTensor) out = atelier_concat (ctx, parts, 2, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (out->shape[1], ==, 4);
+  for (gint64 n = 0; n < 2; n++)
+    for (gint64 i = 0; i < 20; i++)
+      {
+        for (gint64 c = 0; c < 3; c++)
+          g_assert_cmpfloat (out->data[(n * 4 + c) * 20 + i], ==, a->data[(n * 3 + c) * 20 + i]);
+        g_assert_cmpfloat (out->data[(n * 4 + 3) * 20 + i], ==, b->data[n * 20 + i]);
+      }
+  g_assert_null (atelier_concat (ctx, parts, 2, 2, &error));
+  g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_SHAPE_MISMATCH);
+}
+
+static void
+test_cancellation (void)
+{
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (AtelierTensor) input = test_random_4d (1, 4, 16, 16);
+  g_autoptr (AtelierTensor) weight = test_random_4d (4, 4, 3, 3);
+  AtelierConv2dParams p = atelier_conv2d_params (1, 1, 1);
+  atelier_context_cancel (ctx);
+  g_autoptr (GError) error = NULL;
+  g_assert_null (atelier_conv2d (ctx, input, weight, NULL, &p, &error));
+  g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_CANCELLED);
+}
+
+static void
+test_tensor_out_of_memory (void)
+{
+  g_autoptr (GError) error = NULL;
+  /* 2^45 floats: more than any test machine has; an error, not an abort. */
+  g_autoptr (AtelierTensor) t = atelier_tensor_new_4d (1 << 15, 1 << 10, 1 << 10, 1 << 10, &error);
+  g_assert_null (t);
+  g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_OUT_OF_MEMORY);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  for (gsize i = 0; i < G_N_ELEMENTS (conv_cases); i++)
+    g_test_add_data_func (conv_cases[i].path, &conv_cases[i], test_conv2d_case);
+  g_test_add_func ("/engine/conv2d/no-bias-single-thread", test_conv2d_no_bias_single_thread);
+  g_test_add_func ("/engine/conv2d/hand-computed", test_conv2d_hand_computed);
+  g_test_add_func ("/engine/conv2d/rejects-bad-shapes", test_conv2d_rejects_bad_shapes);
+  for (gsize i = 0; i < G_N_ELEMENTS (transpose_cases); i++)
+    g_test_add_data_func (transpose_cases[i].path, &transpose_cases[i], test_conv_transpose_case);
+  g_test_add_func ("/engine/pixel-shuffle/both-orders", test_pixel_shuffle);
+  g_test_add_func ("/engine/resize/all-modes", test_resize);
+  g_test_add_func ("/engine/resize/bilinear-ramp", test_resize_bilinear_ramp);
+  g_test_add_func ("/engine/pool/max-and-average", test_pool);
+  g_test_add_func ("/engine/norm/group", test_group_norm);
+  g_test_add_func ("/engine/norm/layer", test_layer_norm);
+  g_test_add_func ("/engine/norm/batch-norm-fold", test_batch_norm_fold);
+  g_test_add_func ("/engine/dense/linear", test_linear);
+  g_test_add_func ("/engine/dense/softmax", test_softmax);
+  g_test_add_func ("/engine/dense/attention-chunked", test_attention);
+  g_test_add_func ("/engine/activation/all", test_activations);
+  g_test_add_func ("/engine/elementwise/broadcast", test_elementwise_broadcast);
+  g_test_add_func ("/engine/elementwise/concat", test_concat);
+  g_test_add_func ("/engine/context/cancellation", test_cancellation);
+  g_test_add_func ("/engine/tensor/out-of-memory", test_tensor_out_of_memory);
+  return g_test_run ();
+}
