@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The engine's kernels against PyTorch: golden/ops-golden.safetensors holds
+ * inputs and PyTorch's outputs, made by golden/make-ops-golden.py. This pins
+ * the conventions a naive reference could share with the engine by mistake
+ * (resize sample positions, pooling divisors, transposed-conv layout). */
+#include "test-helpers.h"
+
+#include <string.h>
+
+typedef struct
+{
+  AtelierSafetensors *file;
+  AtelierContext *ctx;
+} Golden;
+
+static AtelierTensor *
+golden_get (const Golden *g, const char *name, const char *part)
+{
+  g_autofree char *key = g_strdup_printf ("%s.%s", name, part);
+  const AtelierSafetensorsEntry *entry = atelier_safetensors_lookup (g->file, key);
+  if (entry == NULL)
+    g_error ("golden tensor %s missing: rerun tests/golden/make-ops-golden.py", key);
+  g_autoptr (GError) error = NULL;
+  AtelierTensor *t = atelier_safetensors_load (g->file, entry, &error);
+  g_assert_no_error (error);
+  return t;
+}
+
+static void
+golden_setup (Golden *g, gconstpointer data)
+{
+  (void) data;
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "golden", "ops-golden.safetensors", NULL);
+  g_autoptr (GError) error = NULL;
+  g->file = atelier_safetensors_open (path, &error);
+  g_assert_no_error (error);
+  g->ctx = atelier_context_new (2);
+}
+
+static void
+golden_teardown (Golden *g, gconstpointer data)
+{
+  (void) data;
+  atelier_safetensors_free (g->file);
+  atelier_context_free (g->ctx);
+}
+
+static void
+check (const Golden *g, const char *name, AtelierTensor *actual, GError *error, float tolerance)
+{
+  g_assert_no_error (error);
+  g_autoptr (AtelierTensor) expected = golden_get (g, name, "output");
+  g_test_message ("%s: max diff %g", name, test_max_abs_diff (actual, expected));
+  test_assert_close (actual, expected, tolerance);
+  atelier_tensor_free (actual);
+}
+
+static void
+test_conv (Golden *g, gconstpointer data)
+{
+  (void) data;
+  GError *error = NULL;
+  g_autoptr (AtelierTensor) x = golden_get (g, "conv2d_s2_d2_g2", "input");
+  g_autoptr (AtelierTensor) w = golden_get (g, "conv2d_s2_d2_g2", "weight");
+  g_autoptr (AtelierTensor) b = golden_get (g, "conv2d_s2_d2_g2", "bias");
+  AtelierConv2dParams p = atelier_conv2d_params (2, 2, 2);
+  p.groups = 2;
+  check (g, "conv2d_s2_d2_g2", atelier_conv2d (g->ctx, x, w, b, &p, &error), error, 1e-5f);
+
+  const char *transposed[] = { "conv_transpose2d_s2", "conv_transpose2d_s2_outpad" };
+  for (int i = 0; i < 2; i++)
+    {
+      g_autoptr (AtelierTensor) tx = golden_get (g, transposed[i], "input");
+      g_autoptr (AtelierTensor) tw = golden_get (g, transposed[i], "weight");
+      g_autoptr (AtelierTensor) tb = golden_get (g, transposed[i], "bias");
+      AtelierConvTranspose2dParams tp = atelier_conv_transpose2d_params (2, 1, i);
+      check (g, transposed[i], atelier_conv_transpose2d (g->ctx, tx, tw, tb, &tp, &error), error, 1e-5f);
+    }
+}
+
+static void
+test_pixel_shuffle (Golden *g, gconstpointer data)
+{
+  (void) data;
+  GError *error = NULL;
+  g_autoptr (AtelierTensor) x = golden_get (g, "pixel_shuffle3", "input");
+  check (g, "pixel_shuffle3", atelier_pixel_shuffle (g->ctx, x, 3, ATELIER_DEPTH_TO_SPACE_CHANNEL_FIRST, &error),
+         error, 0.0f);
+}
+
+static void
+test_resize (Golden *g, gconstpointer data)
+{
+  (void) data;
+  const char *modes[] = { "nearest", "bilinear", "bicubic" };
+  for (int m = 0; m < 3; m++)
+    for (int up = 0; up < 2; up++)
+      {
+        GError *error = NULL;
+        g_autofree char *name = g_strdup_printf ("resize_%s_%s", modes[m], up ? "up" : "down");
+        g_autoptr (AtelierTensor) x = golden_get (g, name, "input");
+        AtelierResizeMode mode;
+        g_assert_true (atelier_resize_mode_from_name (modes[m], &mode, &error));
+        check (g, name, atelier_resize (g->ctx, x, up ? 23 : 4, up ? 31 : 5, mode, &error), error, 1e-5f);
+      }
+}
+
+static void
+test_pool (Golden *g, gconstpointer data)
+{
+  (void) data;
+  const struct
+  {
+    const char *name;
+    AtelierPoolMode mode;
+    gboolean include_pad;
+  } cases[] = {
+    { "max_pool_3s2p1", ATELIER_POOL_MAX, TRUE },
+    { "avg_pool_3s2p1", ATELIER_POOL_AVERAGE, TRUE },
+    { "avg_pool_3s2p1_exclude", ATELIER_POOL_AVERAGE, FALSE },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      GError *error = NULL;
+      g_autoptr (AtelierTensor) x = golden_get (g, cases[i].name, "input");
+      AtelierPool2dParams p = { 3, 3, 2, 2, 1, 1, cases[i].include_pad };
+      check (g, cases[i].name, atelier_pool2d (g->ctx, x, cases[i].mode, &p, &error), error, 1e-6f);
+    }
+}
+
+static void
+test_norms (Golden *g, gconstpointer data)
+{
+  (void) data;
+  GError *error = NULL;
+  g_autoptr (AtelierTensor) x = golden_get (g, "group_norm_4", "input");
+  g_autoptr (AtelierTensor) w = golden_get (g, "group_norm_4", "weight");
+  g_autoptr (AtelierTensor) b = golden_get (g, "group_norm_4", "bias");
+  check (g, "group_norm_4", atelier_group_norm (g->ctx, x, 4, w, b, 1e-6f, &error), error, 1e-5f);
+  g_autoptr (AtelierTensor) lx = golden_get (g, "layer_norm", "input");
+  g_autoptr (AtelierTensor) lw = golden_get (g, "layer_norm", "weight");
+  g_autoptr (AtelierTensor) lb = golden_get (g, "layer_norm", "bias");
+  check (g, "layer_norm", atelier_layer_norm (g->ctx, lx, lw, lb, 1e-5f, &error), error, 1e-5f);
+}
+
+static void
+test_activations (Golden *g, gconstpointer data)
+{
+  (void) data;
+  const char *names[] = { "gelu", "gelu_tanh", "silu" };
+  for (int i = 0; i < 3; i++)
+    {
+      AtelierActivation act;
+      GError *error = NULL;
+      g_assert_true (atelier_activation_from_name (names[i], &act, &error));
+      AtelierTensor *x = golden_get (g, names[i], "input");
+      atelier_activation_inplace (g->ctx, x, act, 0.0f);
+      check (g, names[i], x, NULL, 1e-6f);
+    }
+}
+
+static void
+test_dense (Golden *g, gconstpointer data)
+{
+  (void) data;
+  GError *error = NULL;
+  g_autoptr (AtelierTensor) q = golden_get (g, "attention", "q");
+  g_autoptr (AtelierTensor) k = golden_get (g, "attention", "k");
+  g_autoptr (AtelierTensor) v = golden_get (g, "attention", "v");
+  check (g, "attention", atelier_attention (g->ctx, q, k, v, 0.0f, &error), error, 1e-5f);
+  g_autoptr (AtelierTensor) x = golden_get (g, "linear", "input");
+  g_autoptr (AtelierTensor) w = golden_get (g, "linear", "weight");
+  g_autoptr (AtelierTensor) b = golden_get (g, "linear", "bias");
+  check (g, "linear", atelier_linear (g->ctx, x, w, b, &error), error, 1e-5f);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+#define ADD(path, fn) g_test_add (path, Golden, NULL, golden_setup, fn, golden_teardown)
+  ADD ("/golden-torch/conv", test_conv);
+  ADD ("/golden-torch/pixel-shuffle", test_pixel_shuffle);
+  ADD ("/golden-torch/resize", test_resize);
+  ADD ("/golden-torch/pool", test_pool);
+  ADD ("/golden-torch/norms", test_norms);
+  ADD ("/golden-torch/activations", test_activations);
+  ADD ("/golden-torch/dense", test_dense);
+#undef ADD
+  return g_test_run ();
+}
