@@ -4,6 +4,7 @@
 #include "cli-commands.h"
 
 #include <locale.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -32,6 +33,12 @@ int
 main (int argc, char **argv)
 {
   setlocale (LC_ALL, "");
+  /* Networks allocate and free feature maps of tens of MiB per layer. By
+   * default glibc maps each one fresh and unmaps it on free, so every layer
+   * pays its page faults again (measured: 3x3 128->128 at 256x256 went from
+   * 0.62 to 0.76 of sgemm when freed memory was kept). Keep it in the heap. */
+  mallopt (M_MMAP_THRESHOLD, 512 << 20);
+  mallopt (M_TRIM_THRESHOLD, 1 << 30);
   if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0)
     {
       print_usage (argc < 2 ? stderr : stdout);

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* The ways atelier_conv2d computes a convolution, chosen by its shape. All
+ * work on one batch item: input (Cin, H, W) -> output (Cout, OH, OW), and
+ * add the bias and apply the fused activation themselves. Internal. */
+
+#include "ops/conv-geometry.h"
+
+typedef struct
+{
+  AtelierContext *ctx;
+  const AtelierConvGeometry *g;
+  const AtelierConv2dParams *params;
+  const float *weight; /* (Cout, Cin/groups, KH, KW) */
+  const float *bias;   /* (Cout) or NULL */
+} AtelierConvSetup;
+
+/* Bias and activation over @rows rows of @count values, @ld apart, for
+ * output channels first_channel.. */
+void atelier_conv_finish_rows (const AtelierConvSetup *setup, float *out, gint64 rows, gint64 ld, gint64 count,
+                               gint64 first_channel);
+
+/* Any convolution: im2col on bounded chunks of output positions + sgemm. */
+gboolean atelier_conv2d_im2col (const AtelierConvSetup *setup, const float *input, float *output, GError **error);
+
+/* Stride 1: taps as shifted views of one padded copy of the input; no
+ * im2col. FALSE with no error set when one output row does not fit the
+ * workspace, so the caller falls back to im2col. */
+gboolean atelier_conv2d_shifted (const AtelierConvSetup *setup, const float *input, float *output,
+                                 gboolean *applicable, GError **error);
+
+/* One input channel per output channel. */
+void atelier_conv2d_depthwise (const AtelierConvSetup *setup, const float *input, float *output);

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "ops/conv2d-paths.h"
+
+#include "core/atelier-error.h"
+#include "ops/worker-scratch.h"
+
+#include <cblas.h>
+#include <string.h>
+
+/* Stride-1 convolution without im2col. The input is copied once into padded
+ * planes of width PW = W + pad_left + pad_right. Computed on that padded
+ * width, output position p of tap (kh, kw) reads padded position
+ * p + kh*dh*PW + kw*dw, so each tap's operand is the padded input itself,
+ * offset: out = sum over taps of W_tap (Cout x Cin) x shifted input. The
+ * (KW-1)*dw extra columns per row are computed and dropped. sgemm still
+ * packs its operand, but the 9x im2col copy is gone. */
+
+/* The per-worker accumulator of this size stays in L2 across the taps. */
+#define SHIFTED_TARGET_ACCUMULATOR_BYTES ((gsize) 512 << 10)
+
+typedef struct
+{
+  const AtelierConvSetup *setup;
+  const float *padded;   /* (Cin, plane) */
+  gint64 padded_w, plane;
+  const float *taps;     /* (groups, KH*KW, Cout/groups, Cin/groups) */
+  float *output;         /* (Cout, OH, OW) */
+  gint64 rows_per_item, items_per_group;
+  float **scratch;       /* per worker: (Cout/groups, rows_per_item * padded_w) */
+} ShiftedJob;
+
+static void
+shifted_rows (gint64 item, int worker, gpointer p)
+{
+  ShiftedJob *job = p;
+  const AtelierConvGeometry *g = job->setup->g;
+  if (atelier_context_is_cancelled (job->setup->ctx))
+    return;
+  const gint64 group = item / job->items_per_group;
+  const gint64 r0 = (item % job->items_per_group) * job->rows_per_item;
+  const gint64 r1 = MIN (r0 + job->rows_per_item, g->out_h);
+  const gint64 n = (r1 - r0) * job->padded_w;
+  const gint64 taps = (gint64) g->kh * g->kw;
+  float *acc = job->scratch[worker];
+  const float *in_group = job->padded + group * g->cin_per_group * job->plane;
+
+  for (gint64 t = 0; t < taps; t++)
+    {
+      const gint64 offset = (r0 + (t / g->kw) * g->dilation_h) * job->padded_w + (t % g->kw) * g->dilation_w;
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans,
+                   (int) g->cout_per_group, (int) n, (int) g->cin_per_group,
+                   1.0f, job->taps + (group * taps + t) * g->cout_per_group * g->cin_per_group,
+                   (int) g->cin_per_group, in_group + offset, (int) job->plane,
+                   t == 0 ? 0.0f : 1.0f, acc, (int) n);
+    }
+  for (gint64 co = 0; co < g->cout_per_group; co++)
+    {
+      const gint64 channel = group * g->cout_per_group + co;
+      for (gint64 y = r0; y < r1; y++)
+        memcpy (job->output + (channel * g->out_h + y) * g->out_w, acc + co * n + (y - r0) * job->padded_w,
+                sizeof (float) * g->out_w);
+      atelier_conv_finish_rows (job->setup, job->output + (channel * g->out_h + r0) * g->out_w, 1, 0,
+                                (r1 - r0) * g->out_w, channel);
+    }
+}
+
+typedef struct
+{
+  const AtelierConvGeometry *g;
+  const float *input;
+  float *padded;
+  gint64 padded_w, plane;
+} PadJob;
+
+static void
+pad_channel (gint64 c, int worker, gpointer p)
+{
+  (void) worker;
+  PadJob *job = p;
+  const AtelierConvGeometry *g = job->g;
+  float *dst = job->padded + c * job->plane;
+  memset (dst, 0, sizeof (float) * job->plane);
+  for (gint64 y = 0; y < g->in_h; y++)
+    memcpy (dst + (y + g->pad_top) * job->padded_w + g->pad_left, job->input + (c * g->in_h + y) * g->in_w,
+            sizeof (float) * g->in_w);
+}
+
+gboolean
+atelier_conv2d_shifted (const AtelierConvSetup *setup, const float *input, float *output,
+                        gboolean *applicable, GError **error)
+{
+  const AtelierConvGeometry *g = setup->g;
+  AtelierContext *ctx = setup->ctx;
+  const int threads = atelier_context_get_threads (ctx);
+  const gint64 padded_w = g->out_w + (gint64) (g->kw - 1) * g->dilation_w;
+  const gint64 padded_h = g->out_h + (gint64) (g->kh - 1) * g->dilation_h;
+  const gint64 row_bytes = (gint64) sizeof (float) * g->cout_per_group * padded_w;
+  const gint64 per_worker = (gint64) atelier_context_get_workspace_bytes (ctx) / threads;
+  *applicable = row_bytes <= per_worker && padded_w * padded_h < G_MAXINT;
+  if (!*applicable)
+    return FALSE;
+
+  gint64 rows = MAX ((gint64) SHIFTED_TARGET_ACCUMULATOR_BYTES / row_bytes, 1);
+  rows = MIN (rows, per_worker / row_bytes);
+  rows = MAX (MIN (rows, (g->out_h + threads - 1) / threads), 1);
+
+  /* The last tap of the last row reads (KW-1)*dw past the padded plane. */
+  const gint64 plane = padded_h * padded_w + (gint64) (g->kw - 1) * g->dilation_w;
+  g_autofree float *padded = g_try_malloc (sizeof (float) * g->cin * plane);
+  const gint64 taps = (gint64) g->kh * g->kw;
+  g_autofree float *tap_weights = g_try_malloc (sizeof (float) * g->cout * g->cin_per_group * taps);
+  if (padded == NULL || tap_weights == NULL)
+    {
+      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_OUT_OF_MEMORY, "out of memory for the padded convolution input");
+      return FALSE;
+    }
+  /* (Cout, Cin_g, KH, KW) -> (groups, taps, Cout_g, Cin_g): each tap's matrix contiguous. */
+  for (gint64 co = 0; co < g->cout; co++)
+    for (gint64 ci = 0; ci < g->cin_per_group; ci++)
+      for (gint64 t = 0; t < taps; t++)
+        {
+          gint64 group = co / g->cout_per_group, co_g = co % g->cout_per_group;
+          tap_weights[((group * taps + t) * g->cout_per_group + co_g) * g->cin_per_group + ci]
+            = setup->weight[(co * g->cin_per_group + ci) * taps + t];
+        }
+  PadJob pad = { g, input, padded, padded_w, plane };
+  atelier_context_parallel_for (ctx, g->cin, pad_channel, &pad);
+
+  ShiftedJob job = {
+    .setup = setup, .padded = padded, .padded_w = padded_w, .plane = plane,
+    .taps = tap_weights, .output = output,
+    .rows_per_item = rows, .items_per_group = (g->out_h + rows - 1) / rows,
+  };
+  AtelierWorkerScratch scratch;
+  if (!atelier_worker_scratch_init (&scratch, ctx, g->cout_per_group * rows * padded_w, "convolution", error))
+    return FALSE;
+  job.scratch = scratch.buffers;
+  atelier_context_parallel_for (ctx, g->groups * job.items_per_group, shifted_rows, &job);
+  atelier_worker_scratch_clear (&scratch);
+  return TRUE;
+}
