@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The `atelier` program as a user runs it: exit status, output and messages. */
+#include "test-helpers.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+typedef struct
+{
+  int status;
+  char *out;
+  char *err;
+} CliRun;
+
+static void
+cli_run_clear (CliRun *run)
+{
+  g_free (run->out);
+  g_free (run->err);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliRun, cli_run_clear)
+
+static void
+run_cli (CliRun *run, const char *first, ...)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_ptr_array_add (argv, (gpointer) g_getenv ("ATELIER_CLI"));
+  va_list args;
+  va_start (args, first);
+  for (const char *a = first; a != NULL; a = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) a);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  g_autoptr (GError) error = NULL;
+  int wait_status;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &run->out, &run->err,
+                               &wait_status, &error));
+  g_assert_no_error (error);
+  g_autoptr (GError) exit_error = NULL;
+  if (g_spawn_check_wait_status (wait_status, &exit_error))
+    run->status = 0;
+  else
+    run->status = g_error_matches (exit_error, G_SPAWN_EXIT_ERROR, exit_error->code) ? exit_error->code : -1;
+}
+
+static char *
+write_model (const char *dir)
+{
+  g_autoptr (AtelierTensor) w = test_random_4d (4, 3, 3, 3);
+  g_autoptr (GBytes) bytes = test_safetensors_build ("stem.weight", "F16", w, NULL);
+  g_autofree char *weights = g_build_filename (dir, "m.safetensors", NULL);
+  g_assert_true (test_write_file (weights, bytes));
+  gsize size;
+  const guint8 *raw = g_bytes_get_data (bytes, &size);
+  g_autofree char *sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, raw, size);
+  g_autofree char *json = g_strdup_printf ("{\"format\":\"atelier-model/1\",\"name\":\"m\",\"architecture\":\"arch-x\","
+                                           "\"config\":{},\"weights\":\"m.safetensors\",\"sha256\":\"%s\","
+                                           "\"source\":\"test\",\"license\":\"CC0-1.0\"}", sha);
+  char *manifest = g_build_filename (dir, "m.json", NULL);
+  g_assert_true (g_file_set_contents (manifest, json, -1, NULL));
+  return manifest;
+}
+
+static void
+test_usage (void)
+{
+  g_auto (CliRun) run = { 0 };
+  run_cli (&run, NULL);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "Usage: atelier COMMAND"));
+  g_auto (CliRun) unknown = { 0 };
+  run_cli (&unknown, "frobnicate", NULL);
+  g_assert_cmpint (unknown.status, ==, 2);
+  g_assert_nonnull (strstr (unknown.err, "unknown command \"frobnicate\""));
+}
+
+static void
+test_info (void)
+{
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *manifest = write_model (dir);
+  g_auto (CliRun) run = { 0 };
+  run_cli (&run, "info", manifest, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "\"architecture\" : \"arch-x\""));
+  g_assert_nonnull (strstr (run.out, "stem.weight"));
+  g_assert_nonnull (strstr (run.out, "F16"));
+  g_assert_nonnull (strstr (run.out, "(4, 3, 3, 3)"));
+  g_assert_nonnull (strstr (run.out, "1 tensors, 108 parameters, sha256 verified"));
+
+  /* Damaged weights: exit 1, the message names the check and the file. */
+  g_autofree char *weights = g_build_filename (dir, "m.safetensors", NULL);
+  g_autofree char *contents = NULL;
+  gsize size;
+  g_assert_true (g_file_get_contents (weights, &contents, &size, NULL));
+  contents[size - 2] ^= 0x40;
+  g_assert_true (g_file_set_contents (weights, contents, (gssize) size, NULL));
+  g_auto (CliRun) bad = { 0 };
+  run_cli (&bad, "info", manifest, NULL);
+  g_assert_cmpint (bad.status, ==, 1);
+  g_assert_nonnull (strstr (bad.err, "sha256"));
+  g_assert_nonnull (strstr (bad.err, "m.safetensors"));
+  test_remove_dir (dir);
+
+  g_auto (CliRun) missing = { 0 };
+  run_cli (&missing, "info", "/nonexistent/model.json", NULL);
+  g_assert_cmpint (missing.status, ==, 1);
+  g_assert_nonnull (strstr (missing.err, "/nonexistent/model.json"));
+}
+
+static void
+test_bench (void)
+{
+  if (!g_test_slow ())
+    {
+      g_test_skip ("the benchmark takes a few seconds; run with -m slow");
+      return;
+    }
+  g_auto (CliRun) run = { 0 };
+  run_cli (&run, "bench", "--seconds", "0", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "sgemm 2048^3"));
+  g_assert_nonnull (strstr (run.out, "3x3 64->64 @256x256"));
+  g_assert_nonnull (strstr (run.out, "1x1 320->320 @64x64"));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/cli/usage", test_usage);
+  g_test_add_func ("/cli/info", test_info);
+  g_test_add_func ("/cli/bench", test_bench);
+  return g_test_run ();
+}
