@@ -1,16 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "atelier-ops.h"
 
-#include "core/atelier-error.h"
+#include "core/atelier-named-value.h"
 
 #include <math.h>
-#include <string.h>
 
-static const struct
-{
-  const char *name;
-  AtelierActivation activation;
-} activation_names[] = {
+static const AtelierNamedValue activation_names[] = {
   { "none", ATELIER_ACTIVATION_NONE },
   { "relu", ATELIER_ACTIVATION_RELU },
   { "leaky_relu", ATELIER_ACTIVATION_LEAKY_RELU },
@@ -24,15 +19,12 @@ static const struct
 gboolean
 atelier_activation_from_name (const char *name, AtelierActivation *activation, GError **error)
 {
-  for (gsize i = 0; i < G_N_ELEMENTS (activation_names); i++)
-    if (g_strcmp0 (name, activation_names[i].name) == 0)
-      {
-        *activation = activation_names[i].activation;
-        return TRUE;
-      }
-  g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_UNSUPPORTED, "unknown activation \"%s\"",
-               name ? name : "(null)");
-  return FALSE;
+  int value;
+  if (!atelier_named_value_lookup (activation_names, G_N_ELEMENTS (activation_names), "activation", name,
+                                   &value, error))
+    return FALSE;
+  *activation = value;
+  return TRUE;
 }
 
 void

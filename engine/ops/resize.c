@@ -2,6 +2,7 @@
 #include "atelier-ops.h"
 
 #include "core/atelier-error.h"
+#include "core/atelier-named-value.h"
 
 #include <math.h>
 
@@ -65,11 +66,7 @@ axis_taps (AtelierResizeMode mode, gint64 in, gint64 out, gint64 dst, AxisTaps *
   g_assert_not_reached ();
 }
 
-static const struct
-{
-  const char *name;
-  AtelierResizeMode mode;
-} resize_names[] = {
+static const AtelierNamedValue resize_names[] = {
   { "nearest", ATELIER_RESIZE_NEAREST },
   { "bilinear", ATELIER_RESIZE_BILINEAR },
   { "bicubic", ATELIER_RESIZE_BICUBIC },
@@ -78,15 +75,11 @@ static const struct
 gboolean
 atelier_resize_mode_from_name (const char *name, AtelierResizeMode *mode, GError **error)
 {
-  for (gsize i = 0; i < G_N_ELEMENTS (resize_names); i++)
-    if (g_strcmp0 (name, resize_names[i].name) == 0)
-      {
-        *mode = resize_names[i].mode;
-        return TRUE;
-      }
-  g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_UNSUPPORTED, "unknown resize mode \"%s\"",
-               name ? name : "(null)");
-  return FALSE;
+  int value;
+  if (!atelier_named_value_lookup (resize_names, G_N_ELEMENTS (resize_names), "resize mode", name, &value, error))
+    return FALSE;
+  *mode = value;
+  return TRUE;
 }
 
 typedef struct
