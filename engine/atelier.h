@@ -11,5 +11,7 @@
 #include "model/atelier-manifest.h"
 #include "model/atelier-model.h"
 #include "model/atelier-safetensors.h"
+#include "networks/atelier-conv-layer.h"
+#include "networks/atelier-rdn.h"
 #include "ops/atelier-ops.h"
 #include "tiling/atelier-tiling.h"

@@ -1,0 +1,312 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "networks/atelier-rdn.h"
+
+#include "core/atelier-error.h"
+#include "core/atelier-named-value.h"
+
+/* ---------------------------------------------------------------- weights */
+
+typedef struct
+{
+  AtelierConvLayer *growth; /* (C): F_<id>_<c>, G0 + (c-1) G -> G, 3x3 */
+  AtelierConvLayer fusion;  /* LFF_<id>: G0 + C G -> G0, 1x1 (RDN) or 3x3 (RRDN) */
+} DenseBlock;
+
+struct _AtelierRdn
+{
+  AtelierRdnConfig config;
+  int n_blocks;        /* D (RDN) or T * D (RRDN) */
+  DenseBlock *blocks;  /* (n_blocks) */
+  /* RDN */
+  AtelierConvLayer shallow1, shallow2;    /* F_m1: 3 -> G0, F_0: G0 -> G0 */
+  AtelierConvLayer global1, global2;      /* GFF_1: D G0 -> G0 1x1, GFF_2: G0 -> G0 3x3 */
+  AtelierConvLayer up1, up2, up3;         /* UPN1: G0 -> 64 5x5, UPN2: 64 -> 32, UPN3: 32 -> 3 s^2 */
+  /* RRDN */
+  AtelierConvLayer pre, post, pre_shuffle; /* 3 -> G0, G0 -> G0, G0 -> 3 s^2 */
+  AtelierConvLayer sr;                     /* -> RGB: from 3 s^2 (RDN) or 3 (RRDN) channels */
+};
+
+static void
+dense_block_clear (DenseBlock *block, int convs)
+{
+  for (int c = 0; block->growth != NULL && c < convs; c++)
+    atelier_conv_layer_clear (&block->growth[c]);
+  g_clear_pointer (&block->growth, g_free);
+  atelier_conv_layer_clear (&block->fusion);
+}
+
+void
+atelier_rdn_free (AtelierRdn *net)
+{
+  if (net == NULL)
+    return;
+  for (int b = 0; net->blocks != NULL && b < net->n_blocks; b++)
+    dense_block_clear (&net->blocks[b], net->config.C);
+  g_free (net->blocks);
+  AtelierConvLayer *layers[] = { &net->shallow1, &net->shallow2, &net->global1, &net->global2, &net->up1,
+                                 &net->up2, &net->up3, &net->pre, &net->post, &net->pre_shuffle, &net->sr };
+  for (gsize i = 0; i < G_N_ELEMENTS (layers); i++)
+    atelier_conv_layer_clear (layers[i]);
+  g_free (net);
+}
+
+static gboolean
+dense_block_load (DenseBlock *block, const AtelierModel *model, const AtelierRdnConfig *cfg, const char *id,
+                  GError **error)
+{
+  block->growth = g_new0 (AtelierConvLayer, cfg->C);
+  for (int c = 0; c < cfg->C; c++)
+    {
+      g_autofree char *name = g_strdup_printf ("F_%s_%d", id, c + 1);
+      if (!atelier_conv_layer_load (&block->growth[c], model, name, cfg->G, cfg->G0 + c * cfg->G, 3, error))
+        return FALSE;
+    }
+  g_autofree char *name = g_strdup_printf ("LFF_%s", id);
+  const int kernel = cfg->family == ATELIER_RDN_FAMILY_RDN ? 1 : 3;
+  return atelier_conv_layer_load (&block->fusion, model, name, cfg->G0, cfg->G0 + cfg->C * cfg->G, kernel, error);
+}
+
+static const AtelierNamedValue family_names[] = {
+  { "rdn", ATELIER_RDN_FAMILY_RDN },
+  { "rrdn", ATELIER_RDN_FAMILY_RRDN },
+};
+
+static gboolean
+read_int (const AtelierManifest *m, const char *key, int lo, int hi, int *out, GError **error)
+{
+  gint64 v;
+  if (!atelier_manifest_config_int (m, key, &v, error))
+    return FALSE;
+  if (v < lo || v > hi)
+    {
+      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_MODEL_CORRUPT, "model %s: config \"%s\" = %" G_GINT64_FORMAT
+                   " is outside %d..%d", atelier_manifest_get_name (m), key, v, lo, hi);
+      return FALSE;
+    }
+  *out = (int) v;
+  return TRUE;
+}
+
+static gboolean
+read_config (const AtelierManifest *m, AtelierRdnConfig *cfg, GError **error)
+{
+  const char *family, *upsampling;
+  double beta, range;
+  int family_value;
+  if (!atelier_manifest_config_string (m, "family", &family, error)
+      || !atelier_named_value_lookup (family_names, G_N_ELEMENTS (family_names), "network family", family,
+                                      &family_value, error)
+      || !read_int (m, "scale", 2, 8, &cfg->scale, error) || !read_int (m, "C", 1, 64, &cfg->C, error)
+      || !read_int (m, "D", 1, 64, &cfg->D, error) || !read_int (m, "G", 1, 1024, &cfg->G, error)
+      || !read_int (m, "G0", 1, 1024, &cfg->G0, error)
+      || !atelier_manifest_config_double (m, "beta", &beta, error)
+      || !atelier_manifest_config_double (m, "value_range", &range, error)
+      || !atelier_manifest_config_string (m, "upsampling", &upsampling, error))
+    return FALSE;
+  cfg->family = family_value;
+  cfg->beta = (float) beta;
+  cfg->value_range = (float) range;
+  cfg->T = 1;
+  if (cfg->family == ATELIER_RDN_FAMILY_RRDN && !read_int (m, "T", 1, 64, &cfg->T, error))
+    return FALSE;
+  const char *expected = cfg->family == ATELIER_RDN_FAMILY_RDN ? "nearest" : "depth_to_space";
+  if (g_strcmp0 (upsampling, expected) != 0 || !(range > 0.0))
+    {
+      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_UNSUPPORTED,
+                   "model %s: %s networks upsample with \"%s\" and need a positive value_range",
+                   atelier_manifest_get_name (m), family, expected);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+AtelierRdn *
+atelier_rdn_new (const AtelierModel *model, GError **error)
+{
+  const AtelierManifest *m = atelier_model_get_manifest (model);
+  if (g_strcmp0 (atelier_manifest_get_architecture (m), "idealo-rdn") != 0)
+    {
+      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_UNSUPPORTED, "model %s has architecture \"%s\", not \"idealo-rdn\"",
+                   atelier_manifest_get_name (m), atelier_manifest_get_architecture (m));
+      return NULL;
+    }
+  g_autoptr (AtelierRdn) net = g_new0 (AtelierRdn, 1);
+  AtelierRdnConfig *cfg = &net->config;
+  if (!read_config (m, cfg, error))
+    return NULL;
+  const int s2 = 3 * cfg->scale * cfg->scale;
+  const gboolean rdn = cfg->family == ATELIER_RDN_FAMILY_RDN;
+  net->n_blocks = rdn ? cfg->D : cfg->T * cfg->D;
+  net->blocks = g_new0 (DenseBlock, net->n_blocks);
+  for (int b = 0; b < net->n_blocks; b++)
+    {
+      g_autofree char *id = rdn ? g_strdup_printf ("%d", b + 1) : g_strdup_printf ("%d_%d", b / cfg->D + 1, b % cfg->D + 1);
+      if (!dense_block_load (&net->blocks[b], model, cfg, id, error))
+        return NULL;
+    }
+  gboolean ok = rdn ? atelier_conv_layer_load (&net->shallow1, model, "F_m1", cfg->G0, 3, 3, error)
+                        && atelier_conv_layer_load (&net->shallow2, model, "F_0", cfg->G0, cfg->G0, 3, error)
+                        && atelier_conv_layer_load (&net->global1, model, "GFF_1", cfg->G0, cfg->D * cfg->G0, 1, error)
+                        && atelier_conv_layer_load (&net->global2, model, "GFF_2", cfg->G0, cfg->G0, 3, error)
+                        && atelier_conv_layer_load (&net->up1, model, "UPN1", 64, cfg->G0, 5, error)
+                        && atelier_conv_layer_load (&net->up2, model, "UPN2", 32, 64, 3, error)
+                        && atelier_conv_layer_load (&net->up3, model, "UPN3", s2, 32, 3, error)
+                        && atelier_conv_layer_load (&net->sr, model, "SR", 3, s2, 3, error)
+                    : atelier_conv_layer_load (&net->pre, model, "Pre_blocks_conv", cfg->G0, 3, 3, error)
+                        && atelier_conv_layer_load (&net->post, model, "post_blocks_conv", cfg->G0, cfg->G0, 3, error)
+                        && atelier_conv_layer_load (&net->pre_shuffle, model, "PreShuffle", s2, cfg->G0, 3, error)
+                        && atelier_conv_layer_load (&net->sr, model, "SR", 3, 3, 3, error);
+  return ok ? g_steal_pointer (&net) : NULL;
+}
+
+const AtelierRdnConfig *
+atelier_rdn_get_config (const AtelierRdn *net)
+{
+  return &net->config;
+}
+
+int
+atelier_rdn_receptive_radius (const AtelierRdn *net)
+{
+  const AtelierRdnConfig *c = &net->config;
+  if (c->family == ATELIER_RDN_FAMILY_RDN)
+    /* F_m1, F_0, C growth convs per block, GFF_2, UPN1 (5x5), UPN2, UPN3, SR at output scale */
+    return 2 + c->D * c->C + 1 + 2 + 1 + 1 + 1;
+  /* pre, T*D blocks of C growth + a 3x3 fusion, post, PreShuffle, SR at output scale */
+  return 1 + c->T * c->D * (c->C + 1) + 1 + 1 + 1;
+}
+
+gsize
+atelier_rdn_bytes_per_pixel (const AtelierRdn *net)
+{
+  const AtelierRdnConfig *c = &net->config;
+  /* Alive at once inside a dense block: the growing concatenation and its
+   * copy, the block input, the RRDB input and the long skip; at the end the
+   * 3 s^2 channel map and the up-scaled image (nearest: 3 s^2 channels at s^2
+   * the pixels for RDN). */
+  const gsize dense = 2 * (gsize) (c->G0 + c->C * c->G) + 3 * (gsize) c->G0 + (gsize) c->D * c->G0;
+  const gsize up = c->family == ATELIER_RDN_FAMILY_RDN ? 3 * (gsize) c->scale * c->scale * (1 + c->scale * c->scale)
+                                                       : 2 * 3 * (gsize) c->scale * c->scale;
+  return sizeof (float) * MAX (dense, up);
+}
+
+/* ---------------------------------------------------------------- blocks */
+
+/* Dense block body: returns the fusion conv of concat(input, F_1, ..., F_C). */
+static AtelierTensor *
+dense_block_fused (AtelierContext *ctx, const DenseBlock *block, const AtelierRdnConfig *cfg,
+                   const AtelierTensor *input, GError **error)
+{
+  g_autoptr (AtelierTensor) features = atelier_tensor_copy (input, error);
+  if (features == NULL)
+    return NULL;
+  for (int c = 0; c < cfg->C; c++)
+    {
+      g_autoptr (AtelierTensor) grown = atelier_conv_layer_forward (ctx, &block->growth[c], features,
+                                                                    ATELIER_ACTIVATION_RELU, error);
+      if (grown == NULL)
+        return NULL;
+      const AtelierTensor *parts[] = { features, grown };
+      AtelierTensor *next = atelier_concat (ctx, parts, 2, 1, error);
+      if (next == NULL)
+        return NULL;
+      atelier_tensor_free (features);
+      features = next;
+    }
+  return atelier_conv_layer_forward (ctx, &block->fusion, features, ATELIER_ACTIVATION_NONE, error);
+}
+
+/* x + scale * y, in place on y. */
+static gboolean
+residual (AtelierContext *ctx, AtelierTensor *y, float scale, const AtelierTensor *x, GError **error)
+{
+  if (scale != 1.0f)
+    atelier_scale_inplace (y, scale, 0.0f);
+  return atelier_add_inplace (ctx, y, x, error);
+}
+
+static AtelierTensor *
+rdn_forward (AtelierContext *ctx, const AtelierRdn *net, const AtelierTensor *rgb, GError **error)
+{
+  const AtelierRdnConfig *cfg = &net->config;
+  g_autoptr (AtelierTensor) shallow = atelier_conv_layer_forward (ctx, &net->shallow1, rgb, ATELIER_ACTIVATION_NONE, error);
+  if (shallow == NULL)
+    return NULL;
+  g_autoptr (AtelierTensor) first = atelier_conv_layer_forward (ctx, &net->shallow2, shallow, ATELIER_ACTIVATION_NONE, error);
+  if (first == NULL)
+    return NULL;
+  /* Every block's output is kept for the global feature fusion. */
+  g_autoptr (GPtrArray) outputs = g_ptr_array_new_with_free_func ((GDestroyNotify) atelier_tensor_free);
+  const AtelierTensor *x = first;
+  for (int d = 0; d < cfg->D; d++)
+    {
+      AtelierTensor *fused = dense_block_fused (ctx, &net->blocks[d], cfg, x, error);
+      if (fused == NULL || !residual (ctx, fused, 1.0f, x, error))
+        {
+          atelier_tensor_free (fused);
+          return NULL;
+        }
+      g_ptr_array_add (outputs, fused);
+      x = fused;
+    }
+  g_autoptr (AtelierTensor) all = atelier_concat (ctx, (const AtelierTensor *const *) outputs->pdata,
+                                                  (int) outputs->len, 1, error);
+  g_clear_pointer (&outputs, g_ptr_array_unref);
+  g_autoptr (AtelierTensor) g1 = all ? atelier_conv_layer_forward (ctx, &net->global1, all, ATELIER_ACTIVATION_NONE, error) : NULL;
+  g_autoptr (AtelierTensor) g2 = g1 ? atelier_conv_layer_forward (ctx, &net->global2, g1, ATELIER_ACTIVATION_NONE, error) : NULL;
+  if (g2 == NULL || !residual (ctx, g2, 1.0f, shallow, error))
+    return NULL;
+  g_autoptr (AtelierTensor) u1 = atelier_conv_layer_forward (ctx, &net->up1, g2, ATELIER_ACTIVATION_RELU, error);
+  g_autoptr (AtelierTensor) u2 = u1 ? atelier_conv_layer_forward (ctx, &net->up2, u1, ATELIER_ACTIVATION_RELU, error) : NULL;
+  g_autoptr (AtelierTensor) u3 = u2 ? atelier_conv_layer_forward (ctx, &net->up3, u2, ATELIER_ACTIVATION_NONE, error) : NULL;
+  g_autoptr (AtelierTensor) up = u3 ? atelier_resize (ctx, u3, u3->shape[2] * cfg->scale, u3->shape[3] * cfg->scale,
+                                                      ATELIER_RESIZE_NEAREST, error) : NULL;
+  return up ? atelier_conv_layer_forward (ctx, &net->sr, up, ATELIER_ACTIVATION_NONE, error) : NULL;
+}
+
+static AtelierTensor *
+rrdn_forward (AtelierContext *ctx, const AtelierRdn *net, const AtelierTensor *rgb, GError **error)
+{
+  const AtelierRdnConfig *cfg = &net->config;
+  g_autoptr (AtelierTensor) pre = atelier_conv_layer_forward (ctx, &net->pre, rgb, ATELIER_ACTIVATION_NONE, error);
+  if (pre == NULL)
+    return NULL;
+  g_autoptr (AtelierTensor) x = atelier_tensor_copy (pre, error);
+  for (int t = 0; x != NULL && t < cfg->T; t++)
+    {
+      g_autoptr (AtelierTensor) rrdb_input = atelier_tensor_copy (x, error);
+      if (rrdb_input == NULL)
+        return NULL;
+      for (int d = 0; d < cfg->D; d++)
+        {
+          AtelierTensor *fused = dense_block_fused (ctx, &net->blocks[t * cfg->D + d], cfg, x, error);
+          if (fused == NULL || !residual (ctx, fused, cfg->beta, x, error))
+            {
+              atelier_tensor_free (fused);
+              return NULL;
+            }
+          atelier_tensor_free (x);
+          x = fused;
+        }
+      if (!residual (ctx, x, cfg->beta, rrdb_input, error))
+        return NULL;
+    }
+  if (x == NULL)
+    return NULL;
+  g_autoptr (AtelierTensor) body = atelier_conv_layer_forward (ctx, &net->post, x, ATELIER_ACTIVATION_NONE, error);
+  if (body == NULL || !residual (ctx, body, 1.0f, pre, error))
+    return NULL;
+  g_autoptr (AtelierTensor) expanded = atelier_conv_layer_forward (ctx, &net->pre_shuffle, body, ATELIER_ACTIVATION_NONE, error);
+  g_autoptr (AtelierTensor) shuffled = expanded ? atelier_pixel_shuffle (ctx, expanded, cfg->scale,
+                                                                         ATELIER_DEPTH_TO_SPACE_CHANNEL_LAST, error) : NULL;
+  return shuffled ? atelier_conv_layer_forward (ctx, &net->sr, shuffled, ATELIER_ACTIVATION_NONE, error) : NULL;
+}
+
+AtelierTensor *
+atelier_rdn_forward (AtelierContext *ctx, const AtelierRdn *net, const AtelierTensor *rgb, GError **error)
+{
+  if (!atelier_tensor_check_shape (rgb, "super-resolution input", 4, (const int64_t[]) { 1, 3, -1, -1 }, error))
+    return NULL;
+  return net->config.family == ATELIER_RDN_FAMILY_RDN ? rdn_forward (ctx, net, rgb, error)
+                                                      : rrdn_forward (ctx, net, rgb, error);
+}
