@@ -14,4 +14,6 @@
 #include "networks/atelier-conv-layer.h"
 #include "networks/atelier-rdn.h"
 #include "ops/atelier-ops.h"
+#include "pipelines/atelier-alpha-fill.h"
+#include "pipelines/atelier-upscale.h"
 #include "tiling/atelier-tiling.h"

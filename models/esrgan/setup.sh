@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Fetches UpscalerJS's ESRGAN packages from the npm registry, checks them
+# against pinned checksums, and converts them into models/esrgan/ (the slim
+# models are also committed). Conversion is deterministic: the converted
+# weights must match SHA256SUMS.
+#
+# usage: models/esrgan/setup.sh [slim] [medium] [thick]   (default: all three)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+cache=${ATELIER_CACHE_DIR:-$here/../.cache}/npm
+mkdir -p "$cache"
+version=1.0.0
+declare -A tarball_sha256=(
+  [slim]=b53070ff01363e74d33138106dcc72b58d341c9fb7e8fd648554a4e7744142b5
+  [medium]=367471ded0629387b9aabc75183be0b80d39d46c3f509945ebde4f5bf7a49627
+  [thick]=3d38971084d8281bf68da443085c7eb65355fb28aa81b33b54f950cca6328a15
+)
+sizes=("$@")
+((${#sizes[@]})) || sizes=(slim medium thick)
+
+for size in "${sizes[@]}"; do
+  [[ -n ${tarball_sha256[$size]:-} ]] || { echo "unknown model size '$size'" >&2; exit 2; }
+  if (cd "$here" && grep " esrgan-$size-" SHA256SUMS | sha256sum --check --quiet --status 2>/dev/null); then
+    echo "esrgan-$size: converted weights present and verified"
+    continue
+  fi
+  tgz=$cache/upscalerjs-esrgan-$size-$version.tgz
+  if [[ ! -f $tgz ]]; then
+    echo "esrgan-$size: fetching @upscalerjs/esrgan-$size@$version from the npm registry"
+    (cd "$cache" && npm pack --silent "@upscalerjs/esrgan-$size@$version" > /dev/null)
+  fi
+  echo "${tarball_sha256[$size]}  $tgz" | sha256sum --check --quiet
+  unpacked=$cache/esrgan-$size
+  rm -rf "$unpacked" && mkdir -p "$unpacked"
+  tar -xzf "$tgz" -C "$unpacked"
+  /usr/bin/python3 "$here/convert_tfjs_esrgan.py" "$unpacked/package" "$here"
+  (cd "$here" && grep " esrgan-$size-" SHA256SUMS | sha256sum --check --quiet)
+done
