@@ -9,6 +9,7 @@
 #include <string.h>
 
 static const AtelierCliCommand commands[] = {
+  { "upscale", "enlarge an image x2, x3, x4 or x8 with a super-resolution network", atelier_command_upscale },
   { "info", "print a model's manifest and tensors", atelier_command_info },
   { "bench", "measure sgemm and convolution speed", atelier_command_bench },
 };

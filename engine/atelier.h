@@ -10,6 +10,7 @@
 #include "core/atelier-tensor.h"
 #include "model/atelier-manifest.h"
 #include "model/atelier-model.h"
+#include "model/atelier-model-path.h"
 #include "model/atelier-safetensors.h"
 #include "networks/atelier-conv-layer.h"
 #include "networks/atelier-rdn.h"
