@@ -9,7 +9,11 @@ packages=(
   libglib2.0-dev libjson-glib-dev libopenblas-dev libfftw3-dev
   libpng-dev libjpeg-dev
   clang libclang-rt-14-dev   # libFuzzer and the sanitizer runtimes
+  python3-numpy              # model converters
 )
+# npm fetches the pretrained super-resolution packages; a machine that already
+# has Node.js from elsewhere keeps it.
+command -v npm > /dev/null || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do

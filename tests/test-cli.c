@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The `atelier` program as a user runs it: exit status, output and messages. */
+#include "atelier-image-io.h"
 #include "test-helpers.h"
 
 #include <glib/gstdio.h>
@@ -110,6 +111,37 @@ test_info (void)
 }
 
 static void
+test_upscale (void)
+{
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *input = g_test_build_filename (G_TEST_DIST, "data", "rgba16.png", NULL);
+  g_autofree char *output = g_build_filename (dir, "out.png", NULL);
+  g_auto (CliRun) run = { 0 };
+  run_cli (&run, "upscale", "--scale", "3", "--model", "slim", input, output, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "3x2 -> "));
+  g_assert_nonnull (strstr (run.out, "9x6 (esrgan-slim-x3"));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierImage) image = atelier_image_load (output, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (atelier_image_width (image), ==, 9);
+  g_assert_cmpint (atelier_image_channels (image), ==, 4);
+  g_assert_cmpint (image->bit_depth, ==, 16); /* the input's depth is kept */
+
+  g_auto (CliRun) bad_scale = { 0 };
+  run_cli (&bad_scale, "upscale", "--scale", "5", input, output, NULL);
+  g_assert_cmpint (bad_scale.status, ==, 2);
+  g_assert_nonnull (strstr (bad_scale.err, "2, 3, 4 or 8"));
+
+  g_auto (CliRun) no_model = { 0 };
+  run_cli (&no_model, "upscale", "--model", "nonexistent", input, output, NULL);
+  g_assert_cmpint (no_model.status, ==, 1);
+  g_assert_nonnull (strstr (no_model.err, "esrgan-nonexistent-x4"));
+  g_assert_nonnull (strstr (no_model.err, "setup.sh"));
+  test_remove_dir (dir);
+}
+
+static void
 test_bench (void)
 {
   if (!g_test_slow ())
@@ -131,6 +163,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/cli/usage", test_usage);
   g_test_add_func ("/cli/info", test_info);
+  g_test_add_func ("/cli/upscale", test_upscale);
   g_test_add_func ("/cli/bench", test_bench);
   return g_test_run ();
 }
