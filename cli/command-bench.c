@@ -23,6 +23,9 @@ static const BenchLayer layers[] = {
   { "3x3 s2 64->128 @256x256", 64, 128, 3, 2, 1, 256, 256 },
   { "3x3 32->32 @256x256", 32, 32, 3, 1, 1, 256, 256 },
   { "3x3 depthwise 64 @256x256", 64, 64, 3, 1, 64, 256, 256 },
+  /* The two shapes esrgan-thick spends its time in: dense-block growth and fusion. */
+  { "3x3 128->32 @192x192 (RRDB)", 128, 32, 3, 1, 1, 192, 192 },
+  { "3x3 192->64 @192x192 (RRDB)", 192, 64, 3, 1, 1, 192, 192 },
 };
 
 typedef void (*BenchBody) (gpointer data);
@@ -93,14 +96,49 @@ fill_random (AtelierTensor *t, GRand *rand)
     t->data[i] = (float) g_rand_double_range (rand, -1.0, 1.0);
 }
 
+/* One whole upscale of a random size x size RGB image: seconds and the
+ * convolution GFLOP/s, as the engine counts them. */
+static int
+bench_upscale (AtelierContext *ctx, const char *model_name, int scale, int size, double sgemm_gflops, GRand *rand)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = g_str_has_suffix (model_name, ".json") ? g_strdup (model_name)
+                                                                 : g_strdup_printf ("esrgan-%s-x%d", model_name, scale);
+  g_autofree char *manifest = atelier_model_find (name, &error);
+  g_autoptr (AtelierModel) model = manifest ? atelier_model_open (manifest, &error) : NULL;
+  g_autoptr (AtelierRdn) net = model ? atelier_rdn_new (model, &error) : NULL;
+  g_autoptr (AtelierTensor) image = net ? atelier_tensor_new_4d (1, 3, size, size, &error) : NULL;
+  if (image == NULL)
+    return atelier_cli_fail (error);
+  for (gint64 i = 0; i < atelier_tensor_numel (image); i++)
+    image->data[i] = (float) g_rand_double (rand);
+  atelier_context_reset_flops (ctx);
+  gint64 start = g_get_monotonic_time ();
+  g_autoptr (AtelierTensor) out = atelier_upscale (ctx, net, image, NULL, &error);
+  double t = (g_get_monotonic_time () - start) / 1e6;
+  if (out == NULL)
+    return atelier_cli_fail (error);
+  double gflops = atelier_context_get_flops (ctx) / t / 1e9;
+  printf ("%-30s %10.2f %9.1f %8.2f   (%s, %dx%d, %.0f GFLOP)\n", "upscale (whole pipeline)", t * 1e3, gflops,
+          gflops / sgemm_gflops, atelier_manifest_get_name (atelier_model_get_manifest (model)), size, size,
+          atelier_context_get_flops (ctx) / 1e9);
+  printf ("upscale seconds: %.2f\n", t);
+  return 0;
+}
+
 int
 atelier_command_bench (int argc, char **argv)
 {
-  int threads = 0;
+  int threads = 0, scale = 4, size = 256;
   double seconds = 1.0;
+  g_autofree char *model_name = NULL;
   const GOptionEntry entries[] = {
     { "threads", 't', 0, G_OPTION_ARG_INT, &threads, "Threads (default: all cores)", "N" },
     { "seconds", 's', 0, G_OPTION_ARG_DOUBLE, &seconds, "Minimum time per measurement", "S" },
+    { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name,
+      "Also time a whole upscale with this model (slim, medium, thick or a manifest)", "NAME" },
+    { "scale", 0, 0, G_OPTION_ARG_INT, &scale, "Scale of that model (default 4)", "N" },
+    { "size", 0, 0, G_OPTION_ARG_INT, &size, "Side of the random input image (default 256)", "PX" },
     { NULL },
   };
   g_autoptr (GOptionContext) options = g_option_context_new ("- measure sgemm and convolution speed");
@@ -154,5 +192,7 @@ atelier_command_bench (int argc, char **argv)
       atelier_tensor_free (d.weight);
       atelier_tensor_free (d.bias);
     }
+  if (model_name != NULL)
+    return bench_upscale (ctx, model_name, scale, size, sgemm_gflops, rand);
   return 0;
 }

@@ -13,6 +13,7 @@ struct _AtelierContext
   AtelierProgressFunc progress;
   gpointer progress_data;
   gint cancelled; /* atomic */
+  double flops;   /* only ever added to from the thread that runs the ops */
 };
 
 AtelierContext *
@@ -100,6 +101,24 @@ atelier_context_check_cancelled (const AtelierContext *ctx, GError **error)
     return TRUE;
   g_set_error_literal (error, ATELIER_ERROR, ATELIER_ERROR_CANCELLED, "cancelled");
   return FALSE;
+}
+
+void
+atelier_context_add_flops (AtelierContext *ctx, double flops)
+{
+  ctx->flops += flops;
+}
+
+double
+atelier_context_get_flops (const AtelierContext *ctx)
+{
+  return ctx->flops;
+}
+
+void
+atelier_context_reset_flops (AtelierContext *ctx)
+{
+  ctx->flops = 0.0;
 }
 
 typedef struct

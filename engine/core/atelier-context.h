@@ -41,6 +41,13 @@ gboolean atelier_context_is_cancelled (const AtelierContext *ctx);
 /* Sets ATELIER_ERROR_CANCELLED and returns FALSE once cancelled. */
 gboolean atelier_context_check_cancelled (const AtelierContext *ctx, GError **error);
 
+/* Floating-point operations of the convolutions run on this context (2 per
+ * multiply-add), for benchmarks: convolutions are nearly all of a network's
+ * arithmetic. */
+void atelier_context_add_flops (AtelierContext *ctx, double flops);
+double atelier_context_get_flops (const AtelierContext *ctx);
+void atelier_context_reset_flops (AtelierContext *ctx);
+
 /* Runs fn(item, worker, data) for item in 0..n_items-1 on the context's
  * threads. Items are handed out one at a time, so uneven items balance; each
  * worker index is in 0..threads-1 and identifies a private scratch slot. */

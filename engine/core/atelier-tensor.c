@@ -35,8 +35,8 @@ shape_is_valid (int rank, const int64_t *shape, int64_t *numel_out, GError **err
   return TRUE;
 }
 
-AtelierTensor *
-atelier_tensor_new (int rank, const int64_t *shape, GError **error)
+static AtelierTensor *
+tensor_alloc (int rank, const int64_t *shape, gboolean zero, GError **error)
 {
   int64_t numel;
   if (!shape_is_valid (rank, shape, &numel, error))
@@ -56,7 +56,8 @@ atelier_tensor_new (int rank, const int64_t *shape, GError **error)
                    bytes / 1048576.0);
       return NULL;
     }
-  memset (data, 0, bytes);
+  if (zero)
+    memset (data, 0, bytes);
 
   AtelierTensor *t = g_new0 (AtelierTensor, 1);
   t->rank = rank;
@@ -64,6 +65,18 @@ atelier_tensor_new (int rank, const int64_t *shape, GError **error)
   t->data = data;
   t->owns_data = TRUE;
   return t;
+}
+
+AtelierTensor *
+atelier_tensor_new (int rank, const int64_t *shape, GError **error)
+{
+  return tensor_alloc (rank, shape, TRUE, error);
+}
+
+AtelierTensor *
+atelier_tensor_new_uninitialized (int rank, const int64_t *shape, GError **error)
+{
+  return tensor_alloc (rank, shape, FALSE, error);
 }
 
 AtelierTensor *
@@ -94,7 +107,7 @@ atelier_tensor_new_view (float *data, int rank, const int64_t *shape)
 AtelierTensor *
 atelier_tensor_copy (const AtelierTensor *src, GError **error)
 {
-  AtelierTensor *t = atelier_tensor_new_like (src, error);
+  AtelierTensor *t = atelier_tensor_new_uninitialized (src->rank, src->shape, error);
   if (t != NULL)
     memcpy (t->data, src->data, sizeof (float) * atelier_tensor_numel (src));
   return t;

@@ -20,6 +20,9 @@ typedef struct
 } AtelierTensor;
 
 AtelierTensor *atelier_tensor_new (int rank, const int64_t *shape, GError **error);
+/* Contents undefined: for results every element of which is written, to save
+ * the zero-filling pass (measured at 9% of an RRDN upscale). */
+AtelierTensor *atelier_tensor_new_uninitialized (int rank, const int64_t *shape, GError **error);
 AtelierTensor *atelier_tensor_new_4d (int64_t n, int64_t c, int64_t h, int64_t w, GError **error);
 AtelierTensor *atelier_tensor_new_like (const AtelierTensor *other, GError **error);
 AtelierTensor *atelier_tensor_new_view (float *data, int rank, const int64_t *shape);

@@ -30,5 +30,10 @@ gboolean atelier_conv2d_im2col (const AtelierConvSetup *setup, const float *inpu
 gboolean atelier_conv2d_shifted (const AtelierConvSetup *setup, const float *input, float *output,
                                  gboolean *applicable, GError **error);
 
+/* Stride 1: all taps' weights stacked into one sgemm per input row, the
+ * results added at their shifts. Same contract as atelier_conv2d_shifted. */
+gboolean atelier_conv2d_tapstack (const AtelierConvSetup *setup, const float *input, float *output,
+                                  gboolean *applicable, GError **error);
+
 /* One input channel per output channel. */
 void atelier_conv2d_depthwise (const AtelierConvSetup *setup, const float *input, float *output);

@@ -184,7 +184,7 @@ atelier_concat (AtelierContext *ctx, const AtelierTensor *const *tensors, int co
         }
       shape[axis] += tensors[t]->shape[axis];
     }
-  AtelierTensor *out = atelier_tensor_new (first->rank, shape, error);
+  AtelierTensor *out = atelier_tensor_new_uninitialized (first->rank, shape, error);
   if (out == NULL)
     return NULL;
   gint64 outer = 1, inner = 1;

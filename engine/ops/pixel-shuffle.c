@@ -19,7 +19,7 @@ atelier_pixel_shuffle (AtelierContext *ctx, const AtelierTensor *input, int fact
       return NULL;
     }
   const gint64 n = input->shape[0], c = cin / (r * r), h = input->shape[2], w = input->shape[3];
-  AtelierTensor *out = atelier_tensor_new_4d (n, c, h * r, w * r, error);
+  AtelierTensor *out = atelier_tensor_new_uninitialized (4, (const int64_t[]) { n, c, h * r, w * r }, error);
   if (out == NULL)
     return NULL;
   for (gint64 b = 0; b < n; b++)

@@ -140,7 +140,7 @@ atelier_resize (AtelierContext *ctx, const AtelierTensor *input, gint64 out_h, g
                    input->shape[3], input->shape[2], out_w, out_h);
       return NULL;
     }
-  g_autoptr (AtelierTensor) output = atelier_tensor_new_4d (input->shape[0], input->shape[1], out_h, out_w, error);
+  g_autoptr (AtelierTensor) output = atelier_tensor_new_uninitialized (4, (const int64_t[]) { input->shape[0], input->shape[1], out_h, out_w }, error);
   if (output == NULL)
     return NULL;
   g_autofree AxisTaps *rows = g_new0 (AxisTaps, out_h);
