@@ -78,8 +78,10 @@ atelier_conv2d (AtelierContext *ctx, const AtelierTensor *input, const AtelierTe
            * 0.54 of sgemm); with more output channels its KH rows of Z
            * outgrow L2 (64->64: 0.40 against 0.57), with fewer input
            * channels the stacked sgemm is too thin (32->32: 0.37 against
-           * 0.46). */
-          gboolean ok = g.cout_per_group <= 32 && g.cin_per_group >= 64
+           * 0.46), except for the thinnest outputs, such as the final RGB
+           * conv of an upscaler, where shifted taps leave M = 3 (slim x4
+           * upscale of 256x256: 0.30 s against 0.54 s). */
+          gboolean ok = g.cout_per_group <= 32 && (g.cin_per_group >= 64 || g.cout_per_group <= 8)
                           ? atelier_conv2d_tapstack (&setup, in, out, &applicable, error)
                                                : atelier_conv2d_shifted (&setup, in, out, &applicable, error);
           if (!ok && applicable)

@@ -94,11 +94,19 @@ atelier_upscale (AtelierContext *ctx, const AtelierRdn *net, const AtelierTensor
     return NULL;
   g_clear_pointer (&rgb, atelier_tensor_free);
 
+  const gint64 plane = h * s * w * s;
+  const float inv_range = 1.0f / cfg->value_range;
+  if (channels == 3)
+    {
+      /* RGB: the tiled result becomes the output in place, so a large image
+       * never holds two full-size copies. */
+      for (gint64 i = 0; i < 3 * plane; i++)
+        up->data[i] = CLAMP (up->data[i] * inv_range, 0.0f, 1.0f);
+      return g_steal_pointer (&up);
+    }
   g_autoptr (AtelierTensor) out = atelier_tensor_new_4d (1, channels, h * s, w * s, error);
   if (out == NULL)
     return NULL;
-  const gint64 plane = h * s * w * s;
-  const float inv_range = 1.0f / cfg->value_range;
   for (gint64 i = 0; i < plane; i++)
     {
       if (grey)
