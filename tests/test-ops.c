@@ -33,6 +33,12 @@ static const ConvCase conv_cases[] = {
   { "/engine/conv2d/1x1-image", 1, 3, 4, 1, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, ATELIER_ACTIVATION_NONE, 0 },
   { "/engine/conv2d/fused-leaky-relu", 1, 8, 8, 12, 12, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, ATELIER_ACTIVATION_LEAKY_RELU, 0 },
   { "/engine/conv2d/fused-silu", 1, 8, 8, 12, 12, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, ATELIER_ACTIVATION_SILU, 0 },
+  /* Each stride-1 path on purpose (engine/ops/conv2d.c chooses by channel counts). */
+  { "/engine/conv2d/path/shifted-dilated-asymmetric", 1, 12, 40, 14, 17, 3, 3, 1, 1, 2, 1, 1, 2, 2, 1, 1, ATELIER_ACTIVATION_RELU, 0 },
+  { "/engine/conv2d/path/shifted-5x5", 1, 20, 33, 11, 9, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 1, ATELIER_ACTIVATION_NONE, 0 },
+  { "/engine/conv2d/path/tapstack-wide-input", 1, 70, 20, 13, 15, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, ATELIER_ACTIVATION_NONE, 0 },
+  { "/engine/conv2d/path/tapstack-dilated-groups", 2, 128, 32, 9, 12, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 2, ATELIER_ACTIVATION_NONE, 0 },
+  { "/engine/conv2d/path/tapstack-thin-output", 1, 48, 3, 16, 11, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, ATELIER_ACTIVATION_NONE, 0 },
   /* A workspace of a few KiB forces chunks that start and end mid-row. */
   { "/engine/conv2d/tiny-workspace", 1, 8, 8, 13, 37, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, ATELIER_ACTIVATION_NONE, 4096 },
   { "/engine/conv2d/tiny-workspace-stride2", 1, 8, 8, 13, 37, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, ATELIER_ACTIVATION_NONE, 4096 },
