@@ -21,6 +21,11 @@ typedef struct
 void atelier_conv_finish_rows (const AtelierConvSetup *setup, float *out, gint64 rows, gint64 ld, gint64 count,
                                gint64 first_channel);
 
+/* The weights rearranged tap-major, (groups, KH KW, Cout/groups, Cin/groups):
+ * each tap's (Cout x Cin) matrix contiguous, as both stride-1 paths want
+ * them. NULL with an error when out of memory. */
+float *atelier_conv_weights_by_tap (const AtelierConvSetup *setup, GError **error);
+
 /* Any convolution: im2col on bounded chunks of output positions + sgemm. */
 gboolean atelier_conv2d_im2col (const AtelierConvSetup *setup, const float *input, float *output, GError **error);
 

@@ -106,23 +106,15 @@ atelier_conv2d_shifted (const AtelierConvSetup *setup, const float *input, float
 
   /* The last tap of the last row reads (KW-1)*dw past the padded plane. */
   const gint64 plane = padded_h * padded_w + (gint64) (g->kw - 1) * g->dilation_w;
+  g_autofree float *tap_weights = atelier_conv_weights_by_tap (setup, error);
+  if (tap_weights == NULL)
+    return FALSE;
   g_autofree float *padded = g_try_malloc (sizeof (float) * g->cin * plane);
-  const gint64 taps = (gint64) g->kh * g->kw;
-  g_autofree float *tap_weights = g_try_malloc (sizeof (float) * g->cout * g->cin_per_group * taps);
-  if (padded == NULL || tap_weights == NULL)
+  if (padded == NULL)
     {
       g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_OUT_OF_MEMORY, "out of memory for the padded convolution input");
       return FALSE;
     }
-  /* (Cout, Cin_g, KH, KW) -> (groups, taps, Cout_g, Cin_g): each tap's matrix contiguous. */
-  for (gint64 co = 0; co < g->cout; co++)
-    for (gint64 ci = 0; ci < g->cin_per_group; ci++)
-      for (gint64 t = 0; t < taps; t++)
-        {
-          gint64 group = co / g->cout_per_group, co_g = co % g->cout_per_group;
-          tap_weights[((group * taps + t) * g->cout_per_group + co_g) * g->cin_per_group + ci]
-            = setup->weight[(co * g->cin_per_group + ci) * taps + t];
-        }
   PadJob pad = { g, input, padded, padded_w, plane };
   atelier_context_parallel_for (ctx, g->cin, pad_channel, &pad);
 

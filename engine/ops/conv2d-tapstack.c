@@ -99,7 +99,7 @@ atelier_conv2d_tapstack (const AtelierConvSetup *setup, const float *input, floa
   const AtelierConvGeometry *g = setup->g;
   AtelierContext *ctx = setup->ctx;
   const int threads = atelier_context_get_threads (ctx);
-  const gint64 taps = (gint64) g->kh * g->kw, m = taps * g->cout_per_group;
+  const gint64 m = (gint64) g->kh * g->kw * g->cout_per_group;
   const gint64 ring = (gint64) (g->kh - 1) * g->dilation_h + 1;
   const gint64 z_floats = ring * m * g->in_w;
   *applicable = (gsize) z_floats * sizeof (float) <= atelier_context_get_workspace_bytes (ctx) / threads
@@ -107,21 +107,9 @@ atelier_conv2d_tapstack (const AtelierConvSetup *setup, const float *input, floa
   if (!*applicable)
     return FALSE;
 
-  g_autofree float *stacked = g_try_malloc (sizeof (float) * g->cout * g->cin_per_group * taps);
+  g_autofree float *stacked = atelier_conv_weights_by_tap (setup, error);
   if (stacked == NULL)
-    {
-      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_OUT_OF_MEMORY, "out of memory for convolution weights");
-      return FALSE;
-    }
-  /* (Cout, Cin_g, KH, KW) -> (groups, taps, Cout_g, Cin_g) */
-  for (gint64 co = 0; co < g->cout; co++)
-    for (gint64 ci = 0; ci < g->cin_per_group; ci++)
-      for (gint64 t = 0; t < taps; t++)
-        {
-          gint64 group = co / g->cout_per_group, co_g = co % g->cout_per_group;
-          stacked[((group * taps + t) * g->cout_per_group + co_g) * g->cin_per_group + ci]
-            = setup->weight[(co * g->cin_per_group + ci) * taps + t];
-        }
+    return FALSE;
   /* One band per thread: every band recomputes Z for the (KH-1) dh input rows
    * it shares with its neighbours, so fewer bands waste less. */
   const gint64 band_rows = MAX ((g->out_h + threads - 1) / threads, 1);

@@ -34,6 +34,28 @@ atelier_conv_finish_rows (const AtelierConvSetup *setup, float *out, gint64 rows
     }
 }
 
+float *
+atelier_conv_weights_by_tap (const AtelierConvSetup *setup, GError **error)
+{
+  const AtelierConvGeometry *g = setup->g;
+  const gint64 taps = (gint64) g->kh * g->kw;
+  float *by_tap = g_try_malloc (sizeof (float) * g->cout * g->cin_per_group * taps);
+  if (by_tap == NULL)
+    {
+      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_OUT_OF_MEMORY, "out of memory for convolution weights");
+      return NULL;
+    }
+  for (gint64 co = 0; co < g->cout; co++)
+    for (gint64 ci = 0; ci < g->cin_per_group; ci++)
+      for (gint64 t = 0; t < taps; t++)
+        {
+          gint64 group = co / g->cout_per_group, co_g = co % g->cout_per_group;
+          by_tap[((group * taps + t) * g->cout_per_group + co_g) * g->cin_per_group + ci]
+            = setup->weight[(co * g->cin_per_group + ci) * taps + t];
+        }
+  return by_tap;
+}
+
 AtelierTensor *
 atelier_conv2d (AtelierContext *ctx, const AtelierTensor *input, const AtelierTensor *weight,
                 const AtelierTensor *bias, const AtelierConv2dParams *params, GError **error)
