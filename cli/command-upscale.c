@@ -9,7 +9,7 @@ int
 atelier_command_upscale (int argc, char **argv)
 {
   int scale = 4, tile = 0, margin = -1, threads = 0, bit_depth = 0, quality = 92;
-  g_autofree char *model_name = g_strdup ("thick");
+  g_autofree char *model_name = NULL; /* GOption would leak a default allocated here */
   const GOptionEntry entries[] = {
     { "scale", 's', 0, G_OPTION_ARG_INT, &scale, "Enlargement factor: 2, 3, 4 or 8 (default 4)", "N" },
     { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name,
@@ -31,6 +31,8 @@ atelier_command_upscale (int argc, char **argv)
       g_printerr ("usage: atelier upscale [OPTIONS] INPUT OUTPUT (see --help)\n");
       return 2;
     }
+  if (model_name == NULL)
+    model_name = g_strdup ("thick");
   if (scale != 2 && scale != 3 && scale != 4 && scale != 8)
     {
       g_printerr ("atelier: --scale must be 2, 3, 4 or 8, not %d\n", scale);

@@ -43,6 +43,8 @@ run_cli (CliRun *run, const char *first, ...)
     run->status = 0;
   else
     run->status = g_error_matches (exit_error, G_SPAWN_EXIT_ERROR, exit_error->code) ? exit_error->code : -1;
+  if (run->status != 0)
+    g_test_message ("exit status %d, stderr: %s", run->status, run->err);
 }
 
 static char *
