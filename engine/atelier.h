@@ -12,6 +12,7 @@
 #include "model/atelier-model.h"
 #include "model/atelier-model-path.h"
 #include "model/atelier-safetensors.h"
+#include "networks/atelier-autoencoder.h"
 #include "networks/atelier-conv-layer.h"
 #include "networks/atelier-rdn.h"
 #include "ops/atelier-ops.h"

@@ -2,15 +2,25 @@
 #include "networks/atelier-conv-layer.h"
 
 gboolean
-atelier_conv_layer_load (AtelierConvLayer *layer, const AtelierModel *model, const char *name,
-                         gint64 cout, gint64 cin, int kernel, GError **error)
+atelier_conv_layer_load_full (AtelierConvLayer *layer, const AtelierModel *model, const char *name,
+                              gint64 cout, gint64 cin, int kernel, int stride, gboolean with_bias, GError **error)
 {
+  layer->stride = stride;
   layer->weight = atelier_model_load_tensorf (model, 4, (const int64_t[]) { cout, cin, kernel, kernel }, error,
                                               "%s.weight", name);
   if (layer->weight == NULL)
     return FALSE;
+  if (!with_bias)
+    return TRUE;
   layer->bias = atelier_model_load_tensorf (model, 1, (const int64_t[]) { cout }, error, "%s.bias", name);
   return layer->bias != NULL;
+}
+
+gboolean
+atelier_conv_layer_load (AtelierConvLayer *layer, const AtelierModel *model, const char *name,
+                         gint64 cout, gint64 cin, int kernel, GError **error)
+{
+  return atelier_conv_layer_load_full (layer, model, name, cout, cin, kernel, 1, TRUE, error);
 }
 
 void
@@ -24,7 +34,7 @@ AtelierTensor *
 atelier_conv_layer_forward (AtelierContext *ctx, const AtelierConvLayer *layer, const AtelierTensor *input,
                             AtelierActivation activation, GError **error)
 {
-  AtelierConv2dParams params = atelier_conv2d_params (1, (int) layer->weight->shape[2] / 2, 1);
+  AtelierConv2dParams params = atelier_conv2d_params (MAX (layer->stride, 1), (int) layer->weight->shape[2] / 2, 1);
   params.activation = activation;
   return atelier_conv2d (ctx, input, layer->weight, layer->bias, &params, error);
 }

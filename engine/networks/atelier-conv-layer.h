@@ -2,7 +2,8 @@
 #pragma once
 
 /* A convolution layer bound from a model file: "<name>.weight"
- * (Cout, Cin, K, K) and "<name>.bias" (Cout), run with "same" padding. */
+ * (Cout, Cin, K, K) and, where it has one, "<name>.bias" (Cout); run with
+ * zero padding of K/2 ("same" at stride 1). */
 
 #include "model/atelier-model.h"
 #include "ops/atelier-ops.h"
@@ -12,15 +13,19 @@ G_BEGIN_DECLS
 typedef struct
 {
   AtelierTensor *weight; /* (Cout, Cin, K, K) */
-  AtelierTensor *bias;   /* (Cout) */
+  AtelierTensor *bias;   /* (Cout) or NULL */
+  int stride;
 } AtelierConvLayer;
 
-/* Binds the layer, checking both shapes; the error names the tensor. */
+/* Binds the layer (stride 1, with bias), checking shapes; the error names the tensor. */
 gboolean atelier_conv_layer_load (AtelierConvLayer *layer, const AtelierModel *model, const char *name,
                                   gint64 cout, gint64 cin, int kernel, GError **error);
+gboolean atelier_conv_layer_load_full (AtelierConvLayer *layer, const AtelierModel *model, const char *name,
+                                       gint64 cout, gint64 cin, int kernel, int stride, gboolean with_bias,
+                                       GError **error);
 void atelier_conv_layer_clear (AtelierConvLayer *layer);
 
-/* Stride 1, zero padding of kernel/2 on every side, optional fused activation. */
+/* Zero padding of kernel/2 on every side, the layer's stride, optional fused activation. */
 AtelierTensor *atelier_conv_layer_forward (AtelierContext *ctx, const AtelierConvLayer *layer,
                                            const AtelierTensor *input, AtelierActivation activation,
                                            GError **error);

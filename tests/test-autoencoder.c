@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The TAEF2 autoencoder against PyTorch running the original state dicts
+ * (golden/taef2-golden.safetensors from golden/make-taef2-golden.py). */
+#include "test-helpers.h"
+
+#include <string.h>
+
+typedef struct
+{
+  AtelierModel *model;
+  AtelierAutoencoder *ae;
+  AtelierSafetensors *golden;
+  AtelierContext *ctx;
+} Fixture;
+
+static AtelierTensor *
+golden (const Fixture *f, const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  AtelierTensor *t = atelier_safetensors_load (f->golden, atelier_safetensors_lookup (f->golden, name), &error);
+  g_assert_no_error (error);
+  return t;
+}
+
+static void
+setup (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  g_autofree char *manifest = g_test_build_filename (G_TEST_DIST, "..", "models", "taef2", "taef2.json", NULL);
+  g_autofree char *golden_path = g_test_build_filename (G_TEST_DIST, "golden", "taef2-golden.safetensors", NULL);
+  g_autoptr (GError) error = NULL;
+  f->model = atelier_model_open (manifest, &error);
+  g_assert_no_error (error);
+  f->ae = atelier_autoencoder_new (f->model, &error);
+  g_assert_no_error (error);
+  f->golden = atelier_safetensors_open (golden_path, &error);
+  g_assert_no_error (error);
+  f->ctx = atelier_context_new (2);
+}
+
+static void
+teardown (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  atelier_autoencoder_free (f->ae);
+  atelier_model_free (f->model);
+  atelier_safetensors_free (f->golden);
+  atelier_context_free (f->ctx);
+}
+
+static void
+test_encode (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  g_autoptr (AtelierTensor) image = golden (f, "image");
+  g_autoptr (AtelierTensor) expected = golden (f, "latent");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierTensor) latent = atelier_autoencoder_encode (f->ctx, f->ae, image, &error);
+  g_assert_no_error (error);
+  g_test_message ("encode: max abs diff %g (latent magnitude %g)", test_max_abs_diff (latent, expected),
+                  test_max_abs (expected));
+  test_assert_close (latent, expected, 1e-4f);
+}
+
+static void
+test_decode (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  const char *pairs[][2] = { { "latent", "decoded" }, { "noise", "noise_decoded" } };
+  for (gsize i = 0; i < G_N_ELEMENTS (pairs); i++)
+    {
+      g_autoptr (AtelierTensor) latent = golden (f, pairs[i][0]);
+      g_autoptr (AtelierTensor) expected = golden (f, pairs[i][1]);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (AtelierTensor) decoded = atelier_autoencoder_decode (f->ctx, f->ae, latent, &error);
+      g_assert_no_error (error);
+      g_test_message ("decode %s: max abs diff %g", pairs[i][0], test_max_abs_diff (decoded, expected));
+      g_assert_true (atelier_tensor_same_shape (decoded, expected));
+      g_assert_cmpfloat (test_max_abs_diff (decoded, expected), <, 1e-3f);
+    }
+}
+
+static void
+test_bad_input (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  g_autoptr (AtelierTensor) odd = test_random_4d (1, 3, 12, 16);
+  g_autoptr (GError) error = NULL;
+  g_assert_null (atelier_autoencoder_encode (f->ctx, f->ae, odd, &error));
+  g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_autoptr (AtelierTensor) wrong = test_random_4d (1, 16, 4, 4);
+  g_assert_null (atelier_autoencoder_decode (f->ctx, f->ae, wrong, &error));
+  g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_SHAPE_MISMATCH);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add ("/autoencoder/taef2/encode-vs-pytorch", Fixture, NULL, setup, test_encode, teardown);
+  g_test_add ("/autoencoder/taef2/decode-vs-pytorch", Fixture, NULL, setup, test_decode, teardown);
+  g_test_add ("/autoencoder/taef2/bad-input", Fixture, NULL, setup, test_bad_input, teardown);
+  return g_test_run ();
+}
