@@ -17,5 +17,6 @@
 #include "networks/atelier-rdn.h"
 #include "ops/atelier-ops.h"
 #include "pipelines/atelier-alpha-fill.h"
+#include "pipelines/atelier-autoencode.h"
 #include "pipelines/atelier-upscale.h"
 #include "tiling/atelier-tiling.h"

@@ -3,6 +3,7 @@
  * (golden/taef2-golden.safetensors from golden/make-taef2-golden.py). */
 #include "test-helpers.h"
 
+#include <math.h>
 #include <string.h>
 
 typedef struct
@@ -81,6 +82,34 @@ test_decode (Fixture *f, gconstpointer data)
 }
 
 static void
+test_tiled (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  /* 430x401: not a multiple of 8 (padded), and more than one 384-pixel tile. */
+  const gint64 h = 401, w = 430;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierTensor) image = atelier_tensor_new_4d (1, 3, h, w, &error);
+  for (int c = 0; c < 3; c++)
+    for (gint64 y = 0; y < h; y++)
+      for (gint64 x = 0; x < w; x++)
+        image->data[(c * h + y) * w + x] = 0.5f + 0.4f * sinf (0.05f * x + 0.03f * y * (c + 1)) * cosf (0.011f * x * y / 40.0f);
+  AtelierAutoencodeOptions whole = { 4096 }, tiled = { 384 };
+  g_autoptr (AtelierTensor) latent_whole = atelier_autoencode_encode (f->ctx, f->ae, image, &whole, &error);
+  g_autoptr (AtelierTensor) latent_tiled = atelier_autoencode_encode (f->ctx, f->ae, image, &tiled, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (latent_whole->shape[2], ==, 51);
+  g_assert_cmpint (latent_whole->shape[3], ==, 54);
+  g_test_message ("encode tiled vs whole: %g", test_max_abs_diff (latent_tiled, latent_whole));
+  g_assert_cmpfloat (test_max_abs_diff (latent_tiled, latent_whole), <, 1e-4f);
+  g_autoptr (AtelierTensor) rgb_whole = atelier_autoencode_decode (f->ctx, f->ae, latent_whole, &whole, &error);
+  g_autoptr (AtelierTensor) rgb_tiled = atelier_autoencode_decode (f->ctx, f->ae, latent_whole, &tiled, &error);
+  g_assert_no_error (error);
+  g_test_message ("decode tiled vs whole: %g", test_max_abs_diff (rgb_tiled, rgb_whole));
+  g_assert_cmpfloat (test_max_abs_diff (rgb_tiled, rgb_whole), <, 1e-4f);
+  g_assert_cmpfloat (test_max_abs (rgb_whole), <=, 1.0f);
+}
+
+static void
 test_bad_input (Fixture *f, gconstpointer data)
 {
   (void) data;
@@ -100,6 +129,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/autoencoder/taef2/encode-vs-pytorch", Fixture, NULL, setup, test_encode, teardown);
   g_test_add ("/autoencoder/taef2/decode-vs-pytorch", Fixture, NULL, setup, test_decode, teardown);
+  g_test_add ("/autoencoder/taef2/tiled-equals-whole", Fixture, NULL, setup, test_tiled, teardown);
   g_test_add ("/autoencoder/taef2/bad-input", Fixture, NULL, setup, test_bad_input, teardown);
   return g_test_run ();
 }

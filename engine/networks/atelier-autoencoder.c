@@ -246,11 +246,11 @@ block_forward (AtelierContext *ctx, const AtelierAutoencoder *ae, const Block *b
 }
 
 static AtelierTensor *
-sequence_forward (AtelierContext *ctx, const AtelierAutoencoder *ae, const Sequence *seq, const AtelierTensor *input,
-                  GError **error)
+sequence_forward (AtelierContext *ctx, const AtelierAutoencoder *ae, const Sequence *seq, int first, int last,
+                  const AtelierTensor *input, GError **error)
 {
   g_autoptr (AtelierTensor) x = atelier_tensor_copy (input, error);
-  for (int i = 0; x != NULL && i < seq->count; i++)
+  for (int i = first; x != NULL && i < last; i++)
     {
       const Layer *l = &seq->layers[i];
       AtelierTensor *next = NULL;
@@ -294,7 +294,7 @@ atelier_autoencoder_encode (AtelierContext *ctx, const AtelierAutoencoder *ae, c
                    "autoencoder input sides must be multiples of %d", ae->downscale);
       return NULL;
     }
-  return sequence_forward (ctx, ae, &ae->encoder, image, error);
+  return sequence_forward (ctx, ae, &ae->encoder, 0, ae->encoder.count, image, error);
 }
 
 AtelierTensor *
@@ -303,5 +303,44 @@ atelier_autoencoder_decode (AtelierContext *ctx, const AtelierAutoencoder *ae, c
 {
   if (!atelier_tensor_check_shape (latent, "latent", 4, (const int64_t[]) { 1, ae->latent_channels, -1, -1 }, error))
     return NULL;
-  return sequence_forward (ctx, ae, &ae->decoder, latent, error);
+  return sequence_forward (ctx, ae, &ae->decoder, 0, ae->decoder.count, latent, error);
+}
+
+AtelierTensor *
+atelier_autoencoder_run (AtelierContext *ctx, const AtelierAutoencoder *ae, AtelierAutoencoderSide side, int first,
+                         int last, const AtelierTensor *input, GError **error)
+{
+  const Sequence *seq = side == ATELIER_AUTOENCODER_ENCODER ? &ae->encoder : &ae->decoder;
+  last = last < 0 ? seq->count : MIN (last, seq->count);
+  return sequence_forward (ctx, ae, seq, CLAMP (first, 0, last), last, input, error);
+}
+
+static gboolean
+is_global (const Layer *l)
+{
+  return l->kind == LAYER_BLOCK && l->block.pool;
+}
+
+int
+atelier_autoencoder_encoder_local_end (const AtelierAutoencoder *ae)
+{
+  for (int i = 0; i < ae->encoder.count; i++)
+    if (is_global (&ae->encoder.layers[i]))
+      return i;
+  return ae->encoder.count;
+}
+
+int
+atelier_autoencoder_decoder_local_start (const AtelierAutoencoder *ae)
+{
+  for (int i = ae->decoder.count - 1; i >= 0; i--)
+    if (is_global (&ae->decoder.layers[i]))
+      return i + 1;
+  return 0;
+}
+
+int
+atelier_autoencoder_get_channels (const AtelierAutoencoder *ae)
+{
+  return ae->channels;
 }

@@ -22,6 +22,23 @@ void atelier_autoencoder_free (AtelierAutoencoder *ae);
 int atelier_autoencoder_get_downscale (const AtelierAutoencoder *ae);
 int atelier_autoencoder_get_latent_channels (const AtelierAutoencoder *ae);
 
+typedef enum
+{
+  ATELIER_AUTOENCODER_ENCODER,
+  ATELIER_AUTOENCODER_DECODER,
+} AtelierAutoencoderSide;
+
+/* Runs layers [first, last) of one side (-1 for last: to the end). */
+AtelierTensor *atelier_autoencoder_run (AtelierContext *ctx, const AtelierAutoencoder *ae, AtelierAutoencoderSide side,
+                                        int first, int last, const AtelierTensor *input, GError **error);
+/* Where the layers whose result depends on the whole input (GroupNorm in
+ * pooled blocks) begin in the encoder and end in the decoder: the encoder's
+ * layers before it and the decoder's from it on are purely local, so they can
+ * run in tiles. */
+int atelier_autoencoder_encoder_local_end (const AtelierAutoencoder *ae);
+int atelier_autoencoder_decoder_local_start (const AtelierAutoencoder *ae);
+int atelier_autoencoder_get_channels (const AtelierAutoencoder *ae);
+
 /* image (1, 3, H, W), RGB 0..1, H and W multiples of the downscale ->
  * latent (1, latent channels, H / d, W / d). */
 AtelierTensor *atelier_autoencoder_encode (AtelierContext *ctx, const AtelierAutoencoder *ae,

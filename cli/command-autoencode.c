@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "atelier-image-io.h"
+#include "cli-commands.h"
+#include "cli-progress.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* RGB planes of an image of 1 to 4 channels (grey repeated, alpha dropped). */
+static AtelierTensor *
+rgb_of (const AtelierTensor *pixels, GError **error)
+{
+  const gint64 h = pixels->shape[2], w = pixels->shape[3], plane = h * w;
+  const int channels = (int) pixels->shape[1];
+  AtelierTensor *rgb = atelier_tensor_new_4d (1, 3, h, w, error);
+  if (rgb != NULL)
+    for (int c = 0; c < 3; c++)
+      memcpy (rgb->data + c * plane, pixels->data + (channels >= 3 ? c : 0) * plane, sizeof (float) * plane);
+  return rgb;
+}
+
+int
+atelier_command_autoencode (int argc, char **argv)
+{
+  int tile = 0, threads = 0;
+  g_autofree char *model_name = NULL;
+  const GOptionEntry entries[] = {
+    { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name, "Autoencoder (default taef2)", "NAME" },
+    { "tile", 0, 0, G_OPTION_ARG_INT, &tile, "Tile side in pixels (default: from the memory budget)", "PX" },
+    { "threads", 't', 0, G_OPTION_ARG_INT, &threads, "Threads (default: all cores)", "N" },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) options = g_option_context_new ("INPUT OUTPUT - round-trip an image through the latent autoencoder");
+  g_option_context_add_main_entries (options, entries, NULL);
+  g_autoptr (GError) error = NULL;
+  if (!g_option_context_parse (options, &argc, &argv, &error))
+    return atelier_cli_fail (error);
+  if (argc != 3)
+    {
+      g_printerr ("usage: atelier autoencode [OPTIONS] INPUT OUTPUT (see --help)\n");
+      return 2;
+    }
+  g_autofree char *manifest = atelier_model_find (model_name ? model_name : "taef2", &error);
+  g_autoptr (AtelierModel) model = manifest ? atelier_model_open (manifest, &error) : NULL;
+  g_autoptr (AtelierAutoencoder) ae = model ? atelier_autoencoder_new (model, &error) : NULL;
+  g_autoptr (AtelierImage) input = ae ? atelier_image_load (argv[1], &error) : NULL;
+  g_autoptr (AtelierTensor) rgb = input ? rgb_of (input->pixels, &error) : NULL;
+  if (rgb == NULL)
+    return atelier_cli_fail (error);
+
+  g_autoptr (AtelierContext) ctx = atelier_context_new (threads);
+  atelier_cli_progress_attach (ctx);
+  AtelierAutoencodeOptions ae_options = { tile };
+  gint64 start = g_get_monotonic_time ();
+  g_autoptr (AtelierTensor) latent = atelier_autoencode_encode (ctx, ae, rgb, &ae_options, &error);
+  gint64 encoded = g_get_monotonic_time ();
+  g_autoptr (AtelierTensor) decoded = latent ? atelier_autoencode_decode (ctx, ae, latent, &ae_options, &error) : NULL;
+  gint64 done = g_get_monotonic_time ();
+  atelier_cli_progress_finish ();
+  if (decoded == NULL)
+    return atelier_cli_fail (error);
+
+  /* Crop the padding back off and measure the round trip. */
+  const gint64 h = rgb->shape[2], w = rgb->shape[3], dw = decoded->shape[3], dh = decoded->shape[2];
+  AtelierTensor *out = atelier_tensor_new_4d (1, 3, h, w, &error);
+  double squared = 0.0;
+  for (int c = 0; c < 3; c++)
+    for (gint64 y = 0; y < h; y++)
+      for (gint64 x = 0; x < w; x++)
+        {
+          float v = decoded->data[(c * dh + y) * dw + x];
+          out->data[(c * h + y) * w + x] = v;
+          squared += (v - rgb->data[(c * h + y) * w + x]) * (double) (v - rgb->data[(c * h + y) * w + x]);
+        }
+  g_autoptr (AtelierImage) output = atelier_image_new (out, input->bit_depth);
+  if (!atelier_image_save (output, argv[2], input->bit_depth, 92, &error))
+    return atelier_cli_fail (error);
+  printf ("%s %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT " -> latent %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT "x%" G_GINT64_FORMAT
+          " -> %s: PSNR %.2f dB, encode %.2f s, decode %.2f s\n",
+          argv[1], w, h, latent->shape[1], latent->shape[2], latent->shape[3], argv[2],
+          10.0 * log10 (1.0 / MAX (squared / (3.0 * h * w), 1e-12)), (encoded - start) / 1e6, (done - encoded) / 1e6);
+  return 0;
+}
