@@ -218,9 +218,10 @@ static AtelierTensor *
 block_forward (AtelierContext *ctx, const AtelierAutoencoder *ae, const Block *b, const AtelierTensor *x,
                GError **error)
 {
-  g_autoptr (AtelierTensor) h = atelier_tensor_copy (x, error);
-  if (h == NULL)
-    return NULL;
+  /* h is x itself unless the block pools: a full-resolution copy costs as
+   * much as a small convolution. */
+  g_autoptr (AtelierTensor) pooled_input = NULL;
+  const AtelierTensor *h = x;
   if (b->pool)
     {
       g_autoptr (AtelierTensor) wide = atelier_conv_layer_forward (ctx, &b->expand, x, ATELIER_ACTIVATION_NONE, error);
@@ -229,9 +230,10 @@ block_forward (AtelierContext *ctx, const AtelierAutoencoder *ae, const Block *b
       if (normed == NULL)
         return NULL;
       atelier_activation_inplace (ctx, normed, ATELIER_ACTIVATION_RELU, 0.0f);
-      g_autoptr (AtelierTensor) pooled = atelier_conv_layer_forward (ctx, &b->reduce, normed, ATELIER_ACTIVATION_NONE, error);
-      if (pooled == NULL || !atelier_add_inplace (ctx, h, pooled, error))
+      pooled_input = atelier_conv_layer_forward (ctx, &b->reduce, normed, ATELIER_ACTIVATION_NONE, error);
+      if (pooled_input == NULL || !atelier_add_inplace (ctx, pooled_input, x, error))
         return NULL;
+      h = pooled_input;
     }
   g_autoptr (AtelierTensor) a = atelier_conv_layer_forward (ctx, &b->conv[0], h, ATELIER_ACTIVATION_RELU, error);
   g_autoptr (AtelierTensor) c = a ? atelier_conv_layer_forward (ctx, &b->conv[1], a, ATELIER_ACTIVATION_RELU, error) : NULL;
