@@ -102,11 +102,7 @@ static int
 bench_upscale (AtelierContext *ctx, const char *model_name, int scale, int size, double sgemm_gflops, GRand *rand)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *name = g_str_has_suffix (model_name, ".json") ? g_strdup (model_name)
-                                                                 : g_strdup_printf ("esrgan-%s-x%d", model_name, scale);
-  g_autofree char *manifest = atelier_model_find (name, &error);
-  g_autoptr (AtelierModel) model = manifest ? atelier_model_open (manifest, &error) : NULL;
-  g_autoptr (AtelierRdn) net = model ? atelier_rdn_new (model, &error) : NULL;
+  g_autoptr (AtelierRdn) net = atelier_rdn_open (model_name, scale, &error);
   g_autoptr (AtelierTensor) image = net ? atelier_tensor_new_4d (1, 3, size, size, &error) : NULL;
   if (image == NULL)
     return atelier_cli_fail (error);
@@ -120,7 +116,7 @@ bench_upscale (AtelierContext *ctx, const char *model_name, int scale, int size,
     return atelier_cli_fail (error);
   double gflops = atelier_context_get_flops (ctx) / t / 1e9;
   printf ("%-30s %10.2f %9.1f %8.2f   (%s, %dx%d, %.0f GFLOP)\n", "upscale (whole pipeline)", t * 1e3, gflops,
-          gflops / sgemm_gflops, atelier_manifest_get_name (atelier_model_get_manifest (model)), size, size,
+          gflops / sgemm_gflops, atelier_rdn_get_name (net), size, size,
           atelier_context_get_flops (ctx) / 1e9);
   printf ("upscale seconds: %.2f\n", t);
   return 0;

@@ -39,18 +39,9 @@ atelier_command_upscale (int argc, char **argv)
       return 2;
     }
 
-  const gboolean is_path = g_str_has_suffix (model_name, ".json");
-  g_autofree char *name = is_path ? g_strdup (model_name) : g_strdup_printf ("esrgan-%s-x%d", model_name, scale);
-  g_autofree char *manifest = atelier_model_find (name, &error);
-  g_autoptr (AtelierModel) model = manifest ? atelier_model_open (manifest, &error) : NULL;
-  g_autoptr (AtelierRdn) net = model ? atelier_rdn_new (model, &error) : NULL;
+  g_autoptr (AtelierRdn) net = atelier_rdn_open (model_name, scale, &error);
   if (net == NULL)
     return atelier_cli_fail (error);
-  if (atelier_rdn_get_config (net)->scale != scale)
-    {
-      g_printerr ("atelier: model %s enlarges x%d, not x%d\n", manifest, atelier_rdn_get_config (net)->scale, scale);
-      return 2;
-    }
   g_autoptr (AtelierImage) input = atelier_image_load (argv[1], &error);
   if (input == NULL)
     return atelier_cli_fail (error);
@@ -69,7 +60,7 @@ atelier_command_upscale (int argc, char **argv)
   printf ("%s %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT " -> %s %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT
           " (%s, %.1f s)\n", argv[1], atelier_image_width (input), atelier_image_height (input), argv[2],
           atelier_image_width (output), atelier_image_height (output),
-          atelier_manifest_get_name (atelier_model_get_manifest (model)),
+          atelier_rdn_get_name (net),
           (g_get_monotonic_time () - start) / 1e6);
   return 0;
 }

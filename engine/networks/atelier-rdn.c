@@ -3,6 +3,7 @@
 
 #include "core/atelier-error.h"
 #include "core/atelier-named-value.h"
+#include "model/atelier-model-path.h"
 
 /* ---------------------------------------------------------------- weights */
 
@@ -15,6 +16,7 @@ typedef struct
 struct _AtelierRdn
 {
   AtelierRdnConfig config;
+  char *name;
   int n_blocks;        /* D (RDN) or T * D (RRDN) */
   DenseBlock *blocks;  /* (n_blocks) */
   /* RDN */
@@ -43,6 +45,7 @@ atelier_rdn_free (AtelierRdn *net)
   for (int b = 0; net->blocks != NULL && b < net->n_blocks; b++)
     dense_block_clear (&net->blocks[b], net->config.C);
   g_free (net->blocks);
+  g_free (net->name);
   AtelierConvLayer *layers[] = { &net->shallow1, &net->shallow2, &net->global1, &net->global2, &net->up1,
                                  &net->up2, &net->up3, &net->pre, &net->post, &net->pre_shuffle, &net->sr };
   for (gsize i = 0; i < G_N_ELEMENTS (layers); i++)
@@ -131,6 +134,7 @@ atelier_rdn_new (const AtelierModel *model, GError **error)
       return NULL;
     }
   g_autoptr (AtelierRdn) net = g_new0 (AtelierRdn, 1);
+  net->name = g_strdup (atelier_manifest_get_name (m));
   AtelierRdnConfig *cfg = &net->config;
   if (!read_config (m, cfg, error))
     return NULL;
@@ -159,10 +163,33 @@ atelier_rdn_new (const AtelierModel *model, GError **error)
   return ok ? g_steal_pointer (&net) : NULL;
 }
 
+AtelierRdn *
+atelier_rdn_open (const char *size_or_path, int scale, GError **error)
+{
+  g_autofree char *name = g_str_has_suffix (size_or_path, ".json") ? g_strdup (size_or_path)
+                                                                   : g_strdup_printf ("esrgan-%s-x%d", size_or_path, scale);
+  g_autofree char *manifest = atelier_model_find (name, error);
+  g_autoptr (AtelierModel) model = manifest ? atelier_model_open (manifest, error) : NULL;
+  g_autoptr (AtelierRdn) net = model ? atelier_rdn_new (model, error) : NULL;
+  if (net != NULL && net->config.scale != scale)
+    {
+      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT, "model %s enlarges x%d, not x%d", manifest,
+                   net->config.scale, scale);
+      return NULL;
+    }
+  return g_steal_pointer (&net);
+}
+
 const AtelierRdnConfig *
 atelier_rdn_get_config (const AtelierRdn *net)
 {
   return &net->config;
+}
+
+const char *
+atelier_rdn_get_name (const AtelierRdn *net)
+{
+  return net->name;
 }
 
 int

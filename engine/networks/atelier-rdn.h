@@ -46,7 +46,14 @@ typedef struct _AtelierRdn AtelierRdn;
 AtelierRdn *atelier_rdn_new (const AtelierModel *model, GError **error);
 void atelier_rdn_free (AtelierRdn *net);
 
+/* Opens "esrgan-<size>-x<scale>" through atelier_model_find (size: slim,
+ * medium, thick), or a manifest path ending in ".json"; fails when the model
+ * does not enlarge by @scale. */
+AtelierRdn *atelier_rdn_open (const char *size_or_path, int scale, GError **error);
+
 const AtelierRdnConfig *atelier_rdn_get_config (const AtelierRdn *net);
+/* The model's name from its manifest. */
+const char *atelier_rdn_get_name (const AtelierRdn *net);
 /* Input pixels that influence one output pixel on each side. */
 int atelier_rdn_receptive_radius (const AtelierRdn *net);
 /* Peak activation bytes per input pixel, for tile planning. */

@@ -63,10 +63,7 @@ main (int argc, char **argv)
       g_autofree AtelierRdn **nets = g_new0 (AtelierRdn *, n_methods);
       for (guint m = 2; m < n_methods; m++)
         {
-          g_autofree char *name = g_strdup_printf ("esrgan-%s-x%d", models[m - 2], scale);
-          g_autofree char *path = atelier_model_find (name, &error);
-          g_autoptr (AtelierModel) model = path ? atelier_model_open (path, &error) : NULL;
-          nets[m] = model ? atelier_rdn_new (model, &error) : NULL;
+          nets[m] = atelier_rdn_open (models[m - 2], scale, &error);
           if (nets[m] == NULL)
             g_error ("%s", error->message);
         }
