@@ -77,11 +77,12 @@ atelier_conv2d (AtelierContext *ctx, const AtelierTensor *input, const AtelierTe
 
   const AtelierConvSetup setup = { ctx, &g, params, weight->data, bias ? bias->data : NULL };
   const gboolean depthwise = g.cin_per_group == 1 && g.cout_per_group == 1;
-  /* The shifted-tap path needs no im2col; it measured 1.2-1.4x faster than
+  /* Stride 1 needs no im2col: shifted taps measured 1.2-1.4x faster than
    * im2col on 3x3 layers of 64-128 channels. Pointwise layers are a plain
    * sgemm inside the im2col path. */
-  const gboolean shifted_fits = g.stride_h == 1 && g.stride_w == 1 && !depthwise
-                                && !atelier_conv_geometry_is_pointwise (&g);
+  const gboolean stride_one = g.stride_h == 1 && g.stride_w == 1 && !depthwise
+                              && !atelier_conv_geometry_is_pointwise (&g);
+  const gboolean stack_taps = g.cout_per_group <= 32 && (g.cin_per_group >= 64 || g.cout_per_group <= 8);
   for (gint64 n = 0; n < g.batch; n++)
     {
       const float *in = input->data + n * g.cin * g.in_h * g.in_w;
@@ -92,10 +93,10 @@ atelier_conv2d (AtelierContext *ctx, const AtelierTensor *input, const AtelierTe
           atelier_conv2d_depthwise (&setup, in, out);
           done = TRUE;
         }
-      else if (shifted_fits)
+      else if (stride_one)
         {
           gboolean applicable = FALSE;
-          /* Measured: stacking taps wins where few output channels make
+          /* stack_taps, measured: stacking taps wins where few output channels make
            * sgemm's packing of the input dominate (128->32: 0.60 against
            * 0.54 of sgemm); with more output channels its KH rows of Z
            * outgrow L2 (64->64: 0.40 against 0.57), with fewer input
@@ -103,9 +104,8 @@ atelier_conv2d (AtelierContext *ctx, const AtelierTensor *input, const AtelierTe
            * 0.46), except for the thinnest outputs, such as the final RGB
            * conv of an upscaler, where shifted taps leave M = 3 (slim x4
            * upscale of 256x256: 0.30 s against 0.54 s). */
-          gboolean ok = g.cout_per_group <= 32 && (g.cin_per_group >= 64 || g.cout_per_group <= 8)
-                          ? atelier_conv2d_tapstack (&setup, in, out, &applicable, error)
-                                               : atelier_conv2d_shifted (&setup, in, out, &applicable, error);
+          gboolean ok = stack_taps ? atelier_conv2d_tapstack (&setup, in, out, &applicable, error)
+                                   : atelier_conv2d_shifted (&setup, in, out, &applicable, error);
           if (!ok && applicable)
             return NULL;
           done = applicable;
