@@ -8,6 +8,8 @@
 #include "core/atelier-context.h"
 #include "core/atelier-error.h"
 #include "core/atelier-tensor.h"
+#include "filters/atelier-filter-upscale.h"
+#include "filters/atelier-filter.h"
 #include "model/atelier-manifest.h"
 #include "model/atelier-model.h"
 #include "model/atelier-model-path.h"

@@ -10,6 +10,7 @@ packages=(
   libpng-dev libjpeg-dev
   clang libclang-rt-14-dev   # libFuzzer and the sanitizer runtimes
   python3-numpy              # model converters
+  libgimp2.0-dev gimp        # the GIMP 2.10 plug-in and its gimp-console tests
 )
 # npm fetches the pretrained super-resolution packages; a machine that already
 # has Node.js from elsewhere keeps it.

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "filters/atelier-filter-upscale.h"
+
+#include "networks/atelier-rdn.h"
+#include "pipelines/atelier-upscale.h"
+
+static const int upscale_scales[] = { 2, 3, 4, 8, 0 };
+
+static const AtelierParamChoice upscale_models[] = {
+  { "slim", ATELIER_N_ ("Slim (fastest)") },
+  { "medium", ATELIER_N_ ("Medium") },
+  { "thick", ATELIER_N_ ("Thick (best quality)") },
+  { NULL },
+};
+
+static const AtelierParamSpec upscale_params[] = {
+  { "scale", ATELIER_PARAM_INT, ATELIER_N_ ("_Scale"), ATELIER_N_ ("Enlargement factor: 2, 3, 4 or 8"),
+    2, 8, 4, 1, 0, upscale_scales, NULL },
+  { "model", ATELIER_PARAM_CHOICE, ATELIER_N_ ("_Model"),
+    ATELIER_N_ ("Super-resolution network: slim is fast, thick restores the most detail"),
+    0, 2, 2, 1, 0, NULL, upscale_models },
+  { "tile", ATELIER_PARAM_INT, ATELIER_N_ ("_Tile size"),
+    ATELIER_N_ ("Tile side in image pixels; 0 picks the largest that fits the memory budget"),
+    0, 8192, 0, 64, 0, NULL, NULL },
+};
+
+const AtelierFilterInfo atelier_filter_upscale = {
+  "upscale",
+  ATELIER_N_ ("_Upscale..."),
+  ATELIER_N_ ("Enlarge the image with a super-resolution network"),
+  ATELIER_N_ ("Enlarges the image 2, 3, 4 or 8 times. The active layer goes through a pretrained "
+              "super-resolution network (ESRGAN family), in tiles, so any size works."),
+  upscale_params,
+  G_N_ELEMENTS (upscale_params),
+};
+
+AtelierTensor *
+atelier_filter_upscale_run (AtelierContext *ctx, const AtelierFilterValues *values, const AtelierTensor *image,
+                            GError **error)
+{
+  if (!atelier_filter_values_validate (values, error))
+    return NULL;
+  g_autoptr (AtelierRdn) net = atelier_rdn_open (atelier_filter_values_get_choice (values, "model"),
+                                                 atelier_filter_values_get_int (values, "scale"), error);
+  if (net == NULL)
+    return NULL;
+  AtelierUpscaleOptions options = { atelier_filter_values_get_int (values, "tile"), -1 };
+  return atelier_upscale (ctx, net, image, &options, error);
+}

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The GIMP 2.10 plug-in: registers one PDB procedure per filter description
+ * and translates between GIMP and the engine. No pixel math here. */
+#include <libgimp/gimp.h>
+
+#include <gegl.h>
+#include <string.h>
+
+#include "atelier.h"
+#include "plugin-actions.h"
+#include "plugin-params.h"
+
+#define PDB_PREFIX "plug-in-atelier-"
+
+static const struct
+{
+  const char *filter;
+  AtelierPluginAction action;
+} actions[] = {
+  { "upscale", atelier_action_upscale },
+};
+
+static void
+query (void)
+{
+  static const GimpParamDef return_values[] = {
+    { GIMP_PDB_STRING, "error-message", "Why the filter failed (on an execution error)" },
+  };
+  int n;
+  const AtelierFilterInfo *const *filters = atelier_filters (&n);
+  for (int f = 0; f < n; f++)
+    {
+      const AtelierFilterInfo *info = filters[f];
+      int n_params;
+      GimpParamDef *params = atelier_pdb_params_new (info, &n_params);
+      g_autofree char *name = g_strconcat (PDB_PREFIX, info->name, NULL);
+      gimp_install_procedure (name, info->blurb, info->help, "Atelier developers", "GPL-3.0-or-later", "2026",
+                              info->menu_label, "RGB*, GRAY*", GIMP_PLUGIN, n_params, 0, params, NULL);
+      gimp_plugin_menu_register (name, "<Image>/Filters/Atelier");
+      atelier_pdb_params_free (params, n_params);
+    }
+  (void) return_values;
+}
+
+static void
+report_progress (double fraction, const char *step, gpointer data)
+{
+  (void) data;
+  gimp_progress_set_text (step);
+  gimp_progress_update (fraction);
+}
+
+/* The values for this run: from the arguments, the last run, or the defaults. */
+static gboolean
+read_values (AtelierFilterValues *values, GimpRunMode mode, const char *name, int n_params, const GimpParam *params,
+             GError **error)
+{
+  const gsize size = sizeof (double) * values->info->n_params;
+  switch (mode)
+    {
+    case GIMP_RUN_NONINTERACTIVE:
+      return atelier_pdb_params_read (values, n_params, params, error);
+    case GIMP_RUN_WITH_LAST_VALS:
+    case GIMP_RUN_INTERACTIVE:
+      /* Interactive runs start from the last values (the dialog comes with the ui/ front end). */
+      if (gimp_get_data_size (name) == (gint) size)
+        gimp_get_data (name, values->values);
+      return atelier_filter_values_validate (values, error);
+    }
+  return FALSE;
+}
+
+static void
+run (const gchar *name, gint n_params, const GimpParam *params, gint *n_return_vals, GimpParam **return_vals)
+{
+  static GimpParam values_out[2];
+  static char message[1024];
+  *n_return_vals = 1;
+  *return_vals = values_out;
+  values_out[0].type = GIMP_PDB_STATUS;
+  values_out[0].data.d_status = GIMP_PDB_SUCCESS;
+
+  gegl_init (NULL, NULL);
+  const AtelierFilterInfo *info = g_str_has_prefix (name, PDB_PREFIX) ? atelier_filter_find (name + strlen (PDB_PREFIX)) : NULL;
+  AtelierPluginAction action = NULL;
+  for (gsize i = 0; info && i < G_N_ELEMENTS (actions); i++)
+    if (strcmp (actions[i].filter, info->name) == 0)
+      action = actions[i].action;
+  if (action == NULL || n_params < ATELIER_PDB_FIXED_ARGS)
+    {
+      values_out[0].data.d_status = GIMP_PDB_CALLING_ERROR;
+      return;
+    }
+  const GimpRunMode mode = params[0].data.d_int32;
+  const gint32 image = params[1].data.d_image, drawable = params[2].data.d_drawable;
+
+  g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (info);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierContext) ctx = atelier_context_new (0);
+  atelier_context_set_progress (ctx, report_progress, NULL);
+  gboolean ok = read_values (values, mode, name, n_params, params, &error);
+  if (ok)
+    {
+      gimp_progress_init (info->blurb);
+      ok = action (ctx, values, image, drawable, &error);
+    }
+  if (!ok)
+    {
+      g_strlcpy (message, error ? error->message : "failed", sizeof message);
+      values_out[0].data.d_status = mode == GIMP_RUN_NONINTERACTIVE && error && error->domain == ATELIER_ERROR
+                                        && error->code == ATELIER_ERROR_INVALID_ARGUMENT
+                                      ? GIMP_PDB_CALLING_ERROR : GIMP_PDB_EXECUTION_ERROR;
+      values_out[1].type = GIMP_PDB_STRING;
+      values_out[1].data.d_string = message;
+      *n_return_vals = 2;
+      return;
+    }
+  gimp_set_data (name, values->values, sizeof (double) * info->n_params);
+  if (mode != GIMP_RUN_NONINTERACTIVE)
+    gimp_displays_flush ();
+}
+
+const GimpPlugInInfo PLUG_IN_INFO = { NULL, NULL, query, run };
+
+MAIN ()

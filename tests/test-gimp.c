@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* End to end through GIMP: gimp-console-2.10 on an isolated profile runs the
+ * plug-in non-interactively. Results must equal the engine's own output for
+ * the same input; a failing call must leave the image as it was and say why.
+ * gimp-console exits 0 even when a batch command fails, so the output file
+ * and the "execution error" text are checked, not the exit code. */
+#include "atelier-image-io.h"
+#include "test-helpers.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+typedef struct
+{
+  char *profile;
+  char *dir;
+} Gimp;
+
+static gboolean
+gimp_available (void)
+{
+  g_autofree char *console = g_find_program_in_path ("gimp-console-2.10");
+  return console != NULL && g_getenv ("ATELIER_GIMP_PLUGIN") != NULL;
+}
+
+static void
+gimp_setup (Gimp *g, gconstpointer data)
+{
+  (void) data;
+  if (!gimp_available ())
+    return;
+  g->dir = test_make_temp_dir ();
+  g->profile = g_build_filename (g->dir, "profile", NULL);
+  g_autofree char *plugins = g_build_filename (g->profile, "plug-ins", "atelier", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (plugins, 0755), ==, 0);
+  g_autofree char *target = g_build_filename (plugins, "atelier", NULL);
+  g_autofree char *contents = NULL;
+  gsize size;
+  g_assert_true (g_file_get_contents (g_getenv ("ATELIER_GIMP_PLUGIN"), &contents, &size, NULL));
+  g_assert_true (g_file_set_contents (target, contents, (gssize) size, NULL));
+  g_chmod (target, 0755);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_remove (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+gimp_teardown (Gimp *g, gconstpointer data)
+{
+  (void) data;
+  if (g->dir != NULL)
+    remove_tree (g->dir);
+  g_free (g->dir);
+  g_free (g->profile);
+}
+
+/* Runs the Script-Fu batch commands; returns stdout + stderr. */
+static char *
+run_gimp (const Gimp *g, const char *const *commands)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_ptr_array_add (argv, "gimp-console-2.10");
+  g_ptr_array_add (argv, "-i");
+  for (const char *const *c = commands; *c; c++)
+    {
+      g_ptr_array_add (argv, "-b");
+      g_ptr_array_add (argv, (gpointer) *c);
+    }
+  g_ptr_array_add (argv, "-b");
+  g_ptr_array_add (argv, "(gimp-quit 0)");
+  g_ptr_array_add (argv, NULL);
+  g_auto (GStrv) env = g_get_environ ();
+  env = g_environ_setenv (env, "GIMP2_DIRECTORY", g->profile, TRUE);
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr (GError) error = NULL;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, NULL, &error));
+  g_assert_no_error (error);
+  return g_strconcat (out, err, NULL);
+}
+
+/* The engine's result for the same input, as the command line computes it. */
+static AtelierImage *
+engine_upscale (const char *path, int scale, const char *model)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierImage) input = atelier_image_load (path, &error);
+  g_assert_no_error (error);
+  g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (&atelier_filter_upscale);
+  g_assert_true (atelier_filter_values_set (values, "scale", scale, &error));
+  g_assert_true (atelier_filter_values_set_choice (values, "model", model, &error));
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  AtelierTensor *out = atelier_filter_upscale_run (ctx, values, input->pixels, &error);
+  g_assert_no_error (error);
+  return atelier_image_new (out, input->bit_depth);
+}
+
+static char *
+upscale_command (const char *in, const char *out, const char *arguments)
+{
+  return g_strdup_printf ("(let* ((img (car (gimp-file-load RUN-NONINTERACTIVE \"%s\" \"%s\")))"
+                          " (drw (car (gimp-image-get-active-drawable img))))"
+                          " (plug-in-atelier-upscale RUN-NONINTERACTIVE img drw %s)"
+                          " (gimp-file-save RUN-NONINTERACTIVE img (car (gimp-image-get-active-drawable img)) \"%s\" \"%s\"))",
+                          in, in, arguments, out, out);
+}
+
+static void
+check_matches_engine (const Gimp *g, const char *input, int scale, float tolerance)
+{
+  g_autofree char *out = g_build_filename (g->dir, "out.png", NULL);
+  g_autofree char *arguments = g_strdup_printf ("%d 0 0", scale); /* model 0 = slim, tile 0 = auto */
+  g_autofree char *command = upscale_command (input, out, arguments);
+  const char *commands[] = { command, NULL };
+  g_autofree char *log = run_gimp (g, commands);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierImage) result = atelier_image_load (out, &error);
+  if (result == NULL)
+    g_error ("GIMP wrote no result: %s\n%s", error->message, log);
+  g_autoptr (AtelierImage) expected = engine_upscale (input, scale, "slim");
+  g_assert_true (atelier_tensor_same_shape (result->pixels, expected->pixels));
+  g_test_message ("%s x%d through GIMP: max diff to the engine %g", input, scale,
+                  test_max_abs_diff (result->pixels, expected->pixels));
+  g_assert_cmpfloat (test_max_abs_diff (result->pixels, expected->pixels), <=, tolerance);
+}
+
+static void
+test_upscale_8bit_rgba (Gimp *g, gconstpointer data)
+{
+  (void) data;
+  if (!gimp_available ())
+    {
+      g_test_skip ("gimp-console-2.10 or the plug-in is not available");
+      return;
+    }
+  /* An 8-bit RGBA image: the test PNG enlarged to 24x16 by the engine itself. */
+  g_autofree char *source = g_test_build_filename (G_TEST_DIST, "data", "rgba16.png", NULL);
+  g_autoptr (AtelierImage) small = engine_upscale (source, 8, "slim");
+  g_autofree char *input = g_build_filename (g->dir, "rgba8.png", NULL);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (atelier_image_save (small, input, 8, 90, &error));
+  check_matches_engine (g, input, 2, 1.0f / 255.0f);
+}
+
+static void
+test_upscale_16bit_and_grey (Gimp *g, gconstpointer data)
+{
+  (void) data;
+  if (!gimp_available ())
+    {
+      g_test_skip ("gimp-console-2.10 or the plug-in is not available");
+      return;
+    }
+  /* 16 bits stay 16 bits: the tolerance is two 16-bit steps, not one 8-bit step. */
+  g_autofree char *rgba16 = g_test_build_filename (G_TEST_DIST, "data", "rgba16.png", NULL);
+  check_matches_engine (g, rgba16, 3, 2.0f / 65535.0f);
+  g_autofree char *grey = g_test_build_filename (G_TEST_DIST, "data", "grey8.png", NULL);
+  check_matches_engine (g, grey, 4, 1.0f / 255.0f);
+}
+
+static void
+test_bad_argument_leaves_image (Gimp *g, gconstpointer data)
+{
+  (void) data;
+  if (!gimp_available ())
+    {
+      g_test_skip ("gimp-console-2.10 or the plug-in is not available");
+      return;
+    }
+  g_autofree char *input = g_test_build_filename (G_TEST_DIST, "data", "rgba16.png", NULL);
+  g_autofree char *out = g_build_filename (g->dir, "untouched.png", NULL);
+  /* Scale 5 is refused (the failure is caught so the script goes on), then
+   * the image is saved as it is. */
+  g_autofree char *command = g_strdup_printf (
+    "(let* ((img (car (gimp-file-load RUN-NONINTERACTIVE \"%s\" \"%s\")))"
+    " (drw (car (gimp-image-get-active-drawable img))))"
+    " (catch #f (plug-in-atelier-upscale RUN-NONINTERACTIVE img drw 5 0 0))"
+    " (gimp-file-save RUN-NONINTERACTIVE img (car (gimp-image-get-active-drawable img)) \"%s\" \"%s\"))",
+    input, input, out, out);
+  const char *commands[] = { command, NULL };
+  g_autofree char *log = run_gimp (g, commands);
+  g_test_message ("%s", log);
+  g_assert_nonnull (strstr (log, "error for procedure 'plug-in-atelier-upscale'"));
+  g_assert_nonnull (strstr (log, "scale must be 2, 3, 4 or 8, not 5"));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierImage) before = atelier_image_load (input, &error);
+  g_autoptr (AtelierImage) after = atelier_image_load (out, &error);
+  g_assert_no_error (error);
+  g_assert_true (atelier_tensor_same_shape (before->pixels, after->pixels));
+  g_assert_cmpfloat (test_max_abs_diff (before->pixels, after->pixels), ==, 0.0f);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add ("/gimp/upscale/8bit-rgba", Gimp, NULL, gimp_setup, test_upscale_8bit_rgba, gimp_teardown);
+  g_test_add ("/gimp/upscale/16bit-and-grey", Gimp, NULL, gimp_setup, test_upscale_16bit_and_grey, gimp_teardown);
+  g_test_add ("/gimp/upscale/bad-argument-leaves-image", Gimp, NULL, gimp_setup, test_bad_argument_leaves_image, gimp_teardown);
+  return g_test_run ();
+}
