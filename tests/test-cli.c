@@ -137,9 +137,17 @@ test_upscale (void)
 
   g_auto (CliRun) no_model = { 0 };
   run_cli (&no_model, "upscale", "--model", "nonexistent", input, output, NULL);
-  g_assert_cmpint (no_model.status, ==, 1);
-  g_assert_nonnull (strstr (no_model.err, "esrgan-nonexistent-x4"));
-  g_assert_nonnull (strstr (no_model.err, "setup.sh"));
+  g_assert_cmpint (no_model.status, ==, 2);
+  g_assert_nonnull (strstr (no_model.err, "model must be slim, medium or thick, not \"nonexistent\""));
+
+  /* The flags and their help come from the filter description. */
+  g_auto (CliRun) help = { 0 };
+  run_cli (&help, "upscale", "--help", NULL);
+  g_assert_cmpint (help.status, ==, 0);
+  g_assert_nonnull (strstr (help.out, "--scale=N"));
+  g_assert_nonnull (strstr (help.out, "Enlargement factor (2, 3, 4 or 8; default 4)"));
+  g_assert_nonnull (strstr (help.out, "--model=NAME"));
+  g_assert_nonnull (strstr (help.out, "(slim, medium or thick; default thick)"));
   test_remove_dir (dir);
 }
 

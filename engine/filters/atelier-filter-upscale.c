@@ -14,7 +14,7 @@ static const AtelierParamChoice upscale_models[] = {
 };
 
 static const AtelierParamSpec upscale_params[] = {
-  { "scale", ATELIER_PARAM_INT, ATELIER_N_ ("_Scale"), ATELIER_N_ ("Enlargement factor: 2, 3, 4 or 8"),
+  { "scale", ATELIER_PARAM_INT, ATELIER_N_ ("_Scale"), ATELIER_N_ ("Enlargement factor"),
     2, 8, 4, 1, 0, upscale_scales, NULL },
   { "model", ATELIER_PARAM_CHOICE, ATELIER_N_ ("_Model"),
     ATELIER_N_ ("Super-resolution network: slim is fast, thick restores the most detail"),

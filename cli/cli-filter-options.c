@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "cli-filter-options.h"
+
+struct _AtelierCliFilterOptions
+{
+  const AtelierFilterInfo *info;
+  GOptionEntry *entries; /* (n_params + 1) */
+  int *ints;             /* INT and BOOLEAN storage */
+  double *doubles;       /* DOUBLE storage */
+  char **strings;        /* CHOICE storage: the nick, or NULL for the default */
+  char **texts;          /* help and argument texts of the entries */
+};
+
+AtelierCliFilterOptions *
+atelier_cli_filter_options_new (const AtelierFilterInfo *info)
+{
+  AtelierCliFilterOptions *o = g_new0 (AtelierCliFilterOptions, 1);
+  const int n = info->n_params;
+  o->info = info;
+  o->entries = g_new0 (GOptionEntry, n + 1);
+  o->ints = g_new0 (int, MAX (n, 1));
+  o->doubles = g_new0 (double, MAX (n, 1));
+  o->strings = g_new0 (char *, MAX (n, 1));
+  o->texts = g_new0 (char *, 2 * MAX (n, 1) + 1);
+  for (int i = 0; i < n; i++)
+    {
+      const AtelierParamSpec *spec = &info->params[i];
+      g_autofree char *range = atelier_param_describe_range (spec);
+      g_autofree char *fallback = spec->type == ATELIER_PARAM_CHOICE
+                                    ? g_strdup (spec->choices[(int) spec->default_value].nick)
+                                    : g_strdup_printf ("%g", spec->default_value);
+      GOptionEntry *e = &o->entries[i];
+      e->long_name = spec->name;
+      e->description = o->texts[2 * i] = g_strdup_printf ("%s (%s; default %s)", spec->help, range, fallback);
+      e->arg_description = o->texts[2 * i + 1] = g_ascii_strup (spec->type == ATELIER_PARAM_CHOICE ? "name" : "n", -1);
+      switch (spec->type)
+        {
+        case ATELIER_PARAM_INT:
+        case ATELIER_PARAM_BOOLEAN:
+          e->arg = G_OPTION_ARG_INT;
+          o->ints[i] = (int) spec->default_value;
+          e->arg_data = &o->ints[i];
+          break;
+        case ATELIER_PARAM_DOUBLE:
+          e->arg = G_OPTION_ARG_DOUBLE;
+          o->doubles[i] = spec->default_value;
+          e->arg_data = &o->doubles[i];
+          break;
+        case ATELIER_PARAM_CHOICE:
+          e->arg = G_OPTION_ARG_STRING;
+          e->arg_data = &o->strings[i];
+          break;
+        }
+    }
+  return o;
+}
+
+void
+atelier_cli_filter_options_free (AtelierCliFilterOptions *o)
+{
+  if (o == NULL)
+    return;
+  for (int i = 0; i < o->info->n_params; i++)
+    g_free (o->strings[i]);
+  g_strfreev (o->texts);
+  g_free (o->strings);
+  g_free (o->ints);
+  g_free (o->doubles);
+  g_free (o->entries);
+  g_free (o);
+}
+
+const GOptionEntry *
+atelier_cli_filter_options_entries (const AtelierCliFilterOptions *o)
+{
+  return o->entries;
+}
+
+AtelierFilterValues *
+atelier_cli_filter_options_values (const AtelierCliFilterOptions *o, GError **error)
+{
+  g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (o->info);
+  for (int i = 0; i < o->info->n_params; i++)
+    {
+      const AtelierParamSpec *spec = &o->info->params[i];
+      switch (spec->type)
+        {
+        case ATELIER_PARAM_INT:
+        case ATELIER_PARAM_BOOLEAN:
+          values->values[i] = o->ints[i];
+          break;
+        case ATELIER_PARAM_DOUBLE:
+          values->values[i] = o->doubles[i];
+          break;
+        case ATELIER_PARAM_CHOICE:
+          if (o->strings[i] != NULL && !atelier_filter_values_set_choice (values, spec->name, o->strings[i], error))
+            return NULL;
+          break;
+        }
+    }
+  return atelier_filter_values_validate (values, error) ? g_steal_pointer (&values) : NULL;
+}
