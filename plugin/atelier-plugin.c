@@ -6,6 +6,7 @@
 #include <gegl.h>
 #include <string.h>
 
+#include "atelier-dialog.h"
 #include "atelier.h"
 #include "plugin-actions.h"
 #include "plugin-params.h"
@@ -62,9 +63,19 @@ read_values (AtelierFilterValues *values, GimpRunMode mode, const char *name, in
       return atelier_pdb_params_read (values, n_params, params, error);
     case GIMP_RUN_WITH_LAST_VALS:
     case GIMP_RUN_INTERACTIVE:
-      /* Interactive runs start from the last values (the dialog comes with the ui/ front end). */
+      /* Both start from the last values; an interactive run shows them in
+       * the dialog first. */
       if (gimp_get_data_size (name) == (gint) size)
         gimp_get_data (name, values->values);
+      if (mode == GIMP_RUN_INTERACTIVE)
+        {
+          gtk_init (NULL, NULL);
+          if (!atelier_dialog_run (values->info, values, values->info->blurb))
+            {
+              g_set_error_literal (error, ATELIER_ERROR, ATELIER_ERROR_CANCELLED, "cancelled");
+              return FALSE;
+            }
+        }
       return atelier_filter_values_validate (values, error);
     }
   return FALSE;
@@ -103,6 +114,11 @@ run (const gchar *name, gint n_params, const GimpParam *params, gint *n_return_v
     {
       gimp_progress_init (info->blurb);
       ok = action (ctx, values, image, drawable, &error);
+    }
+  if (!ok && g_error_matches (error, ATELIER_ERROR, ATELIER_ERROR_CANCELLED))
+    {
+      values_out[0].data.d_status = GIMP_PDB_CANCEL;
+      return;
     }
   if (!ok)
     {

@@ -11,6 +11,7 @@ packages=(
   clang libclang-rt-14-dev   # libFuzzer and the sanitizer runtimes
   python3-numpy              # model converters
   libgimp2.0-dev gimp        # the GIMP 2.10 plug-in and its gimp-console tests
+  libgtk-3-dev xvfb xauth    # the GTK3 dialogs, tested under Xvfb
 )
 # npm fetches the pretrained super-resolution packages; a machine that already
 # has Node.js from elsewhere keeps it.

@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "atelier-dialog.h"
+
+#include <glib/gi18n-lib.h>
+
+typedef struct
+{
+  AtelierFilterValues *values;
+  GtkWidget **widgets; /* one per parameter */
+} DialogState;
+
+static void
+dialog_state_free (gpointer p)
+{
+  DialogState *state = p;
+  g_free (state->widgets);
+  g_free (state);
+}
+
+static int
+allowed_count (const AtelierParamSpec *spec)
+{
+  int n = 0;
+  while (spec->allowed[n])
+    n++;
+  return n;
+}
+
+static GtkWidget *
+widget_for (const AtelierParamSpec *spec)
+{
+  switch (spec->type)
+    {
+    case ATELIER_PARAM_INT:
+      if (spec->allowed != NULL)
+        {
+          GtkWidget *combo = gtk_combo_box_text_new ();
+          for (int i = 0; spec->allowed[i]; i++)
+            {
+              g_autofree char *text = g_strdup_printf ("%d", spec->allowed[i]);
+              gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (combo), text);
+            }
+          return combo;
+        }
+      return gtk_spin_button_new_with_range (spec->min, spec->max, MAX (spec->step, 1));
+    case ATELIER_PARAM_DOUBLE:
+      {
+        GtkWidget *spin = gtk_spin_button_new_with_range (spec->min, spec->max, spec->step > 0 ? spec->step : 0.01);
+        gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), (guint) spec->digits);
+        return spin;
+      }
+    case ATELIER_PARAM_BOOLEAN:
+      return gtk_check_button_new ();
+    case ATELIER_PARAM_CHOICE:
+      {
+        GtkWidget *combo = gtk_combo_box_text_new ();
+        for (int i = 0; spec->choices[i].nick; i++)
+          gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (combo), _(spec->choices[i].label));
+        return combo;
+      }
+    }
+  g_assert_not_reached ();
+}
+
+static void
+widget_set (GtkWidget *widget, const AtelierParamSpec *spec, double value)
+{
+  switch (spec->type)
+    {
+    case ATELIER_PARAM_INT:
+      if (spec->allowed != NULL)
+        {
+          for (int i = 0; i < allowed_count (spec); i++)
+            if (spec->allowed[i] == (int) value)
+              gtk_combo_box_set_active (GTK_COMBO_BOX (widget), i);
+          return;
+        }
+      /* fall through */
+    case ATELIER_PARAM_DOUBLE:
+      gtk_spin_button_set_value (GTK_SPIN_BUTTON (widget), value);
+      return;
+    case ATELIER_PARAM_BOOLEAN:
+      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (widget), value != 0.0);
+      return;
+    case ATELIER_PARAM_CHOICE:
+      gtk_combo_box_set_active (GTK_COMBO_BOX (widget), (int) value);
+      return;
+    }
+}
+
+static double
+widget_get (GtkWidget *widget, const AtelierParamSpec *spec)
+{
+  switch (spec->type)
+    {
+    case ATELIER_PARAM_INT:
+      if (spec->allowed != NULL)
+        return spec->allowed[MAX (gtk_combo_box_get_active (GTK_COMBO_BOX (widget)), 0)];
+      return gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (widget));
+    case ATELIER_PARAM_DOUBLE:
+      return gtk_spin_button_get_value (GTK_SPIN_BUTTON (widget));
+    case ATELIER_PARAM_BOOLEAN:
+      return gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (widget)) ? 1.0 : 0.0;
+    case ATELIER_PARAM_CHOICE:
+      return MAX (gtk_combo_box_get_active (GTK_COMBO_BOX (widget)), 0);
+    }
+  g_assert_not_reached ();
+}
+
+GtkWidget *
+atelier_dialog_new (const AtelierFilterInfo *info, AtelierFilterValues *values, const char *title)
+{
+  GtkWidget *dialog = gtk_dialog_new_with_buttons (title, NULL, 0, _("_Reset"), ATELIER_DIALOG_RESPONSE_RESET,
+                                                   _("_Cancel"), GTK_RESPONSE_CANCEL, _("_OK"), GTK_RESPONSE_OK, NULL);
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_OK);
+  DialogState *state = g_new0 (DialogState, 1);
+  state->values = values;
+  state->widgets = g_new0 (GtkWidget *, MAX (info->n_params, 1));
+  g_object_set_data_full (G_OBJECT (dialog), "atelier-dialog-state", state, dialog_state_free);
+
+  GtkWidget *grid = gtk_grid_new ();
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 6);
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
+  gtk_container_set_border_width (GTK_CONTAINER (grid), 12);
+  GtkWidget *blurb = gtk_label_new (_(info->blurb));
+  gtk_label_set_xalign (GTK_LABEL (blurb), 0.0f);
+  gtk_grid_attach (GTK_GRID (grid), blurb, 0, 0, 2, 1);
+  for (int i = 0; i < info->n_params; i++)
+    {
+      const AtelierParamSpec *spec = &info->params[i];
+      GtkWidget *label = gtk_label_new_with_mnemonic (_(spec->label));
+      gtk_label_set_xalign (GTK_LABEL (label), 0.0f);
+      GtkWidget *widget = widget_for (spec);
+      gtk_label_set_mnemonic_widget (GTK_LABEL (label), widget);
+      gtk_widget_set_tooltip_text (widget, _(spec->help));
+      gtk_widget_set_tooltip_text (label, _(spec->help));
+      gtk_widget_set_hexpand (widget, TRUE);
+      if (GTK_IS_ENTRY (widget))
+        gtk_entry_set_activates_default (GTK_ENTRY (widget), TRUE);
+      widget_set (widget, spec, values->values[i]);
+      state->widgets[i] = widget;
+      gtk_grid_attach (GTK_GRID (grid), label, 0, i + 1, 1, 1);
+      gtk_grid_attach (GTK_GRID (grid), widget, 1, i + 1, 1, 1);
+    }
+  gtk_container_add (GTK_CONTAINER (gtk_dialog_get_content_area (GTK_DIALOG (dialog))), grid);
+  gtk_widget_show_all (grid);
+  return dialog;
+}
+
+void
+atelier_dialog_read_values (GtkWidget *dialog)
+{
+  DialogState *state = g_object_get_data (G_OBJECT (dialog), "atelier-dialog-state");
+  const AtelierFilterInfo *info = state->values->info;
+  for (int i = 0; i < info->n_params; i++)
+    state->values->values[i] = widget_get (state->widgets[i], &info->params[i]);
+}
+
+void
+atelier_dialog_reset (GtkWidget *dialog)
+{
+  DialogState *state = g_object_get_data (G_OBJECT (dialog), "atelier-dialog-state");
+  const AtelierFilterInfo *info = state->values->info;
+  for (int i = 0; i < info->n_params; i++)
+    widget_set (state->widgets[i], &info->params[i], info->params[i].default_value);
+}
+
+gboolean
+atelier_dialog_run (const AtelierFilterInfo *info, AtelierFilterValues *values, const char *title)
+{
+  GtkWidget *dialog = atelier_dialog_new (info, values, title);
+  int response;
+  while ((response = gtk_dialog_run (GTK_DIALOG (dialog))) == ATELIER_DIALOG_RESPONSE_RESET)
+    atelier_dialog_reset (dialog);
+  if (response == GTK_RESPONSE_OK)
+    atelier_dialog_read_values (dialog);
+  gtk_widget_destroy (dialog);
+  return response == GTK_RESPONSE_OK;
+}
