@@ -3,6 +3,8 @@
  * for tests and for benchmarks. */
 #include "cli-commands.h"
 
+#include "atelier.h"
+
 #include <locale.h>
 #include <malloc.h>
 #include <stdio.h>
@@ -35,6 +37,7 @@ int
 main (int argc, char **argv)
 {
   setlocale (LC_ALL, "");
+  atelier_i18n_init ();
   /* Networks allocate and free feature maps of tens of MiB per layer. By
    * default glibc maps each one fresh and unmaps it on free, so every layer
    * pays its page faults again (measured: 3x3 128->128 at 256x256 went from

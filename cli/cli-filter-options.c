@@ -31,7 +31,7 @@ atelier_cli_filter_options_new (const AtelierFilterInfo *info)
                                     : g_strdup_printf ("%g", spec->default_value);
       GOptionEntry *e = &o->entries[i];
       e->long_name = spec->name;
-      e->description = o->texts[2 * i] = g_strdup_printf ("%s (%s; default %s)", spec->help, range, fallback);
+      e->description = o->texts[2 * i] = g_strdup_printf ("%s (%s; default %s)", atelier_i18n (spec->help), range, fallback);
       e->arg_description = o->texts[2 * i + 1] = g_ascii_strup (spec->type == ATELIER_PARAM_CHOICE ? "name" : "n", -1);
       switch (spec->type)
         {

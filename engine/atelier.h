@@ -7,6 +7,7 @@
 
 #include "core/atelier-context.h"
 #include "core/atelier-error.h"
+#include "core/atelier-i18n.h"
 #include "core/atelier-tensor.h"
 #include "filters/atelier-filter-upscale.h"
 #include "filters/atelier-filter.h"

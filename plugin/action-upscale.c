@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "plugin-actions.h"
+
+#include <glib/gi18n-lib.h>
 #include "plugin-pixels.h"
 
 gboolean
@@ -8,7 +10,7 @@ atelier_action_upscale (AtelierContext *ctx, const AtelierFilterValues *values, 
 {
   if (!gimp_item_is_layer (drawable))
     {
-      g_set_error_literal (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT, "select a layer to upscale, not a mask or channel");
+      g_set_error_literal (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT, _("select a layer to upscale, not a mask or channel"));
       return FALSE;
     }
   const int scale = atelier_filter_values_get_int (values, "scale");
@@ -16,8 +18,8 @@ atelier_action_upscale (AtelierContext *ctx, const AtelierFilterValues *values, 
   if (width * scale > GIMP_MAX_IMAGE_SIZE || height * scale > GIMP_MAX_IMAGE_SIZE)
     {
       g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT,
-                   "%" G_GINT64_FORMAT "x%" G_GINT64_FORMAT " enlarged %d times exceeds GIMP's largest image (%d pixels a side)",
-                   width, height, scale, GIMP_MAX_IMAGE_SIZE);
+                   _("%dx%d enlarged %d times exceeds GIMP's largest image (%d pixels a side)"),
+                   (int) width, (int) height, scale, GIMP_MAX_IMAGE_SIZE);
       return FALSE;
     }
   g_autoptr (AtelierTensor) pixels = atelier_drawable_read (drawable, error);
@@ -35,6 +37,6 @@ atelier_action_upscale (AtelierContext *ctx, const AtelierFilterValues *values, 
   gimp_context_pop ();
   gimp_image_undo_group_end (image);
   if (!ok && error != NULL && *error == NULL)
-    g_set_error_literal (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT, "GIMP could not scale the image");
+    g_set_error_literal (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT, _("GIMP could not scale the image"));
   return ok;
 }

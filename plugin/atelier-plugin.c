@@ -4,6 +4,7 @@
 #include <libgimp/gimp.h>
 
 #include <gegl.h>
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "atelier-dialog.h"
@@ -24,6 +25,7 @@ static const struct
 static void
 query (void)
 {
+  gimp_plugin_domain_register (GETTEXT_PACKAGE, ATELIER_LOCALEDIR);
   static const GimpParamDef return_values[] = {
     { GIMP_PDB_STRING, "error-message", "Why the filter failed (on an execution error)" },
   };
@@ -70,7 +72,7 @@ read_values (AtelierFilterValues *values, GimpRunMode mode, const char *name, in
       if (mode == GIMP_RUN_INTERACTIVE)
         {
           gtk_init (NULL, NULL);
-          if (!atelier_dialog_run (values->info, values, values->info->blurb))
+          if (!atelier_dialog_run (values->info, values, _(values->info->blurb)))
             {
               g_set_error_literal (error, ATELIER_ERROR, ATELIER_ERROR_CANCELLED, "cancelled");
               return FALSE;
@@ -91,6 +93,7 @@ run (const gchar *name, gint n_params, const GimpParam *params, gint *n_return_v
   values_out[0].type = GIMP_PDB_STATUS;
   values_out[0].data.d_status = GIMP_PDB_SUCCESS;
 
+  atelier_i18n_init ();
   gegl_init (NULL, NULL);
   const AtelierFilterInfo *info = g_str_has_prefix (name, PDB_PREFIX) ? atelier_filter_find (name + strlen (PDB_PREFIX)) : NULL;
   AtelierPluginAction action = NULL;
@@ -112,7 +115,7 @@ run (const gchar *name, gint n_params, const GimpParam *params, gint *n_return_v
   gboolean ok = read_values (values, mode, name, n_params, params, &error);
   if (ok)
     {
-      gimp_progress_init (info->blurb);
+      gimp_progress_init (_(info->blurb));
       ok = action (ctx, values, image, drawable, &error);
     }
   if (!ok && g_error_matches (error, ATELIER_ERROR, ATELIER_ERROR_CANCELLED))

@@ -2,6 +2,7 @@
 #include "plugin-pixels.h"
 
 #include <gegl.h>
+#include <glib/gi18n-lib.h>
 
 static const Babl *
 float_format (gint32 drawable)
@@ -18,7 +19,7 @@ atelier_drawable_read (gint32 drawable, GError **error)
   if (gimp_drawable_is_indexed (drawable))
     {
       g_set_error_literal (error, ATELIER_ERROR, ATELIER_ERROR_UNSUPPORTED,
-                           "indexed images are not supported: convert the image to RGB (Image > Mode > RGB) first");
+                           _("indexed images are not supported: convert the image to RGB (Image > Mode > RGB) first"));
       return NULL;
     }
   const Babl *format = float_format (drawable);

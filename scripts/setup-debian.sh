@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential meson ninja-build pkg-config
+  build-essential meson ninja-build pkg-config gettext
   libglib2.0-dev libjson-glib-dev libopenblas-dev libfftw3-dev
   libpng-dev libjpeg-dev
   clang libclang-rt-14-dev   # libFuzzer and the sanitizer runtimes

@@ -22,20 +22,28 @@ cli_run_clear (CliRun *run)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliRun, cli_run_clear)
 
+static void run_cli_env (CliRun *run, char **env, const char *first, va_list args);
+
 static void
 run_cli (CliRun *run, const char *first, ...)
 {
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_ptr_array_add (argv, (gpointer) g_getenv ("ATELIER_CLI"));
   va_list args;
   va_start (args, first);
+  run_cli_env (run, NULL, first, args);
+  va_end (args);
+}
+
+static void
+run_cli_env (CliRun *run, char **env, const char *first, va_list args)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_ptr_array_add (argv, (gpointer) g_getenv ("ATELIER_CLI"));
   for (const char *a = first; a != NULL; a = va_arg (args, const char *))
     g_ptr_array_add (argv, (gpointer) a);
-  va_end (args);
   g_ptr_array_add (argv, NULL);
   g_autoptr (GError) error = NULL;
   int wait_status;
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &run->out, &run->err,
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL, &run->out, &run->err,
                                &wait_status, &error));
   g_assert_no_error (error);
   g_autoptr (GError) exit_error = NULL;
@@ -152,6 +160,40 @@ test_upscale (void)
 }
 
 static void
+run_cli_in (CliRun *run, const char *language, const char *first, ...)
+{
+  g_auto (GStrv) env = g_get_environ ();
+  env = g_environ_setenv (env, "LC_ALL", "C.UTF-8", TRUE);
+  env = g_environ_setenv (env, "LANGUAGE", language, TRUE);
+  va_list args;
+  va_start (args, first);
+  run_cli_env (run, env, first, args);
+  va_end (args);
+}
+
+static void
+test_translations (void)
+{
+  /* ATELIER_LOCALEDIR points at the build tree's compiled catalogues. */
+  const struct
+  {
+    const char *language, *expected;
+  } cases[] = {
+    { "de", "Vergrößerungsfaktor" },
+    { "fr", "Facteur d’agrandissement" },
+    { "es", "Factor de ampliación" },
+    { "hi", "आवर्धन गुणक" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto (CliRun) run = { 0 };
+      run_cli_in (&run, cases[i].language, "upscale", "--help", NULL);
+      g_assert_cmpint (run.status, ==, 0);
+      g_assert_nonnull (strstr (run.out, cases[i].expected));
+    }
+}
+
+static void
 test_bench (void)
 {
   if (!g_test_slow ())
@@ -174,6 +216,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/usage", test_usage);
   g_test_add_func ("/cli/info", test_info);
   g_test_add_func ("/cli/upscale", test_upscale);
+  g_test_add_func ("/cli/translations", test_translations);
   g_test_add_func ("/cli/bench", test_bench);
   return g_test_run ();
 }
