@@ -4,6 +4,25 @@
 #include <glib/gi18n-lib.h>
 #include "plugin-pixels.h"
 
+/* The layers the network enlarges: the active one, or every layer that holds
+ * pixels (groups are enlarged by GIMP with their children). */
+static GArray *
+network_layers (const AtelierFilterValues *values, gint32 image, gint32 drawable)
+{
+  GArray *layers = g_array_new (FALSE, FALSE, sizeof (gint32));
+  if (!atelier_filter_values_get_int (values, "all-layers"))
+    {
+      g_array_append_val (layers, drawable);
+      return layers;
+    }
+  gint n = 0;
+  g_autofree gint32 *all = gimp_image_get_layers (image, &n);
+  for (gint i = 0; i < n; i++)
+    if (!gimp_item_is_group (all[i]))
+      g_array_append_val (layers, all[i]);
+  return layers;
+}
+
 gboolean
 atelier_action_upscale (AtelierContext *ctx, const AtelierFilterValues *values, gint32 image, gint32 drawable,
                         GError **error)
@@ -22,18 +41,25 @@ atelier_action_upscale (AtelierContext *ctx, const AtelierFilterValues *values, 
                    (int) width, (int) height, scale, GIMP_MAX_IMAGE_SIZE);
       return FALSE;
     }
-  g_autoptr (AtelierTensor) pixels = atelier_drawable_read (drawable, error);
-  g_autoptr (AtelierTensor) result = pixels ? atelier_filter_upscale_run (ctx, values, pixels, error) : NULL;
-  if (result == NULL)
-    return FALSE;
+  g_autoptr (GArray) layers = network_layers (values, image, drawable);
+  g_autoptr (GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) atelier_tensor_free);
+  for (guint i = 0; i < layers->len; i++)
+    {
+      g_autoptr (AtelierTensor) pixels = atelier_drawable_read (g_array_index (layers, gint32, i), error);
+      AtelierTensor *result = pixels ? atelier_filter_upscale_run (ctx, values, pixels, error) : NULL;
+      if (result == NULL)
+        return FALSE;
+      g_ptr_array_add (results, result);
+    }
 
   /* Only now is the image changed: the canvas and every layer by GIMP's best
-   * interpolation, then the network's result into the active layer. */
+   * interpolation, then the network's results into their layers. */
   gimp_image_undo_group_start (image);
   gimp_context_push ();
   gimp_context_set_interpolation (GIMP_INTERPOLATION_NOHALO);
-  gboolean ok = gimp_image_scale (image, (gint) (width * scale), (gint) (height * scale))
-                && atelier_drawable_write (drawable, result, error);
+  gboolean ok = gimp_image_scale (image, (gint) (width * scale), (gint) (height * scale));
+  for (guint i = 0; ok && i < layers->len; i++)
+    ok = atelier_drawable_write (g_array_index (layers, gint32, i), results->pdata[i], error);
   gimp_context_pop ();
   gimp_image_undo_group_end (image);
   if (!ok && error != NULL && *error == NULL)

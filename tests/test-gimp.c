@@ -121,7 +121,7 @@ static void
 check_matches_engine (const Gimp *g, const char *input, int scale, float tolerance)
 {
   g_autofree char *out = g_build_filename (g->dir, "out.png", NULL);
-  g_autofree char *arguments = g_strdup_printf ("%d 0 0", scale); /* model 0 = slim, tile 0 = auto */
+  g_autofree char *arguments = g_strdup_printf ("%d 0 0 0", scale); /* slim, active layer only, automatic tiles */
   g_autofree char *command = upscale_command (input, out, arguments);
   const char *commands[] = { command, NULL };
   g_autofree char *log = run_gimp (g, commands);
@@ -170,6 +170,56 @@ test_upscale_16bit_and_grey (Gimp *g, gconstpointer data)
   check_matches_engine (g, grey, 4, 1.0f / 255.0f);
 }
 
+/* Upscales a two-layer image (the layer and a copy of it underneath) and
+ * saves the lower, non-active layer. */
+static AtelierImage *
+upscale_lower_layer (const Gimp *g, const char *input, int all_layers)
+{
+  g_autofree char *out = g_strdup_printf ("%s/lower-%d.png", g->dir, all_layers);
+  g_autofree char *command = g_strdup_printf (
+    "(let* ((img (car (gimp-file-load RUN-NONINTERACTIVE \"%s\" \"%s\")))"
+    " (top (car (gimp-image-get-active-layer img)))"
+    " (lower (car (gimp-layer-copy top TRUE))))"
+    " (gimp-image-insert-layer img lower 0 1)"
+    " (gimp-image-set-active-layer img top)"
+    " (plug-in-atelier-upscale RUN-NONINTERACTIVE img top 2 0 %d 0)"
+    " (file-png-save2 RUN-NONINTERACTIVE img lower \"%s\" \"%s\" 0 9 0 0 0 0 0 0 0))",
+    input, input, all_layers, out, out);
+  const char *commands[] = { command, NULL };
+  g_autofree char *log = run_gimp (g, commands);
+  g_autoptr (GError) error = NULL;
+  AtelierImage *image = atelier_image_load (out, &error);
+  if (image == NULL)
+    g_error ("GIMP wrote no result: %s\n%s", error->message, log);
+  return image;
+}
+
+static void
+test_all_layers (Gimp *g, gconstpointer data)
+{
+  (void) data;
+  if (!gimp_available ())
+    {
+      g_test_skip ("gimp-console-2.10 or the plug-in is not available");
+      return;
+    }
+  g_autofree char *source = g_test_build_filename (G_TEST_DIST, "data", "rgba16.png", NULL);
+  g_autoptr (AtelierImage) small = engine_upscale (source, 8, "slim");
+  g_autofree char *input = g_build_filename (g->dir, "layers.png", NULL);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (atelier_image_save (small, input, 8, 90, &error));
+  g_autoptr (AtelierImage) expected = engine_upscale (input, 2, "slim");
+  g_autoptr (AtelierImage) with_all = upscale_lower_layer (g, input, 1);
+  g_autoptr (AtelierImage) active_only = upscale_lower_layer (g, input, 0);
+  g_assert_true (atelier_tensor_same_shape (with_all->pixels, expected->pixels));
+  g_test_message ("lower layer vs engine: all layers %g, active only %g",
+                  test_max_abs_diff (with_all->pixels, expected->pixels),
+                  test_max_abs_diff (active_only->pixels, expected->pixels));
+  g_assert_cmpfloat (test_max_abs_diff (with_all->pixels, expected->pixels), <=, 1.0f / 255.0f);
+  /* Without the option the lower layer is interpolated by GIMP, not the network. */
+  g_assert_cmpfloat (test_max_abs_diff (active_only->pixels, expected->pixels), >, 4.0f / 255.0f);
+}
+
 static void
 test_bad_argument_leaves_image (Gimp *g, gconstpointer data)
 {
@@ -186,7 +236,7 @@ test_bad_argument_leaves_image (Gimp *g, gconstpointer data)
   g_autofree char *command = g_strdup_printf (
     "(let* ((img (car (gimp-file-load RUN-NONINTERACTIVE \"%s\" \"%s\")))"
     " (drw (car (gimp-image-get-active-drawable img))))"
-    " (catch #f (plug-in-atelier-upscale RUN-NONINTERACTIVE img drw 5 0 0))"
+    " (catch #f (plug-in-atelier-upscale RUN-NONINTERACTIVE img drw 5 0 0 0))"
     " (gimp-file-save RUN-NONINTERACTIVE img (car (gimp-image-get-active-drawable img)) \"%s\" \"%s\"))",
     input, input, out, out);
   const char *commands[] = { command, NULL };
@@ -208,6 +258,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/gimp/upscale/8bit-rgba", Gimp, NULL, gimp_setup, test_upscale_8bit_rgba, gimp_teardown);
   g_test_add ("/gimp/upscale/16bit-and-grey", Gimp, NULL, gimp_setup, test_upscale_16bit_and_grey, gimp_teardown);
+  g_test_add ("/gimp/upscale/all-layers", Gimp, NULL, gimp_setup, test_all_layers, gimp_teardown);
   g_test_add ("/gimp/upscale/bad-argument-leaves-image", Gimp, NULL, gimp_setup, test_bad_argument_leaves_image, gimp_teardown);
   return g_test_run ();
 }
