@@ -107,6 +107,29 @@ engine_upscale (const char *path, int scale, const char *model)
   return atelier_image_new (out, input->bit_depth);
 }
 
+/* TRUE, with the test marked skipped, where GIMP or the plug-in is missing. */
+static gboolean
+skip_without_gimp (void)
+{
+  if (gimp_available ())
+    return FALSE;
+  g_test_skip ("gimp-console-2.10 or the plug-in is not available");
+  return TRUE;
+}
+
+/* An 8-bit RGBA image in the test folder: the 3x2 test PNG enlarged to 24x16
+ * by the engine itself. Returns its path. */
+static char *
+write_rgba8_input (const Gimp *g, const char *name)
+{
+  g_autofree char *source = g_test_build_filename (G_TEST_DIST, "data", "rgba16.png", NULL);
+  g_autoptr (AtelierImage) small = engine_upscale (source, 8, "slim");
+  char *path = g_build_filename (g->dir, name, NULL);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (atelier_image_save (small, path, 8, 90, &error));
+  return path;
+}
+
 static char *
 upscale_command (const char *in, const char *out, const char *arguments)
 {
@@ -140,17 +163,9 @@ static void
 test_upscale_8bit_rgba (Gimp *g, gconstpointer data)
 {
   (void) data;
-  if (!gimp_available ())
-    {
-      g_test_skip ("gimp-console-2.10 or the plug-in is not available");
-      return;
-    }
-  /* An 8-bit RGBA image: the test PNG enlarged to 24x16 by the engine itself. */
-  g_autofree char *source = g_test_build_filename (G_TEST_DIST, "data", "rgba16.png", NULL);
-  g_autoptr (AtelierImage) small = engine_upscale (source, 8, "slim");
-  g_autofree char *input = g_build_filename (g->dir, "rgba8.png", NULL);
-  g_autoptr (GError) error = NULL;
-  g_assert_true (atelier_image_save (small, input, 8, 90, &error));
+  if (skip_without_gimp ())
+    return;
+  g_autofree char *input = write_rgba8_input (g, "rgba8.png");
   check_matches_engine (g, input, 2, 1.0f / 255.0f);
 }
 
@@ -158,11 +173,8 @@ static void
 test_upscale_16bit_and_grey (Gimp *g, gconstpointer data)
 {
   (void) data;
-  if (!gimp_available ())
-    {
-      g_test_skip ("gimp-console-2.10 or the plug-in is not available");
-      return;
-    }
+  if (skip_without_gimp ())
+    return;
   /* 16 bits stay 16 bits: the tolerance is two 16-bit steps, not one 8-bit step. */
   g_autofree char *rgba16 = g_test_build_filename (G_TEST_DIST, "data", "rgba16.png", NULL);
   check_matches_engine (g, rgba16, 3, 2.0f / 65535.0f);
@@ -198,16 +210,9 @@ static void
 test_all_layers (Gimp *g, gconstpointer data)
 {
   (void) data;
-  if (!gimp_available ())
-    {
-      g_test_skip ("gimp-console-2.10 or the plug-in is not available");
-      return;
-    }
-  g_autofree char *source = g_test_build_filename (G_TEST_DIST, "data", "rgba16.png", NULL);
-  g_autoptr (AtelierImage) small = engine_upscale (source, 8, "slim");
-  g_autofree char *input = g_build_filename (g->dir, "layers.png", NULL);
-  g_autoptr (GError) error = NULL;
-  g_assert_true (atelier_image_save (small, input, 8, 90, &error));
+  if (skip_without_gimp ())
+    return;
+  g_autofree char *input = write_rgba8_input (g, "layers.png");
   g_autoptr (AtelierImage) expected = engine_upscale (input, 2, "slim");
   g_autoptr (AtelierImage) with_all = upscale_lower_layer (g, input, 1);
   g_autoptr (AtelierImage) active_only = upscale_lower_layer (g, input, 0);
@@ -224,11 +229,8 @@ static void
 test_bad_argument_leaves_image (Gimp *g, gconstpointer data)
 {
   (void) data;
-  if (!gimp_available ())
-    {
-      g_test_skip ("gimp-console-2.10 or the plug-in is not available");
-      return;
-    }
+  if (skip_without_gimp ())
+    return;
   g_autofree char *input = g_test_build_filename (G_TEST_DIST, "data", "rgba16.png", NULL);
   g_autofree char *out = g_build_filename (g->dir, "untouched.png", NULL);
   /* Scale 5 is refused (the failure is caught so the script goes on), then
