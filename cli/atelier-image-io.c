@@ -87,7 +87,6 @@ load_png (FILE *file, const char *path, GError **error)
   png_init_io (png, file);
   png_set_user_limits (png, MAX_IMAGE_SIDE, MAX_IMAGE_SIDE);
   png_read_info (png, info);
-  int color_type = png_get_color_type (png, info);
   int file_depth = png_get_bit_depth (png, info);
   png_set_expand (png); /* palette -> RGB, grey < 8 bits -> 8 bits, tRNS -> alpha */
   png_set_interlace_handling (png);
@@ -95,7 +94,6 @@ load_png (FILE *file, const char *path, GError **error)
   const png_uint_32 width = png_get_image_width (png, info), height = png_get_image_height (png, info);
   const int channels = png_get_channels (png, info);
   const int depth = png_get_bit_depth (png, info);
-  (void) color_type;
 
   g_autoptr (GError) alloc_error = NULL;
   pixels = atelier_tensor_new_4d (1, channels, height, width, &alloc_error);

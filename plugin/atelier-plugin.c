@@ -26,9 +26,6 @@ static void
 query (void)
 {
   gimp_plugin_domain_register (GETTEXT_PACKAGE, ATELIER_LOCALEDIR);
-  static const GimpParamDef return_values[] = {
-    { GIMP_PDB_STRING, "error-message", "Why the filter failed (on an execution error)" },
-  };
   int n;
   const AtelierFilterInfo *const *filters = atelier_filters (&n);
   for (int f = 0; f < n; f++)
@@ -42,7 +39,6 @@ query (void)
       gimp_plugin_menu_register (name, "<Image>/Filters/Atelier");
       atelier_pdb_params_free (params, n_params);
     }
-  (void) return_values;
 }
 
 static void
