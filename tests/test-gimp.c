@@ -42,27 +42,11 @@ gimp_setup (Gimp *g, gconstpointer data)
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 gimp_teardown (Gimp *g, gconstpointer data)
 {
   (void) data;
   if (g->dir != NULL)
-    remove_tree (g->dir);
+    test_remove_dir (g->dir);
   g_free (g->dir);
   g_free (g->profile);
 }

@@ -147,15 +147,15 @@ test_make_temp_dir (void)
 void
 test_remove_dir (const char *path)
 {
-  GDir *dir = g_dir_open (path, 0, NULL);
-  if (dir == NULL)
-    return;
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
   const char *name;
-  while ((name = g_dir_read_name (dir)) != NULL)
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
     {
       g_autofree char *child = g_build_filename (path, name, NULL);
-      g_remove (child);
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        test_remove_dir (child);
+      else
+        g_remove (child);
     }
-  g_dir_close (dir);
   g_rmdir (path);
 }
