@@ -17,6 +17,7 @@ typedef struct
 {
   int64_t shape[4];
   int64_t a_stride[4], b_stride[4];
+  gboolean same_shape; /* no broadcasting at all: one flat loop will do */
 } Broadcast;
 
 static void
@@ -59,6 +60,7 @@ broadcast_init (Broadcast *bc, const AtelierTensor *a, const AtelierTensor *b, G
     }
   strides_of (sa, bc->shape, bc->a_stride);
   strides_of (sb, bc->shape, bc->b_stride);
+  bc->same_shape = memcmp (sa, sb, sizeof sa) == 0;
   return TRUE;
 }
 
@@ -71,9 +73,7 @@ apply (BinaryOp op, float x, float y)
 static void
 broadcast_run (BinaryOp op, const Broadcast *bc, const float *a, const float *b, float *out)
 {
-  if (bc->a_stride[3] == 1 && bc->b_stride[3] == 1 && bc->a_stride[2] == bc->shape[3] && bc->b_stride[2] == bc->shape[3]
-      && bc->a_stride[1] == bc->shape[2] * bc->shape[3] && bc->b_stride[1] == bc->a_stride[1]
-      && bc->a_stride[0] == bc->shape[1] * bc->a_stride[1] && bc->b_stride[0] == bc->a_stride[0])
+  if (bc->same_shape)
     {
       /* Same shapes (residual connections): one flat loop the compiler
        * vectorises, instead of the strided walk. */
