@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <jpeglib.h>
+#include <stdlib.h>
 #include <math.h>
 #include <png.h>
 #include <setjmp.h>
@@ -190,6 +191,37 @@ jpeg_error_jump (j_common_ptr cinfo)
   longjmp (state->jump, 1);
 }
 
+/* The IJG quality (1..100) whose scaled luminance table is closest to the
+ * file's, found by asking libjpeg for each quality's table rather than
+ * copying the standard's table here. Camera JPEGs use their own tables; the
+ * nearest IJG quality still says how coarse they are. */
+static int
+estimate_jpeg_quality (const JQUANT_TBL *table)
+{
+  if (table == NULL)
+    return 0;
+  struct jpeg_compress_struct reference;
+  struct jpeg_error_mgr manager;
+  reference.err = jpeg_std_error (&manager);
+  jpeg_create_compress (&reference);
+  reference.in_color_space = JCS_RGB;
+  reference.input_components = 3;
+  jpeg_set_defaults (&reference);
+  int best = 0;
+  long best_distance = G_MAXLONG;
+  for (int quality = 1; quality <= 100; quality++)
+    {
+      jpeg_set_quality (&reference, quality, TRUE);
+      long distance = 0;
+      for (int i = 0; i < DCTSIZE2; i++)
+        distance += labs ((long) reference.quant_tbl_ptrs[0]->quantval[i] - (long) table->quantval[i]);
+      if (distance < best_distance)
+        best = quality, best_distance = distance;
+    }
+  jpeg_destroy_compress (&reference);
+  return best;
+}
+
 static AtelierImage *
 load_jpeg (FILE *file, const char *path, GError **error)
 {
@@ -217,6 +249,7 @@ load_jpeg (FILE *file, const char *path, GError **error)
       return NULL;
     }
   cinfo.out_color_space = cinfo.num_components == 1 ? JCS_GRAYSCALE : JCS_RGB;
+  const int quality = estimate_jpeg_quality (cinfo.quant_tbl_ptrs[0]);
   jpeg_start_decompress (&cinfo);
   const int channels = cinfo.output_components;
   const gint64 width = cinfo.output_width, height = cinfo.output_height;
@@ -244,6 +277,7 @@ load_jpeg (FILE *file, const char *path, GError **error)
   g_free (row);
   AtelierImage *image = atelier_image_new (pixels, 8);
   image->format = ATELIER_IMAGE_FORMAT_JPEG;
+  image->jpeg_quality = quality;
   return image;
 }
 

@@ -20,6 +20,7 @@ typedef struct
 {
   AtelierImageFormat format;
   int bit_depth;          /* of the file: 8 or 16 */
+  int jpeg_quality;       /* JPEG: estimated IJG quality of its luminance table, 1..100; otherwise 0 */
   AtelierTensor *pixels;  /* (1, channels, height, width); channels 1 grey, 2 grey+alpha, 3 RGB, 4 RGBA */
 } AtelierImage;
 

@@ -3,14 +3,20 @@
 
 /* The Atelier engine: pure C11 + GLib + OpenBLAS. Layers, each calling only
  * the one below: core (tensor, context, errors) -> ops (kernels) -> model
- * (safetensors + manifest loading) and tiling -> networks and pipelines. */
+ * (safetensors + manifest loading) and tiling -> networks and pipelines;
+ * forensics (spectral features and the detector) beside the networks. */
 
 #include "core/atelier-context.h"
 #include "core/atelier-error.h"
 #include "core/atelier-i18n.h"
 #include "core/atelier-tensor.h"
+#include "filters/atelier-filter-detect.h"
 #include "filters/atelier-filter-upscale.h"
 #include "filters/atelier-filter.h"
+#include "forensics/atelier-detector.h"
+#include "forensics/atelier-spectral-analysis.h"
+#include "forensics/atelier-spectral-features.h"
+#include "forensics/atelier-tile-spectra.h"
 #include "model/atelier-manifest.h"
 #include "model/atelier-model.h"
 #include "model/atelier-model-path.h"
@@ -21,5 +27,6 @@
 #include "ops/atelier-ops.h"
 #include "pipelines/atelier-alpha-fill.h"
 #include "pipelines/atelier-autoencode.h"
+#include "pipelines/atelier-detect.h"
 #include "pipelines/atelier-upscale.h"
 #include "tiling/atelier-tiling.h"

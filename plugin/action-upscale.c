@@ -24,8 +24,8 @@ network_layers (const AtelierFilterValues *values, gint32 image, gint32 drawable
 }
 
 gboolean
-atelier_action_upscale (AtelierContext *ctx, const AtelierFilterValues *values, gint32 image, gint32 drawable,
-                        GError **error)
+atelier_action_upscale (AtelierContext *ctx, const AtelierFilterValues *values, GimpRunMode mode, gint32 image,
+                        gint32 drawable, GimpParam *pdb_results, GError **error)
 {
   if (!gimp_item_is_layer (drawable))
     {

@@ -20,7 +20,11 @@ static const struct
   AtelierPluginAction action;
 } actions[] = {
   { "upscale", atelier_action_upscale },
+  { "detect-ai", atelier_action_detect },
 };
+
+/* Status, then the filter's results or an error message. */
+#define MAX_RETURN_VALUES 8
 
 static void
 query (void)
@@ -31,13 +35,16 @@ query (void)
   for (int f = 0; f < n; f++)
     {
       const AtelierFilterInfo *info = filters[f];
-      int n_params;
+      int n_params, n_results;
       GimpParamDef *params = atelier_pdb_params_new (info, &n_params);
+      GimpParamDef *results = atelier_pdb_results_new (info, &n_results);
+      g_assert (n_results < MAX_RETURN_VALUES);
       g_autofree char *name = g_strconcat (PDB_PREFIX, info->name, NULL);
       gimp_install_procedure (name, info->blurb, info->help, "Atelier developers", "GPL-3.0-or-later", "2026",
-                              info->menu_label, "RGB*, GRAY*", GIMP_PLUGIN, n_params, 0, params, NULL);
+                              info->menu_label, "RGB*, GRAY*", GIMP_PLUGIN, n_params, n_results, params, results);
       gimp_plugin_menu_register (name, "<Image>/Filters/Atelier");
       atelier_pdb_params_free (params, n_params);
+      atelier_pdb_params_free (results, n_results);
     }
 }
 
@@ -82,7 +89,7 @@ read_values (AtelierFilterValues *values, GimpRunMode mode, const char *name, in
 static void
 run (const gchar *name, gint n_params, const GimpParam *params, gint *n_return_vals, GimpParam **return_vals)
 {
-  static GimpParam values_out[2];
+  static GimpParam values_out[MAX_RETURN_VALUES];
   static char message[1024];
   *n_return_vals = 1;
   *return_vals = values_out;
@@ -109,10 +116,13 @@ run (const gchar *name, gint n_params, const GimpParam *params, gint *n_return_v
   g_autoptr (AtelierContext) ctx = atelier_context_new (0);
   atelier_context_set_progress (ctx, report_progress, NULL);
   gboolean ok = read_values (values, mode, name, n_params, params, &error);
+  GimpParam *results = values_out + 1;
+  for (int i = 0; i < info->n_results; i++)
+    results[i].type = info->results[i].type == ATELIER_RESULT_DOUBLE ? GIMP_PDB_FLOAT : GIMP_PDB_STRING;
   if (ok)
     {
       gimp_progress_init (_(info->blurb));
-      ok = action (ctx, values, image, drawable, &error);
+      ok = action (ctx, values, mode, image, drawable, results, &error);
     }
   if (!ok && g_error_matches (error, ATELIER_ERROR, ATELIER_ERROR_CANCELLED))
     {
@@ -130,6 +140,7 @@ run (const gchar *name, gint n_params, const GimpParam *params, gint *n_return_v
       *n_return_vals = 2;
       return;
     }
+  *n_return_vals = 1 + info->n_results;
   gimp_set_data (name, values->values, sizeof (double) * info->n_params);
   if (mode != GIMP_RUN_NONINTERACTIVE)
     gimp_displays_flush ();

@@ -9,8 +9,12 @@
 
 #include "atelier.h"
 
-typedef gboolean (*AtelierPluginAction) (AtelierContext *ctx, const AtelierFilterValues *values, gint32 image,
-                                         gint32 drawable, GError **error);
+/* @results: one entry per result of the filter's description, typed
+ * already; the action fills in the data (strings must be static). */
+typedef gboolean (*AtelierPluginAction) (AtelierContext *ctx, const AtelierFilterValues *values, GimpRunMode mode,
+                                         gint32 image, gint32 drawable, GimpParam *results, GError **error);
 
-gboolean atelier_action_upscale (AtelierContext *ctx, const AtelierFilterValues *values, gint32 image,
-                                 gint32 drawable, GError **error);
+gboolean atelier_action_upscale (AtelierContext *ctx, const AtelierFilterValues *values, GimpRunMode mode,
+                                 gint32 image, gint32 drawable, GimpParam *results, GError **error);
+gboolean atelier_action_detect (AtelierContext *ctx, const AtelierFilterValues *values, GimpRunMode mode,
+                                gint32 image, gint32 drawable, GimpParam *results, GError **error);

@@ -31,6 +31,17 @@ atelier_pdb_params_new (const AtelierFilterInfo *info, int *n_params)
   return defs;
 }
 
+GimpParamDef *
+atelier_pdb_results_new (const AtelierFilterInfo *info, int *n_results)
+{
+  *n_results = info->n_results;
+  GimpParamDef *defs = g_new0 (GimpParamDef, MAX (1, info->n_results));
+  for (int i = 0; i < info->n_results; i++)
+    defs[i] = (GimpParamDef) { info->results[i].type == ATELIER_RESULT_DOUBLE ? GIMP_PDB_FLOAT : GIMP_PDB_STRING,
+                               g_strdup (info->results[i].name), g_strdup (info->results[i].help) };
+  return defs;
+}
+
 void
 atelier_pdb_params_free (GimpParamDef *params, int n_params)
 {

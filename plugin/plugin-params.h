@@ -15,5 +15,9 @@
 GimpParamDef *atelier_pdb_params_new (const AtelierFilterInfo *info, int *n_params);
 void atelier_pdb_params_free (GimpParamDef *params, int n_params);
 
+/* The return values after the status: one per result in the description
+ * (FLOAT or STRING). Free with atelier_pdb_params_free. */
+GimpParamDef *atelier_pdb_results_new (const AtelierFilterInfo *info, int *n_results);
+
 /* Reads the filter's arguments from a PDB call. */
 gboolean atelier_pdb_params_read (AtelierFilterValues *values, int n_params, const GimpParam *params, GError **error);

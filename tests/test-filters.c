@@ -15,7 +15,7 @@ static const AtelierParamSpec params[] = {
   { "shadow", ATELIER_PARAM_BOOLEAN, "S_hadow", "Add a shadow", 0, 1, 1, 1, 0, NULL, NULL },
   { "mode", ATELIER_PARAM_CHOICE, "_Mode", "Speed or quality", 0, 1, 1, 1, 0, NULL, modes },
 };
-static const AtelierFilterInfo info = { "test", "_Test...", "A test filter", "Help", params, G_N_ELEMENTS (params) };
+static const AtelierFilterInfo info = { "test", "_Test...", "A test filter", "Help", params, G_N_ELEMENTS (params), NULL, 0 };
 
 static void
 test_defaults_and_access (void)

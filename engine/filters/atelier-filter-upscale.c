@@ -35,6 +35,8 @@ const AtelierFilterInfo atelier_filter_upscale = {
               "super-resolution network (ESRGAN family), in tiles, so any size works."),
   upscale_params,
   G_N_ELEMENTS (upscale_params),
+  NULL,
+  0,
 };
 
 AtelierTensor *

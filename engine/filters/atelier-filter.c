@@ -2,6 +2,7 @@
 #include "filters/atelier-filter.h"
 
 #include "core/atelier-error.h"
+#include "filters/atelier-filter-detect.h"
 #include "filters/atelier-filter-upscale.h"
 
 #include <math.h>
@@ -181,7 +182,7 @@ atelier_filter_values_validate (const AtelierFilterValues *values, GError **erro
 const AtelierFilterInfo *const *
 atelier_filters (int *count)
 {
-  static const AtelierFilterInfo *const filters[] = { &atelier_filter_upscale };
+  static const AtelierFilterInfo *const filters[] = { &atelier_filter_upscale, &atelier_filter_detect };
   *count = G_N_ELEMENTS (filters);
   return filters;
 }

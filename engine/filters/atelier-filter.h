@@ -43,6 +43,21 @@ typedef struct
   const AtelierParamChoice *choices; /* CHOICE, ended by { NULL } */
 } AtelierParamSpec;
 
+/* What a filter reports besides its pixels (PDB return values, the command
+ * line's report). */
+typedef enum
+{
+  ATELIER_RESULT_DOUBLE,
+  ATELIER_RESULT_STRING,
+} AtelierResultType;
+
+typedef struct
+{
+  const char *name; /* "probability" */
+  AtelierResultType type;
+  const char *help; /* translatable */
+} AtelierResultSpec;
+
 typedef struct
 {
   const char *name;       /* "upscale": plug-in-atelier-upscale, `atelier upscale` */
@@ -51,6 +66,8 @@ typedef struct
   const char *help;       /* translatable */
   const AtelierParamSpec *params;
   int n_params;
+  const AtelierResultSpec *results; /* NULL when the filter only changes pixels */
+  int n_results;
 } AtelierFilterInfo;
 
 /* Parameter values, one double per parameter in description order. */

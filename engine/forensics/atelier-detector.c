@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "forensics/atelier-detector.h"
+
+#include "core/atelier-error.h"
+#include "model/atelier-model-path.h"
+#include "model/atelier-model.h"
+
+#include <math.h>
+#include <string.h>
+
+#define ARCHITECTURE "spectral-logistic"
+
+struct _AtelierDetector
+{
+  float mean[ATELIER_SPECTRAL_FEATURE_COUNT];   /* of the training features */
+  float scale[ATELIER_SPECTRAL_FEATURE_COUNT];  /* their standard deviations */
+  float weight[ATELIER_SPECTRAL_FEATURE_COUNT]; /* on standardised features */
+  float bias;
+  float calibration[2]; /* Platt: p = sigmoid (a * logit + b) */
+};
+
+void
+atelier_detector_free (AtelierDetector *detector)
+{
+  g_free (detector);
+}
+
+static gboolean
+check_feature_names (const AtelierManifest *manifest, GError **error)
+{
+  JsonObject *config = atelier_manifest_get_config (manifest);
+  JsonNode *node = config ? json_object_get_member (config, "features") : NULL;
+  JsonArray *names = node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+  gboolean same = names != NULL && json_array_get_length (names) == ATELIER_SPECTRAL_FEATURE_COUNT;
+  for (guint i = 0; same && i < ATELIER_SPECTRAL_FEATURE_COUNT; i++)
+    {
+      JsonNode *name = json_array_get_element (names, i);
+      same = JSON_NODE_HOLDS_VALUE (name) && json_node_get_value_type (name) == G_TYPE_STRING
+             && strcmp (json_node_get_string (name), atelier_spectral_feature_info ((int) i)->name) == 0;
+    }
+  if (!same)
+    g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_MODEL_CORRUPT,
+                 "%s: its config.features list is not the %d features this version of Atelier computes "
+                 "(retrain with models/detector/train_detector.py)",
+                 atelier_manifest_get_path (manifest), ATELIER_SPECTRAL_FEATURE_COUNT);
+  return same;
+}
+
+static gboolean
+load_vector (const AtelierModel *model, const char *name, float *out, int64_t length, GError **error)
+{
+  g_autoptr (AtelierTensor) t = atelier_model_load_tensor (model, name, 1, (const int64_t[]) { length }, error);
+  if (t == NULL)
+    return FALSE;
+  memcpy (out, t->data, sizeof (float) * length);
+  return TRUE;
+}
+
+AtelierDetector *
+atelier_detector_open (const char *name_or_path, GError **error)
+{
+  g_autofree char *path = atelier_model_find (name_or_path, error);
+  g_autoptr (AtelierModel) model = path ? atelier_model_open (path, error) : NULL;
+  if (model == NULL)
+    return NULL;
+  const AtelierManifest *manifest = atelier_model_get_manifest (model);
+  if (g_strcmp0 (atelier_manifest_get_architecture (manifest), ARCHITECTURE) != 0)
+    {
+      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_UNSUPPORTED, "%s: architecture \"%s\" is not %s", path,
+                   atelier_manifest_get_architecture (manifest), ARCHITECTURE);
+      return NULL;
+    }
+  g_autoptr (AtelierDetector) d = g_new0 (AtelierDetector, 1);
+  if (!check_feature_names (manifest, error) || !load_vector (model, "mean", d->mean, ATELIER_SPECTRAL_FEATURE_COUNT, error)
+      || !load_vector (model, "scale", d->scale, ATELIER_SPECTRAL_FEATURE_COUNT, error)
+      || !load_vector (model, "weight", d->weight, ATELIER_SPECTRAL_FEATURE_COUNT, error)
+      || !load_vector (model, "bias", &d->bias, 1, error) || !load_vector (model, "calibration", d->calibration, 2, error))
+    return NULL;
+  for (int i = 0; i < ATELIER_SPECTRAL_FEATURE_COUNT; i++)
+    if (!(d->scale[i] > 0) || !isfinite (d->mean[i]) || !isfinite (d->weight[i]))
+      {
+        g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_MODEL_CORRUPT,
+                     "%s: feature %s has a non-positive scale or a non-finite mean or weight", path,
+                     atelier_spectral_feature_info (i)->name);
+        return NULL;
+      }
+  return g_steal_pointer (&d);
+}
+
+double
+atelier_detector_probability (const AtelierDetector *d, const float features[ATELIER_SPECTRAL_FEATURE_COUNT],
+                              gboolean jpeg_grid, float contributions[ATELIER_SPECTRAL_FEATURE_COUNT])
+{
+  double logit = d->bias;
+  float share[ATELIER_SPECTRAL_FEATURE_COUNT];
+  for (int i = 0; i < ATELIER_SPECTRAL_FEATURE_COUNT; i++)
+    {
+      const gboolean masked = jpeg_grid && atelier_spectral_feature_info (i)->on_jpeg_grid;
+      const double z = masked ? 0 : (features[i] - d->mean[i]) / d->scale[i];
+      share[i] = (float) (d->weight[i] * z);
+      logit += share[i];
+    }
+  if (contributions != NULL)
+    for (int i = 0; i < ATELIER_SPECTRAL_FEATURE_COUNT; i++)
+      contributions[i] = d->calibration[0] * share[i];
+  const double calibrated = d->calibration[0] * logit + d->calibration[1];
+  return 1.0 / (1.0 + exp (-calibrated));
+}

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "forensics/atelier-spectral-analysis.h"
+
+#include "core/atelier-error.h"
+
+
+void
+atelier_spectral_analysis_free (AtelierSpectralAnalysis *analysis)
+{
+  if (analysis == NULL)
+    return;
+  g_free (analysis->tile_x);
+  g_free (analysis->tile_y);
+  g_free (analysis->tile_features);
+  atelier_tile_spectra_free (analysis->mean_spectra);
+  g_free (analysis);
+}
+
+static gint64 *
+tile_origins (gint64 extent, int tile, int *count)
+{
+  *count = (int) ((extent + tile - 1) / tile);
+  gint64 *origins = g_new (gint64, *count);
+  for (int i = 0; i < *count; i++)
+    origins[i] = *count == 1 ? 0 : (gint64) ((double) i * (extent - tile) / (*count - 1) + 0.5);
+  return origins;
+}
+
+/* What one worker owns: FFT plans and buffers, the spectra of its current
+ * tile and its share of the Welch sum. */
+typedef struct
+{
+  AtelierSpectrumAnalyser *analyser;
+  AtelierTileSpectra *tile, *sum;
+} Worker;
+
+typedef struct
+{
+  AtelierContext *ctx;
+  const AtelierTensor *image;
+  AtelierSpectralAnalysis *analysis;
+  Worker *workers;
+} Job;
+
+static void
+analyse_tile (gint64 item, int worker_index, gpointer data)
+{
+  Job *job = data;
+  if (atelier_context_is_cancelled (job->ctx))
+    return;
+  AtelierSpectralAnalysis *a = job->analysis;
+  Worker *worker = &job->workers[worker_index];
+  const int row = (int) (item / a->columns), column = (int) (item % a->columns);
+  atelier_spectrum_analyser_run (worker->analyser, job->image, a->tile_x[column], a->tile_y[row], worker->tile);
+  atelier_spectral_features_compute (worker->tile, a->tile_features[item]);
+  atelier_tile_spectra_accumulate (worker->sum, worker->tile);
+}
+
+AtelierSpectralAnalysis *
+atelier_spectral_analysis_run (AtelierContext *ctx, const AtelierTensor *image, GError **error)
+{
+  if (!atelier_tensor_check_shape (image, "image", 4, (const int64_t[]) { 1, -1, -1, -1 }, error))
+    return NULL;
+  const gint64 channels = atelier_tensor_c (image), height = atelier_tensor_h (image), width = atelier_tensor_w (image);
+  if (channels < 1 || channels > 4)
+    {
+      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT,
+                   "an image has 1 to 4 channels, not %d", (int) channels);
+      return NULL;
+    }
+  if (MIN (width, height) < ATELIER_SPECTRAL_TILE_MIN)
+    {
+      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT,
+                   "%dx%d is too small to analyse: the spectrum needs at least %dx%d pixels", (int) width,
+                   (int) height, ATELIER_SPECTRAL_TILE_MIN, ATELIER_SPECTRAL_TILE_MIN);
+      return NULL;
+    }
+  if (!atelier_tensor_all_finite (image))
+    {
+      g_set_error_literal (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT,
+                           "the image holds NaN or infinite values");
+      return NULL;
+    }
+
+  g_autoptr (AtelierSpectralAnalysis) a = g_new0 (AtelierSpectralAnalysis, 1);
+  a->tile_size = ATELIER_SPECTRAL_TILE_MAX;
+  while (a->tile_size > MIN (width, height))
+    a->tile_size /= 2;
+  a->tile_x = tile_origins (width, a->tile_size, &a->columns);
+  a->tile_y = tile_origins (height, a->tile_size, &a->rows);
+  const gint64 n_tiles = (gint64) a->rows * a->columns;
+  a->tile_features = g_malloc_n (n_tiles, sizeof *a->tile_features);
+
+  const int n_workers = atelier_context_get_threads (ctx);
+  g_autofree Worker *workers = g_new0 (Worker, n_workers);
+  gboolean planned = TRUE;
+  for (int w = 0; w < n_workers && planned; w++)
+    {
+      workers[w].analyser = atelier_spectrum_analyser_new (a->tile_size, error);
+      workers[w].tile = atelier_tile_spectra_new (a->tile_size);
+      workers[w].sum = atelier_tile_spectra_new (a->tile_size);
+      planned = workers[w].analyser != NULL;
+    }
+  if (planned)
+    {
+      atelier_context_report_progress (ctx, 0, "Analysing the spectrum");
+      Job job = { ctx, image, a, workers };
+      atelier_context_parallel_for (ctx, n_tiles, analyse_tile, &job);
+      a->mean_spectra = atelier_tile_spectra_new (a->tile_size);
+      for (int w = 0; w < n_workers; w++)
+        atelier_tile_spectra_accumulate (a->mean_spectra, workers[w].sum);
+      atelier_tile_spectra_scale (a->mean_spectra, 1.0f / (float) n_tiles);
+      atelier_spectral_features_compute (a->mean_spectra, a->features);
+    }
+  for (int w = 0; w < n_workers; w++)
+    {
+      atelier_spectrum_analyser_free (workers[w].analyser);
+      atelier_tile_spectra_free (workers[w].tile);
+      atelier_tile_spectra_free (workers[w].sum);
+    }
+  if (!planned || !atelier_context_check_cancelled (ctx, error))
+    return NULL;
+  atelier_context_report_progress (ctx, 1, "Analysing the spectrum");
+  return g_steal_pointer (&a);
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* An image cut into a grid of square tiles at native resolution, each tile's
+ * spectral features (for the heat map) and the features of the Welch average
+ * of all tiles' spectra (for the whole image's verdict: averaging
+ * periodograms keeps the resolution of one tile and lowers the variance). */
+
+#include "core/atelier-context.h"
+#include "forensics/atelier-spectral-features.h"
+
+G_BEGIN_DECLS
+
+#define ATELIER_SPECTRAL_TILE_MAX 256
+#define ATELIER_SPECTRAL_TILE_MIN 64
+
+typedef struct
+{
+  int tile_size;           /* the largest power of two up to 256 that fits the image's shorter side */
+  int columns, rows;
+  gint64 *tile_x, *tile_y; /* (columns), (rows): tile origins, spread evenly so the last tile ends at the border */
+  float (*tile_features)[ATELIER_SPECTRAL_FEATURE_COUNT]; /* (rows * columns) */
+  float features[ATELIER_SPECTRAL_FEATURE_COUNT];         /* of the averaged spectra */
+  AtelierTileSpectra *mean_spectra;
+} AtelierSpectralAnalysis;
+
+/* @image (1, C, H, W), C = 1..4, values in 0..1. Fails for an image under
+ * 64 pixels on a side or holding NaN or infinity. */
+AtelierSpectralAnalysis *atelier_spectral_analysis_run (AtelierContext *ctx, const AtelierTensor *image,
+                                                        GError **error);
+void atelier_spectral_analysis_free (AtelierSpectralAnalysis *analysis);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtelierSpectralAnalysis, atelier_spectral_analysis_free)
+
+G_END_DECLS

@@ -1,0 +1,270 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "forensics/atelier-spectral-features.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#define RADIAL_RINGS 16
+#define ANGLE_SECTORS 8
+#define DECAY_FEATURES 5
+#define PEAK_FEATURES_PER_CHANNEL 5
+/* Keeps log() finite on a flat tile; far below any real image's power. */
+#define POWER_FLOOR 1e-12
+
+enum
+{
+  RADIAL_FIRST = 0,
+  DECAY_FIRST = RADIAL_FIRST + RADIAL_RINGS,
+  ANGLE_FIRST = DECAY_FIRST + DECAY_FEATURES,
+  PEAKS_FIRST = ANGLE_FIRST + ANGLE_SECTORS,
+  FEATURE_END = PEAKS_FIRST + PEAK_FEATURES_PER_CHANNEL * ATELIER_TILE_SPECTRA_CHANNELS,
+};
+G_STATIC_ASSERT (FEATURE_END == ATELIER_SPECTRAL_FEATURE_COUNT);
+
+#define E ATELIER_SPECTRAL_CUE_ENERGY_DISTRIBUTION
+#define D ATELIER_SPECTRAL_CUE_HIGH_FREQUENCY_DECAY
+#define A ATELIER_SPECTRAL_CUE_DIRECTIONAL_ENERGY
+#define P8 ATELIER_SPECTRAL_CUE_GRID_8_PEAKS
+#define P16 ATELIER_SPECTRAL_CUE_GRID_16_PEAKS
+#define PN ATELIER_SPECTRAL_CUE_NYQUIST_PEAKS
+#define PEAKS(c) \
+  { "peaks8-mean-" c, P8, TRUE }, { "peaks8-max-" c, P8, TRUE }, { "peaks16-mean-" c, P16, FALSE }, \
+  { "peaks16-max-" c, P16, FALSE }, { "peaks2-max-" c, PN, TRUE }
+
+static const AtelierSpectralFeatureInfo feature_info[] = {
+  { "radial-00", E, FALSE }, { "radial-01", E, FALSE }, { "radial-02", E, FALSE }, { "radial-03", E, FALSE },
+  { "radial-04", E, FALSE }, { "radial-05", E, FALSE }, { "radial-06", E, FALSE }, { "radial-07", E, FALSE },
+  { "radial-08", E, FALSE }, { "radial-09", E, FALSE }, { "radial-10", E, FALSE }, { "radial-11", E, FALSE },
+  { "radial-12", E, FALSE }, { "radial-13", E, FALSE }, { "radial-14", E, FALSE }, { "radial-15", E, FALSE },
+  { "decay-slope-mid", D, FALSE }, { "decay-slope-high", D, FALSE }, { "decay-fit-error", D, FALSE }, { "decay-tail", D, FALSE },
+  { "decay-corner", D, FALSE },
+  { "angle-000", A, FALSE }, { "angle-022", A, FALSE }, { "angle-045", A, FALSE }, { "angle-067", A, FALSE },
+  { "angle-090", A, FALSE }, { "angle-112", A, FALSE }, { "angle-135", A, FALSE }, { "angle-157", A, FALSE },
+  PEAKS ("r"), PEAKS ("g"), PEAKS ("b"),
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (feature_info) == ATELIER_SPECTRAL_FEATURE_COUNT);
+
+const AtelierSpectralFeatureInfo *
+atelier_spectral_feature_info (int index)
+{
+  g_return_val_if_fail (index >= 0 && index < ATELIER_SPECTRAL_FEATURE_COUNT, NULL);
+  return &feature_info[index];
+}
+
+float
+atelier_spectral_power_at (const float *power, int size, int u, int v)
+{
+  const int half = size / 2;
+  if (u < 0 || u > half)
+    {
+      u = u < 0 ? -u : size - u;
+      v = -v;
+    }
+  v = ((v % size) + size) % size;
+  return power[(gsize) v * (half + 1) + u];
+}
+
+static int
+compare_floats (const void *a, const void *b)
+{
+  const float x = *(const float *) a, y = *(const float *) b;
+  return (x > y) - (x < y);
+}
+
+float
+atelier_spectral_peak_score (const float *power, int size, int u, int v)
+{
+  float ring[16];
+  int n = 0;
+  for (int dv = -2; dv <= 2; dv++)
+    for (int du = -2; du <= 2; du++)
+      if (abs (du) == 2 || abs (dv) == 2)
+        ring[n++] = atelier_spectral_power_at (power, size, u + du, v + dv);
+  qsort (ring, n, sizeof *ring, compare_floats);
+  const double median = 0.5 * (ring[n / 2 - 1] + ring[n / 2]);
+  return (float) (log (atelier_spectral_power_at (power, size, u, v) + POWER_FLOOR) - log (median + POWER_FLOOR));
+}
+
+void
+atelier_spectral_foreach_harmonic (int size, AtelierHarmonicFunc fn, gpointer data)
+{
+  /* The 16-grid holds the 8-grid; both need 4 bins between harmonics so the
+   * scoring ring stays clear of its neighbours. */
+  const int step = size / 16;
+  if (step < 4)
+    return;
+  for (int k = 0; k <= 8; k++)
+    for (int l = -7; l <= 8; l++)
+      {
+        /* The cross difference's response vanishes on both axes, so a
+         * harmonic there is only window leakage; on the Nyquist column
+         * (l, -l) is one harmonic twice. */
+        if (k == 0 || l == 0 || (k == 8 && l < 0))
+          continue;
+        AtelierSpectralCue cue;
+        if (k == 8 && l == 8)
+          cue = ATELIER_SPECTRAL_CUE_NYQUIST_PEAKS;
+        else if (k % 2 == 0 && l % 2 == 0)
+          cue = ATELIER_SPECTRAL_CUE_GRID_8_PEAKS;
+        else
+          cue = ATELIER_SPECTRAL_CUE_GRID_16_PEAKS;
+        fn (k * step, l * step, cue, data);
+      }
+}
+
+typedef struct
+{
+  const float *power;
+  int size;
+  double sum[ATELIER_SPECTRAL_CUE_COUNT];
+  float max[ATELIER_SPECTRAL_CUE_COUNT];
+  int count[ATELIER_SPECTRAL_CUE_COUNT];
+} PeakStatistics;
+
+static void
+score_harmonic (int u, int v, AtelierSpectralCue cue, gpointer data)
+{
+  PeakStatistics *stats = data;
+  const float score = atelier_spectral_peak_score (stats->power, stats->size, u, v);
+  stats->sum[cue] += score;
+  stats->max[cue] = stats->count[cue] == 0 ? score : MAX (stats->max[cue], score);
+  stats->count[cue]++;
+}
+
+static void
+peak_features (const float *power, int size, float *out)
+{
+  PeakStatistics stats = { .power = power, .size = size };
+  atelier_spectral_foreach_harmonic (size, score_harmonic, &stats);
+  const AtelierSpectralCue p8 = ATELIER_SPECTRAL_CUE_GRID_8_PEAKS, p16 = ATELIER_SPECTRAL_CUE_GRID_16_PEAKS,
+                           pn = ATELIER_SPECTRAL_CUE_NYQUIST_PEAKS;
+  out[0] = stats.count[p8] ? (float) (stats.sum[p8] / stats.count[p8]) : 0;
+  out[1] = stats.max[p8];
+  out[2] = stats.count[p16] ? (float) (stats.sum[p16] / stats.count[p16]) : 0;
+  out[3] = stats.max[p16];
+  out[4] = stats.max[pn];
+}
+
+typedef struct
+{
+  double power, weight;
+} Mean;
+
+static double
+mean_log (const Mean *m)
+{
+  return log ((m->weight > 0 ? m->power / m->weight : 0) + POWER_FLOOR);
+}
+
+/* Least-squares line through (log f, log power) over rings whose frequency
+ * lies in [lo, hi]; returns the slope, and the intercept and RMS error
+ * through the pointers. */
+static double
+fit_decay (const double *log_power, int half, double lo, double hi, double *intercept, double *rms)
+{
+  double sx = 0, sy = 0, sxx = 0, sxy = 0;
+  int n = 0;
+  for (int j = 1; j <= half; j++)
+    {
+      const double f = (double) j / half;
+      if (f < lo || f > hi)
+        continue;
+      const double x = log (f), y = log_power[j];
+      sx += x, sy += y, sxx += x * x, sxy += x * y, n++;
+    }
+  const double denominator = n * sxx - sx * sx;
+  const double slope = n > 1 && denominator > 0 ? (n * sxy - sx * sy) / denominator : 0;
+  *intercept = n > 0 ? (sy - slope * sx) / n : 0;
+  double squared = 0;
+  for (int j = 1; j <= half; j++)
+    {
+      const double f = (double) j / half;
+      if (f >= lo && f <= hi)
+        {
+          const double residual = log_power[j] - (*intercept + slope * log (f));
+          squared += residual * residual;
+        }
+    }
+  *rms = n > 0 ? sqrt (squared / n) : 0;
+  return slope;
+}
+
+static void
+subtract_mean (float *values, int n)
+{
+  double sum = 0;
+  for (int i = 0; i < n; i++)
+    sum += values[i];
+  for (int i = 0; i < n; i++)
+    values[i] -= (float) (sum / n);
+}
+
+void
+atelier_spectral_features_compute (const AtelierTileSpectra *spectra, float features[ATELIER_SPECTRAL_FEATURE_COUNT])
+{
+  const int size = spectra->size, half = size / 2;
+  g_return_if_fail (size >= 64);
+  Mean radial[RADIAL_RINGS] = { 0 }, sectors[ANGLE_SECTORS] = { 0 }, corner = { 0 }, below_nyquist = { 0 };
+  g_autofree Mean *rings = g_new0 (Mean, half + 1);
+
+  for (int v = 0; v < size; v++)
+    {
+      const double fv = (double) (v <= half ? v : v - size) / half;
+      for (int u = 0; u <= half; u++)
+        {
+          const double fu = (double) u / half, f = hypot (fu, fv);
+          if (f == 0)
+            continue;
+          /* The half spectrum stands for both halves, except its columns
+           * u = 0 and u = Nyquist which have no mirror image. */
+          const double weight = (u == 0 || u == half) ? 1 : 2;
+          const double p = spectra->luminance[(gsize) v * (half + 1) + u] * weight;
+          if (f > 1)
+            {
+              corner.power += p, corner.weight += weight;
+              continue;
+            }
+          Mean *ring16 = &radial[MIN (RADIAL_RINGS - 1, (int) ceil (f * RADIAL_RINGS) - 1)];
+          ring16->power += p, ring16->weight += weight;
+          Mean *ring = &rings[lround (f * half)];
+          ring->power += p, ring->weight += weight;
+          if (f > 0.9)
+            below_nyquist.power += p, below_nyquist.weight += weight;
+          if (f >= 0.25)
+            {
+              double theta = atan2 (fv, fu);
+              if (theta < 0)
+                theta += G_PI;
+              Mean *sector = &sectors[(int) floor (theta / (G_PI / ANGLE_SECTORS) + 0.5) % ANGLE_SECTORS];
+              sector->power += p, sector->weight += weight;
+            }
+        }
+    }
+
+  for (int i = 0; i < RADIAL_RINGS; i++)
+    features[RADIAL_FIRST + i] = (float) mean_log (&radial[i]);
+  subtract_mean (features + RADIAL_FIRST, RADIAL_RINGS);
+  for (int i = 0; i < ANGLE_SECTORS; i++)
+    features[ANGLE_FIRST + i] = (float) mean_log (&sectors[i]);
+  subtract_mean (features + ANGLE_FIRST, ANGLE_SECTORS);
+
+  g_autofree double *log_power = g_new0 (double, half + 1);
+  for (int j = 1; j <= half; j++)
+    log_power[j] = mean_log (&rings[j]);
+  double intercept_mid, rms_mid, intercept_high, rms_high;
+  const double slope_mid = fit_decay (log_power, half, 0.125, 0.5, &intercept_mid, &rms_mid);
+  const double slope_high = fit_decay (log_power, half, 0.5, 0.95, &intercept_high, &rms_high);
+  double tail = 0;
+  int tail_rings = 0;
+  for (int j = 1; j <= half; j++)
+    if ((double) j / half > 0.95)
+      tail += log_power[j] - (intercept_high + slope_high * log ((double) j / half)), tail_rings++;
+  features[DECAY_FIRST + 0] = (float) slope_mid;
+  features[DECAY_FIRST + 1] = (float) slope_high;
+  features[DECAY_FIRST + 2] = (float) rms_high;
+  features[DECAY_FIRST + 3] = (float) (tail_rings ? tail / tail_rings : 0);
+  features[DECAY_FIRST + 4] = (float) (mean_log (&corner) - mean_log (&below_nyquist));
+
+  for (int c = 0; c < ATELIER_TILE_SPECTRA_CHANNELS; c++)
+    peak_features (spectra->residual[c], size, features + PEAKS_FIRST + c * PEAK_FEATURES_PER_CHANNEL);
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* The detector's features, computed from a tile's (or a Welch average's)
+ * power spectra:
+ * - the azimuthally averaged log power of the luminance in 16 rings up to the
+ *   Nyquist frequency, minus its mean: the shape of the 1-D spectrum that
+ *   Durall et al. (2020) found generators fail to reproduce;
+ * - the high-frequency decay (Dzanic et al. 2020): log-log slopes of the radial
+ *   spectrum in the middle and upper band, the upper fit's error, the
+ *   excess just below Nyquist and the energy in the corners beyond it;
+ * - the angular distribution of the upper-band energy in 8 sectors (Corvi et
+ *   al. 2023): up-sampling is separable, so its traces favour axes and
+ *   diagonals;
+ * - periodic peaks of the cross-difference residual on the harmonic grids of
+ *   periods 8 and 16 (Bammey 2023), per colour channel, each harmonic scored
+ *   against the median of the ring of bins around it. The 16-grid counts only
+ *   its harmonics that are not on the 8-grid, so JPEG's 8x8 blocks cannot
+ *   reach it; the period-2 harmonic (demosaicing, JPEG chroma) is kept
+ *   apart, and harmonics on the axes, where the cross difference is blind,
+ *   are left out.
+ * Every feature is a log ratio, so a gain or contrast change of the image
+ * leaves it unchanged. */
+
+#include "forensics/atelier-tile-spectra.h"
+
+G_BEGIN_DECLS
+
+#define ATELIER_SPECTRAL_FEATURE_COUNT 44
+
+/* What a feature tells a person, for the plain-words report. */
+typedef enum
+{
+  ATELIER_SPECTRAL_CUE_ENERGY_DISTRIBUTION,
+  ATELIER_SPECTRAL_CUE_HIGH_FREQUENCY_DECAY,
+  ATELIER_SPECTRAL_CUE_DIRECTIONAL_ENERGY,
+  ATELIER_SPECTRAL_CUE_GRID_8_PEAKS,
+  ATELIER_SPECTRAL_CUE_GRID_16_PEAKS,
+  ATELIER_SPECTRAL_CUE_NYQUIST_PEAKS,
+  ATELIER_SPECTRAL_CUE_COUNT,
+} AtelierSpectralCue;
+
+typedef struct
+{
+  const char *name;       /* "radial-03", "peaks8-max-g": the model file lists them */
+  AtelierSpectralCue cue;
+  gboolean on_jpeg_grid;  /* JPEG's 8x8 blocks put energy here too */
+} AtelierSpectralFeatureInfo;
+
+const AtelierSpectralFeatureInfo *atelier_spectral_feature_info (int index);
+
+void atelier_spectral_features_compute (const AtelierTileSpectra *spectra,
+                                        float features[ATELIER_SPECTRAL_FEATURE_COUNT]);
+
+/* Log ratio of the bin at (@u, @v) (u may be negative or past size / 2: the
+ * spectrum of a real image is conjugate-symmetric) to the median of the 16
+ * bins two steps around it. */
+float atelier_spectral_peak_score (const float *power, int size, int u, int v);
+
+/* Power at any frequency (u, v) in -size/2..size/2, through the symmetry. */
+float atelier_spectral_power_at (const float *power, int size, int u, int v);
+
+/* The harmonic grids, for marking peaks: calls @fn for every harmonic of the
+ * 8- and 16-grids (u >= 0) with the cue it feeds. */
+typedef void (*AtelierHarmonicFunc) (int u, int v, AtelierSpectralCue cue, gpointer data);
+void atelier_spectral_foreach_harmonic (int size, AtelierHarmonicFunc fn, gpointer data);
+
+G_END_DECLS

@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "forensics/atelier-tile-spectra.h"
+
+#include "core/atelier-error.h"
+
+#include <fftw3.h>
+#include <math.h>
+#include <string.h>
+
+struct _AtelierSpectrumAnalyser
+{
+  int size;
+  float *window;         /* (size): Hann, applied along both axes */
+  float *pixels;         /* (size, size): one plane of the tile, windowed */
+  fftwf_complex *bins;   /* (size, size / 2 + 1) */
+  fftwf_plan plan;
+};
+
+AtelierTileSpectra *
+atelier_tile_spectra_new (int size)
+{
+  AtelierTileSpectra *spectra = g_new0 (AtelierTileSpectra, 1);
+  const gsize bins = atelier_tile_spectra_bins (size);
+  spectra->size = size;
+  spectra->luminance = g_new0 (float, bins);
+  for (int c = 0; c < ATELIER_TILE_SPECTRA_CHANNELS; c++)
+    spectra->residual[c] = g_new0 (float, bins);
+  return spectra;
+}
+
+void
+atelier_tile_spectra_free (AtelierTileSpectra *spectra)
+{
+  if (spectra == NULL)
+    return;
+  g_free (spectra->luminance);
+  for (int c = 0; c < ATELIER_TILE_SPECTRA_CHANNELS; c++)
+    g_free (spectra->residual[c]);
+  g_free (spectra);
+}
+
+static void
+each_plane (AtelierTileSpectra *spectra, float *planes[ATELIER_TILE_SPECTRA_CHANNELS + 1])
+{
+  planes[0] = spectra->luminance;
+  for (int c = 0; c < ATELIER_TILE_SPECTRA_CHANNELS; c++)
+    planes[c + 1] = spectra->residual[c];
+}
+
+void
+atelier_tile_spectra_accumulate (AtelierTileSpectra *sum, const AtelierTileSpectra *tile)
+{
+  g_return_if_fail (sum->size == tile->size);
+  float *to[ATELIER_TILE_SPECTRA_CHANNELS + 1], *from[ATELIER_TILE_SPECTRA_CHANNELS + 1];
+  each_plane (sum, to);
+  each_plane ((AtelierTileSpectra *) tile, from);
+  const gsize bins = atelier_tile_spectra_bins (sum->size);
+  for (int p = 0; p < ATELIER_TILE_SPECTRA_CHANNELS + 1; p++)
+    for (gsize i = 0; i < bins; i++)
+      to[p][i] += from[p][i];
+}
+
+void
+atelier_tile_spectra_scale (AtelierTileSpectra *spectra, float factor)
+{
+  float *planes[ATELIER_TILE_SPECTRA_CHANNELS + 1];
+  each_plane (spectra, planes);
+  const gsize bins = atelier_tile_spectra_bins (spectra->size);
+  for (int p = 0; p < ATELIER_TILE_SPECTRA_CHANNELS + 1; p++)
+    for (gsize i = 0; i < bins; i++)
+      planes[p][i] *= factor;
+}
+
+static gpointer
+make_planner_thread_safe (gpointer unused)
+{
+  /* Lets two analyses (two GIMP images, two test threads) plan at once;
+   * FFTW's own switch, idempotent. */
+  fftwf_make_planner_thread_safe ();
+  return NULL;
+}
+
+AtelierSpectrumAnalyser *
+atelier_spectrum_analyser_new (int size, GError **error)
+{
+  if (size < 16 || size > 1024 || (size & (size - 1)) != 0)
+    {
+      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT,
+                   "spectrum tile size %d is not a power of two from 16 to 1024", size);
+      return NULL;
+    }
+  static GOnce planner_once = G_ONCE_INIT;
+  g_once (&planner_once, make_planner_thread_safe, NULL);
+
+  AtelierSpectrumAnalyser *analyser = g_new0 (AtelierSpectrumAnalyser, 1);
+  analyser->size = size;
+  analyser->window = g_new (float, size);
+  for (int i = 0; i < size; i++)
+    {
+      const double s = sin (G_PI * (i + 0.5) / size);
+      analyser->window[i] = (float) (s * s);
+    }
+  analyser->pixels = fftwf_alloc_real ((gsize) size * size);
+  analyser->bins = fftwf_alloc_complex (atelier_tile_spectra_bins (size));
+  analyser->plan = fftwf_plan_dft_r2c_2d (size, size, analyser->pixels, analyser->bins, FFTW_ESTIMATE);
+  return analyser;
+}
+
+void
+atelier_spectrum_analyser_free (AtelierSpectrumAnalyser *analyser)
+{
+  if (analyser == NULL)
+    return;
+  fftwf_destroy_plan (analyser->plan);
+  fftwf_free (analyser->pixels);
+  fftwf_free (analyser->bins);
+  g_free (analyser->window);
+  g_free (analyser);
+}
+
+/* Removes the mean (so the DC bin does not leak through the window into the
+ * lowest frequencies), windows, transforms and writes |X|^2. */
+static void
+power_spectrum (AtelierSpectrumAnalyser *analyser, float *power)
+{
+  const int n = analyser->size;
+  float *p = analyser->pixels;
+  double sum = 0;
+  for (gsize i = 0; i < (gsize) n * n; i++)
+    sum += p[i];
+  const float mean = (float) (sum / ((double) n * n));
+  for (int y = 0; y < n; y++)
+    for (int x = 0; x < n; x++)
+      p[(gsize) y * n + x] = (p[(gsize) y * n + x] - mean) * analyser->window[y] * analyser->window[x];
+  fftwf_execute_dft_r2c (analyser->plan, p, analyser->bins);
+  const gsize bins = atelier_tile_spectra_bins (n);
+  for (gsize i = 0; i < bins; i++)
+    power[i] = analyser->bins[i][0] * analyser->bins[i][0] + analyser->bins[i][1] * analyser->bins[i][1];
+}
+
+void
+atelier_spectrum_analyser_run (AtelierSpectrumAnalyser *analyser, const AtelierTensor *image, gint64 x0, gint64 y0,
+                               AtelierTileSpectra *out)
+{
+  const int n = analyser->size;
+  const gint64 channels = atelier_tensor_c (image), height = atelier_tensor_h (image), width = atelier_tensor_w (image);
+  g_return_if_fail (out->size == n && x0 >= 0 && y0 >= 0 && x0 + n <= width && y0 + n <= height);
+  const gsize plane = (gsize) (height * width);
+  const gboolean colour = channels >= 3;
+  const float *rgb[3];
+  for (int c = 0; c < 3; c++)
+    rgb[c] = image->data + (colour ? c : 0) * plane;
+
+  /* BT.601 luma, the weighting of the JPEG and most forensic literature. */
+  for (int y = 0; y < n; y++)
+    {
+      const gsize row = (gsize) (y0 + y) * width + x0;
+      for (int x = 0; x < n; x++)
+        analyser->pixels[(gsize) y * n + x] = colour ? 0.299f * rgb[0][row + x] + 0.587f * rgb[1][row + x]
+                                                           + 0.114f * rgb[2][row + x]
+                                                     : rgb[0][row + x];
+    }
+  power_spectrum (analyser, out->luminance);
+
+  /* The cross difference x(i,j) - x(i+1,j) - x(i,j+1) + x(i+1,j+1) removes
+   * smooth content and keeps the pixel-periodic traces of up-sampling; past
+   * the image's last row or column the edge pixel repeats. */
+  for (int c = 0; c < ATELIER_TILE_SPECTRA_CHANNELS; c++)
+    {
+      if (!colour && c > 0)
+        {
+          memcpy (out->residual[c], out->residual[0], atelier_tile_spectra_bins (n) * sizeof (float));
+          continue;
+        }
+      const float *src = rgb[c];
+      for (int y = 0; y < n; y++)
+        {
+          const gint64 y_here = y0 + y, y_next = MIN (y_here + 1, height - 1);
+          for (int x = 0; x < n; x++)
+            {
+              const gint64 x_here = x0 + x, x_next = MIN (x_here + 1, width - 1);
+              analyser->pixels[(gsize) y * n + x] = src[y_here * width + x_here] - src[y_here * width + x_next]
+                                                    - src[y_next * width + x_here] + src[y_next * width + x_next];
+            }
+        }
+      power_spectrum (analyser, out->residual[c]);
+    }
+}

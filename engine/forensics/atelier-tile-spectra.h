@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* Power spectra of one square tile of an image, the raw material of the
+ * AI-artifact detector: the luminance (for the radial and angular energy
+ * distributions) and the cross-difference residual of each colour channel
+ * (for periodic up-sampling peaks, after Bammey's Synthbuster). Native
+ * pixels, no resampling; a Hann window keeps the tile's borders from
+ * smearing energy along the axes. */
+
+#include "core/atelier-tensor.h"
+
+G_BEGIN_DECLS
+
+#define ATELIER_TILE_SPECTRA_CHANNELS 3
+
+/* Every spectrum is the non-redundant half of a real FFT: (size, size / 2 + 1),
+ * row v holds vertical frequency v (wrapping past size / 2 to negative),
+ * column u horizontal frequency u >= 0. */
+typedef struct
+{
+  int size;
+  float *luminance;                                /* (size, size / 2 + 1) */
+  float *residual[ATELIER_TILE_SPECTRA_CHANNELS];  /* (size, size / 2 + 1) each: R, G, B */
+} AtelierTileSpectra;
+
+/* Zeroed spectra, for a sum over tiles (Welch's average). */
+AtelierTileSpectra *atelier_tile_spectra_new (int size);
+void atelier_tile_spectra_free (AtelierTileSpectra *spectra);
+void atelier_tile_spectra_accumulate (AtelierTileSpectra *sum, const AtelierTileSpectra *tile);
+void atelier_tile_spectra_scale (AtelierTileSpectra *spectra, float factor);
+static inline gsize atelier_tile_spectra_bins (int size) { return (gsize) size * (size / 2 + 1); }
+
+/* FFT plans and scratch for one thread. FFTW executes a plan on any aligned
+ * buffers from any thread, but its planner is not reentrant, so every
+ * analyser is planned in the caller's thread before work is handed out. */
+typedef struct _AtelierSpectrumAnalyser AtelierSpectrumAnalyser;
+
+/* @size: a power of two from 16 to 1024. */
+AtelierSpectrumAnalyser *atelier_spectrum_analyser_new (int size, GError **error);
+void atelier_spectrum_analyser_free (AtelierSpectrumAnalyser *analyser);
+
+/* The spectra of the size x size tile at (@x, @y) of @image (1, C, H, W),
+ * C = 1 or 2 (grey, grey + alpha: the grey channel is used for every colour)
+ * or 3, 4 (RGB, RGBA). Alpha is ignored: a detector judges the pixels a
+ * viewer sees. Overwrites @out. */
+void atelier_spectrum_analyser_run (AtelierSpectrumAnalyser *analyser, const AtelierTensor *image, gint64 x,
+                                    gint64 y, AtelierTileSpectra *out);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtelierTileSpectra, atelier_tile_spectra_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtelierSpectrumAnalyser, atelier_spectrum_analyser_free)
+
+G_END_DECLS

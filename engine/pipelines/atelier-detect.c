@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "pipelines/atelier-detect.h"
+
+#include "filters/atelier-filter.h"
+
+#include <math.h>
+
+/* A probability between the two is reported as uncertain rather than forced
+ * to a side: the classifier is calibrated, so 0.3 means 3 in 10 such images
+ * were generated. */
+#define LIKELY_REAL_BELOW 0.3
+#define LIKELY_GENERATED_ABOVE 0.7
+
+void
+atelier_detection_free (AtelierDetection *detection)
+{
+  if (detection == NULL)
+    return;
+  atelier_spectral_analysis_free (detection->analysis);
+  g_free (detection->tile_probability);
+  g_free (detection);
+}
+
+const char *
+atelier_verdict_nick (AtelierVerdict verdict)
+{
+  static const char *const nicks[] = { "likely-real", "uncertain", "likely-generated" };
+  return nicks[verdict];
+}
+
+const char *
+atelier_verdict_label (AtelierVerdict verdict)
+{
+  static const char *const labels[] = { ATELIER_N_ ("Likely a real photograph"), ATELIER_N_ ("Uncertain"),
+                                        ATELIER_N_ ("Likely generated or manipulated") };
+  return labels[verdict];
+}
+
+/* Plain words for each cue: [cue][0] when it points to "generated", [1] to "real". */
+static const char *const cue_texts[ATELIER_SPECTRAL_CUE_COUNT][2] = {
+  [ATELIER_SPECTRAL_CUE_ENERGY_DISTRIBUTION]
+  = { ATELIER_N_ ("The balance of fine and coarse detail differs from camera photographs"),
+      ATELIER_N_ ("The balance of fine and coarse detail is like a camera photograph's") },
+  [ATELIER_SPECTRAL_CUE_HIGH_FREQUENCY_DECAY]
+  = { ATELIER_N_ ("The finest detail fades out unlike a camera's"),
+      ATELIER_N_ ("The finest detail fades out like a camera's") },
+  [ATELIER_SPECTRAL_CUE_DIRECTIONAL_ENERGY]
+  = { ATELIER_N_ ("Fine detail lines up with the pixel grid, as up-sampling leaves it"),
+      ATELIER_N_ ("Fine detail is spread over all directions") },
+  [ATELIER_SPECTRAL_CUE_GRID_8_PEAKS]
+  = { ATELIER_N_ ("A pattern repeating every 8 pixels, typical of up-sampling layers"),
+      ATELIER_N_ ("No pattern repeating every 8 pixels") },
+  [ATELIER_SPECTRAL_CUE_GRID_16_PEAKS]
+  = { ATELIER_N_ ("A pattern repeating every 16 pixels, typical of up-sampling layers"),
+      ATELIER_N_ ("No pattern repeating every 16 pixels") },
+  [ATELIER_SPECTRAL_CUE_NYQUIST_PEAKS]
+  = { ATELIER_N_ ("An unusual pattern repeating every 2 pixels"),
+      ATELIER_N_ ("A 2-pixel pattern like a camera's colour filter leaves") },
+};
+
+/* The cues whose summed contributions push hardest towards the verdict's side. */
+static void
+strongest_cues (AtelierDetection *d)
+{
+  double sums[ATELIER_SPECTRAL_CUE_COUNT] = { 0 };
+  for (int i = 0; i < ATELIER_SPECTRAL_FEATURE_COUNT; i++)
+    sums[atelier_spectral_feature_info (i)->cue] += d->contributions[i];
+  const double side = d->probability >= 0.5 ? 1 : -1;
+  gboolean taken[ATELIER_SPECTRAL_CUE_COUNT] = { FALSE };
+  for (d->n_cues = 0; d->n_cues < ATELIER_DETECTION_CUES; d->n_cues++)
+    {
+      int best = -1;
+      for (int c = 0; c < ATELIER_SPECTRAL_CUE_COUNT; c++)
+        if (!taken[c] && sums[c] * side > 0 && (best < 0 || sums[c] * side > sums[best] * side))
+          best = c;
+      if (best < 0)
+        break;
+      taken[best] = TRUE;
+      d->cues[d->n_cues] = (AtelierDetectionCue) { best, sums[best], cue_texts[best][side > 0 ? 0 : 1] };
+    }
+}
+
+AtelierDetection *
+atelier_detect (AtelierContext *ctx, const AtelierDetector *detector, const AtelierTensor *image, gboolean jpeg_grid,
+                GError **error)
+{
+  g_autoptr (AtelierSpectralAnalysis) analysis = atelier_spectral_analysis_run (ctx, image, error);
+  if (analysis == NULL)
+    return NULL;
+  g_autoptr (AtelierDetection) d = g_new0 (AtelierDetection, 1);
+  d->jpeg_grid = jpeg_grid;
+  d->probability = atelier_detector_probability (detector, analysis->features, jpeg_grid, d->contributions);
+  d->verdict = d->probability > LIKELY_GENERATED_ABOVE ? ATELIER_VERDICT_LIKELY_GENERATED
+               : d->probability < LIKELY_REAL_BELOW    ? ATELIER_VERDICT_LIKELY_REAL
+                                                       : ATELIER_VERDICT_UNCERTAIN;
+  const int n_tiles = analysis->rows * analysis->columns;
+  d->tile_probability = g_new (float, n_tiles);
+  for (int t = 0; t < n_tiles; t++)
+    d->tile_probability[t] = (float) atelier_detector_probability (detector, analysis->tile_features[t], jpeg_grid, NULL);
+  d->analysis = g_steal_pointer (&analysis);
+  strongest_cues (d);
+  return g_steal_pointer (&d);
+}

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* AI-artifact detection of one image: spectral analysis, the classifier on
+ * the whole image and on every tile, the cues that weighed most, and the
+ * pictures a person reads them from (heat map, spectrum with its peaks). */
+
+#include "forensics/atelier-detector.h"
+#include "forensics/atelier-spectral-analysis.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  ATELIER_VERDICT_LIKELY_REAL,
+  ATELIER_VERDICT_UNCERTAIN,
+  ATELIER_VERDICT_LIKELY_GENERATED,
+} AtelierVerdict;
+
+typedef struct
+{
+  AtelierSpectralCue cue;
+  double weight;     /* its share of the calibrated log-odds, signed */
+  const char *text;  /* plain words, translatable (ATELIER_N_), in the direction of the weight */
+} AtelierDetectionCue;
+
+#define ATELIER_DETECTION_CUES 3
+
+typedef struct
+{
+  double probability;
+  AtelierVerdict verdict;
+  gboolean jpeg_grid;                 /* 8-pixel grid features were set aside as JPEG's */
+  AtelierSpectralAnalysis *analysis;
+  float contributions[ATELIER_SPECTRAL_FEATURE_COUNT];
+  float *tile_probability;            /* (analysis->rows, analysis->columns) */
+  /* The strongest cues for the verdict's side, strongest first. */
+  AtelierDetectionCue cues[ATELIER_DETECTION_CUES];
+  int n_cues;
+} AtelierDetection;
+
+/* @jpeg_grid: the image went through JPEG, whose 8x8 blocks excite the same
+ * harmonics as up-sampling layers. */
+AtelierDetection *atelier_detect (AtelierContext *ctx, const AtelierDetector *detector, const AtelierTensor *image,
+                                  gboolean jpeg_grid, GError **error);
+void atelier_detection_free (AtelierDetection *detection);
+
+/* "likely-generated", "uncertain", "likely-real": stable, for scripts. */
+const char *atelier_verdict_nick (AtelierVerdict verdict);
+/* Translatable (ATELIER_N_) words for people. */
+const char *atelier_verdict_label (AtelierVerdict verdict);
+
+/* (1, @channels, height, width): every tile's probability, interpolated
+ * between tile centres. @channels 3: coloured from green (real) through
+ * yellow to red (generated); 1: the probability itself as grey, for grey
+ * images. @width and @height are the analysed image's. */
+AtelierTensor *atelier_detection_render_heat_map (const AtelierDetection *detection, int channels, gint64 width,
+                                                  gint64 height, GError **error);
+/* (1, 3, N, N): the log power of the averaged residual spectrum, zero
+ * frequency at the centre, in grey; harmonics scoring as peaks ringed in red. */
+AtelierTensor *atelier_detection_render_spectrum (const AtelierDetection *detection, GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtelierDetection, atelier_detection_free)
+
+G_END_DECLS

@@ -1,0 +1,160 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Trains the AI-artifact detector's classifier from the training set synthesize.py made.
+
+Features come from our own engine (`atelier detect --features-only`), so training and inference compute
+them with the same code. The classifier is an L2-regularised logistic regression on standardised features;
+the data are split by source photograph (80 % fit, 20 % held out), the regularisation strength is chosen on
+the held-out part, and Platt scaling fitted there makes the probabilities calibrated. Writes
+models/detector/spectral-detector.{safetensors,json} and tests/golden/detector-golden.safetensors, then
+evaluates on ../shared/data/forensics-dev (generators never seen in training) with evaluate.py.
+
+    /usr/bin/python3 models/detector/train_detector.py
+"""
+import argparse
+import csv
+import hashlib
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "models/tools"))
+from safetensors_io import write_manifest, write_safetensors  # noqa: E402
+
+# The features JPEG's 8x8 block grid also excites; engine/forensics/atelier-spectral-features.c marks the
+# same ones (on_jpeg_grid), and tests/test-detector.c checks that both agree on a JPEG case.
+def on_jpeg_grid(name):
+    return name.startswith("peaks8-") or name.startswith("peaks2-")
+
+
+def extract_features(atelier, files, chunk=200):
+    """{path: (jpeg_quality, features)} and the feature names, from the engine."""
+    table, names = {}, None
+    for start in range(0, len(files), chunk):
+        out = subprocess.run([atelier, "detect", "--features-only", *map(str, files[start:start + chunk])],
+                             check=True, capture_output=True, text=True).stdout
+        reader = csv.reader(io.StringIO(out))
+        header = next(reader)
+        names = header[3:]
+        for row in reader:
+            table[row[0]] = (int(row[1]), np.array([float(v) for v in row[3:]]))
+    return table, names
+
+
+def standardise(X, jpeg, mean, scale, mask):
+    Z = (X - mean) / scale
+    Z[np.ix_(jpeg, mask)] = 0
+    return Z
+
+
+def sigmoid(t):
+    return 1 / (1 + np.exp(-t))
+
+
+def fit_logistic(Z, y, l2, iterations=50):
+    """Newton's method on the mean log-loss + l2/2 |w|^2 (bias unpenalised)."""
+    A = np.hstack([Z, np.ones((len(Z), 1))])
+    w = np.zeros(A.shape[1])
+    penalty = np.full(A.shape[1], l2)
+    penalty[-1] = 0
+    for _ in range(iterations):
+        p = sigmoid(A @ w)
+        gradient = A.T @ (p - y) / len(y) + penalty * w
+        hessian = (A * (p * (1 - p))[:, None]).T @ A / len(y) + np.diag(penalty) + 1e-9 * np.eye(len(w))
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if np.abs(step).max() < 1e-10:
+            break
+    return w[:-1], w[-1]
+
+
+def log_loss(p, y):
+    p = np.clip(p, 1e-12, 1 - 1e-12)
+    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+
+
+def roc_auc(scores, labels):
+    """Mann-Whitney U with ties counted half."""
+    pos, neg = scores[labels == 1], scores[labels == 0]
+    if len(pos) == 0 or len(neg) == 0:
+        return float("nan")
+    greater = (pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()
+    return float(greater / (len(pos) * len(neg)))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", default=str(ROOT / "build/detector-training"))
+    parser.add_argument("--atelier", default=str(ROOT / "build/cli/atelier"))
+    parser.add_argument("--out", default=str(ROOT / "models/detector"))
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+
+    data = Path(args.data)
+    rows = list(csv.DictReader(open(data / "index.csv")))
+    table, names = extract_features(args.atelier, [data / r["file"] for r in rows])
+    X = np.array([table[str(data / r["file"])][1] for r in rows])
+    jpeg = np.array([table[str(data / r["file"])][0] > 0 for r in rows])
+    y = np.array([int(r["label"]) for r in rows], float)
+    sources = sorted({r["source"] for r in rows})
+    rng = np.random.default_rng(args.seed)
+    held_out_sources = set(rng.choice(sources, size=len(sources) // 5, replace=False))
+    held = np.array([r["source"] in held_out_sources for r in rows])
+    fit = ~held
+    mask = np.array([on_jpeg_grid(n) for n in names])
+    print(f"{len(rows)} images ({int(y.sum())} fake) from {len(sources)} photographs; {held.sum()} held out")
+
+    mean = X[fit].mean(0)
+    scale = X[fit].std(0) + 1e-6
+    Z = standardise(X, jpeg, mean, scale, mask)
+    best = None
+    for l2 in (1e-3, 3e-3, 1e-2, 3e-2, 1e-1):
+        w, b = fit_logistic(Z[fit], y[fit], l2)
+        loss = log_loss(sigmoid(Z[held] @ w + b), y[held])
+        print(f"l2 {l2:g}: held-out log-loss {loss:.4f}, AUC {roc_auc(Z[held] @ w + b, y[held]):.4f}")
+        if best is None or loss < best[0]:
+            best = (loss, l2, w, b)
+    _, l2, w, b = best
+    logits = Z[held] @ w + b
+    a_cal, b_cal = fit_logistic(logits[:, None], y[held], 0.0)
+    calibration = np.array([a_cal[0], b_cal])
+    p_held = sigmoid(calibration[0] * logits + calibration[1])
+    print(f"chosen l2 {l2:g}; Platt a={calibration[0]:.3f} b={calibration[1]:.3f}; "
+          f"held-out AUC {roc_auc(logits, y[held]):.4f}, log-loss {log_loss(p_held, y[held]):.4f}")
+    generators = sorted({r["generator"] for r in rows} - {"real"})
+    gen = np.array([r["generator"] for r in rows])
+    for g in generators:
+        pick = held & ((gen == g) | (gen == "real"))
+        print(f"  held-out {g:18s} AUC {roc_auc(Z[pick] @ w + b, y[pick]):.3f}")
+
+    out = Path(args.out)
+    weights = out / "spectral-detector.safetensors"
+    sha = write_safetensors(weights, {"mean": mean, "scale": scale, "weight": w, "bias": [b],
+                                      "calibration": calibration})
+    write_manifest(out / "spectral-detector.json", name="spectral-detector", architecture="spectral-logistic",
+                   config={"features": names, "l2": l2, "training_images": len(rows),
+                           "held_out_auc": round(roc_auc(logits, y[held]), 4)},
+                   weights=weights, sha256=sha,
+                   source="trained by models/detector/train_detector.py on real photographs of ../shared/data/train "
+                          "and fakes made from them by models/detector/synthesize.py",
+                   license="GPL-3.0-or-later",
+                   attribution="Atelier developers; training photographs: BSDS300, Sun-Hays 80, Wikimedia Commons "
+                               "(see models/detector/README.md)")
+
+    # Golden vectors for tests/test-detector.c: held-out features (one JPEG, one not, one each class)
+    # and the probabilities computed here in double precision.
+    picks = [int(np.flatnonzero(held & (y == c) & (jpeg == j))[0]) for c in (0, 1) for j in (False, True)
+             if np.any(held & (y == c) & (jpeg == j))]
+    Zp = standardise(X[picks], jpeg[picks], mean, scale, mask)
+    expected = sigmoid(calibration[0] * (Zp @ w + b) + calibration[1])
+    write_safetensors(ROOT / "tests/golden/detector-golden.safetensors",
+                      {"features": X[picks], "jpeg": jpeg[picks].astype(np.float32), "probability": expected})
+    print(f"wrote {weights} (sha256 {sha[:12]}...) and tests/golden/detector-golden.safetensors")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,434 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The AI-artifact detector: tile spectra against a direct DFT, each feature
+ * family against images whose spectrum is known by construction, the tile
+ * grid, and the classifier against probabilities computed by the training
+ * script (NumPy, double precision). */
+#include "test-helpers.h"
+
+#include <fftw3.h>
+#include <math.h>
+#include <string.h>
+
+static int
+feature_index (const char *name)
+{
+  for (int i = 0; i < ATELIER_SPECTRAL_FEATURE_COUNT; i++)
+    if (strcmp (atelier_spectral_feature_info (i)->name, name) == 0)
+      return i;
+  g_error ("no feature %s", name);
+}
+
+static float
+feature (const AtelierSpectralAnalysis *a, const char *name)
+{
+  return a->features[feature_index (name)];
+}
+
+static AtelierSpectralAnalysis *
+analyse (const AtelierTensor *image)
+{
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (GError) error = NULL;
+  AtelierSpectralAnalysis *a = atelier_spectral_analysis_run (ctx, image, &error);
+  g_assert_no_error (error);
+  return a;
+}
+
+/* ------------------------------------------------------------ spectra */
+
+/* |DFT|^2 by direct summation, rows then columns, in double precision. */
+static void
+direct_power_spectrum (const double *pixels, int n, double *power)
+{
+  double *re = g_new0 (double, n * n), *im = g_new0 (double, n * n);
+  for (int y = 0; y < n; y++)
+    for (int u = 0; u < n; u++)
+      for (int x = 0; x < n; x++)
+        {
+          const double angle = -2 * G_PI * u * x / n;
+          re[y * n + u] += pixels[y * n + x] * cos (angle);
+          im[y * n + u] += pixels[y * n + x] * sin (angle);
+        }
+  for (int v = 0; v < n; v++)
+    for (int u = 0; u <= n / 2; u++)
+      {
+        double sr = 0, si = 0;
+        for (int y = 0; y < n; y++)
+          {
+            const double angle = -2 * G_PI * v * y / n, c = cos (angle), s = sin (angle);
+            sr += re[y * n + u] * c - im[y * n + u] * s;
+            si += re[y * n + u] * s + im[y * n + u] * c;
+          }
+        power[v * (n / 2 + 1) + u] = sr * sr + si * si;
+      }
+  g_free (re);
+  g_free (im);
+}
+
+static void
+windowed_without_mean (double *pixels, int n)
+{
+  double mean = 0;
+  for (int i = 0; i < n * n; i++)
+    mean += pixels[i] / (n * n);
+  for (int y = 0; y < n; y++)
+    for (int x = 0; x < n; x++)
+      {
+        const double wy = pow (sin (G_PI * (y + 0.5) / n), 2), wx = pow (sin (G_PI * (x + 0.5) / n), 2);
+        pixels[y * n + x] = (pixels[y * n + x] - mean) * wy * wx;
+      }
+}
+
+static void
+assert_spectra_close (const float *actual, const double *expected, int n)
+{
+  double peak = 0, diff = 0;
+  for (int i = 0; i < n * (n / 2 + 1); i++)
+    {
+      peak = MAX (peak, expected[i]);
+      diff = MAX (diff, fabs (actual[i] - expected[i]));
+    }
+  g_test_message ("max |FFTW - direct DFT| = %g of a peak of %g", diff, peak);
+  g_assert_cmpfloat (diff, <=, 1e-5 * peak);
+}
+
+static void
+test_spectra_match_direct_dft (void)
+{
+  const int n = 64;
+  const gint64 width = 75, height = 70, x0 = 11, y0 = 6; /* the tile touches the right border */
+  g_autoptr (AtelierTensor) image = test_random_4d (1, 3, height, width);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierSpectrumAnalyser) analyser = atelier_spectrum_analyser_new (n, &error);
+  g_assert_no_error (error);
+  g_autoptr (AtelierTileSpectra) spectra = atelier_tile_spectra_new (n);
+  atelier_spectrum_analyser_run (analyser, image, x0, y0, spectra);
+
+  const gsize plane = (gsize) width * height;
+  const float *r = image->data, *g = r + plane, *b = g + plane;
+  g_autofree double *pixels = g_new (double, n * n), *power = g_new (double, n * (n / 2 + 1));
+  for (int y = 0; y < n; y++)
+    for (int x = 0; x < n; x++)
+      {
+        const gsize at = (gsize) (y0 + y) * width + x0 + x;
+        pixels[y * n + x] = 0.299 * r[at] + 0.587 * g[at] + 0.114 * b[at];
+      }
+  windowed_without_mean (pixels, n);
+  direct_power_spectrum (pixels, n, power);
+  assert_spectra_close (spectra->luminance, power, n);
+
+  for (int y = 0; y < n; y++)
+    for (int x = 0; x < n; x++)
+      {
+        const gint64 yy = y0 + y, xx = x0 + x, y1 = MIN (yy + 1, height - 1), x1 = MIN (xx + 1, width - 1);
+        pixels[y * n + x] = (double) g[yy * width + xx] - g[yy * width + x1] - g[y1 * width + xx] + g[y1 * width + x1];
+      }
+  windowed_without_mean (pixels, n);
+  direct_power_spectrum (pixels, n, power);
+  assert_spectra_close (spectra->residual[1], power, n);
+}
+
+/* ------------------------------------------------------------ features */
+
+static void
+test_features_ignore_gain_and_offset (void)
+{
+  g_autoptr (AtelierTensor) image = test_random_4d (1, 3, 200, 300);
+  g_autoptr (AtelierTensor) dimmer = atelier_tensor_copy (image, NULL);
+  for (gint64 i = 0; i < atelier_tensor_numel (dimmer); i++)
+    dimmer->data[i] = 0.25f + 0.5f * dimmer->data[i];
+  g_autoptr (AtelierSpectralAnalysis) a = analyse (image);
+  g_autoptr (AtelierSpectralAnalysis) b = analyse (dimmer);
+  for (int i = 0; i < ATELIER_SPECTRAL_FEATURE_COUNT; i++)
+    g_assert_cmpfloat_with_epsilon (a->features[i], b->features[i], 2e-3);
+}
+
+static void
+test_white_noise_is_flat (void)
+{
+  g_autoptr (AtelierTensor) image = test_random_4d (1, 3, 512, 512);
+  g_autoptr (AtelierSpectralAnalysis) a = analyse (image);
+  g_assert_cmpint (a->tile_size, ==, 256);
+  for (int i = 0; i < 16; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("radial-%02d", i);
+      g_assert_cmpfloat (fabsf (feature (a, name)), <, 0.2f);
+    }
+  g_assert_cmpfloat (fabsf (feature (a, "decay-slope-mid")), <, 0.2f);
+  g_assert_cmpfloat (fabsf (feature (a, "decay-slope-high")), <, 0.2f);
+  g_assert_cmpfloat (fabsf (feature (a, "angle-045")), <, 0.1f);
+  g_assert_cmpfloat (fabsf (feature (a, "peaks8-mean-g")), <, 0.3f);
+  g_assert_cmpfloat (fabsf (feature (a, "peaks16-mean-g")), <, 0.3f);
+}
+
+/* Noise of power spectrum |f|^-exponent, made in the frequency domain with
+ * random phases. */
+static AtelierTensor *
+power_law_image (int n, double exponent)
+{
+  fftwf_complex *bins = fftwf_alloc_complex ((gsize) n * (n / 2 + 1));
+  float *pixels = fftwf_alloc_real ((gsize) n * n);
+  for (int v = 0; v < n; v++)
+    for (int u = 0; u <= n / 2; u++)
+      {
+        const double f = hypot (u, v <= n / 2 ? v : v - n);
+        const double amplitude = f > 0 ? pow (f, -exponent / 2) : 0, phase = g_test_rand_double_range (0, 2 * G_PI);
+        bins[v * (n / 2 + 1) + u][0] = (float) (amplitude * cos (phase));
+        bins[v * (n / 2 + 1) + u][1] = (float) (amplitude * sin (phase));
+      }
+  fftwf_plan plan = fftwf_plan_dft_c2r_2d (n, n, bins, pixels, FFTW_ESTIMATE);
+  fftwf_execute (plan);
+  fftwf_destroy_plan (plan);
+  AtelierTensor *image = atelier_tensor_new_4d (1, 1, n, n, NULL);
+  memcpy (image->data, pixels, sizeof (float) * n * n);
+  fftwf_free (bins);
+  fftwf_free (pixels);
+  return image;
+}
+
+static void
+test_decay_slope_follows_power_law (void)
+{
+  for (double exponent = 2; exponent <= 3; exponent += 1)
+    {
+      g_autoptr (AtelierTensor) image = power_law_image (256, exponent);
+      g_autoptr (AtelierSpectralAnalysis) a = analyse (image);
+      g_test_message ("power law f^-%g: slopes %g (mid) %g (high)", exponent, feature (a, "decay-slope-mid"),
+                      feature (a, "decay-slope-high"));
+      g_assert_cmpfloat_with_epsilon (feature (a, "decay-slope-mid"), -exponent, 0.25);
+      g_assert_cmpfloat_with_epsilon (feature (a, "decay-slope-high"), -exponent, 0.25);
+    }
+}
+
+static void
+test_rows_of_one_pattern_point_along_the_axis (void)
+{
+  g_autoptr (AtelierTensor) image = test_random_4d (1, 1, 256, 256);
+  for (int y = 1; y < 256; y++)
+    memcpy (image->data + y * 256, image->data, 256 * sizeof (float));
+  g_autoptr (AtelierSpectralAnalysis) a = analyse (image);
+  /* Identical rows: all energy at vertical frequency 0, the horizontal axis. */
+  static const char *const others[] = { "angle-022", "angle-045", "angle-067", "angle-090", "angle-112",
+                                        "angle-135", "angle-157" };
+  for (gsize i = 0; i < G_N_ELEMENTS (others); i++)
+    g_assert_cmpfloat (feature (a, "angle-000"), >, feature (a, others[i]) + 2);
+}
+
+static AtelierTensor *
+noise_with_dot_grid (int period, float strength)
+{
+  AtelierTensor *image = test_random_4d (1, 3, 512, 512);
+  for (gint64 i = 0; i < atelier_tensor_numel (image); i++)
+    image->data[i] *= 0.5f;
+  for (int c = 0; c < 3; c++)
+    for (int y = 0; y < 512; y += period)
+      for (int x = 0; x < 512; x += period)
+        image->data[(gsize) c * 512 * 512 + y * 512 + x] += strength;
+  return image;
+}
+
+static void
+test_periodic_peaks_on_their_grid (void)
+{
+  g_autoptr (AtelierTensor) grid8 = noise_with_dot_grid (8, 0.5f);
+  /* A quarter of the dots: twice the strength keeps the peaks as clear. */
+  g_autoptr (AtelierTensor) grid16 = noise_with_dot_grid (16, 1.0f);
+  g_autoptr (AtelierSpectralAnalysis) a8 = analyse (grid8);
+  g_autoptr (AtelierSpectralAnalysis) a16 = analyse (grid16);
+  g_test_message ("8-grid: peaks8 max %g, peaks16 mean %g; 16-grid: peaks16 max %g",
+                  feature (a8, "peaks8-max-r"), feature (a8, "peaks16-mean-r"), feature (a16, "peaks16-max-r"));
+  g_assert_cmpfloat (feature (a8, "peaks8-max-r"), >, 2.0f);
+  g_assert_cmpfloat (feature (a8, "peaks8-mean-b"), >, 1.5f);
+  /* A period-8 pattern has no harmonics at odd multiples of 1/16. */
+  g_assert_cmpfloat (fabsf (feature (a8, "peaks16-mean-r")), <, 0.3f);
+  g_assert_cmpfloat (feature (a16, "peaks16-max-r"), >, 2.0f);
+  g_assert_cmpfloat (feature (a16, "peaks16-mean-g"), >, 1.5f);
+}
+
+/* ------------------------------------------------------------ tile grid */
+
+static void
+test_tile_grid_covers_the_image (void)
+{
+  g_autoptr (AtelierTensor) image = test_random_4d (1, 1, 200, 300);
+  g_autoptr (AtelierSpectralAnalysis) a = analyse (image);
+  g_assert_cmpint (a->tile_size, ==, 128);
+  g_assert_cmpint (a->columns, ==, 3);
+  g_assert_cmpint (a->rows, ==, 2);
+  g_assert_cmpint (a->tile_x[0], ==, 0);
+  g_assert_cmpint (a->tile_x[1], ==, 86);
+  g_assert_cmpint (a->tile_x[2] + 128, ==, 300);
+  g_assert_cmpint (a->tile_y[1] + 128, ==, 200);
+}
+
+static void
+test_bad_images_are_refused (void)
+{
+  g_autoptr (AtelierContext) ctx = atelier_context_new (1);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierTensor) small = test_random_4d (1, 3, 80, 50);
+  g_assert_null (atelier_spectral_analysis_run (ctx, small, &error));
+  g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "too small"));
+  g_clear_error (&error);
+  g_autoptr (AtelierTensor) broken = test_random_4d (1, 3, 80, 80);
+  broken->data[100] = NAN;
+  g_assert_null (atelier_spectral_analysis_run (ctx, broken, &error));
+  g_assert_nonnull (strstr (error->message, "NaN"));
+}
+
+/* ------------------------------------------------------------ classifier */
+
+static AtelierDetector *
+open_detector (void)
+{
+  g_autoptr (GError) error = NULL;
+  AtelierDetector *d = atelier_detector_open (ATELIER_DETECTOR_DEFAULT_MODEL, &error);
+  g_assert_no_error (error);
+  return d;
+}
+
+static void
+test_probability_matches_training_script (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "golden", "detector-golden.safetensors", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierSafetensors) golden = atelier_safetensors_open (path, &error);
+  g_assert_no_error (error);
+  g_autoptr (AtelierTensor) features = atelier_safetensors_load (golden, atelier_safetensors_lookup (golden, "features"), &error);
+  g_autoptr (AtelierTensor) jpeg = atelier_safetensors_load (golden, atelier_safetensors_lookup (golden, "jpeg"), &error);
+  g_autoptr (AtelierTensor) expected = atelier_safetensors_load (golden, atelier_safetensors_lookup (golden, "probability"), &error);
+  g_assert_no_error (error);
+  g_autoptr (AtelierDetector) detector = open_detector ();
+  gboolean saw_jpeg = FALSE;
+  for (gint64 i = 0; i < expected->shape[0]; i++)
+    {
+      const double p = atelier_detector_probability (detector, features->data + i * ATELIER_SPECTRAL_FEATURE_COUNT,
+                                                     jpeg->data[i] > 0.5f, NULL);
+      g_test_message ("vector %d (jpeg %d): %.7f, NumPy %.7f", (int) i, jpeg->data[i] > 0.5f, p, expected->data[i]);
+      g_assert_cmpfloat_with_epsilon (p, expected->data[i], 1e-5);
+      saw_jpeg |= jpeg->data[i] > 0.5f;
+    }
+  g_assert_true (saw_jpeg);
+}
+
+static void
+test_model_from_another_feature_version_is_refused (void)
+{
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autoptr (AtelierTensor) vector = test_random_tensor (1, (const int64_t[]) { ATELIER_SPECTRAL_FEATURE_COUNT }, 0.5f, 1);
+  g_autoptr (AtelierTensor) pair = test_random_tensor (1, (const int64_t[]) { 2 }, 0.5f, 1);
+  g_autoptr (AtelierTensor) one = test_random_tensor (1, (const int64_t[]) { 1 }, 0.5f, 1);
+  g_autoptr (GBytes) weights = test_safetensors_build ("mean", "F32", vector, "scale", "F32", vector, "weight", "F32",
+                                                       vector, "bias", "F32", one, "calibration", "F32", pair, NULL);
+  g_autofree char *weights_path = g_build_filename (dir, "old.safetensors", NULL);
+  g_assert_true (test_write_file (weights_path, weights));
+  g_autofree char *sha = atelier_sha256_hex (weights);
+  g_autofree char *manifest = g_strdup_printf (
+    "{\"format\": \"atelier-model/1\", \"name\": \"old\", \"architecture\": \"spectral-logistic\","
+    " \"config\": {\"features\": [\"radial-00\"]}, \"weights\": \"old.safetensors\", \"sha256\": \"%s\","
+    " \"source\": \"test\", \"license\": \"test\"}", sha);
+  g_autofree char *manifest_path = g_build_filename (dir, "old.json", NULL);
+  g_assert_true (g_file_set_contents (manifest_path, manifest, -1, NULL));
+  g_autoptr (GError) error = NULL;
+  g_assert_null (atelier_detector_open (manifest_path, &error));
+  g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_MODEL_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "config.features"));
+  test_remove_dir (dir);
+}
+
+static void
+test_heat_map_passes_through_tile_probabilities (void)
+{
+  g_autoptr (AtelierTensor) image = test_random_4d (1, 3, 300, 600);
+  g_autoptr (AtelierDetector) detector = open_detector ();
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierDetection) d = atelier_detect (ctx, detector, image, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (d->probability, >=, 0);
+  g_assert_cmpfloat (d->probability, <=, 1);
+  const AtelierSpectralAnalysis *a = d->analysis;
+  g_autoptr (AtelierTensor) map = atelier_detection_render_heat_map (d, 1, 600, 300, &error);
+  g_assert_no_error (error);
+  for (int row = 0; row < a->rows; row++)
+    for (int column = 0; column < a->columns; column++)
+      {
+        /* The centre of a tile of even side lies between pixels: average the four around it. */
+        const gint64 x = a->tile_x[column] + a->tile_size / 2, y = a->tile_y[row] + a->tile_size / 2;
+        const float *m = map->data;
+        const float centre = 0.25f * (m[(y - 1) * 600 + x - 1] + m[(y - 1) * 600 + x] + m[y * 600 + x - 1] + m[y * 600 + x]);
+        g_assert_cmpfloat_with_epsilon (centre, d->tile_probability[row * a->columns + column], 1e-5);
+      }
+  for (gint64 i = 0; i < atelier_tensor_numel (map); i++)
+    g_assert_true (map->data[i] >= 0 && map->data[i] <= 1);
+}
+
+static void
+test_cues_explain_the_verdict (void)
+{
+  g_autoptr (AtelierTensor) image = noise_with_dot_grid (8, 0.5f);
+  g_autoptr (AtelierDetector) detector = open_detector ();
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierDetection) d = atelier_detect (ctx, detector, image, FALSE, &error);
+  g_assert_no_error (error);
+  g_test_message ("p = %g, %d cues, first: %s", d->probability, d->n_cues, d->n_cues ? d->cues[0].text : "-");
+  g_assert_cmpint (d->n_cues, >, 0);
+  const double side = d->probability >= 0.5 ? 1 : -1;
+  for (int c = 0; c < d->n_cues; c++)
+    {
+      g_assert_cmpfloat (d->cues[c].weight * side, >, 0);
+      if (c > 0)
+        g_assert_cmpfloat (d->cues[c].weight * side, <=, d->cues[c - 1].weight * side);
+    }
+}
+
+static gint64
+count_marked_pixels (const AtelierTensor *picture)
+{
+  const gsize plane = (gsize) atelier_tensor_h (picture) * atelier_tensor_w (picture);
+  gint64 marked = 0;
+  for (gsize i = 0; i < plane; i++)
+    marked += picture->data[i] == 1.0f && picture->data[plane + i] < 0.2f;
+  return marked;
+}
+
+static void
+test_spectrum_rings_the_peaks (void)
+{
+  g_autoptr (AtelierDetector) detector = open_detector ();
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierTensor) grid = noise_with_dot_grid (8, 0.5f);
+  g_autoptr (AtelierTensor) noise = test_random_4d (1, 3, 512, 512);
+  g_autoptr (AtelierDetection) with_grid = atelier_detect (ctx, detector, grid, FALSE, &error);
+  g_autoptr (AtelierDetection) without = atelier_detect (ctx, detector, noise, FALSE, &error);
+  g_assert_no_error (error);
+  g_autoptr (AtelierTensor) marked = atelier_detection_render_spectrum (with_grid, &error);
+  g_autoptr (AtelierTensor) plain = atelier_detection_render_spectrum (without, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (atelier_tensor_w (marked), ==, 256);
+  g_assert_cmpint (count_marked_pixels (marked), >, 100);
+  g_assert_cmpint (count_marked_pixels (plain), ==, 0);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/detector/spectra/match-direct-dft", test_spectra_match_direct_dft);
+  g_test_add_func ("/detector/features/ignore-gain-and-offset", test_features_ignore_gain_and_offset);
+  g_test_add_func ("/detector/features/white-noise-is-flat", test_white_noise_is_flat);
+  g_test_add_func ("/detector/features/decay-follows-power-law", test_decay_slope_follows_power_law);
+  g_test_add_func ("/detector/features/direction", test_rows_of_one_pattern_point_along_the_axis);
+  g_test_add_func ("/detector/features/periodic-peaks", test_periodic_peaks_on_their_grid);
+  g_test_add_func ("/detector/grid/covers-the-image", test_tile_grid_covers_the_image);
+  g_test_add_func ("/detector/grid/bad-images", test_bad_images_are_refused);
+  g_test_add_func ("/detector/model/matches-training-script", test_probability_matches_training_script);
+  g_test_add_func ("/detector/model/feature-version", test_model_from_another_feature_version_is_refused);
+  g_test_add_func ("/detector/heat-map/tile-probabilities", test_heat_map_passes_through_tile_probabilities);
+  g_test_add_func ("/detector/cues/explain-the-verdict", test_cues_explain_the_verdict);
+  g_test_add_func ("/detector/spectrum/rings-the-peaks", test_spectrum_rings_the_peaks);
+  return g_test_run ();
+}
