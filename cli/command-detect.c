@@ -155,25 +155,47 @@ save_picture (AtelierTensor *pixels, const char *input, const char *suffix, cons
   return atelier_image_save (picture, path, 8, 92, error);
 }
 
+/* The pictures asked for, rendered before the clock stops so that the
+ * reported seconds include the heat map. */
+typedef struct
+{
+  AtelierTensor *heat_map, *spectrum;
+} Pictures;
+
+static void
+pictures_clear (Pictures *p)
+{
+  g_clear_pointer (&p->heat_map, atelier_tensor_free);
+  g_clear_pointer (&p->spectrum, atelier_tensor_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Pictures, pictures_clear)
+
 static gboolean
-save_pictures (const char *path, const AtelierImage *image, const AtelierDetection *d, const ReportOptions *options,
-               GError **error)
+render_pictures (const AtelierImage *image, const AtelierDetection *d, const ReportOptions *options, Pictures *p,
+                 GError **error)
 {
   if (options->output_dir == NULL)
     return TRUE;
-  if (atelier_filter_values_get_int (options->values, "heat-map"))
-    {
-      AtelierTensor *map = atelier_detection_render_heat_map (d, 3, atelier_image_width (image),
-                                                              atelier_image_height (image), error);
-      if (map == NULL || !save_picture (map, path, ".heat-map.png", options->output_dir, error))
-        return FALSE;
-    }
-  if (atelier_filter_values_get_int (options->values, "spectrum"))
-    {
-      AtelierTensor *spectrum = atelier_detection_render_spectrum (d, error);
-      if (spectrum == NULL || !save_picture (spectrum, path, ".spectrum.png", options->output_dir, error))
-        return FALSE;
-    }
+  if (atelier_filter_values_get_int (options->values, "heat-map")
+      && (p->heat_map = atelier_detection_render_heat_map (d, 3, atelier_image_width (image),
+                                                           atelier_image_height (image), error)) == NULL)
+    return FALSE;
+  if (atelier_filter_values_get_int (options->values, "spectrum")
+      && (p->spectrum = atelier_detection_render_spectrum (d, error)) == NULL)
+    return FALSE;
+  return TRUE;
+}
+
+static gboolean
+save_pictures (const char *path, Pictures *p, const ReportOptions *options, GError **error)
+{
+  if (p->heat_map != NULL
+      && !save_picture (g_steal_pointer (&p->heat_map), path, ".heat-map.png", options->output_dir, error))
+    return FALSE;
+  if (p->spectrum != NULL
+      && !save_picture (g_steal_pointer (&p->spectrum), path, ".spectrum.png", options->output_dir, error))
+    return FALSE;
   return TRUE;
 }
 
@@ -203,7 +225,8 @@ detect_file (AtelierContext *ctx, const char *path, const ReportOptions *options
   const gint64 start = g_get_monotonic_time ();
   g_autoptr (AtelierDetection) d = atelier_filter_detect_run (ctx, options->values, image->pixels,
                                                               image->format == ATELIER_IMAGE_FORMAT_JPEG, error);
-  if (d == NULL)
+  g_auto (Pictures) pictures = { NULL, NULL };
+  if (d == NULL || !render_pictures (image, d, options, &pictures, error))
     return FALSE;
   const double seconds = (g_get_monotonic_time () - start) / 1e6;
   switch (options->format)
@@ -218,7 +241,7 @@ detect_file (AtelierContext *ctx, const char *path, const ReportOptions *options
       report_csv (path, image, d, options);
       break;
     }
-  return save_pictures (path, image, d, options, error);
+  return save_pictures (path, &pictures, options, error);
 }
 
 int

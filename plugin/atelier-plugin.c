@@ -41,7 +41,8 @@ query (void)
       g_assert (n_results < MAX_RETURN_VALUES);
       g_autofree char *name = g_strconcat (PDB_PREFIX, info->name, NULL);
       gimp_install_procedure (name, info->blurb, info->help, "Atelier developers", "GPL-3.0-or-later", "2026",
-                              info->menu_label, "RGB*, GRAY*", GIMP_PLUGIN, n_params, n_results, params, results);
+                              info->menu_label, "RGB*, GRAY*", GIMP_PLUGIN, n_params, n_results, params,
+                              n_results > 0 ? results : NULL);
       gimp_plugin_menu_register (name, "<Image>/Filters/Atelier");
       atelier_pdb_params_free (params, n_params);
       atelier_pdb_params_free (results, n_results);

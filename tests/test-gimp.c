@@ -238,6 +238,97 @@ test_bad_argument_leaves_image (Gimp *g, gconstpointer data)
   g_assert_cmpfloat (test_max_abs_diff (before->pixels, after->pixels), ==, 0.0f);
 }
 
+/* ---------------------------------------------------------------- detect */
+
+/* A 300x200 8-bit RGB image of uniform noise: large enough for the spectrum. */
+static char *
+write_noise_input (const Gimp *g)
+{
+  g_autoptr (AtelierTensor) pixels = test_random_4d (1, 3, 200, 300);
+  g_autoptr (AtelierImage) image = atelier_image_new (g_steal_pointer (&pixels), 8);
+  char *path = g_build_filename (g->dir, "noise.png", NULL);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (atelier_image_save (image, path, 8, 90, &error));
+  return path;
+}
+
+static double
+number_after (const char *log, const char *key)
+{
+  const char *at = strstr (log, key);
+  if (at == NULL)
+    g_error ("no \"%s\" in GIMP's output:\n%s", key, log);
+  return g_ascii_strtod (at + strlen (key), NULL);
+}
+
+static void
+test_detect_matches_engine (Gimp *g, gconstpointer data)
+{
+  (void) data;
+  if (skip_without_gimp ())
+    return;
+  g_autofree char *input = write_noise_input (g);
+  g_autofree char *heat = g_build_filename (g->dir, "heat.png", NULL);
+  g_autofree char *source = g_build_filename (g->dir, "source.png", NULL);
+  g_autofree char *command = g_strdup_printf (
+    "(let* ((img (car (gimp-file-load RUN-NONINTERACTIVE \"%s\" \"%s\")))"
+    " (drw (car (gimp-image-get-active-drawable img)))"
+    " (r (plug-in-atelier-detect-ai RUN-NONINTERACTIVE img drw 0 1 0))"
+    " (layers (gimp-image-get-layers img)))"
+    " (gimp-message (string-append \"probability=\" (number->string (car r)) \" verdict=\" (cadr r)"
+    "  \" layers=\" (number->string (car layers))))"
+    " (file-png-save2 RUN-NONINTERACTIVE img (vector-ref (cadr layers) 0) \"%s\" \"%s\" 0 9 0 0 0 0 0 0 0)"
+    " (file-png-save2 RUN-NONINTERACTIVE img (vector-ref (cadr layers) 1) \"%s\" \"%s\" 0 9 0 0 0 0 0 0 0))",
+    input, input, heat, heat, source, source);
+  const char *commands[] = { command, NULL };
+  g_autofree char *log = run_gimp (g, commands);
+
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierImage) image = atelier_image_load (input, &error);
+  g_assert_no_error (error);
+  g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (&atelier_filter_detect);
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (AtelierDetection) expected = atelier_filter_detect_run (ctx, values, image->pixels, FALSE, &error);
+  g_assert_no_error (error);
+  const double probability = number_after (log, "probability=");
+  g_test_message ("GIMP: %g, engine: %g", probability, expected->probability);
+  g_assert_cmpfloat_with_epsilon (probability, expected->probability, 1e-4);
+  g_autofree char *verdict = g_strdup_printf ("verdict=%s ", atelier_verdict_nick (expected->verdict));
+  g_assert_nonnull (strstr (log, verdict));
+  g_assert_cmpfloat (number_after (log, "layers="), ==, 2);
+
+  /* The heat map as the engine renders it, and the source layer untouched. */
+  g_autoptr (AtelierImage) heat_map = atelier_image_load (heat, &error);
+  g_assert_no_error (error);
+  g_autoptr (AtelierTensor) expected_map = atelier_detection_render_heat_map (expected, 3, 300, 200, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (test_max_abs_diff (heat_map->pixels, expected_map), <=, 1.0f / 255.0f);
+  g_autoptr (AtelierImage) kept = atelier_image_load (source, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (test_max_abs_diff (kept->pixels, image->pixels), ==, 0.0f);
+}
+
+static void
+test_detect_refuses_tiny_image (Gimp *g, gconstpointer data)
+{
+  (void) data;
+  if (skip_without_gimp ())
+    return;
+  g_autofree char *input = write_rgba8_input (g, "tiny.png");
+  g_autofree char *command = g_strdup_printf (
+    "(let* ((img (car (gimp-file-load RUN-NONINTERACTIVE \"%s\" \"%s\")))"
+    " (drw (car (gimp-image-get-active-drawable img))))"
+    " (catch #f (plug-in-atelier-detect-ai RUN-NONINTERACTIVE img drw 0 1 0))"
+    " (gimp-message (string-append \"layers=\" (number->string (car (gimp-image-get-layers img))))))",
+    input, input);
+  const char *commands[] = { command, NULL };
+  g_autofree char *log = run_gimp (g, commands);
+  g_test_message ("%s", log);
+  g_assert_nonnull (strstr (log, "error for procedure 'plug-in-atelier-detect-ai'"));
+  g_assert_nonnull (strstr (log, "24x16 is too small to analyse"));
+  g_assert_cmpfloat (number_after (log, "layers="), ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -246,5 +337,7 @@ main (int argc, char **argv)
   g_test_add ("/gimp/upscale/16bit-and-grey", Gimp, NULL, gimp_setup, test_upscale_16bit_and_grey, gimp_teardown);
   g_test_add ("/gimp/upscale/all-layers", Gimp, NULL, gimp_setup, test_all_layers, gimp_teardown);
   g_test_add ("/gimp/upscale/bad-argument-leaves-image", Gimp, NULL, gimp_setup, test_bad_argument_leaves_image, gimp_teardown);
+  g_test_add ("/gimp/detect/matches-engine", Gimp, NULL, gimp_setup, test_detect_matches_engine, gimp_teardown);
+  g_test_add ("/gimp/detect/refuses-tiny-image", Gimp, NULL, gimp_setup, test_detect_refuses_tiny_image, gimp_teardown);
   return g_test_run ();
 }

@@ -103,14 +103,18 @@ def main():
             origin = path.parent.name
             for c in range(args.crops_per_image):
                 # Every random choice is drawn before anything is skipped, so a resumed run makes the same set.
+                # Generated images usually reach a viewer resized, most often reduced (the faces of
+                # forensics-dev are 1024 px generator outputs shown at 256 and 768): reductions down to 1/4
+                # are drawn log-uniformly, from a crop large enough to stay analysable afterwards.
+                resize = 1.0
+                if rng.random() < 0.4:
+                    resize = float(np.exp(rng.uniform(np.log(0.25), np.log(0.9))) if rng.random() < 0.7
+                                   else rng.uniform(1.1, 1.5))
                 h, w = image.shape[:2]
-                side = int(rng.integers(160, 513)) // 8 * 8
+                side = int(int(rng.integers(160, 513)) / min(resize, 1.0)) // 8 * 8
                 ch, cw = min(side, h // 8 * 8), min(int(side * rng.uniform(0.75, 1.34)) // 8 * 8, w // 8 * 8)
                 y, x = int(rng.integers(h - ch + 1)), int(rng.integers(w - cw + 1))
                 kind = kinds[int(rng.integers(len(kinds)))]
-                resize = 1.0
-                if rng.random() < 0.25:
-                    resize = float(rng.uniform(0.5, 0.9) if rng.random() < 0.5 else rng.uniform(1.1, 1.5))
                 quality = int(rng.integers(70, 101))
                 if not (origin in JPEG_ORIGIN and resize >= 1) and rng.random() < 0.5:
                     quality = 0
