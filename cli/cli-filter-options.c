@@ -4,11 +4,11 @@
 struct _AtelierCliFilterOptions
 {
   const AtelierFilterInfo *info;
-  GOptionEntry *entries; /* (n_params + 1) */
+  GOptionEntry *entries; /* up to 2 n_params + 1: a boolean has --NAME and --no-NAME */
   int *ints;             /* INT and BOOLEAN storage */
   double *doubles;       /* DOUBLE storage */
   char **strings;        /* CHOICE storage: the nick, or NULL for the default */
-  char **texts;          /* help and argument texts of the entries */
+  char **texts;          /* names, help and argument texts of the entries */
 };
 
 AtelierCliFilterOptions *
@@ -17,11 +17,12 @@ atelier_cli_filter_options_new (const AtelierFilterInfo *info)
   AtelierCliFilterOptions *o = g_new0 (AtelierCliFilterOptions, 1);
   const int n = info->n_params;
   o->info = info;
-  o->entries = g_new0 (GOptionEntry, n + 1);
+  o->entries = g_new0 (GOptionEntry, 2 * n + 1);
   o->ints = g_new0 (int, MAX (n, 1));
   o->doubles = g_new0 (double, MAX (n, 1));
   o->strings = g_new0 (char *, MAX (n, 1));
-  o->texts = g_new0 (char *, 2 * MAX (n, 1) + 1);
+  o->texts = g_new0 (char *, 4 * MAX (n, 1));
+  int n_entries = 0;
   for (int i = 0; i < n; i++)
     {
       const AtelierParamSpec *spec = &info->params[i];
@@ -29,14 +30,33 @@ atelier_cli_filter_options_new (const AtelierFilterInfo *info)
       g_autofree char *fallback = spec->type == ATELIER_PARAM_CHOICE
                                     ? g_strdup (spec->choices[(int) spec->default_value].nick)
                                     : g_strdup_printf ("%g", spec->default_value);
-      GOptionEntry *e = &o->entries[i];
+      GOptionEntry *e = &o->entries[n_entries++];
       e->long_name = spec->name;
-      e->description = o->texts[2 * i] = g_strdup_printf ("%s (%s; default %s)", atelier_i18n (spec->help), range, fallback);
-      e->arg_description = o->texts[2 * i + 1] = g_ascii_strup (spec->type == ATELIER_PARAM_CHOICE ? "name" : "n", -1);
+      char **text = &o->texts[4 * i];
+      if (spec->type == ATELIER_PARAM_BOOLEAN)
+        {
+          /* A switch, as in every Unix tool: --heat-map turns it on,
+           * --no-heat-map off. */
+          e->arg = G_OPTION_ARG_NONE;
+          e->description = text[0] = g_strdup_printf ("%s (default %s)", atelier_i18n (spec->help),
+                                                      spec->default_value ? "on" : "off");
+          o->ints[i] = (int) spec->default_value;
+          e->arg_data = &o->ints[i];
+          GOptionEntry *off = &o->entries[n_entries++];
+          off->long_name = text[1] = g_strconcat ("no-", spec->name, NULL);
+          off->flags = G_OPTION_FLAG_REVERSE;
+          off->arg = G_OPTION_ARG_NONE;
+          off->arg_data = &o->ints[i];
+          off->description = text[2] = g_strdup_printf ("Turn --%s off", spec->name);
+          continue;
+        }
+      e->description = text[0] = g_strdup_printf ("%s (%s; default %s)", atelier_i18n (spec->help), range, fallback);
+      e->arg_description = text[1] = g_ascii_strup (spec->type == ATELIER_PARAM_CHOICE ? "name" : "n", -1);
       switch (spec->type)
         {
-        case ATELIER_PARAM_INT:
         case ATELIER_PARAM_BOOLEAN:
+          g_assert_not_reached ();
+        case ATELIER_PARAM_INT:
           e->arg = G_OPTION_ARG_INT;
           o->ints[i] = (int) spec->default_value;
           e->arg_data = &o->ints[i];
@@ -62,7 +82,9 @@ atelier_cli_filter_options_free (AtelierCliFilterOptions *o)
     return;
   for (int i = 0; i < o->info->n_params; i++)
     g_free (o->strings[i]);
-  g_strfreev (o->texts);
+  for (int i = 0; i < 4 * MAX (o->info->n_params, 1); i++)
+    g_free (o->texts[i]);
+  g_free (o->texts);
   g_free (o->strings);
   g_free (o->ints);
   g_free (o->doubles);

@@ -4,6 +4,7 @@
 #include "test-helpers.h"
 
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 #include <string.h>
 
 typedef struct
@@ -193,6 +194,92 @@ test_translations (void)
     }
 }
 
+/* A 300x200 noise image, as PNG and as JPEG. */
+static void
+write_detect_inputs (const char *dir, char **png, char **jpeg)
+{
+  g_autoptr (AtelierTensor) pixels = test_random_4d (1, 3, 200, 300);
+  g_autoptr (AtelierImage) image = atelier_image_new (g_steal_pointer (&pixels), 8);
+  g_autoptr (GError) error = NULL;
+  *png = g_build_filename (dir, "noise.png", NULL);
+  *jpeg = g_build_filename (dir, "noise,1.jpg", NULL); /* a comma, for CSV quoting */
+  g_assert_true (atelier_image_save (image, *png, 8, 90, &error));
+  g_assert_true (atelier_image_save (image, *jpeg, 8, 80, &error));
+}
+
+static JsonObject *
+parse_json_line (JsonParser *parser, const char *line)
+{
+  g_autoptr (GError) error = NULL;
+  g_assert_true (json_parser_load_from_data (parser, line, -1, &error));
+  g_assert_no_error (error);
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+static void
+test_detect (void)
+{
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *png = NULL, *jpeg = NULL;
+  write_detect_inputs (dir, &png, &jpeg);
+  g_autofree char *missing = g_build_filename (dir, "missing.png", NULL);
+
+  /* One JSON object per file and line; a file that cannot be read is
+   * reported on stderr, the others still are, and the status says so. */
+  g_auto (CliRun) json = { 0 };
+  run_cli (&json, "detect", "--json", png, missing, jpeg, NULL);
+  g_assert_cmpint (json.status, ==, 1);
+  g_assert_nonnull (strstr (json.err, "missing.png"));
+  g_auto (GStrv) lines = g_strsplit (g_strstrip (json.out), "\n", -1);
+  g_assert_cmpint (g_strv_length (lines), ==, 2);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *first = parse_json_line (parser, lines[0]);
+  g_assert_cmpstr (json_object_get_string_member (first, "path"), ==, png);
+  const double p_png = json_object_get_double_member (first, "probability");
+  g_assert_true (p_png >= 0 && p_png <= 1);
+  g_assert_cmpint (json_object_get_int_member (first, "jpeg_quality"), ==, 0);
+  JsonObject *tiles = json_object_get_object_member (first, "tiles");
+  g_assert_cmpint (json_object_get_int_member (tiles, "columns") * json_object_get_int_member (tiles, "rows"), ==,
+                   json_array_get_length (json_object_get_array_member (tiles, "probabilities")));
+  g_autoptr (JsonParser) second_parser = json_parser_new ();
+  JsonObject *second = parse_json_line (second_parser, lines[1]);
+  /* libjpeg's own quality 80 tables are recognised, and the JPEG grid is set aside. */
+  g_assert_cmpint (json_object_get_int_member (second, "jpeg_quality"), ==, 80);
+  g_assert_true (json_object_get_boolean_member (second, "jpeg_grid_set_aside"));
+
+  /* The same probability in every format, and the engine's own. */
+  g_auto (CliRun) csv = { 0 };
+  run_cli (&csv, "detect", "--csv", png, jpeg, NULL);
+  g_assert_cmpint (csv.status, ==, 0);
+  g_auto (GStrv) rows = g_strsplit (g_strstrip (csv.out), "\n", -1);
+  g_assert_cmpint (g_strv_length (rows), ==, 3);
+  g_assert_true (g_str_has_prefix (rows[0], "path,probability,verdict,jpeg_quality"));
+  g_autofree char *quoted = g_strdup_printf ("\"%s\",", jpeg);
+  g_assert_true (g_str_has_prefix (rows[2], quoted));
+  g_assert_cmpfloat_with_epsilon (g_ascii_strtod (rows[1] + strlen (png) + 1, NULL), p_png, 1e-6);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierImage) image = atelier_image_load (png, &error);
+  g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (&atelier_filter_detect);
+  g_autoptr (AtelierContext) ctx = atelier_context_new (1);
+  g_autoptr (AtelierDetection) d = atelier_filter_detect_run (ctx, values, image->pixels, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (d->probability, p_png, 1e-5);
+
+  /* Pictures on request; the text report names the verdict. */
+  g_autofree char *out_dir = g_build_filename (dir, "pictures", NULL);
+  g_auto (CliRun) text = { 0 };
+  run_cli (&text, "detect", "--spectrum", "--output-dir", out_dir, png, NULL);
+  g_assert_cmpint (text.status, ==, 0);
+  g_assert_nonnull (strstr (text.out, atelier_verdict_nick (d->verdict)));
+  g_autofree char *heat_map = g_build_filename (out_dir, "noise.heat-map.png", NULL);
+  g_autofree char *spectrum = g_build_filename (out_dir, "noise.spectrum.png", NULL);
+  g_autoptr (AtelierImage) map = atelier_image_load (heat_map, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (atelier_image_width (map), ==, 300);
+  g_assert_true (g_file_test (spectrum, G_FILE_TEST_IS_REGULAR));
+  test_remove_dir (dir);
+}
+
 static void
 test_bench (void)
 {
@@ -217,6 +304,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/info", test_info);
   g_test_add_func ("/cli/upscale", test_upscale);
   g_test_add_func ("/cli/translations", test_translations);
+  g_test_add_func ("/cli/detect", test_detect);
   g_test_add_func ("/cli/bench", test_bench);
   return g_test_run ();
 }

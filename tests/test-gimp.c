@@ -309,6 +309,45 @@ test_detect_matches_engine (Gimp *g, gconstpointer data)
 }
 
 static void
+test_detect_opens_spectrum (Gimp *g, gconstpointer data)
+{
+  (void) data;
+  if (skip_without_gimp ())
+    return;
+  g_autofree char *input = write_noise_input (g);
+  g_autofree char *spectrum = g_build_filename (g->dir, "spectrum.png", NULL);
+  /* No heat map, the spectrum: the source image keeps its one layer and a
+   * second image holds the spectrum. */
+  g_autofree char *command = g_strdup_printf (
+    "(let* ((img (car (gimp-file-load RUN-NONINTERACTIVE \"%s\" \"%s\")))"
+    " (drw (car (gimp-image-get-active-drawable img)))"
+    " (r (plug-in-atelier-detect-ai RUN-NONINTERACTIVE img drw 0 0 1))"
+    " (images (gimp-image-list))"
+    " (newest (vector-ref (cadr images) 0)))"
+    " (gimp-message (string-append \"images=\" (number->string (car images))"
+    "  \" layers=\" (number->string (car (gimp-image-get-layers img)))))"
+    " (file-png-save2 RUN-NONINTERACTIVE newest (car (gimp-image-get-active-layer newest)) \"%s\" \"%s\" 0 9 0 0 0 0 0 0 0))",
+    input, input, spectrum, spectrum);
+  const char *commands[] = { command, NULL };
+  g_autofree char *log = run_gimp (g, commands);
+  g_assert_cmpfloat (number_after (log, "images="), ==, 2);
+  g_assert_cmpfloat (number_after (log, "layers="), ==, 1);
+
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierImage) image = atelier_image_load (input, &error);
+  g_autoptr (AtelierImage) opened = atelier_image_load (spectrum, &error);
+  g_assert_no_error (error);
+  g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (&atelier_filter_detect);
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (AtelierDetection) d = atelier_filter_detect_run (ctx, values, image->pixels, FALSE, &error);
+  g_assert_no_error (error);
+  g_autoptr (AtelierTensor) expected = atelier_detection_render_spectrum (d, &error);
+  g_assert_no_error (error);
+  g_assert_true (atelier_tensor_same_shape (opened->pixels, expected));
+  g_assert_cmpfloat (test_max_abs_diff (opened->pixels, expected), <=, 1.0f / 255.0f);
+}
+
+static void
 test_detect_refuses_tiny_image (Gimp *g, gconstpointer data)
 {
   (void) data;
@@ -338,6 +377,7 @@ main (int argc, char **argv)
   g_test_add ("/gimp/upscale/all-layers", Gimp, NULL, gimp_setup, test_all_layers, gimp_teardown);
   g_test_add ("/gimp/upscale/bad-argument-leaves-image", Gimp, NULL, gimp_setup, test_bad_argument_leaves_image, gimp_teardown);
   g_test_add ("/gimp/detect/matches-engine", Gimp, NULL, gimp_setup, test_detect_matches_engine, gimp_teardown);
+  g_test_add ("/gimp/detect/opens-spectrum", Gimp, NULL, gimp_setup, test_detect_opens_spectrum, gimp_teardown);
   g_test_add ("/gimp/detect/refuses-tiny-image", Gimp, NULL, gimp_setup, test_detect_refuses_tiny_image, gimp_teardown);
   return g_test_run ();
 }
