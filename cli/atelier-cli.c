@@ -13,6 +13,8 @@
 static const AtelierCliCommand commands[] = {
   { "upscale", "enlarge an image x2, x3, x4 or x8 with a super-resolution network", atelier_command_upscale },
   { "autoencode", "round-trip an image through the latent autoencoder (taef2)", atelier_command_autoencode },
+  { "inpaint", "fill the masked area of an image with the latent diffusion model", atelier_command_inpaint },
+  { "sample", "generate an image of a style label with the latent diffusion model", atelier_command_sample },
   { "detect", "how likely each image is AI-generated, from its spectrum", atelier_command_detect },
   { "info", "print a model's manifest and tensors", atelier_command_info },
   { "bench", "measure sgemm and convolution speed", atelier_command_bench },

@@ -16,6 +16,8 @@ int atelier_command_bench (int argc, char **argv);
 int atelier_command_upscale (int argc, char **argv);
 int atelier_command_autoencode (int argc, char **argv);
 int atelier_command_detect (int argc, char **argv);
+int atelier_command_inpaint (int argc, char **argv);
+int atelier_command_sample (int argc, char **argv);
 
 /* Prints "atelier: <message>" to stderr and returns the exit status 1. */
 int atelier_cli_fail (const GError *error);

@@ -7,19 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* RGB planes of an image of 1 to 4 channels (grey repeated, alpha dropped). */
-static AtelierTensor *
-rgb_of (const AtelierTensor *pixels, GError **error)
-{
-  const gint64 h = pixels->shape[2], w = pixels->shape[3], plane = h * w;
-  const int channels = (int) pixels->shape[1];
-  AtelierTensor *rgb = atelier_tensor_new_4d (1, 3, h, w, error);
-  if (rgb != NULL)
-    for (int c = 0; c < 3; c++)
-      memcpy (rgb->data + c * plane, pixels->data + (channels >= 3 ? c : 0) * plane, sizeof (float) * plane);
-  return rgb;
-}
-
 int
 atelier_command_autoencode (int argc, char **argv)
 {
@@ -45,7 +32,7 @@ atelier_command_autoencode (int argc, char **argv)
   g_autoptr (AtelierModel) model = manifest ? atelier_model_open (manifest, &error) : NULL;
   g_autoptr (AtelierAutoencoder) ae = model ? atelier_autoencoder_new (model, &error) : NULL;
   g_autoptr (AtelierImage) input = ae ? atelier_image_load (argv[1], &error) : NULL;
-  g_autoptr (AtelierTensor) rgb = input ? rgb_of (input->pixels, &error) : NULL;
+  g_autoptr (AtelierTensor) rgb = input ? atelier_image_rgb_planes (input->pixels, &error) : NULL;
   if (rgb == NULL)
     return atelier_cli_fail (error);
 

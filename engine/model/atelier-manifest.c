@@ -195,26 +195,47 @@ atelier_manifest_config_string (const AtelierManifest *m, const char *key, const
   return node != NULL;
 }
 
+/* The config array @key when every element holds a value of @type, else NULL with an error. */
+static JsonArray *
+config_array (const AtelierManifest *m, const char *key, GType type, const char *type_name, GError **error)
+{
+  JsonNode *node = json_object_get_member (m->config, key);
+  JsonArray *array = node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonNode *e = json_array_get_element (array, i);
+      if (!JSON_NODE_HOLDS_VALUE (e) || json_node_get_value_type (e) != type)
+        array = NULL;
+    }
+  if (array == NULL)
+    invalid (m, error, "config \"%s\" must be an array of %s", key, type_name);
+  return array;
+}
+
 gboolean
 atelier_manifest_config_int_array (const AtelierManifest *m, const char *key, gint64 **values, guint *count,
                                    GError **error)
 {
-  JsonNode *node = json_object_get_member (m->config, key);
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    return invalid (m, error, "config \"%s\" must be an array of integers", key);
-  JsonArray *array = json_node_get_array (node);
+  JsonArray *array = config_array (m, key, G_TYPE_INT64, "integers", error);
+  if (array == NULL)
+    return FALSE;
   *count = json_array_get_length (array);
   *values = g_new0 (gint64, MAX (*count, 1));
   for (guint i = 0; i < *count; i++)
-    {
-      JsonNode *e = json_array_get_element (array, i);
-      if (!JSON_NODE_HOLDS_VALUE (e) || json_node_get_value_type (e) != G_TYPE_INT64)
-        {
-          g_clear_pointer (values, g_free);
-          return invalid (m, error, "config \"%s\" must be an array of integers", key);
-        }
-      (*values)[i] = json_node_get_int (e);
-    }
+    (*values)[i] = json_array_get_int_element (array, i);
+  return TRUE;
+}
+
+gboolean
+atelier_manifest_config_string_array (const AtelierManifest *m, const char *key, char ***values, GError **error)
+{
+  JsonArray *array = config_array (m, key, G_TYPE_STRING, "strings", error);
+  if (array == NULL)
+    return FALSE;
+  guint count = json_array_get_length (array);
+  *values = g_new0 (char *, count + 1);
+  for (guint i = 0; i < count; i++)
+    (*values)[i] = g_strdup (json_array_get_string_element (array, i));
   return TRUE;
 }
 

@@ -40,6 +40,9 @@ gboolean atelier_manifest_config_string (const AtelierManifest *m, const char *k
 /* An array of integers; *values is newly allocated. */
 gboolean atelier_manifest_config_int_array (const AtelierManifest *m, const char *key, gint64 **values,
                                             guint *count, GError **error);
+/* An array of strings; *values is a newly allocated NULL-terminated GStrv. */
+gboolean atelier_manifest_config_string_array (const AtelierManifest *m, const char *key, char ***values,
+                                               GError **error);
 
 /* The manifest pretty-printed, for `atelier info`. */
 char *atelier_manifest_to_string (const AtelierManifest *m);

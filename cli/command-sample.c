@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* `atelier sample`: an image of one style label from the latent diffusion model, from pure noise. For
+ * contact sheets and for judging the model; the filters use the same pipeline. */
+#include "atelier-image-io.h"
+#include "cli-commands.h"
+#include "cli-progress.h"
+
+#include <stdio.h>
+
+int
+atelier_command_sample (int argc, char **argv)
+{
+  int threads = 0, steps = 20, width = 512, height = 512;
+  double guidance = 3.0, eta = 0.0;
+  gint64 seed = 0;
+  g_autofree char *style = NULL, *sampler = NULL, *model = NULL;
+  const GOptionEntry entries[] = {
+    { "style", 's', 0, G_OPTION_ARG_STRING, &style, "Style label (default photo; --style list prints them)", "NAME" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Seed of the noise (default 0)", "N" },
+    { "steps", 0, 0, G_OPTION_ARG_INT, &steps, "Denoising steps (default 20)", "N" },
+    { "guidance", 'g', 0, G_OPTION_ARG_DOUBLE, &guidance, "Classifier-free guidance scale (default 3; 1 = off)", "G" },
+    { "sampler", 0, 0, G_OPTION_ARG_STRING, &sampler, "dpmpp-2m (default) or ddim", "NAME" },
+    { "eta", 0, 0, G_OPTION_ARG_DOUBLE, &eta, "DDIM's eta: 0 deterministic (default), 1 as DDPM", "E" },
+    { "width", 'W', 0, G_OPTION_ARG_INT, &width, "Width in pixels (default 512)", "PX" },
+    { "height", 'H', 0, G_OPTION_ARG_INT, &height, "Height in pixels (default 512)", "PX" },
+    { "model", 'm', 0, G_OPTION_ARG_STRING, &model, "U-Net model (default " ATELIER_LATENT_DIFFUSION_DEFAULT_UNET ")", "NAME" },
+    { "threads", 't', 0, G_OPTION_ARG_INT, &threads, "Threads (default: all cores)", "N" },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) options = g_option_context_new ("OUTPUT - generate an image of a style label");
+  g_option_context_add_main_entries (options, entries, NULL);
+  g_autoptr (GError) error = NULL;
+  if (!g_option_context_parse (options, &argc, &argv, &error))
+    return atelier_cli_fail (error);
+  gboolean list = style != NULL && g_strcmp0 (style, "list") == 0;
+  if (argc != 2 && !list)
+    {
+      g_printerr ("usage: atelier sample [OPTIONS] OUTPUT (see --help)\n");
+      return 2;
+    }
+  g_autoptr (AtelierLatentDiffusion) ld = atelier_latent_diffusion_open (model ? model : ATELIER_LATENT_DIFFUSION_DEFAULT_UNET,
+                                                                         ATELIER_LATENT_DIFFUSION_DEFAULT_AUTOENCODER, &error);
+  if (ld == NULL)
+    return atelier_cli_fail (error);
+  const AtelierUNet *unet = atelier_latent_diffusion_get_unet (ld);
+  if (list)
+    {
+      for (const char *const *label = atelier_unet_get_labels (unet) + 1; *label; label++)
+        printf ("%s\n", *label);
+      return 0;
+    }
+  AtelierLatentDiffusionOptions ld_options = atelier_latent_diffusion_options_default ();
+  AtelierSamplerParams *p = &ld_options.sampler;
+  p->steps = steps;
+  p->guidance = (float) guidance;
+  p->eta = (float) eta;
+  p->seed = (guint64) seed;
+  ld_options.working_side = MAX (64, MAX (width, height));
+  if ((p->label = atelier_unet_label_index (unet, style ? style : "photo", &error)) < 0
+      || (sampler && !atelier_sampler_kind_from_name (sampler, &p->kind, &error)))
+    return atelier_cli_fail (error);
+
+  g_autoptr (AtelierContext) ctx = atelier_context_new (threads);
+  atelier_cli_progress_attach (ctx);
+  gint64 start = g_get_monotonic_time ();
+  AtelierTensor *pixels = atelier_latent_diffusion_generate (ctx, ld, width, height, &ld_options, &error);
+  atelier_cli_progress_finish ();
+  if (pixels == NULL)
+    return atelier_cli_fail (error);
+  g_autoptr (AtelierImage) output = atelier_image_new (pixels, 8);
+  if (!atelier_image_save (output, argv[1], 8, 92, &error))
+    return atelier_cli_fail (error);
+  printf ("%s %dx%d, style %s, seed %" G_GINT64_FORMAT " (%.1f s)\n", argv[1], width, height, style ? style : "photo",
+          seed, (g_get_monotonic_time () - start) / 1e6);
+  return 0;
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* The latent diffusion U-Net (architecture "latent-unet", models/unet/unet_torch.py is the same network in
+ * PyTorch). Input: noisy latent, inpainting mask (1 = to generate) and latent of the masked image, stacked
+ * as 2 L + 1 channels; conditioning: a timestep and a style label (0 = the null label of classifier-free
+ * guidance). Output: the model's prediction (v or epsilon, see atelier_unet_get_prediction) with L
+ * channels. Latents are normalised per channel with the mean and standard deviation stored in the model. */
+
+#include "core/atelier-context.h"
+#include "model/atelier-model.h"
+
+G_BEGIN_DECLS
+
+typedef struct _AtelierUNet AtelierUNet;
+
+typedef enum
+{
+  ATELIER_PREDICTION_EPSILON,
+  ATELIER_PREDICTION_V,
+} AtelierPrediction;
+
+AtelierUNet *atelier_unet_new (const AtelierModel *model, GError **error);
+void atelier_unet_free (AtelierUNet *unet);
+
+int atelier_unet_get_latent_channels (const AtelierUNet *unet);
+/* Latent sides must be multiples of this (the U-Net halves them levels - 1 times). */
+int atelier_unet_get_size_multiple (const AtelierUNet *unet);
+AtelierPrediction atelier_unet_get_prediction (const AtelierUNet *unet);
+/* Style labels, index 0 being the null label; NULL-terminated, owned by the network. */
+const char *const *atelier_unet_get_labels (const AtelierUNet *unet);
+/* The label's index, or -1 with an error listing the labels. */
+int atelier_unet_label_index (const AtelierUNet *unet, const char *name, GError **error);
+/* alphas_cumprod of the model's discrete noise schedule, (steps) values; owned by the network. */
+const double *atelier_unet_get_alphas_cumprod (const AtelierUNet *unet, int *steps);
+/* (L) per-channel mean and standard deviation of the autoencoder's latents. */
+const float *atelier_unet_get_latent_mean (const AtelierUNet *unet);
+const float *atelier_unet_get_latent_std (const AtelierUNet *unet);
+
+/* input (N, 2 L + 1, h, w) -> (N, L, h, w); sample i is conditioned on timesteps[i] and labels[i]. */
+AtelierTensor *atelier_unet_forward (AtelierContext *ctx, const AtelierUNet *unet, const AtelierTensor *input,
+                                     const float *timesteps, const int *labels, GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtelierUNet, atelier_unet_free)
+
+G_END_DECLS

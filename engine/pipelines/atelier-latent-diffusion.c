@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "pipelines/atelier-latent-diffusion.h"
+
+#include "core/atelier-error.h"
+#include "diffusion/atelier-noise.h"
+#include "model/atelier-model-path.h"
+#include "ops/atelier-ops.h"
+#include "pipelines/atelier-autoencode.h"
+
+#include <math.h>
+#include <string.h>
+
+/* A selection value at or below this is "not selected": GIMP's 8-bit selection masks step by 1/255. */
+#define SELECTED_THRESHOLD (0.5f / 255.0f)
+
+struct _AtelierLatentDiffusion
+{
+  AtelierUNet *unet;
+  AtelierAutoencoder *ae;
+};
+
+void
+atelier_latent_diffusion_free (AtelierLatentDiffusion *ld)
+{
+  if (ld == NULL)
+    return;
+  atelier_unet_free (ld->unet);
+  atelier_autoencoder_free (ld->ae);
+  g_free (ld);
+}
+
+AtelierLatentDiffusion *
+atelier_latent_diffusion_open (const char *unet_name, const char *autoencoder_name, GError **error)
+{
+  g_autoptr (AtelierLatentDiffusion) ld = g_new0 (AtelierLatentDiffusion, 1);
+  g_autofree char *unet_path = atelier_model_find (unet_name, error);
+  g_autoptr (AtelierModel) unet_model = unet_path ? atelier_model_open (unet_path, error) : NULL;
+  if (unet_model == NULL || !(ld->unet = atelier_unet_new (unet_model, error)))
+    return NULL;
+  g_autofree char *ae_path = atelier_model_find (autoencoder_name, error);
+  g_autoptr (AtelierModel) ae_model = ae_path ? atelier_model_open (ae_path, error) : NULL;
+  if (ae_model == NULL || !(ld->ae = atelier_autoencoder_new (ae_model, error)))
+    return NULL;
+  if (atelier_autoencoder_get_latent_channels (ld->ae) != atelier_unet_get_latent_channels (ld->unet))
+    {
+      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_UNSUPPORTED,
+                   "%s has %d latent channels but %s expects %d: they do not belong together", ae_path,
+                   atelier_autoencoder_get_latent_channels (ld->ae), unet_path,
+                   atelier_unet_get_latent_channels (ld->unet));
+      return NULL;
+    }
+  return g_steal_pointer (&ld);
+}
+
+const AtelierUNet *atelier_latent_diffusion_get_unet (const AtelierLatentDiffusion *ld) { return ld->unet; }
+const AtelierAutoencoder *atelier_latent_diffusion_get_autoencoder (const AtelierLatentDiffusion *ld) { return ld->ae; }
+
+AtelierLatentDiffusionOptions
+atelier_latent_diffusion_options_default (void)
+{
+  return (AtelierLatentDiffusionOptions) { .sampler = atelier_sampler_params_default (), .working_side = 512,
+                                           .context = -1 };
+}
+
+/* ---------------------------------------------------------------- helpers */
+
+/* Bicubic resize that averages first over whole blocks when reducing by 2x or more, so that reduced
+ * images do not alias. */
+static AtelierTensor *
+resize_smooth (AtelierContext *ctx, const AtelierTensor *x, int64_t out_h, int64_t out_w, GError **error)
+{
+  const int block = (int) MIN (x->shape[2] / out_h, x->shape[3] / out_w);
+  if (block < 2)
+    return atelier_resize (ctx, x, out_h, out_w, ATELIER_RESIZE_BICUBIC, error);
+  const AtelierPool2dParams pool = { block, block, block, block, 0, 0, TRUE };
+  g_autoptr (AtelierTensor) averaged = atelier_pool2d (ctx, x, ATELIER_POOL_AVERAGE, &pool, error);
+  return averaged ? atelier_resize (ctx, averaged, out_h, out_w, ATELIER_RESIZE_BICUBIC, error) : NULL;
+}
+
+static AtelierTensor *
+crop (const AtelierTensor *x, int64_t top, int64_t left, int64_t h, int64_t w, GError **error)
+{
+  const int64_t channels = x->shape[1], H = x->shape[2], W = x->shape[3];
+  AtelierTensor *out = atelier_tensor_new_uninitialized (4, (const int64_t[]) { 1, channels, h, w }, error);
+  for (int64_t c = 0; out != NULL && c < channels; c++)
+    for (int64_t y = 0; y < h; y++)
+      memcpy (out->data + (c * h + y) * w, x->data + (c * H + top + y) * W + left, sizeof (float) * w);
+  return out;
+}
+
+/* Latent cells to generate: those with any selected pixel in their 8x8 block, so that a kept cell never
+ * carries selected content. */
+static AtelierTensor *
+latent_mask_of (const AtelierTensor *mask, int factor, GError **error)
+{
+  const int64_t h = mask->shape[2] / factor, w = mask->shape[3] / factor, W = mask->shape[3];
+  AtelierTensor *cells = atelier_tensor_new_4d (1, 1, h, w, error);
+  for (int64_t y = 0; cells != NULL && y < h * factor; y++)
+    for (int64_t x = 0; x < w * factor; x++)
+      if (mask->data[y * W + x] > SELECTED_THRESHOLD)
+        cells->data[(y / factor) * w + x / factor] = 1.0f;
+  return cells;
+}
+
+static void
+normalise_latent (const AtelierUNet *unet, AtelierTensor *latent, gboolean forward)
+{
+  const float *mean = atelier_unet_get_latent_mean (unet), *std = atelier_unet_get_latent_std (unet);
+  const int64_t plane = latent->shape[2] * latent->shape[3];
+  for (int64_t c = 0; c < latent->shape[1]; c++)
+    for (int64_t i = 0; i < plane; i++)
+      {
+        float *v = &latent->data[c * plane + i];
+        *v = forward ? (*v - mean[c]) / std[c] : *v * std[c] + mean[c];
+      }
+}
+
+/* Working size for a w x h region: the long side at most working_side, each side a multiple of what the
+ * autoencoder and the U-Net need. */
+static void
+working_size (const AtelierLatentDiffusion *ld, int64_t w, int64_t h, int working_side, int64_t *ww, int64_t *wh)
+{
+  const int multiple = atelier_autoencoder_get_downscale (ld->ae) * atelier_unet_get_size_multiple (ld->unet);
+  const double scale = MIN (1.0, (double) working_side / MAX (w, h));
+  *ww = MAX (multiple, (int64_t) lround (w * scale / multiple) * multiple);
+  *wh = MAX (multiple, (int64_t) lround (h * scale / multiple) * multiple);
+}
+
+/* The diffusion on one region of w x h pixels: rgb (1, 3, h, w) and mask (1, 1, h, w) give what is known
+ * (NULL: nothing, pure generation). Returns the generated RGB at the region's size. */
+static AtelierTensor *
+diffuse_region (AtelierContext *ctx, const AtelierLatentDiffusion *ld, const AtelierTensor *rgb,
+                const AtelierTensor *mask, int64_t w, int64_t h, const AtelierLatentDiffusionOptions *options,
+                GError **error)
+{
+  int64_t ww, wh;
+  working_size (ld, w, h, options->working_side, &ww, &wh);
+  const int factor = atelier_autoencoder_get_downscale (ld->ae);
+  const AtelierAutoencodeOptions ae_options = { 0 };
+  g_autoptr (AtelierTensor) known = NULL, cells = NULL, noise = NULL;
+  if (rgb != NULL)
+    {
+      g_autoptr (AtelierTensor) small_rgb = resize_smooth (ctx, rgb, wh, ww, error);
+      g_autoptr (AtelierTensor) small_mask = small_rgb ? resize_smooth (ctx, mask, wh, ww, error) : NULL;
+      if (small_mask == NULL || !(known = atelier_autoencode_encode (ctx, ld->ae, small_rgb, &ae_options, error))
+          || !(cells = latent_mask_of (small_mask, factor, error)))
+        return NULL;
+      normalise_latent (ld->unet, known, TRUE);
+    }
+  else if (!(noise = atelier_tensor_new_4d (1, atelier_unet_get_latent_channels (ld->unet), wh / factor,
+                                            ww / factor, error)))
+    return NULL;
+  else
+    atelier_noise_fill_normal (ctx, noise, options->sampler.seed, 0);
+  g_autoptr (AtelierTensor) latent = atelier_sampler_run (ctx, ld->unet, &options->sampler, known, cells, noise, error);
+  if (latent == NULL)
+    return NULL;
+  normalise_latent (ld->unet, latent, FALSE);
+  g_autoptr (AtelierTensor) decoded = atelier_autoencode_decode (ctx, ld->ae, latent, &ae_options, error);
+  if (decoded == NULL || (decoded->shape[2] == h && decoded->shape[3] == w))
+    return g_steal_pointer (&decoded);
+  AtelierTensor *resized = atelier_resize (ctx, decoded, h, w, ATELIER_RESIZE_BICUBIC, error);
+  if (resized != NULL)
+    for (int64_t i = 0; i < atelier_tensor_numel (resized); i++)
+      resized->data[i] = CLAMP (resized->data[i], 0.0f, 1.0f);
+  return resized;
+}
+
+static gboolean
+check_options (const AtelierLatentDiffusionOptions *options, GError **error)
+{
+  if (options->working_side < 64 || options->working_side > 4096)
+    {
+      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT, "working side must be 64..4096 pixels");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------- jobs */
+
+AtelierTensor *
+atelier_latent_diffusion_generate (AtelierContext *ctx, const AtelierLatentDiffusion *ld, int width, int height,
+                                   const AtelierLatentDiffusionOptions *options, GError **error)
+{
+  if (!check_options (options, error))
+    return NULL;
+  if (width < 1 || height < 1 || width > 65536 || height > 65536)
+    {
+      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT, "image size must be 1..65536 pixels a side");
+      return NULL;
+    }
+  return diffuse_region (ctx, ld, NULL, NULL, width, height, options, error);
+}
+
+/* The box around the selected pixels, grown by the context on every side and clipped to the image. */
+static gboolean
+selection_region (const AtelierTensor *selection, int context, int64_t box[4], GError **error)
+{
+  const int64_t H = selection->shape[2], W = selection->shape[3];
+  int64_t top = H, left = W, bottom = -1, right = -1, selected = 0;
+  for (int64_t y = 0; y < H; y++)
+    for (int64_t x = 0; x < W; x++)
+      if (selection->data[y * W + x] > SELECTED_THRESHOLD)
+        {
+          top = MIN (top, y), bottom = MAX (bottom, y), left = MIN (left, x), right = MAX (right, x);
+          selected++;
+        }
+  if (selected == 0)
+    {
+      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT, "the selection is empty: select the area to fill");
+      return FALSE;
+    }
+  if (selected == H * W)
+    {
+      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT,
+                   "the selection covers the whole image: leave some of the image unselected for the fill to match");
+      return FALSE;
+    }
+  const int64_t margin = context >= 0 ? context : MAX (32, MAX (bottom - top + 1, right - left + 1));
+  box[0] = MAX (0, top - margin);
+  box[1] = MAX (0, left - margin);
+  box[2] = MIN (H, bottom + 1 + margin) - box[0];
+  box[3] = MIN (W, right + 1 + margin) - box[1];
+  return TRUE;
+}
+
+AtelierTensor *
+atelier_latent_diffusion_inpaint (AtelierContext *ctx, const AtelierLatentDiffusion *ld, const AtelierTensor *image,
+                                  const AtelierTensor *selection, const AtelierLatentDiffusionOptions *options,
+                                  GError **error)
+{
+  if (!check_options (options, error)
+      || !atelier_tensor_check_shape (image, "image", 4, (const int64_t[]) { 1, 3, -1, -1 }, error)
+      || !atelier_tensor_check_shape (selection, "selection", 4,
+                                      (const int64_t[]) { 1, 1, image->shape[2], image->shape[3] }, error))
+    return NULL;
+  if (!atelier_tensor_all_finite (image) || !atelier_tensor_all_finite (selection))
+    {
+      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT, "the image or the selection holds NaN or infinite values");
+      return NULL;
+    }
+  int64_t box[4];
+  if (!selection_region (selection, options->context, box, error))
+    return NULL;
+  g_autoptr (AtelierTensor) region = crop (image, box[0], box[1], box[2], box[3], error);
+  g_autoptr (AtelierTensor) region_mask = region ? crop (selection, box[0], box[1], box[2], box[3], error) : NULL;
+  g_autoptr (AtelierTensor) filled = region_mask ? diffuse_region (ctx, ld, region, region_mask, box[3], box[2],
+                                                                   options, error)
+                                                 : NULL;
+  g_autoptr (AtelierTensor) out = filled ? atelier_tensor_copy (image, error) : NULL;
+  if (out == NULL)
+    return NULL;
+  const int64_t H = image->shape[2], W = image->shape[3], plane = H * W;
+  for (int c = 0; c < 3; c++)
+    for (int64_t y = 0; y < box[2]; y++)
+      for (int64_t x = 0; x < box[3]; x++)
+        {
+          const float m = CLAMP (selection->data[(box[0] + y) * W + box[1] + x], 0.0f, 1.0f);
+          float *pixel = &out->data[c * plane + (box[0] + y) * W + box[1] + x];
+          *pixel = (1.0f - m) * *pixel + m * filled->data[(c * box[2] + y) * box[3] + x];
+        }
+  return g_steal_pointer (&out);
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* Whole jobs of the latent diffusion model: the autoencoder (images <-> latents) and the U-Net with its
+ * samplers. The diffusion runs at a working resolution whose long side is at most working_side pixels
+ * (the cost of attention grows with the square of the latent's area); a larger region is reduced for it
+ * and the result enlarged back, so memory and time stay bounded whatever the image size. */
+
+#include "diffusion/atelier-sampler.h"
+#include "networks/atelier-autoencoder.h"
+#include "networks/atelier-unet.h"
+
+G_BEGIN_DECLS
+
+typedef struct _AtelierLatentDiffusion AtelierLatentDiffusion;
+
+#define ATELIER_LATENT_DIFFUSION_DEFAULT_UNET "latent-unet"
+#define ATELIER_LATENT_DIFFUSION_DEFAULT_AUTOENCODER "taef2"
+
+/* Finds and opens both models (names or manifest paths, see atelier_model_find); they must agree on the
+ * latent channel count. */
+AtelierLatentDiffusion *atelier_latent_diffusion_open (const char *unet_name, const char *autoencoder_name,
+                                                       GError **error);
+void atelier_latent_diffusion_free (AtelierLatentDiffusion *ld);
+const AtelierUNet *atelier_latent_diffusion_get_unet (const AtelierLatentDiffusion *ld);
+const AtelierAutoencoder *atelier_latent_diffusion_get_autoencoder (const AtelierLatentDiffusion *ld);
+
+typedef struct
+{
+  AtelierSamplerParams sampler;
+  int working_side; /* pixels, at least 64 */
+  int context;      /* inpainting: pixels of surroundings around the selection's box; < 0: as large as the box */
+} AtelierLatentDiffusionOptions;
+
+AtelierLatentDiffusionOptions atelier_latent_diffusion_options_default (void);
+
+/* A new image (1, 3, height, width), RGB 0..1, of the options' style label. */
+AtelierTensor *atelier_latent_diffusion_generate (AtelierContext *ctx, const AtelierLatentDiffusion *ld,
+                                                  int width, int height,
+                                                  const AtelierLatentDiffusionOptions *options, GError **error);
+
+/* image (1, 3, H, W) RGB 0..1; selection (1, 1, H, W) 0..1, where > 0 is to be filled. The model fills the
+ * selection's box and its surroundings, and the result is blended in by the selection's own values: pixels
+ * outside it are the input's exactly. An empty selection, or one that leaves nothing of the image to go
+ * by, is an error. */
+AtelierTensor *atelier_latent_diffusion_inpaint (AtelierContext *ctx, const AtelierLatentDiffusion *ld,
+                                                 const AtelierTensor *image, const AtelierTensor *selection,
+                                                 const AtelierLatentDiffusionOptions *options, GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtelierLatentDiffusion, atelier_latent_diffusion_free)
+
+G_END_DECLS

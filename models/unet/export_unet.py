@@ -1,0 +1,53 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Writes the EMA weights of a training checkpoint as the engine's model: latent-unet.safetensors (F16) +
+latent-unet.json (architecture "latent-unet", the training config, licence). The latents' per-channel mean
+and standard deviation travel in the weights file as "latent_mean" and "latent_std".
+
+usage: /usr/bin/python3 models/unet/export_unet.py [--run build/unet-training] [--out models/unet]"""
+import argparse
+import sys
+from pathlib import Path
+
+import torch
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "models/tools"))
+from safetensors_io import write_manifest, write_safetensors  # noqa: E402
+
+MODEL_KEYS = ("latent_channels", "base_channels", "channel_mult", "res_blocks", "attention_levels",
+              "head_channels", "groups", "norm_eps", "embed_channels", "labels", "schedule", "schedule_steps",
+              "schedule_offset", "schedule_max_beta", "prediction")
+
+
+def export(checkpoint_path, out_dir, name="latent-unet", dtype="F16"):
+    state = torch.load(checkpoint_path, map_location="cpu")
+    config = state["config"]
+    tensors = {k: v.float().numpy() for k, v in state["ema"].items()}
+    tensors["latent_mean"] = torch.tensor(config["latent_mean"]).numpy()
+    tensors["latent_std"] = torch.tensor(config["latent_std"]).numpy()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    weights = out_dir / f"{name}.safetensors"
+    sha = write_safetensors(weights, tensors, metadata={"step": state["step"]}, dtype=dtype)
+    manifest_config = {k: config[k] for k in MODEL_KEYS}
+    manifest_config["training_step"] = state["step"]
+    write_manifest(out_dir / f"{name}.json", name=name, architecture="latent-unet", config=manifest_config,
+                   weights=weights, sha256=sha,
+                   source="trained by Atelier: models/unet/train_unet.py on the data of models/unet/prepare_data.py",
+                   license="GPL-3.0-or-later",
+                   attribution="Training images: BSDS300, Sun-Hays 80, Wikimedia Commons photographs, GIMP patterns "
+                               "(see models/unet/README.md)")
+    return state["step"]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--run", type=Path, default=ROOT / "build/unet-training")
+    parser.add_argument("--out", type=Path, default=ROOT / "models/unet")
+    parser.add_argument("--name", default="latent-unet")
+    args = parser.parse_args()
+    step = export(args.run / "checkpoint.pt", args.out, args.name)
+    print(f"exported step {step} to {args.out / args.name}.safetensors")
+
+
+if __name__ == "__main__":
+    main()

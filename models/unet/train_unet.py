@@ -1,0 +1,189 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Trains the latent diffusion U-Net (models/unet/unet_torch.py) on the latents of prepare_data.py.
+
+Deterministic given --seed: every step draws its batch, masks, labels, timesteps and noise from generators
+seeded by (seed, step), so a run resumed from a checkpoint continues exactly as an uninterrupted one would.
+Works on CPU and on CUDA (--device). Resumes from <run>/checkpoint.pt when it exists, writes the loss curve
+to <run>/loss.csv every --log-every steps and a checkpoint every --checkpoint-every steps (atomically).
+export_unet.py turns the EMA weights of a checkpoint into the committed safetensors + manifest.
+
+Objective: v-prediction (Salimans and Ho 2022) on the cosine schedule, weighted by min-SNR-5 (Hang et al.
+2023), which converges faster than the plain loss; classifier-free guidance by replacing the style label
+with the null label for --label-dropout of the samples.
+
+usage: /usr/bin/python3 models/unet/train_unet.py [--run build/unet-training] [--steps N] [--hours H]"""
+import argparse
+import csv
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "models/tools"))
+from cpu_setup import configure_cpu  # noqa: E402
+from masks import KINDS, latent_mask, pixel_mask
+from unet_torch import DEFAULT_CONFIG, UNet, alphas_cumprod
+
+ROOT = Path(__file__).resolve().parents[2]
+TRAIN_LATENT = 16
+# Which masks each kind of image is trained with: photographs with every inpainting mask; style images
+# mostly as the background around a kept subject, or as a whole generated image.
+MASK_MIX = {
+    "photo": [0.25, 0.25, 0.15, 0.15, 0.10, 0.10],
+    "style": [0.05, 0.05, 0.0, 0.50, 0.05, 0.35],
+}
+
+
+class TrainingSet:
+    def __init__(self, path, config):
+        data = np.load(path)
+        self.latents = data["latents"]
+        names = list(data["labels"])
+        self.labels = np.array([config["labels"].index(n) for n in names])
+        flat = self.latents.astype(np.float32).transpose(1, 0, 2, 3).reshape(self.latents.shape[1], -1)
+        self.mean, self.std = flat.mean(axis=1), flat.std(axis=1)
+        self.photo = np.flatnonzero(self.labels == config["labels"].index("photo"))
+        self.style = np.flatnonzero(self.labels != config["labels"].index("photo"))
+
+    def batch(self, rng, size, photo_share):
+        n_photo = int(round(size * photo_share))
+        picks = np.concatenate([rng.choice(self.photo, n_photo), rng.choice(self.style, size - n_photo)])
+        side = self.latents.shape[-1]
+        out = np.empty((size, self.latents.shape[1], TRAIN_LATENT, TRAIN_LATENT), np.float32)
+        for k, i in enumerate(picks):
+            y, x = rng.integers(0, side - TRAIN_LATENT + 1, 2)
+            out[k] = self.latents[i, :, y:y + TRAIN_LATENT, x:x + TRAIN_LATENT]
+        out = (out - self.mean[None, :, None, None]) / self.std[None, :, None, None]
+        return out, self.labels[picks]
+
+
+def make_masks(rng, labels, photo_label):
+    masks = []
+    for label in labels:
+        mix = MASK_MIX["photo" if label == photo_label else "style"]
+        kind = KINDS[rng.choice(len(KINDS), p=mix)]
+        masks.append(latent_mask(pixel_mask(rng, kind, TRAIN_LATENT * 8)))
+    return np.stack(masks)[:, None]
+
+
+def lr_at(step, args):
+    return args.lr * min(1.0, (step + 1) / args.warmup)
+
+
+def save_atomic(obj, path):
+    tmp = path.with_suffix(".tmp")
+    torch.save(obj, tmp)
+    os.replace(tmp, path)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data", type=Path, default=ROOT / "build/unet-data/latents.npz")
+    parser.add_argument("--run", type=Path, default=ROOT / "build/unet-training")
+    parser.add_argument("--steps", type=int, default=100000)
+    parser.add_argument("--hours", type=float, default=1e9, help="stop (with a checkpoint) after this long")
+    parser.add_argument("--batch", type=int, default=48)
+    parser.add_argument("--lr", type=float, default=3e-4)
+    parser.add_argument("--warmup", type=int, default=300)
+    parser.add_argument("--ema", type=float, default=0.999)
+    parser.add_argument("--photo-share", type=float, default=0.6)
+    parser.add_argument("--label-dropout", type=float, default=0.15)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    parser.add_argument("--log-every", type=int, default=10)
+    parser.add_argument("--checkpoint-every", type=int, default=200)
+    args = parser.parse_args()
+    configure_cpu(args.threads)
+    device = torch.device(args.device)
+    args.run.mkdir(parents=True, exist_ok=True)
+    checkpoint_path = args.run / "checkpoint.pt"
+
+    config = dict(DEFAULT_CONFIG)
+    data = TrainingSet(args.data, config)
+    config["latent_mean"] = [float(v) for v in data.mean]
+    config["latent_std"] = [float(v) for v in data.std]
+    torch.manual_seed(args.seed)
+    model = UNet(config).to(device)
+    ema = UNet(config).to(device)
+    ema.load_state_dict(model.state_dict())
+    optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
+    step = 0
+    if checkpoint_path.exists():
+        state = torch.load(checkpoint_path, map_location=device)
+        model.load_state_dict(state["model"])
+        ema.load_state_dict(state["ema"])
+        optimizer.load_state_dict(state["optimizer"])
+        step = state["step"]
+        config = state["config"]
+        print(f"resumed at step {step}")
+    (args.run / "config.json").write_text(json.dumps(config, indent=2))
+
+    alphas = torch.tensor(alphas_cumprod(config), dtype=torch.float32, device=device)
+    photo_label = config["labels"].index("photo")
+    log_path = args.run / "loss.csv"
+    new_log = not log_path.exists()
+    log = open(log_path, "a", newline="")
+    writer = csv.writer(log)
+    if new_log:
+        writer.writerow(["step", "loss", "hole_mse", "lr", "seconds_per_step"])
+    started, window_loss, window_hole, window_start = time.time(), [], [], time.time()
+    while step < args.steps:
+        rng = np.random.default_rng([args.seed, step])
+        gen = torch.Generator().manual_seed(int(rng.integers(2**62)))
+        x0, labels = data.batch(rng, args.batch, args.photo_share)
+        masks = make_masks(rng, labels, photo_label)
+        labels = np.where(rng.random(len(labels)) < args.label_dropout, 0, labels)
+        x0 = torch.from_numpy(x0)
+        mask = torch.from_numpy(masks.astype(np.float32))
+        t = torch.randint(0, len(alphas), (args.batch,), generator=gen)
+        noise = torch.randn(x0.shape, generator=gen)
+        x0, mask, t, noise = x0.to(device), mask.to(device), t.to(device), noise.to(device)
+        a = alphas[t].sqrt()[:, None, None, None]
+        s = (1 - alphas[t]).sqrt()[:, None, None, None]
+        noisy = a * x0 + s * noise
+        target = a * noise - s * x0
+        inputs = torch.cat([noisy, mask, x0 * (1 - mask)], dim=1)
+        for group in optimizer.param_groups:
+            group["lr"] = lr_at(step, args)
+        prediction = model(inputs, t, torch.from_numpy(labels).to(device))
+        snr = alphas[t] / (1 - alphas[t])
+        weight = torch.clamp(snr, max=5.0) / (snr + 1)
+        per_sample = ((prediction - target) ** 2).mean(dim=(1, 2, 3))
+        loss = (weight * per_sample).mean()
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+        decay = min(args.ema, (1 + step) / (10 + step))
+        with torch.no_grad():
+            for pe, pm in zip(ema.parameters(), model.parameters()):
+                pe.mul_(decay).add_(pm, alpha=1 - decay)
+            x0_pred = a * noisy - s * prediction
+            hole = ((x0_pred - x0) ** 2 * mask).sum() / mask.sum().clamp(min=1) / x0.shape[1]
+        window_loss.append(loss.item())
+        window_hole.append(hole.item())
+        step += 1
+        if step % args.log_every == 0:
+            per_step = (time.time() - window_start) / len(window_loss)
+            writer.writerow([step, f"{np.mean(window_loss):.5f}", f"{np.mean(window_hole):.5f}",
+                             f"{lr_at(step, args):.2e}", f"{per_step:.3f}"])
+            log.flush()
+            print(f"step {step} loss {np.mean(window_loss):.4f} hole {np.mean(window_hole):.4f} "
+                  f"{per_step:.2f} s/step", flush=True)
+            window_loss, window_hole, window_start = [], [], time.time()
+        out_of_time = time.time() - started > args.hours * 3600
+        if step % args.checkpoint_every == 0 or step == args.steps or out_of_time:
+            save_atomic({"model": model.state_dict(), "ema": ema.state_dict(), "optimizer": optimizer.state_dict(),
+                         "step": step, "config": config}, checkpoint_path)
+        if out_of_time:
+            break
+    log.close()
+
+
+if __name__ == "__main__":
+    main()

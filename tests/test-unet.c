@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The latent diffusion U-Net and its samplers against PyTorch (golden/unet-golden.safetensors from
+ * golden/make-unet-golden.py: the committed weights in models/unet/unet_torch.py, the reference samplers of
+ * models/unet/sampling.py), and the seeded noise generator against its defining properties. */
+#include "test-helpers.h"
+
+#include <math.h>
+#include <string.h>
+
+typedef struct
+{
+  AtelierModel *model;
+  AtelierUNet *unet;
+  AtelierSafetensors *golden;
+  AtelierContext *ctx;
+} Fixture;
+
+static AtelierTensor *
+golden (const Fixture *f, const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  AtelierTensor *t = atelier_safetensors_load (f->golden, atelier_safetensors_lookup (f->golden, name), &error);
+  g_assert_no_error (error);
+  return t;
+}
+
+static void
+setup (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  g_autofree char *manifest = g_test_build_filename (G_TEST_DIST, "..", "models", "unet", "latent-unet.json", NULL);
+  g_autofree char *golden_path = g_test_build_filename (G_TEST_DIST, "golden", "unet-golden.safetensors", NULL);
+  g_autoptr (GError) error = NULL;
+  f->model = atelier_model_open (manifest, &error);
+  g_assert_no_error (error);
+  f->unet = atelier_unet_new (f->model, &error);
+  g_assert_no_error (error);
+  f->golden = atelier_safetensors_open (golden_path, &error);
+  g_assert_no_error (error);
+  /* A golden file made from other weights is stale, not a bug: say so. */
+  GHashTable *metadata = atelier_safetensors_get_metadata (f->golden);
+  const char *golden_sha = metadata ? g_hash_table_lookup (metadata, "weights_sha256") : NULL;
+  const char *model_sha = atelier_manifest_get_sha256 (atelier_model_get_manifest (f->model));
+  if (g_strcmp0 (golden_sha, model_sha) != 0)
+    g_error ("tests/golden/unet-golden.safetensors was made from other weights (%s, model %s): run "
+             "tests/golden/make-unet-golden.py", golden_sha, model_sha);
+  f->ctx = atelier_context_new (2);
+}
+
+static void
+teardown (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  atelier_unet_free (f->unet);
+  atelier_model_free (f->model);
+  atelier_safetensors_free (f->golden);
+  atelier_context_free (f->ctx);
+}
+
+static void
+test_forward (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  g_autoptr (AtelierTensor) input = golden (f, "forward_input");
+  g_autoptr (AtelierTensor) timesteps = golden (f, "forward_timesteps");
+  g_autoptr (AtelierTensor) label_values = golden (f, "forward_labels");
+  g_autoptr (AtelierTensor) expected = golden (f, "forward_output");
+  const int labels[2] = { (int) label_values->data[0], (int) label_values->data[1] };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierTensor) output = atelier_unet_forward (f->ctx, f->unet, input, timesteps->data, labels, &error);
+  g_assert_no_error (error);
+  g_test_message ("forward: max abs diff %g (output magnitude %g)", test_max_abs_diff (output, expected),
+                  test_max_abs (expected));
+  test_assert_close (output, expected, 1e-3f);
+}
+
+/* Whole sampling runs from the same initial noise: the sampler's arithmetic, the timesteps, guidance,
+ * strength and the re-imposed known cells must all agree with the reference for the result to. */
+static void
+check_sampler (Fixture *f, const char *expected_name, const AtelierSamplerParams *params, gboolean inpaint)
+{
+  g_autoptr (AtelierTensor) noise = golden (f, "noise");
+  g_autoptr (AtelierTensor) known = golden (f, "known");
+  g_autoptr (AtelierTensor) mask = golden (f, "mask");
+  g_autoptr (AtelierTensor) expected = golden (f, expected_name);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierTensor) result = atelier_sampler_run (f->ctx, f->unet, params, inpaint ? known : NULL,
+                                                          inpaint ? mask : NULL, noise, &error);
+  g_assert_no_error (error);
+  g_test_message ("%s: max abs diff %g (magnitude %g)", expected_name, test_max_abs_diff (result, expected),
+                  test_max_abs (expected));
+  test_assert_close (result, expected, 2e-3f);
+  if (!inpaint)
+    return;
+  const int64_t plane = mask->shape[2] * mask->shape[3];
+  for (int64_t i = 0; i < atelier_tensor_numel (result); i++)
+    if (mask->data[i % plane] == 0.0f)
+      g_assert_cmpfloat (result->data[i], ==, known->data[i]);
+}
+
+static void
+test_sampler_dpmpp_generation (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  AtelierSamplerParams p = atelier_sampler_params_default ();
+  p.kind = ATELIER_SAMPLER_DPMPP_2M;
+  p.steps = 6;
+  p.guidance = 2.5f;
+  p.label = 2;
+  check_sampler (f, "generated", &p, FALSE);
+}
+
+static void
+test_sampler_ddim_inpaint_strength (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  AtelierSamplerParams p = atelier_sampler_params_default ();
+  p.kind = ATELIER_SAMPLER_DDIM;
+  p.steps = 5;
+  p.guidance = 1.0f;
+  p.strength = 0.6f;
+  p.label = 1;
+  check_sampler (f, "inpainted_ddim", &p, TRUE);
+}
+
+static void
+test_sampler_dpmpp_inpaint (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  AtelierSamplerParams p = atelier_sampler_params_default ();
+  p.steps = 7;
+  p.guidance = 4.0f;
+  p.label = 1;
+  check_sampler (f, "inpainted_dpmpp", &p, TRUE);
+}
+
+/* eta > 0 draws fresh noise every step: the same seed repeats the result, whatever the thread count, and
+ * another seed changes it. */
+static void
+test_sampler_ddim_eta_seeded (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  AtelierSamplerParams p = atelier_sampler_params_default ();
+  p.kind = ATELIER_SAMPLER_DDIM;
+  p.steps = 3;
+  p.eta = 1.0f;
+  p.guidance = 1.0f;
+  p.seed = 42;
+  g_autoptr (AtelierTensor) mask = golden (f, "mask");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierContext) one_thread = atelier_context_new (1);
+  g_autoptr (AtelierTensor) a = atelier_sampler_run (f->ctx, f->unet, &p, NULL, mask, NULL, &error);
+  g_autoptr (AtelierTensor) b = atelier_sampler_run (one_thread, f->unet, &p, NULL, mask, NULL, &error);
+  p.seed = 43;
+  g_autoptr (AtelierTensor) c = atelier_sampler_run (f->ctx, f->unet, &p, NULL, mask, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (test_max_abs_diff (a, b), <, 1e-5f);
+  g_assert_cmpfloat (test_max_abs_diff (a, c), >, 1e-2f);
+}
+
+static void
+test_timesteps (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  int count;
+  g_autofree int *t20 = atelier_sampler_timesteps (f->unet, 20, &count);
+  g_assert_cmpint (count, ==, 20);
+  g_assert_cmpint (t20[0], ==, 999);
+  g_assert_cmpint (t20[1], ==, 949);
+  g_assert_cmpint (t20[19], ==, 49);
+  g_autofree int *t3 = atelier_sampler_timesteps (f->unet, 3, &count);
+  g_assert_cmpint (count, ==, 3);
+  /* 1000 - i * 1000 / 3, rounded, minus one. */
+  g_assert_cmpint (t3[1], ==, 666);
+  g_assert_cmpint (t3[2], ==, 332);
+  g_autofree int *t5000 = atelier_sampler_timesteps (f->unet, 5000, &count);
+  g_assert_cmpint (count, ==, 1000);
+  g_assert_cmpint (t5000[999], ==, 0);
+}
+
+static void
+test_bad_input (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  g_autoptr (GError) error = NULL;
+  const int latent = atelier_unet_get_latent_channels (f->unet);
+  g_autoptr (AtelierTensor) odd = test_random_4d (1, 2 * latent + 1, 6, 8);
+  const float t[1] = { 10 };
+  const int label[1] = { 1 }, bad_label[1] = { 99 };
+  g_assert_null (atelier_unet_forward (f->ctx, f->unet, odd, t, label, &error));
+  g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_autoptr (AtelierTensor) good = test_random_4d (1, 2 * latent + 1, 8, 8);
+  g_assert_null (atelier_unet_forward (f->ctx, f->unet, good, t, bad_label, &error));
+  g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_cmpint (atelier_unet_label_index (f->unet, "marble-ish", &error), ==, -1);
+  g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "studio"));
+  g_clear_error (&error);
+  g_assert_cmpint (atelier_unet_label_index (f->unet, "wood", &error), >, 0);
+  g_assert_no_error (error);
+
+  g_autoptr (AtelierTensor) noise = test_random_4d (1, latent, 8, 8);
+  noise->data[5] = NAN;
+  AtelierSamplerParams p = atelier_sampler_params_default ();
+  g_assert_null (atelier_sampler_run (f->ctx, f->unet, &p, NULL, NULL, noise, &error));
+  g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  noise->data[5] = 0;
+  p.steps = 0;
+  g_assert_null (atelier_sampler_run (f->ctx, f->unet, &p, NULL, NULL, noise, &error));
+  g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT);
+}
+
+static void
+test_cancel (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierTensor) noise = test_random_4d (1, atelier_unet_get_latent_channels (f->unet), 8, 8);
+  AtelierSamplerParams p = atelier_sampler_params_default ();
+  atelier_context_cancel (f->ctx);
+  g_assert_null (atelier_sampler_run (f->ctx, f->unet, &p, NULL, NULL, noise, &error));
+  g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_CANCELLED);
+}
+
+/* ---------------------------------------------------------------- noise */
+
+static AtelierTensor *
+noise_with_threads (int threads, int64_t count, guint64 seed, guint64 stream)
+{
+  g_autoptr (AtelierContext) ctx = atelier_context_new (threads);
+  AtelierTensor *t = atelier_tensor_new (1, (const int64_t[]) { count }, NULL);
+  atelier_noise_fill_normal (ctx, t, seed, stream);
+  return t;
+}
+
+static void
+test_noise (void)
+{
+  const int64_t count = 1000001; /* odd: the last Box-Muller pair is half used */
+  g_autoptr (AtelierTensor) a = noise_with_threads (1, count, 7, 0);
+  g_autoptr (AtelierTensor) b = noise_with_threads (3, count, 7, 0);
+  g_autoptr (AtelierTensor) other_seed = noise_with_threads (2, count, 8, 0);
+  g_autoptr (AtelierTensor) other_stream = noise_with_threads (2, count, 7, 1);
+  g_assert_cmpmem (a->data, count * sizeof (float), b->data, count * sizeof (float));
+  double sum = 0, sum2 = 0, sum4 = 0, same_seed = 0, same_stream = 0;
+  for (int64_t i = 0; i < count; i++)
+    {
+      sum += a->data[i];
+      sum2 += a->data[i] * (double) a->data[i];
+      sum4 += pow (a->data[i], 4);
+      same_seed += a->data[i] * (double) other_seed->data[i];
+      same_stream += a->data[i] * (double) other_stream->data[i];
+    }
+  const double mean = sum / count, variance = sum2 / count - mean * mean;
+  g_test_message ("mean %g variance %g kurtosis %g", mean, variance, sum4 / count / (variance * variance));
+  /* Bounds at about five standard errors for a million samples. */
+  g_assert_cmpfloat (fabs (mean), <, 0.005);
+  g_assert_cmpfloat (fabs (variance - 1), <, 0.01);
+  g_assert_cmpfloat (fabs (sum4 / count / (variance * variance) - 3), <, 0.05);
+  g_assert_cmpfloat (fabs (same_seed / count), <, 0.005);
+  g_assert_cmpfloat (fabs (same_stream / count), <, 0.005);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/diffusion/noise/seeded-normal", test_noise);
+  g_test_add ("/diffusion/unet/forward-vs-pytorch", Fixture, NULL, setup, test_forward, teardown);
+  g_test_add ("/diffusion/unet/bad-input", Fixture, NULL, setup, test_bad_input, teardown);
+  g_test_add ("/diffusion/sampler/timesteps", Fixture, NULL, setup, test_timesteps, teardown);
+  g_test_add ("/diffusion/sampler/dpmpp-2m-generation-vs-pytorch", Fixture, NULL, setup,
+              test_sampler_dpmpp_generation, teardown);
+  g_test_add ("/diffusion/sampler/ddim-inpaint-strength-vs-pytorch", Fixture, NULL, setup,
+              test_sampler_ddim_inpaint_strength, teardown);
+  g_test_add ("/diffusion/sampler/dpmpp-2m-inpaint-vs-pytorch", Fixture, NULL, setup, test_sampler_dpmpp_inpaint,
+              teardown);
+  g_test_add ("/diffusion/sampler/ddim-eta-seeded", Fixture, NULL, setup, test_sampler_ddim_eta_seeded, teardown);
+  g_test_add ("/diffusion/sampler/cancel", Fixture, NULL, setup, test_cancel, teardown);
+  return g_test_run ();
+}
