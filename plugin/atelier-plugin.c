@@ -20,6 +20,7 @@ static const struct
   AtelierPluginAction action;
 } actions[] = {
   { "upscale", atelier_action_upscale },
+  { "inpaint", atelier_action_inpaint },
   { "detect-ai", atelier_action_detect },
 };
 

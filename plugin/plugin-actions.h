@@ -18,3 +18,5 @@ gboolean atelier_action_upscale (AtelierContext *ctx, const AtelierFilterValues 
                                  gint32 image, gint32 drawable, GimpParam *results, GError **error);
 gboolean atelier_action_detect (AtelierContext *ctx, const AtelierFilterValues *values, GimpRunMode mode,
                                 gint32 image, gint32 drawable, GimpParam *results, GError **error);
+gboolean atelier_action_inpaint (AtelierContext *ctx, const AtelierFilterValues *values, GimpRunMode mode,
+                                 gint32 image, gint32 drawable, GimpParam *results, GError **error);

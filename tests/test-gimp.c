@@ -8,6 +8,7 @@
 #include "test-helpers.h"
 
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 
 typedef struct
@@ -368,6 +369,109 @@ test_detect_refuses_tiny_image (Gimp *g, gconstpointer data)
   g_assert_cmpfloat (number_after (log, "layers="), ==, 1);
 }
 
+/* A smooth 96x64 RGB picture (gradients and a disc), 8-bit: something for the model to continue. */
+static char *
+write_picture_input (const Gimp *g)
+{
+  const int64_t h = 64, w = 96;
+  g_autoptr (AtelierTensor) pixels = atelier_tensor_new_4d (1, 3, h, w, NULL);
+  for (int c = 0; c < 3; c++)
+    for (int64_t y = 0; y < h; y++)
+      for (int64_t x = 0; x < w; x++)
+        pixels->data[(c * h + y) * w + x] = (x - 60) * (x - 60) + (y - 30) * (y - 30) < 200
+                                              ? 0.8f - 0.2f * c : 0.2f + 0.6f * x / w * (c == 2) + 0.3f * y / h;
+  g_autoptr (AtelierImage) image = atelier_image_new (g_steal_pointer (&pixels), 8);
+  char *path = g_build_filename (g->dir, "picture.png", NULL);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (atelier_image_save (image, path, 8, 90, &error));
+  return path;
+}
+
+static void
+test_inpaint_matches_engine (Gimp *g, gconstpointer data)
+{
+  (void) data;
+  if (skip_without_gimp ())
+    return;
+  g_autofree char *input = write_picture_input (g);
+  g_autofree char *fill = g_build_filename (g->dir, "fill.png", NULL);
+  g_autofree char *source = g_build_filename (g->dir, "source.png", NULL);
+  /* steps 3, guidance 2.5, seed 7, DDIM, working size 128; the selection a 30x20 rectangle at (50, 22). */
+  g_autofree char *command = g_strdup_printf (
+    "(let* ((img (car (gimp-file-load RUN-NONINTERACTIVE \"%s\" \"%s\")))"
+    " (drw (car (gimp-image-get-active-drawable img))))"
+    " (gimp-image-select-rectangle img CHANNEL-OP-REPLACE 50 22 30 20)"
+    " (plug-in-atelier-inpaint RUN-NONINTERACTIVE img drw 3 2.5 7 1 128)"
+    " (let* ((layers (gimp-image-get-layers img)))"
+    "  (gimp-message (string-append \"layers=\" (number->string (car layers))"
+    "   \" name=\" (car (gimp-item-get-name (vector-ref (cadr layers) 0)))))"
+    "  (file-png-save2 RUN-NONINTERACTIVE img (vector-ref (cadr layers) 0) \"%s\" \"%s\" 0 9 0 0 0 0 0 0 1)"
+    "  (file-png-save2 RUN-NONINTERACTIVE img (vector-ref (cadr layers) 1) \"%s\" \"%s\" 0 9 0 0 0 0 0 0 0)))",
+    input, input, fill, fill, source, source);
+  const char *commands[] = { command, NULL };
+  g_autofree char *log = run_gimp (g, commands);
+  g_assert_cmpfloat (number_after (log, "layers="), ==, 2);
+  g_assert_nonnull (strstr (log, "name=Inpainted"));
+
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierImage) image = atelier_image_load (input, &error);
+  g_autoptr (AtelierImage) layer = atelier_image_load (fill, &error);
+  g_autoptr (AtelierImage) kept = atelier_image_load (source, &error);
+  g_assert_no_error (error);
+  g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (&atelier_filter_inpaint);
+  g_assert_true (atelier_filter_values_set (values, "steps", 3, &error));
+  g_assert_true (atelier_filter_values_set (values, "guidance", 2.5, &error));
+  g_assert_true (atelier_filter_values_set (values, "seed", 7, &error));
+  g_assert_true (atelier_filter_values_set_choice (values, "sampler", "ddim", &error));
+  g_assert_true (atelier_filter_values_set (values, "working-size", 128, &error));
+  g_autoptr (AtelierTensor) selection = atelier_tensor_new_4d (1, 1, 64, 96, &error);
+  for (int y = 22; y < 42; y++)
+    for (int x = 50; x < 80; x++)
+      selection->data[y * 96 + x] = 1.0f;
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (AtelierTensor) expected = atelier_filter_inpaint_run (ctx, values, image->pixels, selection, &error);
+  g_assert_no_error (error);
+
+  /* The new layer: the engine's colours where selected (within an 8-bit step), transparent elsewhere. */
+  g_assert_cmpint (atelier_image_channels (layer), ==, 4);
+  const int64_t plane = 64 * 96;
+  float colour_diff = 0, changed = 0;
+  for (int64_t i = 0; i < plane; i++)
+    {
+      g_assert_cmpfloat (layer->pixels->data[3 * plane + i], ==, selection->data[i]);
+      for (int c = 0; c < 3 && selection->data[i] > 0; c++)
+        {
+          colour_diff = MAX (colour_diff, fabsf (layer->pixels->data[c * plane + i] - expected->data[c * plane + i]));
+          changed = MAX (changed, fabsf (expected->data[c * plane + i] - image->pixels->data[c * plane + i]));
+        }
+    }
+  g_test_message ("inpainted layer vs engine: %g (the fill changed pixels by up to %g)", colour_diff, changed);
+  g_assert_cmpfloat (colour_diff, <=, 0.5f / 255.0f + 1e-4f);
+  g_assert_cmpfloat (changed, >, 0.05f);
+  g_assert_cmpfloat (test_max_abs_diff (kept->pixels, image->pixels), ==, 0.0f);
+}
+
+static void
+test_inpaint_refuses_empty_selection (Gimp *g, gconstpointer data)
+{
+  (void) data;
+  if (skip_without_gimp ())
+    return;
+  g_autofree char *input = write_picture_input (g);
+  g_autofree char *command = g_strdup_printf (
+    "(let* ((img (car (gimp-file-load RUN-NONINTERACTIVE \"%s\" \"%s\")))"
+    " (drw (car (gimp-image-get-active-drawable img))))"
+    " (catch #f (plug-in-atelier-inpaint RUN-NONINTERACTIVE img drw 3 2.5 7 0 128))"
+    " (gimp-message (string-append \"layers=\" (number->string (car (gimp-image-get-layers img))))))",
+    input, input);
+  const char *commands[] = { command, NULL };
+  g_autofree char *log = run_gimp (g, commands);
+  g_test_message ("%s", log);
+  g_assert_nonnull (strstr (log, "error for procedure 'plug-in-atelier-inpaint'"));
+  g_assert_nonnull (strstr (log, "the selection is empty"));
+  g_assert_cmpfloat (number_after (log, "layers="), ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -376,6 +480,9 @@ main (int argc, char **argv)
   g_test_add ("/gimp/upscale/16bit-and-grey", Gimp, NULL, gimp_setup, test_upscale_16bit_and_grey, gimp_teardown);
   g_test_add ("/gimp/upscale/all-layers", Gimp, NULL, gimp_setup, test_all_layers, gimp_teardown);
   g_test_add ("/gimp/upscale/bad-argument-leaves-image", Gimp, NULL, gimp_setup, test_bad_argument_leaves_image, gimp_teardown);
+  g_test_add ("/gimp/inpaint/matches-engine", Gimp, NULL, gimp_setup, test_inpaint_matches_engine, gimp_teardown);
+  g_test_add ("/gimp/inpaint/refuses-empty-selection", Gimp, NULL, gimp_setup, test_inpaint_refuses_empty_selection,
+              gimp_teardown);
   g_test_add ("/gimp/detect/matches-engine", Gimp, NULL, gimp_setup, test_detect_matches_engine, gimp_teardown);
   g_test_add ("/gimp/detect/opens-spectrum", Gimp, NULL, gimp_setup, test_detect_opens_spectrum, gimp_teardown);
   g_test_add ("/gimp/detect/refuses-tiny-image", Gimp, NULL, gimp_setup, test_detect_refuses_tiny_image, gimp_teardown);

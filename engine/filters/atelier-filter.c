@@ -3,6 +3,7 @@
 
 #include "core/atelier-error.h"
 #include "filters/atelier-filter-detect.h"
+#include "filters/atelier-filter-inpaint.h"
 #include "filters/atelier-filter-upscale.h"
 
 #include <math.h>
@@ -182,7 +183,8 @@ atelier_filter_values_validate (const AtelierFilterValues *values, GError **erro
 const AtelierFilterInfo *const *
 atelier_filters (int *count)
 {
-  static const AtelierFilterInfo *const filters[] = { &atelier_filter_upscale, &atelier_filter_detect };
+  static const AtelierFilterInfo *const filters[] = { &atelier_filter_upscale, &atelier_filter_inpaint,
+                                                        &atelier_filter_detect };
   *count = G_N_ELEMENTS (filters);
   return filters;
 }
