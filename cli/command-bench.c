@@ -7,6 +7,7 @@
 #include "atelier.h"
 
 #include <cblas.h>
+#include <math.h>
 #include <stdio.h>
 
 typedef struct
@@ -122,13 +123,72 @@ bench_upscale (AtelierContext *ctx, const char *model_name, int scale, int size,
   return 0;
 }
 
+/* The latent diffusion U-Net: one guided denoising step (the conditional and unconditional passes as a
+ * batch of two) at size x size latent pixels, then a whole inpaint of an image 8 times that size with
+ * the filter's defaults (20 DPM-Solver++ steps), encoding and decoding included. */
+static int
+bench_unet (AtelierContext *ctx, int size, double seconds, double sgemm_gflops, GRand *rand)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierLatentDiffusion) ld = atelier_latent_diffusion_open (ATELIER_LATENT_DIFFUSION_DEFAULT_UNET,
+                                                                         ATELIER_LATENT_DIFFUSION_DEFAULT_AUTOENCODER,
+                                                                         &error);
+  if (ld == NULL)
+    return atelier_cli_fail (error);
+  const AtelierUNet *unet = atelier_latent_diffusion_get_unet (ld);
+  const int latent = atelier_unet_get_latent_channels (unet);
+  g_autoptr (AtelierTensor) input = atelier_tensor_new_4d (2, 2 * latent + 1, size, size, &error);
+  fill_random (input, rand);
+  const float timesteps[2] = { 500, 500 };
+  const int labels[2] = { 1, 0 };
+  double best = G_MAXDOUBLE, flops = 0;
+  gint64 begin = g_get_monotonic_time ();
+  for (int run = 0; run < 3 || (g_get_monotonic_time () - begin) / 1e6 < seconds; run++)
+    {
+      atelier_context_reset_flops (ctx);
+      gint64 start = g_get_monotonic_time ();
+      g_autoptr (AtelierTensor) out = atelier_unet_forward (ctx, unet, input, timesteps, labels, &error);
+      if (out == NULL)
+        return atelier_cli_fail (error);
+      best = MIN (best, (g_get_monotonic_time () - start) / 1e6);
+      flops = atelier_context_get_flops (ctx);
+    }
+  printf ("%-30s %10.2f %9.1f %8.2f   (%dx%d latent = %dx%d pixels, guided: batch 2, %.1f GFLOP)\n",
+          "U-Net step", best * 1e3, flops / best / 1e9, flops / best / 1e9 / sgemm_gflops, size, size, 8 * size,
+          8 * size, flops / 1e9);
+
+  const int side = 8 * size;
+  g_autoptr (AtelierTensor) image = atelier_tensor_new_4d (1, 3, side, side, &error);
+  g_autoptr (AtelierTensor) selection = atelier_tensor_new_4d (1, 1, side, side, &error);
+  for (int c = 0; c < 3; c++)
+    for (int y = 0; y < side; y++)
+      for (int x = 0; x < side; x++)
+        {
+          image->data[(c * side + y) * side + x] = 0.5f + 0.4f * sinf (0.02f * x * (c + 1) + 0.03f * y);
+          selection->data[y * side + x] = x > side / 3 && x < 2 * side / 3 && y > side / 3 && y < 2 * side / 3;
+        }
+  AtelierLatentDiffusionOptions options = atelier_latent_diffusion_options_default ();
+  options.working_side = side;
+  options.context = side;
+  gint64 start = g_get_monotonic_time ();
+  g_autoptr (AtelierTensor) filled = atelier_latent_diffusion_inpaint (ctx, ld, image, selection, &options, &error);
+  if (filled == NULL)
+    return atelier_cli_fail (error);
+  printf ("inpaint %dx%d, %d DPM-Solver++ steps, guidance %.1f: %.2f s\n", side, side, options.sampler.steps,
+          options.sampler.guidance, (g_get_monotonic_time () - start) / 1e6);
+  return 0;
+}
+
 int
 atelier_command_bench (int argc, char **argv)
 {
   int threads = 0, scale = 4, size = 256;
   double seconds = 1.0;
   g_autofree char *model_name = NULL;
+  int unet_size = 0;
   const GOptionEntry entries[] = {
+    { "unet", 0, 0, G_OPTION_ARG_INT, &unet_size,
+      "Also time the diffusion U-Net at this latent side (64 = 512x512 pixels) and a whole inpaint", "N" },
     { "threads", 't', 0, G_OPTION_ARG_INT, &threads, "Threads (default: all cores)", "N" },
     { "seconds", 's', 0, G_OPTION_ARG_DOUBLE, &seconds, "Minimum time per measurement", "S" },
     { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name,
@@ -188,7 +248,9 @@ atelier_command_bench (int argc, char **argv)
       atelier_tensor_free (d.weight);
       atelier_tensor_free (d.bias);
     }
-  if (model_name != NULL)
-    return bench_upscale (ctx, model_name, scale, size, sgemm_gflops, rand);
+  if (model_name != NULL && bench_upscale (ctx, model_name, scale, size, sgemm_gflops, rand) != 0)
+    return 1;
+  if (unet_size > 0)
+    return bench_unet (ctx, unet_size, seconds, sgemm_gflops, rand);
   return 0;
 }

@@ -29,6 +29,7 @@ atelier_linear (AtelierContext *ctx, const AtelierTensor *input, const AtelierTe
   atelier_gemm_rows (ctx, rows, out_features, in_features, input->data, in_features,
                      weight->data, in_features, TRUE, output->data, out_features,
                      bias ? bias->data : NULL);
+  atelier_context_add_flops (ctx, 2.0 * rows * out_features * in_features);
   return output;
 }
 
@@ -121,6 +122,7 @@ atelier_attention (AtelierContext *ctx, const AtelierTensor *q, const AtelierTen
   job.scratch = scratch.buffers;
   atelier_context_parallel_for (ctx, batch * job.chunks_per_batch, attention_chunk, &job);
   atelier_worker_scratch_clear (&scratch);
+  atelier_context_add_flops (ctx, 2.0 * batch * lq * lk * (q->shape[2] + v->shape[2]));
   if (!atelier_context_check_cancelled (ctx, error))
     return NULL;
   return g_steal_pointer (&out);

@@ -29,7 +29,6 @@ from masks import KINDS, latent_mask, pixel_mask
 from unet_torch import DEFAULT_CONFIG, UNet, alphas_cumprod
 
 ROOT = Path(__file__).resolve().parents[2]
-TRAIN_LATENT = 16
 # Which masks each kind of image is trained with: photographs with every inpainting mask; style images
 # mostly as the background around a kept subject, or as a whole generated image.
 MASK_MIX = {
@@ -49,24 +48,24 @@ class TrainingSet:
         self.photo = np.flatnonzero(self.labels == config["labels"].index("photo"))
         self.style = np.flatnonzero(self.labels != config["labels"].index("photo"))
 
-    def batch(self, rng, size, photo_share):
+    def batch(self, rng, size, photo_share, crop):
         n_photo = int(round(size * photo_share))
         picks = np.concatenate([rng.choice(self.photo, n_photo), rng.choice(self.style, size - n_photo)])
         side = self.latents.shape[-1]
-        out = np.empty((size, self.latents.shape[1], TRAIN_LATENT, TRAIN_LATENT), np.float32)
+        out = np.empty((size, self.latents.shape[1], crop, crop), np.float32)
         for k, i in enumerate(picks):
-            y, x = rng.integers(0, side - TRAIN_LATENT + 1, 2)
-            out[k] = self.latents[i, :, y:y + TRAIN_LATENT, x:x + TRAIN_LATENT]
+            y, x = rng.integers(0, side - crop + 1, 2)
+            out[k] = self.latents[i, :, y:y + crop, x:x + crop]
         out = (out - self.mean[None, :, None, None]) / self.std[None, :, None, None]
         return out, self.labels[picks]
 
 
-def make_masks(rng, labels, photo_label):
+def make_masks(rng, labels, photo_label, crop):
     masks = []
     for label in labels:
         mix = MASK_MIX["photo" if label == photo_label else "style"]
         kind = KINDS[rng.choice(len(KINDS), p=mix)]
-        masks.append(latent_mask(pixel_mask(rng, kind, TRAIN_LATENT * 8)))
+        masks.append(latent_mask(pixel_mask(rng, kind, crop * 8)))
     return np.stack(masks)[:, None]
 
 
@@ -86,7 +85,11 @@ def main():
     parser.add_argument("--run", type=Path, default=ROOT / "build/unet-training")
     parser.add_argument("--steps", type=int, default=100000)
     parser.add_argument("--hours", type=float, default=1e9, help="stop (with a checkpoint) after this long")
-    parser.add_argument("--batch", type=int, default=48)
+    parser.add_argument("--batch", type=int, default=48, help="samples per step at --crop latent pixels")
+    parser.add_argument("--crop", type=int, default=16, help="latent side of most steps (16 = 128 pixels)")
+    parser.add_argument("--large-every", type=int, default=2,
+                        help="every Nth step uses crops of twice the side (a quarter of the batch), so that "
+                             "attention also learns the larger token grids it meets at 512 pixels")
     parser.add_argument("--lr", type=float, default=3e-4)
     parser.add_argument("--warmup", type=int, default=300)
     parser.add_argument("--ema", type=float, default=0.999)
@@ -135,12 +138,15 @@ def main():
     while step < args.steps:
         rng = np.random.default_rng([args.seed, step])
         gen = torch.Generator().manual_seed(int(rng.integers(2**62)))
-        x0, labels = data.batch(rng, args.batch, args.photo_share)
-        masks = make_masks(rng, labels, photo_label)
+        large = args.large_every > 0 and step % args.large_every == args.large_every - 1
+        crop = 2 * args.crop if large else args.crop
+        size = max(1, args.batch // 4) if large else args.batch
+        x0, labels = data.batch(rng, size, args.photo_share, crop)
+        masks = make_masks(rng, labels, photo_label, crop)
         labels = np.where(rng.random(len(labels)) < args.label_dropout, 0, labels)
         x0 = torch.from_numpy(x0)
         mask = torch.from_numpy(masks.astype(np.float32))
-        t = torch.randint(0, len(alphas), (args.batch,), generator=gen)
+        t = torch.randint(0, len(alphas), (size,), generator=gen)
         noise = torch.randn(x0.shape, generator=gen)
         x0, mask, t, noise = x0.to(device), mask.to(device), t.to(device), noise.to(device)
         a = alphas[t].sqrt()[:, None, None, None]
