@@ -4,6 +4,7 @@
 #include "test-helpers.h"
 
 #include <glib/gstdio.h>
+#include <math.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
 
@@ -296,6 +297,118 @@ test_bench (void)
   g_assert_nonnull (strstr (run.out, "1x1 320->320 @64x64"));
 }
 
+static char *
+save_image (const char *dir, const char *name, AtelierTensor *pixels)
+{
+  g_autoptr (AtelierImage) image = atelier_image_new (pixels, 8);
+  char *path = g_build_filename (dir, name, NULL);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (atelier_image_save (image, path, 8, 90, &error));
+  return path;
+}
+
+static void
+test_inpaint (void)
+{
+  g_autofree char *dir = test_make_temp_dir ();
+  const int64_t h = 40, w = 56;
+  AtelierTensor *pixels = atelier_tensor_new_4d (1, 3, h, w, NULL);
+  AtelierTensor *mask_pixels = atelier_tensor_new_4d (1, 1, h, w, NULL);
+  for (int64_t i = 0; i < h * w; i++)
+    {
+      const int64_t y = i / w, x = i % w;
+      for (int c = 0; c < 3; c++)
+        pixels->data[c * h * w + i] = 0.2f + 0.6f * (float) ((x + 2 * y + 7 * c) % 23) / 23.0f;
+      mask_pixels->data[i] = x >= 20 && x < 36 && y >= 10 && y < 26;
+    }
+  g_autofree char *input = save_image (dir, "in.png", pixels);
+  g_autofree char *mask = save_image (dir, "mask.png", mask_pixels);
+  g_autofree char *output = g_build_filename (dir, "out.png", NULL);
+
+  g_auto (CliRun) run = { 0 };
+  run_cli (&run, "inpaint", "--mask", mask, "--steps", "2", "--working-size", "128", "--seed", "3", input, output, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierImage) in = atelier_image_load (input, &error);
+  g_autoptr (AtelierImage) out = atelier_image_load (output, &error);
+  g_autoptr (AtelierImage) m = atelier_image_load (mask, &error);
+  g_assert_no_error (error);
+  g_assert_true (atelier_tensor_same_shape (in->pixels, out->pixels));
+  /* Outside the mask the file's pixels come back exactly; inside, the fill changed them. */
+  float outside = 0, inside = 0;
+  for (int64_t i = 0; i < h * w; i++)
+    for (int c = 0; c < 3; c++)
+      {
+        const float d = fabsf (out->pixels->data[c * h * w + i] - in->pixels->data[c * h * w + i]);
+        if (m->pixels->data[i] > 0)
+          inside = MAX (inside, d);
+        else
+          outside = MAX (outside, d);
+      }
+  g_assert_cmpfloat (outside, ==, 0.0f);
+  g_assert_cmpfloat (inside, >, 0.02f);
+
+  /* The selection must be given, match the image and hold something. */
+  g_auto (CliRun) no_mask = { 0 };
+  run_cli (&no_mask, "inpaint", input, output, NULL);
+  g_assert_cmpint (no_mask.status, ==, 2);
+  g_autofree char *other_size = save_image (dir, "small.png", atelier_tensor_new_4d (1, 1, 8, 8, NULL));
+  g_auto (CliRun) wrong_size = { 0 };
+  run_cli (&wrong_size, "inpaint", "--mask", other_size, input, output, NULL);
+  g_assert_cmpint (wrong_size.status, ==, 1);
+  g_assert_nonnull (strstr (wrong_size.err, "must be the same size"));
+  g_autofree char *empty = save_image (dir, "empty.png", atelier_tensor_new_4d (1, 1, h, w, NULL));
+  g_auto (CliRun) nothing = { 0 };
+  run_cli (&nothing, "inpaint", "--mask", empty, input, output, NULL);
+  g_assert_cmpint (nothing.status, ==, 1);
+  g_assert_nonnull (strstr (nothing.err, "the selection is empty"));
+  g_auto (CliRun) bad_steps = { 0 };
+  run_cli (&bad_steps, "inpaint", "--mask", mask, "--steps", "0", input, output, NULL);
+  g_assert_cmpint (bad_steps.status, ==, 2);
+  g_assert_nonnull (strstr (bad_steps.err, "steps"));
+  test_remove_dir (dir);
+}
+
+static void
+test_sample (void)
+{
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *a = g_build_filename (dir, "a.png", NULL);
+  g_autofree char *b = g_build_filename (dir, "b.png", NULL);
+  g_autofree char *c = g_build_filename (dir, "c.png", NULL);
+  g_auto (CliRun) list = { 0 };
+  run_cli (&list, "sample", "--style", "list", NULL);
+  g_assert_cmpint (list.status, ==, 0);
+  g_assert_nonnull (strstr (list.out, "studio\n"));
+  g_assert_null (strstr (list.out, "null"));
+  const char *common[] = { "--style", "wood", "--steps", "2", "--width", "72", "--height", "40", NULL };
+  g_auto (CliRun) first = { 0 }, again = { 0 }, other = { 0 };
+  run_cli (&first, "sample", common[0], common[1], common[2], common[3], common[4], common[5], common[6], common[7],
+           "--seed", "1", a, NULL);
+  run_cli (&again, "sample", common[0], common[1], common[2], common[3], common[4], common[5], common[6], common[7],
+           "--seed", "1", "--threads", "1", b, NULL);
+  run_cli (&other, "sample", common[0], common[1], common[2], common[3], common[4], common[5], common[6], common[7],
+           "--seed", "2", c, NULL);
+  g_assert_cmpint (first.status + again.status + other.status, ==, 0);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierImage) ia = atelier_image_load (a, &error);
+  g_autoptr (AtelierImage) ib = atelier_image_load (b, &error);
+  g_autoptr (AtelierImage) ic = atelier_image_load (c, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (atelier_image_width (ia), ==, 72);
+  g_assert_cmpint (atelier_image_height (ia), ==, 40);
+  /* The seed decides the result: the noise is the same whatever the thread count, and the arithmetic's
+   * order of summation moves a pixel by at most one 8-bit step. */
+  g_test_message ("1 thread vs default: %g", test_max_abs_diff (ia->pixels, ib->pixels));
+  g_assert_cmpfloat (test_max_abs_diff (ia->pixels, ib->pixels), <=, 1.0f / 255.0f + 1e-6f);
+  g_assert_cmpfloat (test_max_abs_diff (ia->pixels, ic->pixels), >, 0.02f);
+  g_auto (CliRun) unknown = { 0 };
+  run_cli (&unknown, "sample", "--style", "velvet", a, NULL);
+  g_assert_cmpint (unknown.status, ==, 1);
+  g_assert_nonnull (strstr (unknown.err, "known: null, photo, studio"));
+  test_remove_dir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -305,6 +418,8 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/upscale", test_upscale);
   g_test_add_func ("/cli/translations", test_translations);
   g_test_add_func ("/cli/detect", test_detect);
+  g_test_add_func ("/cli/inpaint", test_inpaint);
+  g_test_add_func ("/cli/sample", test_sample);
   g_test_add_func ("/cli/bench", test_bench);
   return g_test_run ();
 }
