@@ -225,6 +225,115 @@ test_cancel (Fixture *f, gconstpointer data)
   g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_CANCELLED);
 }
 
+/* ---------------------------------------------------------------- pipeline */
+
+typedef struct
+{
+  double last;
+  gboolean monotonic;
+  GPtrArray *steps;
+} ProgressLog;
+
+static void
+record_progress (double fraction, const char *step, gpointer data)
+{
+  ProgressLog *log = data;
+  log->monotonic &= fraction >= log->last;
+  log->last = fraction;
+  g_ptr_array_add (log->steps, g_strdup (step));
+}
+
+static gboolean
+logged (const ProgressLog *log, const char *step)
+{
+  for (guint i = 0; i < log->steps->len; i++)
+    if (strcmp (g_ptr_array_index (log->steps, i), step) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_inpaint_pipeline (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierLatentDiffusion) ld = atelier_latent_diffusion_open (ATELIER_LATENT_DIFFUSION_DEFAULT_UNET,
+                                                                         ATELIER_LATENT_DIFFUSION_DEFAULT_AUTOENCODER,
+                                                                         &error);
+  g_assert_no_error (error);
+  const int64_t h = 70, w = 90; /* neither a multiple of 8 */
+  g_autoptr (AtelierTensor) image = test_random_4d (1, 3, h, w);
+  for (int64_t i = 0; i < atelier_tensor_numel (image); i++)
+    image->data[i] = 0.5f + 0.5f * image->data[i];
+  g_autoptr (AtelierTensor) selection = atelier_tensor_new_4d (1, 1, h, w, &error);
+  for (int64_t y = 20; y < 40; y++)
+    for (int64_t x = 30; x < 61; x++)
+      selection->data[y * w + x] = y < 25 ? 0.5f : 1.0f; /* a soft top edge */
+  AtelierLatentDiffusionOptions options = atelier_latent_diffusion_options_default ();
+  options.sampler.steps = 3;
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  ProgressLog log = { 0.0, TRUE, g_ptr_array_new_with_free_func (g_free) };
+  atelier_context_set_progress (ctx, record_progress, &log);
+  g_autoptr (AtelierTensor) out = atelier_latent_diffusion_inpaint (ctx, ld, image, selection, &options, &error);
+  g_assert_no_error (error);
+  g_assert_true (log.monotonic);
+  g_assert_cmpfloat (log.last, ==, 1.0);
+  g_assert_true (logged (&log, "Denoising 3/3"));
+  g_ptr_array_unref (log.steps);
+
+  /* Unselected pixels are the input's; selected ones are a blend by the selection's value. */
+  const int64_t plane = h * w;
+  float outside = 0, changed = 0;
+  for (int c = 0; c < 3; c++)
+    for (int64_t i = 0; i < plane; i++)
+      {
+        const float d = fabsf (out->data[c * plane + i] - image->data[c * plane + i]);
+        if (selection->data[i] == 0.0f)
+          outside = MAX (outside, d);
+        else
+          changed = MAX (changed, d);
+      }
+  g_assert_cmpfloat (outside, ==, 0.0f);
+  g_assert_cmpfloat (changed, >, 0.05f);
+
+  /* Nothing selected, everything selected, NaN: refused with a reason. */
+  atelier_tensor_fill (selection, 0.0f);
+  g_assert_null (atelier_latent_diffusion_inpaint (ctx, ld, image, selection, &options, &error));
+  g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "empty"));
+  g_clear_error (&error);
+  atelier_tensor_fill (selection, 1.0f);
+  g_assert_null (atelier_latent_diffusion_inpaint (ctx, ld, image, selection, &options, &error));
+  g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "whole image"));
+  g_clear_error (&error);
+  selection->data[0] = 0.0f;
+  image->data[17] = NAN;
+  g_assert_null (atelier_latent_diffusion_inpaint (ctx, ld, image, selection, &options, &error));
+  g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT);
+}
+
+static void
+test_generate_size (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierLatentDiffusion) ld = atelier_latent_diffusion_open (ATELIER_LATENT_DIFFUSION_DEFAULT_UNET,
+                                                                         ATELIER_LATENT_DIFFUSION_DEFAULT_AUTOENCODER,
+                                                                         &error);
+  g_assert_no_error (error);
+  AtelierLatentDiffusionOptions options = atelier_latent_diffusion_options_default ();
+  options.sampler.steps = 2;
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  /* 300x20: the working size keeps the aspect at multiples of 32 pixels, the result has the asked size. */
+  g_autoptr (AtelierTensor) image = atelier_latent_diffusion_generate (ctx, ld, 300, 20, &options, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (image->shape[1], ==, 3);
+  g_assert_cmpint (image->shape[2], ==, 20);
+  g_assert_cmpint (image->shape[3], ==, 300);
+  g_assert_cmpfloat (test_max_abs (image), <=, 1.0f);
+  g_assert_null (atelier_latent_diffusion_generate (ctx, ld, 0, 20, &options, &error));
+  g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT);
+}
+
 /* ---------------------------------------------------------------- noise */
 
 static AtelierTensor *
@@ -269,6 +378,8 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/diffusion/noise/seeded-normal", test_noise);
+  g_test_add_func ("/diffusion/pipeline/inpaint", test_inpaint_pipeline);
+  g_test_add_func ("/diffusion/pipeline/generate-size", test_generate_size);
   g_test_add ("/diffusion/unet/forward-vs-pytorch", Fixture, NULL, setup, test_forward, teardown);
   g_test_add ("/diffusion/unet/bad-input", Fixture, NULL, setup, test_bad_input, teardown);
   g_test_add ("/diffusion/sampler/timesteps", Fixture, NULL, setup, test_timesteps, teardown);

@@ -35,6 +35,9 @@ void atelier_context_set_memory_budget (AtelierContext *ctx, gsize bytes);
 
 void atelier_context_set_progress (AtelierContext *ctx, AtelierProgressFunc func, gpointer user_data);
 void atelier_context_report_progress (AtelierContext *ctx, double fraction, const char *step);
+/* Jobs of several stages (encode, denoise, decode) give each stage a span of the whole: the stage reports
+ * 0..1 as usual and the callback receives start + fraction * (end - start). The default span is 0..1. */
+void atelier_context_set_progress_span (AtelierContext *ctx, double start, double end);
 
 void atelier_context_cancel (AtelierContext *ctx);
 gboolean atelier_context_is_cancelled (const AtelierContext *ctx);
