@@ -7,7 +7,10 @@ Diffusion inpainting design, Rombach et al. 2022). Conditioning: timestep (sinus
 style label embedding (label 0 is the null label for classifier-free guidance). Levels of residual blocks
 (GroupNorm, SiLU, 3x3 conv, per-channel embedding shift), self-attention at the listed levels, strided-conv
 down-sampling, nearest + conv up-sampling, skip concatenation on the way up."""
+import json
 import math
+import sys
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -154,3 +157,16 @@ def alphas_cumprod(config):
     f = np.cos((np.arange(steps + 1) / steps + s) / (1 + s) * math.pi / 2) ** 2
     betas = np.minimum(1 - f[1:] / f[:-1], config["schedule_max_beta"])
     return np.cumprod(1 - betas)
+
+
+def load_committed(manifest_path):
+    """The network of a manifest written by export_unet.py, with its weights (F16 stored, F32 here, exactly
+    the values the engine converts them to). Returns (model, config, sha256 of the weights)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+    from safetensors_io import read_safetensors
+    manifest = json.loads(Path(manifest_path).read_text())
+    tensors = read_safetensors(Path(manifest_path).with_name(manifest["weights"]))
+    model = UNet(manifest["config"]).eval()
+    model.load_state_dict({k: torch.from_numpy(v.astype("float32")) for k, v in tensors.items()
+                           if not k.startswith("latent_")})
+    return model, manifest["config"], manifest["sha256"]

@@ -7,7 +7,6 @@ end to end from fixed noise: DPM-Solver++(2M) with guidance on a full generation
 inpainting mask. The weights' sha256 is stored so that the test can tell a stale golden file from a bug.
 
 usage: /usr/bin/python3 tests/golden/make-unet-golden.py [MANIFEST]"""
-import json
 import sys
 from pathlib import Path
 
@@ -16,24 +15,14 @@ import torch
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "models" / "tools"))
 sys.path.insert(0, str(ROOT / "models" / "unet"))
-from safetensors_io import read_safetensors, write_safetensors  # noqa: E402
+from safetensors_io import write_safetensors  # noqa: E402
 from sampling import sample  # noqa: E402
-from unet_torch import UNet, in_channels  # noqa: E402
-
-
-def load_model(manifest_path):
-    manifest = json.loads(Path(manifest_path).read_text())
-    config = manifest["config"]
-    tensors = read_safetensors(Path(manifest_path).with_name(manifest["weights"]))
-    model = UNet(config).eval()
-    state = {k: torch.from_numpy(v.astype("float32")) for k, v in tensors.items() if not k.startswith("latent_")}
-    model.load_state_dict(state)
-    return model, config, manifest["sha256"]
+from unet_torch import in_channels, load_committed  # noqa: E402
 
 
 def main():
     manifest = sys.argv[1] if len(sys.argv) > 1 else ROOT / "models/unet/latent-unet.json"
-    model, config, sha = load_model(manifest)
+    model, config, sha = load_committed(manifest)
     torch.manual_seed(11)
     latent = config["latent_channels"]
     forward_input = torch.randn(2, in_channels(config), 8, 12)

@@ -1,0 +1,31 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""PyTorch's time for one guided U-Net step (batch of two: conditional and unconditional) on the committed
+model, the same shape `atelier bench --unet` times: the reference for tools/bench-unet.sh.
+
+usage: /usr/bin/python3 tools/bench-unet.py [THREADS=2] [LATENT_SIDE=64]"""
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "models/unet"))
+from unet_torch import in_channels, load_committed  # noqa: E402
+
+threads = int(sys.argv[1]) if len(sys.argv) > 1 else 2
+side = int(sys.argv[2]) if len(sys.argv) > 2 else 64
+torch.set_num_threads(threads)
+model, config, _ = load_committed(ROOT / "models/unet/latent-unet.json")
+x = torch.randn(2, in_channels(config), side, side)
+t = torch.tensor([500.0, 500.0])
+labels = torch.tensor([1, 0])
+times = []
+with torch.no_grad():
+    model(x, t, labels)
+    for _ in range(5):
+        start = time.perf_counter()
+        model(x, t, labels)
+        times.append(time.perf_counter() - start)
+print(f"PyTorch {torch.__version__}, {threads} threads: U-Net step {side}x{side} latent, batch 2: "
+      f"{min(times) * 1e3:.1f} ms (best of 5)")
