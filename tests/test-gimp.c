@@ -472,6 +472,91 @@ test_inpaint_refuses_empty_selection (Gimp *g, gconstpointer data)
   g_assert_cmpfloat (number_after (log, "layers="), ==, 1);
 }
 
+/* A model directory searched before the real one, holding the U-Net's manifest beside a truncated copy of
+ * its weights: the filter must fail with a message naming the file and leave the image as it was. */
+static void
+test_inpaint_corrupt_model_leaves_image (Gimp *g, gconstpointer data)
+{
+  (void) data;
+  if (skip_without_gimp ())
+    return;
+  g_autofree char *models = g_build_filename (g->dir, "models", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (models, 0755), ==, 0);
+  g_autofree char *manifest = g_test_build_filename (G_TEST_DIST, "..", "models", "unet", "latent-unet.json", NULL);
+  g_autofree char *weights = g_test_build_filename (G_TEST_DIST, "..", "models", "unet", "latent-unet.safetensors", NULL);
+  g_autofree char *json = NULL, *blob = NULL;
+  gsize json_size, blob_size;
+  g_assert_true (g_file_get_contents (manifest, &json, &json_size, NULL));
+  g_assert_true (g_file_get_contents (weights, &blob, &blob_size, NULL));
+  g_autofree char *copy = g_build_filename (models, "latent-unet.json", NULL);
+  g_autofree char *broken = g_build_filename (models, "latent-unet.safetensors", NULL);
+  g_assert_true (g_file_set_contents (copy, json, (gssize) json_size, NULL));
+  g_assert_true (g_file_set_contents (broken, blob, (gssize) (blob_size / 2), NULL));
+
+  g_autofree char *input = write_picture_input (g);
+  g_autofree char *saved = g_build_filename (g->dir, "after.png", NULL);
+  g_autofree char *command = g_strdup_printf (
+    "(let* ((img (car (gimp-file-load RUN-NONINTERACTIVE \"%s\" \"%s\")))"
+    " (drw (car (gimp-image-get-active-drawable img))))"
+    " (gimp-image-select-rectangle img CHANNEL-OP-REPLACE 10 10 20 20)"
+    " (catch #f (plug-in-atelier-inpaint RUN-NONINTERACTIVE img drw 3 2.5 7 0 128))"
+    " (gimp-message (string-append \"layers=\" (number->string (car (gimp-image-get-layers img)))))"
+    " (file-png-save2 RUN-NONINTERACTIVE img drw \"%s\" \"%s\" 0 9 0 0 0 0 0 0 0))",
+    input, input, saved, saved);
+  const char *commands[] = { command, NULL };
+  g_setenv ("ATELIER_MODEL_PATH", models, TRUE);
+  g_autofree char *log = run_gimp (g, commands);
+  g_unsetenv ("ATELIER_MODEL_PATH");
+  g_test_message ("%s", log);
+  g_assert_nonnull (strstr (log, "error for procedure 'plug-in-atelier-inpaint'"));
+  g_assert_nonnull (strstr (log, broken));
+  g_assert_cmpfloat (number_after (log, "layers="), ==, 1);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierImage) before = atelier_image_load (input, &error);
+  g_autoptr (AtelierImage) after = atelier_image_load (saved, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (test_max_abs_diff (before->pixels, after->pixels), ==, 0.0f);
+}
+
+/* A 16-bit layer smaller than the canvas, moved to (20, 12), with a selection that runs off its edge: the
+ * fill layer takes the source layer's place and offsets, its alpha is the selection over the layer. */
+static void
+test_inpaint_offset_16bit_layer (Gimp *g, gconstpointer data)
+{
+  (void) data;
+  if (skip_without_gimp ())
+    return;
+  g_autofree char *input = write_picture_input (g);
+  g_autofree char *fill = g_build_filename (g->dir, "fill.png", NULL);
+  g_autofree char *command = g_strdup_printf (
+    "(let* ((img (car (gimp-file-load RUN-NONINTERACTIVE \"%s\" \"%s\")))"
+    " (drw (car (gimp-image-get-active-drawable img))))"
+    " (gimp-image-convert-precision img PRECISION-U16-GAMMA)"
+    " (gimp-image-resize img 130 90 0 0)"
+    " (gimp-layer-set-offsets drw 20 12)"
+    " (gimp-image-select-rectangle img CHANNEL-OP-REPLACE 100 30 40 20)"
+    " (plug-in-atelier-inpaint RUN-NONINTERACTIVE img drw 2 1.0 3 0 128)"
+    " (let* ((top (vector-ref (cadr (gimp-image-get-layers img)) 0)) (offsets (gimp-drawable-offsets top)))"
+    "  (gimp-message (string-append \"x=\" (number->string (car offsets)) \" y=\" (number->string (cadr offsets))"
+    "   \" w=\" (number->string (car (gimp-drawable-width top)))))"
+    "  (file-png-save2 RUN-NONINTERACTIVE img top \"%s\" \"%s\" 0 9 0 0 0 0 0 0 1)))",
+    input, input, fill, fill);
+  const char *commands[] = { command, NULL };
+  g_autofree char *log = run_gimp (g, commands);
+  g_assert_cmpfloat (number_after (log, "x="), ==, 20);
+  g_assert_cmpfloat (number_after (log, "y="), ==, 12);
+  g_assert_cmpfloat (number_after (log, "w="), ==, 96);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierImage) layer = atelier_image_load (fill, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (layer->bit_depth, ==, 16);
+  /* Canvas (100..140, 30..50) is layer (80..96, 18..38): the selection clipped by the layer's right edge. */
+  const int64_t plane = 64 * 96;
+  for (int64_t y = 0; y < 64; y++)
+    for (int64_t x = 0; x < 96; x++)
+      g_assert_cmpfloat (layer->pixels->data[3 * plane + y * 96 + x], ==, x >= 80 && y >= 18 && y < 38 ? 1.0f : 0.0f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -482,6 +567,10 @@ main (int argc, char **argv)
   g_test_add ("/gimp/upscale/bad-argument-leaves-image", Gimp, NULL, gimp_setup, test_bad_argument_leaves_image, gimp_teardown);
   g_test_add ("/gimp/inpaint/matches-engine", Gimp, NULL, gimp_setup, test_inpaint_matches_engine, gimp_teardown);
   g_test_add ("/gimp/inpaint/refuses-empty-selection", Gimp, NULL, gimp_setup, test_inpaint_refuses_empty_selection,
+              gimp_teardown);
+  g_test_add ("/gimp/inpaint/corrupt-model-leaves-image", Gimp, NULL, gimp_setup,
+              test_inpaint_corrupt_model_leaves_image, gimp_teardown);
+  g_test_add ("/gimp/inpaint/offset-16bit-layer", Gimp, NULL, gimp_setup, test_inpaint_offset_16bit_layer,
               gimp_teardown);
   g_test_add ("/gimp/detect/matches-engine", Gimp, NULL, gimp_setup, test_detect_matches_engine, gimp_teardown);
   g_test_add ("/gimp/detect/opens-spectrum", Gimp, NULL, gimp_setup, test_detect_opens_spectrum, gimp_teardown);
