@@ -2,6 +2,12 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Installs everything Atelier builds and tests with on Debian 12, from Debian's
 # own packages. Idempotent: installs only what is missing.
+#
+# usage: scripts/setup-debian.sh [--models]
+#   --models  also what the training, conversion, golden-file and evaluation
+#             scripts in models/, tests/golden/ and tools/ use: PyTorch, PIL,
+#             SciPy, OpenCV and G'MIC (the inpainting peers), GIMP's extra
+#             patterns (training data)
 set -euo pipefail
 
 packages=(
@@ -16,6 +22,9 @@ packages=(
 # npm fetches the pretrained super-resolution packages; a machine that already
 # has Node.js from elsewhere keeps it.
 command -v npm > /dev/null || packages+=(npm)
+if [[ ${1:-} == --models ]]; then
+  packages+=(python3-torch python3-pil python3-scipy python3-opencv gmic gimp-data-extras)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
