@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "cli-filter-options.h"
 
+#include "cli-commands.h"
+
 struct _AtelierCliFilterOptions
 {
   const AtelierFilterInfo *info;
@@ -121,4 +123,27 @@ atelier_cli_filter_options_values (const AtelierCliFilterOptions *o, GError **er
         }
     }
   return atelier_filter_values_validate (values, error) ? g_steal_pointer (&values) : NULL;
+}
+
+AtelierFilterValues *
+atelier_cli_filter_parse (const AtelierFilterInfo *info, const GOptionEntry *extra, const char *summary, int *argc,
+                          char ***argv, int *status)
+{
+  g_autoptr (AtelierCliFilterOptions) filter_options = atelier_cli_filter_options_new (info);
+  g_autoptr (GOptionContext) context = g_option_context_new (summary);
+  g_option_context_add_main_entries (context, atelier_cli_filter_options_entries (filter_options), NULL);
+  g_option_context_add_main_entries (context, extra, NULL);
+  g_autoptr (GError) error = NULL;
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      *status = atelier_cli_fail (error);
+      return NULL;
+    }
+  AtelierFilterValues *values = atelier_cli_filter_options_values (filter_options, &error);
+  if (values == NULL)
+    {
+      atelier_cli_fail (error);
+      *status = 2;
+    }
+  return values;
 }

@@ -17,3 +17,9 @@ const GOptionEntry *atelier_cli_filter_options_entries (const AtelierCliFilterOp
 AtelierFilterValues *atelier_cli_filter_options_values (const AtelierCliFilterOptions *options, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtelierCliFilterOptions, atelier_cli_filter_options_free)
+
+/* Parses a filter command's arguments: the filter's flags, then @extra (the command's own options, ended by
+ * a NULL entry), with @summary as the usage line. Returns the checked values; on failure prints why and
+ * returns NULL with *status the exit status (1: unknown flag or bad syntax, 2: a value out of range). */
+AtelierFilterValues *atelier_cli_filter_parse (const AtelierFilterInfo *info, const GOptionEntry *extra,
+                                               const char *summary, int *argc, char ***argv, int *status);

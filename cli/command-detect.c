@@ -261,19 +261,12 @@ atelier_command_detect (int argc, char **argv)
     { "threads", 't', 0, G_OPTION_ARG_INT, &threads, "Threads (default: all cores)", "N" },
     { NULL },
   };
-  g_autoptr (AtelierCliFilterOptions) filter_options = atelier_cli_filter_options_new (&atelier_filter_detect);
-  g_autoptr (GOptionContext) context = g_option_context_new ("FILE... - how likely each image is AI-generated");
-  g_option_context_add_main_entries (context, atelier_cli_filter_options_entries (filter_options), NULL);
-  g_option_context_add_main_entries (context, entries, NULL);
-  g_autoptr (GError) error = NULL;
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    return atelier_cli_fail (error);
-  g_autoptr (AtelierFilterValues) values = atelier_cli_filter_options_values (filter_options, &error);
+  int parse_status;
+  g_autoptr (AtelierFilterValues) values = atelier_cli_filter_parse (&atelier_filter_detect, entries,
+                                                                     "FILE... - how likely each image is AI-generated",
+                                                                     &argc, &argv, &parse_status);
   if (values == NULL)
-    {
-      atelier_cli_fail (error);
-      return 2;
-    }
+    return parse_status;
   if (argc < 2 || (json && csv))
     {
       g_printerr ("usage: atelier detect [--json | --csv] [OPTIONS] FILE... (see --help)\n");

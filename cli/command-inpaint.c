@@ -44,19 +44,13 @@ atelier_command_inpaint (int argc, char **argv)
     { "quality", 'q', 0, G_OPTION_ARG_INT, &quality, "JPEG output quality (default 92)", "Q" },
     { NULL },
   };
-  g_autoptr (AtelierCliFilterOptions) filter_options = atelier_cli_filter_options_new (&atelier_filter_inpaint);
-  g_autoptr (GOptionContext) options = g_option_context_new ("INPUT OUTPUT - fill the masked area of an image");
-  g_option_context_add_main_entries (options, atelier_cli_filter_options_entries (filter_options), NULL);
-  g_option_context_add_main_entries (options, file_entries, NULL);
-  g_autoptr (GError) error = NULL;
-  if (!g_option_context_parse (options, &argc, &argv, &error))
-    return atelier_cli_fail (error);
-  g_autoptr (AtelierFilterValues) values = atelier_cli_filter_options_values (filter_options, &error);
+  int parse_status;
+  g_autoptr (AtelierFilterValues) values = atelier_cli_filter_parse (&atelier_filter_inpaint, file_entries,
+                                                                     "INPUT OUTPUT - fill the masked area of an image",
+                                                                     &argc, &argv, &parse_status);
   if (values == NULL)
-    {
-      atelier_cli_fail (error);
-      return 2;
-    }
+    return parse_status;
+  g_autoptr (GError) error = NULL;
   if (argc != 3 || mask_path == NULL)
     {
       g_printerr ("usage: atelier inpaint --mask MASK [OPTIONS] INPUT OUTPUT (see --help)\n");
