@@ -14,15 +14,6 @@ typedef struct
   AtelierContext *ctx;
 } Fixture;
 
-static AtelierTensor *
-golden (const Fixture *f, const char *name)
-{
-  g_autoptr (GError) error = NULL;
-  AtelierTensor *t = atelier_safetensors_load (f->golden, atelier_safetensors_lookup (f->golden, name), &error);
-  g_assert_no_error (error);
-  return t;
-}
-
 static void
 setup (Fixture *f, gconstpointer data)
 {
@@ -53,8 +44,8 @@ static void
 test_encode (Fixture *f, gconstpointer data)
 {
   (void) data;
-  g_autoptr (AtelierTensor) image = golden (f, "image");
-  g_autoptr (AtelierTensor) expected = golden (f, "latent");
+  g_autoptr (AtelierTensor) image = test_golden_tensor (f->golden, "image");
+  g_autoptr (AtelierTensor) expected = test_golden_tensor (f->golden, "latent");
   g_autoptr (GError) error = NULL;
   g_autoptr (AtelierTensor) latent = atelier_autoencoder_encode (f->ctx, f->ae, image, &error);
   g_assert_no_error (error);
@@ -70,8 +61,8 @@ test_decode (Fixture *f, gconstpointer data)
   const char *pairs[][2] = { { "latent", "decoded" }, { "noise", "noise_decoded" } };
   for (gsize i = 0; i < G_N_ELEMENTS (pairs); i++)
     {
-      g_autoptr (AtelierTensor) latent = golden (f, pairs[i][0]);
-      g_autoptr (AtelierTensor) expected = golden (f, pairs[i][1]);
+      g_autoptr (AtelierTensor) latent = test_golden_tensor (f->golden, pairs[i][0]);
+      g_autoptr (AtelierTensor) expected = test_golden_tensor (f->golden, pairs[i][1]);
       g_autoptr (GError) error = NULL;
       g_autoptr (AtelierTensor) decoded = atelier_autoencoder_decode (f->ctx, f->ae, latent, &error);
       g_assert_no_error (error);

@@ -295,9 +295,9 @@ test_probability_matches_training_script (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (AtelierSafetensors) golden = atelier_safetensors_open (path, &error);
   g_assert_no_error (error);
-  g_autoptr (AtelierTensor) features = atelier_safetensors_load (golden, atelier_safetensors_lookup (golden, "features"), &error);
-  g_autoptr (AtelierTensor) jpeg = atelier_safetensors_load (golden, atelier_safetensors_lookup (golden, "jpeg"), &error);
-  g_autoptr (AtelierTensor) expected = atelier_safetensors_load (golden, atelier_safetensors_lookup (golden, "probability"), &error);
+  g_autoptr (AtelierTensor) features = test_golden_tensor (golden, "features");
+  g_autoptr (AtelierTensor) jpeg = test_golden_tensor (golden, "jpeg");
+  g_autoptr (AtelierTensor) expected = test_golden_tensor (golden, "probability");
   g_assert_no_error (error);
   g_autoptr (AtelierDetector) detector = open_detector ();
   gboolean saw_jpeg = FALSE;

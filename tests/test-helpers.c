@@ -159,3 +159,15 @@ test_remove_dir (const char *path)
     }
   g_rmdir (path);
 }
+
+AtelierTensor *
+test_golden_tensor (const AtelierSafetensors *golden, const char *name)
+{
+  const AtelierSafetensorsEntry *entry = atelier_safetensors_lookup (golden, name);
+  if (entry == NULL)
+    g_error ("the golden file has no tensor \"%s\"", name);
+  g_autoptr (GError) error = NULL;
+  AtelierTensor *t = atelier_safetensors_load (golden, entry, &error);
+  g_assert_no_error (error);
+  return t;
+}

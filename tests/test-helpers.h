@@ -22,6 +22,8 @@ void test_assert_close_impl (const char *file, int line, const AtelierTensor *ac
  * independently of the engine's reader. */
 GBytes *test_safetensors_build (const char *first_name, ...) G_GNUC_NULL_TERMINATED;
 gboolean test_write_file (const char *path, GBytes *bytes);
+/* Tensor @name of a golden file, asserted present and readable. */
+AtelierTensor *test_golden_tensor (const AtelierSafetensors *golden, const char *name);
 /* A fresh temporary directory, removed (with everything in it) by test_remove_dir. */
 char *test_make_temp_dir (void);
 void test_remove_dir (const char *path);

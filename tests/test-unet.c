@@ -15,15 +15,6 @@ typedef struct
   AtelierContext *ctx;
 } Fixture;
 
-static AtelierTensor *
-golden (const Fixture *f, const char *name)
-{
-  g_autoptr (GError) error = NULL;
-  AtelierTensor *t = atelier_safetensors_load (f->golden, atelier_safetensors_lookup (f->golden, name), &error);
-  g_assert_no_error (error);
-  return t;
-}
-
 static void
 setup (Fixture *f, gconstpointer data)
 {
@@ -61,10 +52,10 @@ static void
 test_forward (Fixture *f, gconstpointer data)
 {
   (void) data;
-  g_autoptr (AtelierTensor) input = golden (f, "forward_input");
-  g_autoptr (AtelierTensor) timesteps = golden (f, "forward_timesteps");
-  g_autoptr (AtelierTensor) label_values = golden (f, "forward_labels");
-  g_autoptr (AtelierTensor) expected = golden (f, "forward_output");
+  g_autoptr (AtelierTensor) input = test_golden_tensor (f->golden, "forward_input");
+  g_autoptr (AtelierTensor) timesteps = test_golden_tensor (f->golden, "forward_timesteps");
+  g_autoptr (AtelierTensor) label_values = test_golden_tensor (f->golden, "forward_labels");
+  g_autoptr (AtelierTensor) expected = test_golden_tensor (f->golden, "forward_output");
   const int labels[2] = { (int) label_values->data[0], (int) label_values->data[1] };
   g_autoptr (GError) error = NULL;
   g_autoptr (AtelierTensor) output = atelier_unet_forward (f->ctx, f->unet, input, timesteps->data, labels, &error);
@@ -79,10 +70,10 @@ test_forward (Fixture *f, gconstpointer data)
 static void
 check_sampler (Fixture *f, const char *expected_name, const AtelierSamplerParams *params, gboolean inpaint)
 {
-  g_autoptr (AtelierTensor) noise = golden (f, "noise");
-  g_autoptr (AtelierTensor) known = golden (f, "known");
-  g_autoptr (AtelierTensor) mask = golden (f, "mask");
-  g_autoptr (AtelierTensor) expected = golden (f, expected_name);
+  g_autoptr (AtelierTensor) noise = test_golden_tensor (f->golden, "noise");
+  g_autoptr (AtelierTensor) known = test_golden_tensor (f->golden, "known");
+  g_autoptr (AtelierTensor) mask = test_golden_tensor (f->golden, "mask");
+  g_autoptr (AtelierTensor) expected = test_golden_tensor (f->golden, expected_name);
   g_autoptr (GError) error = NULL;
   g_autoptr (AtelierTensor) result = atelier_sampler_run (f->ctx, f->unet, params, inpaint ? known : NULL,
                                                           inpaint ? mask : NULL, noise, &error);
@@ -146,7 +137,7 @@ test_sampler_ddim_eta_seeded (Fixture *f, gconstpointer data)
   p.eta = 1.0f;
   p.guidance = 1.0f;
   p.seed = 42;
-  g_autoptr (AtelierTensor) mask = golden (f, "mask");
+  g_autoptr (AtelierTensor) mask = test_golden_tensor (f->golden, "mask");
   g_autoptr (GError) error = NULL;
   g_autoptr (AtelierContext) one_thread = atelier_context_new (1);
   g_autoptr (AtelierTensor) a = atelier_sampler_run (f->ctx, f->unet, &p, NULL, mask, NULL, &error);

@@ -47,8 +47,8 @@ test_golden (gconstpointer data)
   g_autofree char *golden_path = g_test_build_filename (G_TEST_DIST, "golden", "esrgan", golden_file, NULL);
   g_autoptr (AtelierSafetensors) golden = atelier_safetensors_open (golden_path, &error);
   g_assert_no_error (error);
-  g_autoptr (AtelierTensor) input = atelier_safetensors_load (golden, atelier_safetensors_lookup (golden, "input"), &error);
-  g_autoptr (AtelierTensor) expected = atelier_safetensors_load (golden, atelier_safetensors_lookup (golden, "output"), &error);
+  g_autoptr (AtelierTensor) input = test_golden_tensor (golden, "input");
+  g_autoptr (AtelierTensor) expected = test_golden_tensor (golden, "output");
   g_assert_no_error (error);
 
   /* The network itself, in the model's value range, as TensorFlow.js ran it. */
