@@ -26,7 +26,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "models/tools"))
 from cpu_setup import configure_cpu  # noqa: E402
 from masks import KINDS, latent_mask, pixel_mask
-from unet_torch import DEFAULT_CONFIG, UNet, alphas_cumprod
+from unet_torch import DEFAULT_CONFIG, UNet, alphas_cumprod, load_committed
 
 ROOT = Path(__file__).resolve().parents[2]
 # Which masks each kind of image is trained with: photographs with every inpainting mask; style images
@@ -69,8 +69,8 @@ def make_masks(rng, labels, photo_label, crop):
     return np.stack(masks)[:, None]
 
 
-def lr_at(step, args):
-    return args.lr * min(1.0, (step + 1) / args.warmup)
+def lr_at(step, args, warm_start=0):
+    return args.lr * min(1.0, (step - warm_start + 1) / args.warmup)
 
 
 def save_atomic(obj, path):
@@ -100,6 +100,11 @@ def main():
     parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     parser.add_argument("--log-every", type=int, default=10)
     parser.add_argument("--checkpoint-every", type=int, default=200)
+    parser.add_argument("--init-from", type=Path,
+                        help="start a new run from committed weights (a latent-unet manifest) instead of from "
+                             "scratch: the way to continue training when the checkpoint of an earlier session "
+                             "is gone. Steps continue from the model's training_step; Adam starts afresh, so the "
+                             "learning rate warms up again")
     args = parser.parse_args()
     configure_cpu(args.threads)
     device = torch.device(args.device)
@@ -115,13 +120,20 @@ def main():
     ema = UNet(config).to(device)
     ema.load_state_dict(model.state_dict())
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
-    step = 0
+    step = warm_start = 0
+    if args.init_from and not checkpoint_path.exists():
+        committed, config, _ = load_committed(args.init_from)
+        model.load_state_dict(committed.state_dict())
+        ema.load_state_dict(committed.state_dict())
+        step = warm_start = config.pop("training_step")
+        print(f"initialised from {args.init_from} at step {step}")
     if checkpoint_path.exists():
         state = torch.load(checkpoint_path, map_location=device)
         model.load_state_dict(state["model"])
         ema.load_state_dict(state["ema"])
         optimizer.load_state_dict(state["optimizer"])
         step = state["step"]
+        warm_start = state.get("warm_start", 0)
         config = state["config"]
         print(f"resumed at step {step}")
     (args.run / "config.json").write_text(json.dumps(config, indent=2))
@@ -155,7 +167,7 @@ def main():
         target = a * noise - s * x0
         inputs = torch.cat([noisy, mask, x0 * (1 - mask)], dim=1)
         for group in optimizer.param_groups:
-            group["lr"] = lr_at(step, args)
+            group["lr"] = lr_at(step, args, warm_start)
         prediction = model(inputs, t, torch.from_numpy(labels).to(device))
         snr = alphas[t] / (1 - alphas[t])
         weight = torch.clamp(snr, max=5.0) / (snr + 1)
@@ -177,7 +189,7 @@ def main():
         if step % args.log_every == 0:
             per_step = (time.time() - window_start) / len(window_loss)
             writer.writerow([step, f"{np.mean(window_loss):.5f}", f"{np.mean(window_hole):.5f}",
-                             f"{lr_at(step, args):.2e}", f"{per_step:.3f}"])
+                             f"{lr_at(step, args, warm_start):.2e}", f"{per_step:.3f}"])
             log.flush()
             print(f"step {step} loss {np.mean(window_loss):.4f} hole {np.mean(window_hole):.4f} "
                   f"{per_step:.2f} s/step", flush=True)
@@ -185,7 +197,7 @@ def main():
         out_of_time = time.time() - started > args.hours * 3600
         if step % args.checkpoint_every == 0 or step == args.steps or out_of_time:
             save_atomic({"model": model.state_dict(), "ema": ema.state_dict(), "optimizer": optimizer.state_dict(),
-                         "step": step, "config": config}, checkpoint_path)
+                         "step": step, "warm_start": warm_start, "config": config}, checkpoint_path)
         if out_of_time:
             break
     log.close()

@@ -161,12 +161,16 @@ def alphas_cumprod(config):
 
 def load_committed(manifest_path):
     """The network of a manifest written by export_unet.py, with its weights (F16 stored, F32 here, exactly
-    the values the engine converts them to). Returns (model, config, sha256 of the weights)."""
+    the values the engine converts them to). Returns (model, config with the latent statistics, sha256 of
+    the weights)."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
     from safetensors_io import read_safetensors
     manifest = json.loads(Path(manifest_path).read_text())
     tensors = read_safetensors(Path(manifest_path).with_name(manifest["weights"]))
-    model = UNet(manifest["config"]).eval()
+    config = dict(manifest["config"])
+    config["latent_mean"] = [float(v) for v in tensors["latent_mean"]]
+    config["latent_std"] = [float(v) for v in tensors["latent_std"]]
+    model = UNet(config).eval()
     model.load_state_dict({k: torch.from_numpy(v.astype("float32")) for k, v in tensors.items()
                            if not k.startswith("latent_")})
-    return model, manifest["config"], manifest["sha256"]
+    return model, config, manifest["sha256"]
