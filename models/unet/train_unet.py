@@ -8,8 +8,9 @@ to <run>/loss.csv every --log-every steps and a checkpoint every --checkpoint-ev
 export_unet.py turns the EMA weights of a checkpoint into the committed safetensors + manifest.
 
 Objective: v-prediction (Salimans and Ho 2022) on the cosine schedule, weighted by min-SNR-5 (Hang et al.
-2023), which converges faster than the plain loss; classifier-free guidance by replacing the style label
-with the null label for --label-dropout of the samples.
+2023), which converges faster than the plain loss, on the masked cells (the kept cells weighted by
+--kept-weight); classifier-free guidance by replacing the style label with the null label for
+--label-dropout of the samples.
 
 usage: /usr/bin/python3 models/unet/train_unet.py [--run build/unet-training] [--steps N] [--hours H]"""
 import argparse
@@ -95,6 +96,12 @@ def main():
     parser.add_argument("--ema", type=float, default=0.999)
     parser.add_argument("--photo-share", type=float, default=0.6)
     parser.add_argument("--label-dropout", type=float, default=0.15)
+    parser.add_argument("--kept-weight", type=float, default=0.1,
+                        help="weight of the kept (unmasked) cells' error against the masked cells'. The samplers "
+                             "replace the kept cells' estimate by the image's latent, so only the masked cells' "
+                             "prediction is ever used; the full loss (weight 1) taught the model, after 3000 "
+                             "steps, to copy the context into the kept cells but not to continue it into the hole "
+                             "(the hole's error was the same with the context as without it)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
@@ -171,7 +178,11 @@ def main():
         prediction = model(inputs, t, torch.from_numpy(labels).to(device))
         snr = alphas[t] / (1 - alphas[t])
         weight = torch.clamp(snr, max=5.0) / (snr + 1)
-        per_sample = ((prediction - target) ** 2).mean(dim=(1, 2, 3))
+        squared = (prediction - target) ** 2
+        cells = squared.shape[1]
+        hole_error = (squared * mask).sum(dim=(1, 2, 3)) / (mask.sum(dim=(1, 2, 3)) * cells).clamp(min=1)
+        kept_error = (squared * (1 - mask)).sum(dim=(1, 2, 3)) / ((1 - mask).sum(dim=(1, 2, 3)) * cells).clamp(min=1)
+        per_sample = hole_error + args.kept_weight * kept_error
         loss = (weight * per_sample).mean()
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
