@@ -64,7 +64,9 @@ def main():
     parser.add_argument("--out", type=Path, default=ROOT / "models/unet/loss.png")
     args = parser.parse_args()
     with open(args.csv) as f:
-        rows = list(csv.DictReader(f))
+        # A run resumed from its last checkpoint logs again the steps after it: keep the later rows.
+        rows = list({int(r["step"]): r for r in csv.DictReader(f)}.values())
+        rows.sort(key=lambda r: int(r["step"]))
     plot(rows, args.out)
     print(f"{len(rows)} points -> {args.out}")
 

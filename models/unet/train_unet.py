@@ -7,8 +7,9 @@ Works on CPU and on CUDA (--device). Resumes from <run>/checkpoint.pt when it ex
 to <run>/loss.csv every --log-every steps and a checkpoint every --checkpoint-every steps (atomically).
 export_unet.py turns the EMA weights of a checkpoint into the committed safetensors + manifest.
 
-Objective: v-prediction (Salimans and Ho 2022) on the cosine schedule, weighted by min-SNR-5 (Hang et al.
-2023), which converges faster than the plain loss, on the masked cells (the kept cells weighted by
+Objective: v-prediction (Salimans and Ho 2022) on the cosine schedule, weighted so that the x0 error counts
+with weight clamp(SNR, 1, 5): min-SNR-5 (Hang et al. 2023), which converges faster than the plain loss,
+floored at 1 as in truncated SNR weighting (Salimans and Ho 2022); on the masked cells (the kept cells weighted by
 --kept-weight); classifier-free guidance by replacing the style label with the null label for
 --label-dropout of the samples.
 
@@ -96,6 +97,11 @@ def main():
     parser.add_argument("--ema", type=float, default=0.999)
     parser.add_argument("--photo-share", type=float, default=0.6)
     parser.add_argument("--label-dropout", type=float, default=0.15)
+    parser.add_argument("--snr-floor", type=float, default=1.0,
+                        help="the x0 error of noisier steps weighs as much as at this SNR (truncated SNR "
+                             "weighting, Salimans and Ho 2022; 0 is plain min-SNR). The hole's structure and "
+                             "colour are decided at high noise, where min-SNR gave weights near 0.02: after 4000 "
+                             "steps the model's high-noise estimate of the hole was worse than the mean")
     parser.add_argument("--kept-weight", type=float, default=0.1,
                         help="weight of the kept (unmasked) cells' error against the masked cells'. The samplers "
                              "replace the kept cells' estimate by the image's latent, so only the masked cells' "
@@ -177,7 +183,7 @@ def main():
             group["lr"] = lr_at(step, args, warm_start)
         prediction = model(inputs, t, torch.from_numpy(labels).to(device))
         snr = alphas[t] / (1 - alphas[t])
-        weight = torch.clamp(snr, max=5.0) / (snr + 1)
+        weight = torch.clamp(snr, min=args.snr_floor, max=5.0) / (snr + 1)
         squared = (prediction - target) ** 2
         cells = squared.shape[1]
         hole_error = (squared * mask).sum(dim=(1, 2, 3)) / (mask.sum(dim=(1, 2, 3)) * cells).clamp(min=1)
