@@ -435,7 +435,7 @@ res_block_forward (AtelierContext *ctx, const AtelierUNet *u, const ResBlock *r,
 /* Copies part @part of every head from qkv (N, 3 C, T) into (N heads, T, d), or with @to_channels the
  * other way, from heads (N heads, T, d) into channels (N, C, T). */
 static void
-gather_heads (const float *channels, float *heads, int64_t n, int parts, int part, int head_count, int64_t d,
+gather_heads (float *channels, float *heads, int64_t n, int parts, int part, int head_count, int64_t d,
               int64_t tokens, gboolean to_channels)
 {
   for (int64_t b = 0; b < n * head_count; b++)
@@ -446,7 +446,7 @@ gather_heads (const float *channels, float *heads, int64_t n, int parts, int par
         for (int64_t t = 0; t < tokens; t++)
           {
             float *h = &heads[(b * tokens + t) * d + i];
-            float *c = (float *) &channels[(channel0 + i) * tokens + t];
+            float *c = &channels[(channel0 + i) * tokens + t];
             if (to_channels)
               *c = *h;
             else
