@@ -7,23 +7,6 @@
 
 #include "plugin-pixels.h"
 
-/* The selection over the drawable's area (1, 1, h, w), 0..1; outside the canvas nothing is selected. */
-static AtelierTensor *
-selection_over (gint32 image, gint32 drawable, GError **error)
-{
-  gint x, y;
-  gimp_drawable_offsets (drawable, &x, &y);
-  const gint w = gimp_drawable_width (drawable), h = gimp_drawable_height (drawable);
-  AtelierTensor *selection = atelier_tensor_new_4d (1, 1, h, w, error);
-  if (selection == NULL)
-    return NULL;
-  GeglBuffer *buffer = gimp_drawable_get_buffer (gimp_image_get_selection (image));
-  gegl_buffer_get (buffer, GEGL_RECTANGLE (x, y, w, h), 1.0, babl_format ("Y float"), selection->data,
-                   GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
-  g_object_unref (buffer);
-  return selection;
-}
-
 /* The fill as a layer of its own: the result's colour, opaque where the selection is (times the source's
  * alpha), so that stacked above the source it shows exactly the inpainted image and can be masked,
  * hidden or deleted without touching the source. */
@@ -61,7 +44,7 @@ atelier_action_inpaint (AtelierContext *ctx, const AtelierFilterValues *values, 
       return FALSE;
     }
   g_autoptr (AtelierTensor) pixels = atelier_drawable_read (drawable, error);
-  g_autoptr (AtelierTensor) selection = pixels ? selection_over (image, drawable, error) : NULL;
+  g_autoptr (AtelierTensor) selection = pixels ? atelier_selection_read (image, drawable, error) : NULL;
   g_autoptr (AtelierTensor) result = selection ? atelier_filter_inpaint_run (ctx, values, pixels, selection, error) : NULL;
   g_autoptr (AtelierTensor) fill = result ? fill_layer_pixels (result, selection, error) : NULL;
   if (fill == NULL)

@@ -11,6 +11,7 @@
 #include "atelier.h"
 #include "plugin-actions.h"
 #include "plugin-params.h"
+#include "plugin-preview.h"
 
 #define PDB_PREFIX "plug-in-atelier-"
 
@@ -59,9 +60,21 @@ report_progress (double fraction, const char *step, gpointer data)
 }
 
 /* The values for this run: from the arguments, the last run, or the defaults. */
+/* The dialog, with a preview of the drawable when the filter has one. */
 static gboolean
-read_values (AtelierFilterValues *values, GimpRunMode mode, const char *name, int n_params, const GimpParam *params,
-             GError **error)
+run_dialog (AtelierFilterValues *values, gint32 image, gint32 drawable)
+{
+  gtk_init (NULL, NULL);
+  AtelierTensor *region, *selection;
+  g_autoptr (GError) no_preview = NULL;
+  if (!atelier_preview_source_read (values->info, image, drawable, &region, &selection, &no_preview))
+    g_debug ("no preview: %s", no_preview->message);
+  return atelier_dialog_run (values->info, values, _(values->info->blurb), region, selection);
+}
+
+static gboolean
+read_values (AtelierFilterValues *values, GimpRunMode mode, const char *name, gint32 image, gint32 drawable,
+             int n_params, const GimpParam *params, GError **error)
 {
   const gsize size = sizeof (double) * values->info->n_params;
   switch (mode)
@@ -76,8 +89,7 @@ read_values (AtelierFilterValues *values, GimpRunMode mode, const char *name, in
         gimp_get_data (name, values->values);
       if (mode == GIMP_RUN_INTERACTIVE)
         {
-          gtk_init (NULL, NULL);
-          if (!atelier_dialog_run (values->info, values, _(values->info->blurb)))
+          if (!run_dialog (values, image, drawable))
             {
               g_set_error_literal (error, ATELIER_ERROR, ATELIER_ERROR_CANCELLED, "cancelled");
               return FALSE;
@@ -117,7 +129,7 @@ run (const gchar *name, gint n_params, const GimpParam *params, gint *n_return_v
   g_autoptr (GError) error = NULL;
   g_autoptr (AtelierContext) ctx = atelier_context_new (0);
   atelier_context_set_progress (ctx, report_progress, NULL);
-  gboolean ok = read_values (values, mode, name, n_params, params, &error);
+  gboolean ok = read_values (values, mode, name, image, drawable, n_params, params, &error);
   GimpParam *results = values_out + 1;
   for (int i = 0; i < info->n_results; i++)
     results[i].type = info->results[i].type == ATELIER_RESULT_DOUBLE ? GIMP_PDB_FLOAT : GIMP_PDB_STRING;

@@ -3,6 +3,7 @@
 
 #include <gegl.h>
 #include <glib/gi18n-lib.h>
+#include <math.h>
 
 static const Babl *
 float_format (gint32 drawable)
@@ -13,18 +14,23 @@ float_format (gint32 drawable)
   return babl_format (alpha ? "R'G'B'A float" : "R'G'B' float");
 }
 
-AtelierTensor *
-atelier_drawable_read (gint32 drawable, GError **error)
+/* The rectangle that gegl_buffer_get reads at @scale: in scaled coordinates, @offset (x, y) added first. */
+static GeglRectangle
+scaled_rectangle (const gint64 area[4], double scale, gint x_offset, gint y_offset)
 {
-  if (gimp_drawable_is_indexed (drawable))
-    {
-      g_set_error_literal (error, ATELIER_ERROR, ATELIER_ERROR_UNSUPPORTED,
-                           _("indexed images are not supported: convert the image to RGB (Image > Mode > RGB) first"));
-      return NULL;
-    }
-  const Babl *format = float_format (drawable);
+  const gint x = (gint) floor ((double) (area[1] + x_offset) * scale);
+  const gint y = (gint) floor ((double) (area[0] + y_offset) * scale);
+  const gint w = MAX (1, (gint) lround ((double) area[3] * scale));
+  const gint h = MAX (1, (gint) lround ((double) area[2] * scale));
+  return (GeglRectangle) { x, y, w, h };
+}
+
+/* @rect of @buffer at @scale, as planes (1, C, h, w) of @format's C components. */
+static AtelierTensor *
+buffer_read_planes (GeglBuffer *buffer, const GeglRectangle *rect, double scale, const Babl *format, GError **error)
+{
   const int channels = babl_format_get_n_components (format);
-  const gint64 w = gimp_drawable_width (drawable), h = gimp_drawable_height (drawable);
+  const gint64 w = rect->width, h = rect->height;
   g_autoptr (AtelierTensor) planar = atelier_tensor_new_4d (1, channels, h, w, error);
   if (planar == NULL)
     return NULL;
@@ -34,13 +40,63 @@ atelier_drawable_read (gint32 drawable, GError **error)
       g_set_error_literal (error, ATELIER_ERROR, ATELIER_ERROR_OUT_OF_MEMORY, "out of memory reading the layer");
       return NULL;
     }
-  GeglBuffer *buffer = gimp_drawable_get_buffer (drawable);
-  gegl_buffer_get (buffer, GEGL_RECTANGLE (0, 0, w, h), 1.0, format, interleaved, GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
-  g_object_unref (buffer);
+  gegl_buffer_get (buffer, rect, scale, format, interleaved, GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
   for (gint64 i = 0; i < w * h; i++)
     for (int c = 0; c < channels; c++)
       planar->data[c * w * h + i] = interleaved[i * channels + c];
   return g_steal_pointer (&planar);
+}
+
+AtelierTensor *
+atelier_drawable_read_area (gint32 drawable, const gint64 area[4], double scale, GError **error)
+{
+  if (gimp_drawable_is_indexed (drawable))
+    {
+      g_set_error_literal (error, ATELIER_ERROR, ATELIER_ERROR_UNSUPPORTED,
+                           _("indexed images are not supported: convert the image to RGB (Image > Mode > RGB) first"));
+      return NULL;
+    }
+  const GeglRectangle rect = scaled_rectangle (area, scale, 0, 0);
+  GeglBuffer *buffer = gimp_drawable_get_buffer (drawable);
+  AtelierTensor *pixels = buffer_read_planes (buffer, &rect, scale, float_format (drawable), error);
+  g_object_unref (buffer);
+  return pixels;
+}
+
+static void
+whole_area (gint32 drawable, gint64 area[4])
+{
+  area[0] = area[1] = 0;
+  area[2] = gimp_drawable_height (drawable);
+  area[3] = gimp_drawable_width (drawable);
+}
+
+AtelierTensor *
+atelier_drawable_read (gint32 drawable, GError **error)
+{
+  gint64 area[4];
+  whole_area (drawable, area);
+  return atelier_drawable_read_area (drawable, area, 1.0, error);
+}
+
+AtelierTensor *
+atelier_selection_read_area (gint32 image, gint32 drawable, const gint64 area[4], double scale, GError **error)
+{
+  gint x, y;
+  gimp_drawable_offsets (drawable, &x, &y);
+  const GeglRectangle rect = scaled_rectangle (area, scale, x, y);
+  GeglBuffer *buffer = gimp_drawable_get_buffer (gimp_image_get_selection (image));
+  AtelierTensor *selection = buffer_read_planes (buffer, &rect, scale, babl_format ("Y float"), error);
+  g_object_unref (buffer);
+  return selection;
+}
+
+AtelierTensor *
+atelier_selection_read (gint32 image, gint32 drawable, GError **error)
+{
+  gint64 area[4];
+  whole_area (drawable, area);
+  return atelier_selection_read_area (image, drawable, area, 1.0, error);
 }
 
 gboolean

@@ -3,11 +3,13 @@
 # Installs everything Atelier builds and tests with on Debian 12, from Debian's
 # own packages. Idempotent: installs only what is missing.
 #
-# usage: scripts/setup-debian.sh [--models]
-#   --models  also what the training, conversion, golden-file and evaluation
-#             scripts in models/, tests/golden/ and tools/ use: PyTorch, PIL,
-#             SciPy, OpenCV and G'MIC (the inpainting peers), GIMP's extra
-#             patterns (training data)
+# usage: scripts/setup-debian.sh [--models] [--screenshots]
+#   --models       also what the training, conversion, golden-file and evaluation
+#                  scripts in models/, tests/golden/ and tools/ use: PyTorch, PIL,
+#                  SciPy, OpenCV and G'MIC (the inpainting peers), GIMP's extra
+#                  patterns (training data)
+#   --screenshots  also what tools/gimp-dialog-screenshots.sh drives GIMP with:
+#                  xdotool and ImageMagick
 set -euo pipefail
 
 packages=(
@@ -22,9 +24,13 @@ packages=(
 # npm fetches the pretrained super-resolution packages; a machine that already
 # has Node.js from elsewhere keeps it.
 command -v npm > /dev/null || packages+=(npm)
-if [[ ${1:-} == --models ]]; then
-  packages+=(python3-torch python3-pil python3-scipy python3-opencv gmic gimp-data-extras)
-fi
+for option in "$@"; do
+  case $option in
+    --models) packages+=(python3-torch python3-pil python3-scipy python3-opencv gmic gimp-data-extras) ;;
+    --screenshots) packages+=(xdotool imagemagick) ;;
+    *) echo "setup: unknown option $option (--models, --screenshots)" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The generated GTK3 dialog (needs a display: meson runs it under xvfb-run). */
 #include "atelier-dialog.h"
+#include "atelier-preview-pane.h"
 #include "test-helpers.h"
 
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 static void
 test_values_round_trip (void)
@@ -31,6 +35,112 @@ test_values_round_trip (void)
   gtk_widget_destroy (dialog);
 }
 
+/* Hand-computed: colour over GIMP-like mid-grey checks by alpha; grey fills all three channels. */
+static void
+test_pixbuf_from_tensor (void)
+{
+  g_autoptr (AtelierTensor) ga = atelier_tensor_new_4d (1, 2, 1, 9, NULL);
+  ga->data[0] = 1.0f, ga->data[9 + 0] = 0.25f; /* (0, 0): 0.25 + 0.4 * 0.75 = 0.55 -> 140 */
+  ga->data[8] = 0.3f, ga->data[9 + 8] = 0.0f;  /* (8, 0): a light check, 0.6 -> 153 */
+  g_autoptr (GdkPixbuf) pixbuf = atelier_pixbuf_from_tensor (ga);
+  const guchar *p = gdk_pixbuf_get_pixels (pixbuf);
+  g_assert_cmpint (gdk_pixbuf_get_width (pixbuf), ==, 9);
+  g_assert_false (gdk_pixbuf_get_has_alpha (pixbuf));
+  for (int c = 0; c < 3; c++)
+    {
+      g_assert_cmpint (p[c], ==, 140);
+      g_assert_cmpint (p[8 * 3 + c], ==, 153);
+    }
+  g_autoptr (AtelierTensor) rgb = atelier_tensor_new_4d (1, 3, 1, 1, NULL);
+  rgb->data[0] = 1.5f, rgb->data[1] = 0.5f, rgb->data[2] = -1.0f;
+  g_autoptr (GdkPixbuf) clamped = atelier_pixbuf_from_tensor (rgb);
+  p = gdk_pixbuf_get_pixels (clamped);
+  g_assert_cmpint (p[0], ==, 255);
+  g_assert_cmpint (abs (p[1] - 128), <=, 1);
+  g_assert_cmpint (p[2], ==, 0);
+}
+
+static void
+wait_for_preview (GtkWidget *pane)
+{
+  while (atelier_preview_pane_is_busy (pane))
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* The preview's result against the upscaler run directly on the same window, within 8-bit rounding. */
+static void
+assert_preview_shows (GtkWidget *pane, const AtelierTensor *region, const char *model, int scale)
+{
+  g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (&atelier_filter_upscale);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (atelier_filter_values_set_choice (values, "model", model, &error));
+  g_assert_true (atelier_filter_values_set (values, "scale", scale, &error));
+  const int64_t side = (ATELIER_PREVIEW_SIDE + scale - 1) / scale;
+  g_autoptr (AtelierTensor) window = atelier_tensor_crop (region, (region->shape[2] - side) / 2,
+                                                          (region->shape[3] - side) / 2, side, side, &error);
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (AtelierTensor) expected = atelier_filter_upscale_run (ctx, values, window, &error);
+  g_assert_no_error (error);
+  GdkPixbuf *shown = atelier_preview_pane_get_result (pane);
+  g_assert_nonnull (shown);
+  const int w = gdk_pixbuf_get_width (shown), h = gdk_pixbuf_get_height (shown);
+  g_assert_cmpint (w, ==, expected->shape[3]);
+  g_assert_cmpint (h, ==, expected->shape[2]);
+  const guchar *p = gdk_pixbuf_get_pixels (shown);
+  const int stride = gdk_pixbuf_get_rowstride (shown);
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      for (int c = 0; c < 3; c++)
+        g_assert_cmpfloat (fabsf (p[y * stride + x * 3 + c] - 255.0f * expected->data[(c * h + y) * w + x]), <=, 0.51f);
+}
+
+static void
+test_preview_follows_widgets (void)
+{
+  g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (&atelier_filter_upscale);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (atelier_filter_values_set_choice (values, "model", "slim", &error));
+  g_assert_true (atelier_filter_values_set (values, "scale", 2, &error));
+  AtelierTensor *region = atelier_tensor_new_4d (1, 3, 128, 128, NULL);
+  for (int64_t i = 0; i < atelier_tensor_numel (region); i++)
+    region->data[i] = (float) g_test_rand_double_range (0.0, 1.0);
+  g_autoptr (AtelierTensor) kept = atelier_tensor_copy (region, &error);
+  GtkWidget *dialog = atelier_dialog_new (&atelier_filter_upscale, values, "test");
+  GtkWidget *pane = atelier_dialog_add_preview (dialog, region, NULL);
+  g_assert_nonnull (pane);
+  g_assert_true (atelier_preview_pane_is_busy (pane));
+  wait_for_preview (pane);
+  assert_preview_shows (pane, kept, "slim", 2);
+
+  /* Reset puts the defaults (thick, x4) into the widgets; the preview follows them, while the values
+   * themselves change only on OK. */
+  atelier_dialog_reset (dialog);
+  g_assert_true (atelier_preview_pane_is_busy (pane));
+  wait_for_preview (pane);
+  g_assert_cmpint (atelier_filter_values_get_int (values, "scale"), ==, 2);
+  g_assert_nonnull (strstr (atelier_preview_pane_get_status (pane), "Rendered"));
+  assert_preview_shows (pane, kept, "thick", 4);
+  gtk_widget_destroy (dialog);
+}
+
+/* A filter that needs a selection previews nothing without one, and says why. */
+static void
+test_preview_error (void)
+{
+  g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (&atelier_filter_inpaint);
+  GtkWidget *dialog = atelier_dialog_new (&atelier_filter_inpaint, values, "test");
+  GtkWidget *pane = atelier_dialog_add_preview (dialog, atelier_tensor_new_4d (1, 3, 64, 64, NULL), NULL);
+  wait_for_preview (pane);
+  g_assert_null (atelier_preview_pane_get_result (pane));
+  g_assert_nonnull (strstr (atelier_preview_pane_get_status (pane), "selection"));
+  gtk_widget_destroy (dialog);
+  /* The detector has no preview: the dialog adds none and frees what it was given. */
+  g_autoptr (AtelierFilterValues) detect = atelier_filter_values_new (&atelier_filter_detect);
+  dialog = atelier_dialog_new (&atelier_filter_detect, detect, "test");
+  g_assert_null (atelier_dialog_add_preview (dialog, atelier_tensor_new_4d (1, 3, 8, 8, NULL), NULL));
+  gtk_widget_destroy (dialog);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -41,5 +151,8 @@ main (int argc, char **argv)
     }
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/dialog/values-round-trip", test_values_round_trip);
+  g_test_add_func ("/dialog/preview/pixbuf-from-tensor", test_pixbuf_from_tensor);
+  g_test_add_func ("/dialog/preview/follows-widgets", test_preview_follows_widgets);
+  g_test_add_func ("/dialog/preview/error", test_preview_error);
   return g_test_run ();
 }

@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "atelier-dialog.h"
 
+#include "atelier-preview-pane.h"
+
 #include <glib/gi18n-lib.h>
 
 typedef struct
 {
   AtelierFilterValues *values;
   GtkWidget **widgets; /* one per parameter */
+  GtkWidget *body;     /* the parameters, and the preview beside them */
+  GtkWidget *preview;  /* NULL: none */
 } DialogState;
 
 static void
@@ -107,12 +111,50 @@ widget_get (GtkWidget *widget, const AtelierParamSpec *spec)
   g_assert_not_reached ();
 }
 
+static DialogState *
+state_of (GtkWidget *dialog)
+{
+  return g_object_get_data (G_OBJECT (dialog), "atelier-dialog-state");
+}
+
+static void
+read_widgets (const DialogState *state, AtelierFilterValues *into)
+{
+  const AtelierFilterInfo *info = state->values->info;
+  for (int i = 0; i < info->n_params; i++)
+    into->values[i] = widget_get (state->widgets[i], &info->params[i]);
+}
+
+/* The preview follows the widgets, not the values, which change only on OK. */
+static void
+on_widget_changed (GtkWidget *widget, gpointer data)
+{
+  (void) widget;
+  DialogState *state = state_of (data);
+  if (state->preview == NULL)
+    return;
+  g_autoptr (AtelierFilterValues) shown = atelier_filter_values_copy (state->values);
+  read_widgets (state, shown);
+  atelier_preview_pane_update (state->preview, shown);
+}
+
+static void
+connect_changed (GtkWidget *widget, GtkWidget *dialog)
+{
+  const char *signal = GTK_IS_SPIN_BUTTON (widget)    ? "value-changed"
+                       : GTK_IS_TOGGLE_BUTTON (widget) ? "toggled"
+                                                       : "changed";
+  g_signal_connect (widget, signal, G_CALLBACK (on_widget_changed), dialog);
+}
+
 GtkWidget *
 atelier_dialog_new (const AtelierFilterInfo *info, AtelierFilterValues *values, const char *title)
 {
   GtkWidget *dialog = gtk_dialog_new_with_buttons (title, NULL, 0, _("_Reset"), ATELIER_DIALOG_RESPONSE_RESET,
                                                    _("_Cancel"), GTK_RESPONSE_CANCEL, _("_OK"), GTK_RESPONSE_OK, NULL);
   gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_OK);
+  /* A plug-in's window has no GTK3 parent to be transient for; centred, it opens over the image window. */
+  gtk_window_set_position (GTK_WINDOW (dialog), GTK_WIN_POS_CENTER);
   DialogState *state = g_new0 (DialogState, 1);
   state->values = values;
   state->widgets = g_new0 (GtkWidget *, MAX (info->n_params, 1));
@@ -138,37 +180,59 @@ atelier_dialog_new (const AtelierFilterInfo *info, AtelierFilterValues *values, 
       if (GTK_IS_ENTRY (widget))
         gtk_entry_set_activates_default (GTK_ENTRY (widget), TRUE);
       widget_set (widget, spec, values->values[i]);
+      connect_changed (widget, dialog);
       state->widgets[i] = widget;
       gtk_grid_attach (GTK_GRID (grid), label, 0, i + 1, 1, 1);
       gtk_grid_attach (GTK_GRID (grid), widget, 1, i + 1, 1, 1);
     }
-  gtk_container_add (GTK_CONTAINER (gtk_dialog_get_content_area (GTK_DIALOG (dialog))), grid);
-  gtk_widget_show_all (grid);
+  state->body = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_box_pack_start (GTK_BOX (state->body), grid, TRUE, TRUE, 0);
+  gtk_container_add (GTK_CONTAINER (gtk_dialog_get_content_area (GTK_DIALOG (dialog))), state->body);
+  gtk_widget_show_all (state->body);
   return dialog;
+}
+
+GtkWidget *
+atelier_dialog_add_preview (GtkWidget *dialog, AtelierTensor *region, AtelierTensor *selection)
+{
+  DialogState *state = state_of (dialog);
+  const AtelierFilterInfo *info = state->values->info;
+  if (info->preview == NULL || region == NULL || state->preview != NULL)
+    {
+      atelier_tensor_free (region);
+      atelier_tensor_free (selection);
+      return NULL;
+    }
+  state->preview = atelier_preview_pane_new (info, region, selection);
+  gtk_container_set_border_width (GTK_CONTAINER (state->preview), 12);
+  gtk_box_pack_start (GTK_BOX (state->body), state->preview, FALSE, FALSE, 0);
+  gtk_widget_show_all (state->preview);
+  on_widget_changed (NULL, dialog);
+  return state->preview;
 }
 
 void
 atelier_dialog_read_values (GtkWidget *dialog)
 {
-  DialogState *state = g_object_get_data (G_OBJECT (dialog), "atelier-dialog-state");
-  const AtelierFilterInfo *info = state->values->info;
-  for (int i = 0; i < info->n_params; i++)
-    state->values->values[i] = widget_get (state->widgets[i], &info->params[i]);
+  const DialogState *state = state_of (dialog);
+  read_widgets (state, state->values);
 }
 
 void
 atelier_dialog_reset (GtkWidget *dialog)
 {
-  DialogState *state = g_object_get_data (G_OBJECT (dialog), "atelier-dialog-state");
+  const DialogState *state = state_of (dialog);
   const AtelierFilterInfo *info = state->values->info;
   for (int i = 0; i < info->n_params; i++)
     widget_set (state->widgets[i], &info->params[i], info->params[i].default_value);
 }
 
 gboolean
-atelier_dialog_run (const AtelierFilterInfo *info, AtelierFilterValues *values, const char *title)
+atelier_dialog_run (const AtelierFilterInfo *info, AtelierFilterValues *values, const char *title,
+                    AtelierTensor *preview_region, AtelierTensor *preview_selection)
 {
   GtkWidget *dialog = atelier_dialog_new (info, values, title);
+  atelier_dialog_add_preview (dialog, preview_region, preview_selection);
   int response;
   while ((response = gtk_dialog_run (GTK_DIALOG (dialog))) == ATELIER_DIALOG_RESPONSE_RESET)
     atelier_dialog_reset (dialog);

@@ -113,6 +113,19 @@ atelier_tensor_copy (const AtelierTensor *src, GError **error)
   return t;
 }
 
+AtelierTensor *
+atelier_tensor_crop (const AtelierTensor *image, int64_t top, int64_t left, int64_t h, int64_t w, GError **error)
+{
+  g_return_val_if_fail (image->rank == 4 && image->shape[0] == 1, NULL);
+  const int64_t channels = image->shape[1], H = image->shape[2], W = image->shape[3];
+  g_return_val_if_fail (top >= 0 && left >= 0 && h >= 0 && w >= 0 && top + h <= H && left + w <= W, NULL);
+  AtelierTensor *out = atelier_tensor_new_uninitialized (4, (const int64_t[]) { 1, channels, h, w }, error);
+  for (int64_t c = 0; out != NULL && c < channels; c++)
+    for (int64_t y = 0; y < h; y++)
+      memcpy (out->data + (c * h + y) * w, image->data + (c * H + top + y) * W + left, sizeof (float) * w);
+  return out;
+}
+
 void
 atelier_tensor_free (AtelierTensor *tensor)
 {

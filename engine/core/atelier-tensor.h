@@ -27,6 +27,9 @@ AtelierTensor *atelier_tensor_new_4d (int64_t n, int64_t c, int64_t h, int64_t w
 AtelierTensor *atelier_tensor_new_like (const AtelierTensor *other, GError **error);
 AtelierTensor *atelier_tensor_new_view (float *data, int rank, const int64_t *shape);
 AtelierTensor *atelier_tensor_copy (const AtelierTensor *src, GError **error);
+/* The window (top, left, h, w) of every channel of an image (1, C, H, W); the window must lie inside it. */
+AtelierTensor *atelier_tensor_crop (const AtelierTensor *image, int64_t top, int64_t left, int64_t h, int64_t w,
+                                    GError **error);
 void atelier_tensor_free (AtelierTensor *tensor);
 
 int64_t atelier_tensor_numel (const AtelierTensor *tensor);

@@ -40,6 +40,7 @@ const AtelierFilterInfo atelier_filter_detect = {
   G_N_ELEMENTS (detect_params),
   detect_results,
   G_N_ELEMENTS (detect_results),
+  NULL, /* no preview: the analysis needs the whole image at full resolution, and the report is its result */
 };
 
 AtelierDetection *

@@ -27,6 +27,32 @@ static const AtelierParamSpec upscale_params[] = {
     0, 8192, 0, 64, 0, NULL, NULL },
 };
 
+/* A window of the source whose enlargement fills the preview, centred in @region. */
+static gboolean
+upscale_preview (AtelierContext *ctx, const AtelierFilterValues *values, const AtelierTensor *region,
+                 const AtelierTensor *selection, AtelierTensor **before, AtelierTensor **after, GError **error)
+{
+  (void) selection;
+  const int scale = atelier_filter_values_get_int (values, "scale");
+  const int64_t side = (ATELIER_PREVIEW_SIDE + scale - 1) / scale;
+  const int64_t h = MIN (side, region->shape[2]), w = MIN (side, region->shape[3]);
+  g_autoptr (AtelierTensor) window = atelier_tensor_crop (region, (region->shape[2] - h) / 2,
+                                                          (region->shape[3] - w) / 2, h, w, error);
+  g_autoptr (AtelierTensor) enlarged = window ? atelier_filter_upscale_run (ctx, values, window, error) : NULL;
+  if (enlarged == NULL)
+    return FALSE;
+  *before = g_steal_pointer (&window);
+  *after = g_steal_pointer (&enlarged);
+  return TRUE;
+}
+
+static const AtelierFilterPreview upscale_preview_info = {
+  ATELIER_PREVIEW_WINDOW,
+  ATELIER_PREVIEW_SIDE / 2, /* what x2, the smallest factor, needs */
+  NULL,
+  upscale_preview,
+};
+
 const AtelierFilterInfo atelier_filter_upscale = {
   "upscale",
   ATELIER_N_ ("_Upscale..."),
@@ -37,6 +63,7 @@ const AtelierFilterInfo atelier_filter_upscale = {
   G_N_ELEMENTS (upscale_params),
   NULL,
   0,
+  &upscale_preview_info,
 };
 
 AtelierTensor *

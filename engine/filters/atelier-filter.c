@@ -5,6 +5,7 @@
 #include "filters/atelier-filter-detect.h"
 #include "filters/atelier-filter-inpaint.h"
 #include "filters/atelier-filter-upscale.h"
+#include "pipelines/atelier-selection.h"
 
 #include <math.h>
 #include <string.h>
@@ -17,6 +18,14 @@ atelier_filter_values_new (const AtelierFilterInfo *info)
   v->values = g_new0 (double, MAX (info->n_params, 1));
   for (int i = 0; i < info->n_params; i++)
     v->values[i] = info->params[i].default_value;
+  return v;
+}
+
+AtelierFilterValues *
+atelier_filter_values_copy (const AtelierFilterValues *values)
+{
+  AtelierFilterValues *v = atelier_filter_values_new (values->info);
+  memcpy (v->values, values->values, sizeof (double) * values->info->n_params);
   return v;
 }
 
@@ -198,4 +207,49 @@ atelier_filter_find (const char *name)
     if (strcmp (all[i]->name, name) == 0)
       return all[i];
   return NULL;
+}
+
+/* A window of region_side around the selection's centre (the layer's when nothing is selected), kept inside
+ * the source. */
+static void
+window_area (const AtelierFilterPreview *preview, int64_t height, int64_t width, const AtelierTensor *selection,
+             int64_t area[4])
+{
+  int64_t bounds[4] = { 0, 0, height, width };
+  if (selection != NULL)
+    atelier_selection_bounds (selection, bounds);
+  const int64_t h = MIN (preview->region_side, height), w = MIN (preview->region_side, width);
+  area[0] = CLAMP (bounds[0] + bounds[2] / 2 - h / 2, 0, height - h);
+  area[1] = CLAMP (bounds[1] + bounds[3] / 2 - w / 2, 0, width - w);
+  area[2] = h;
+  area[3] = w;
+}
+
+gboolean
+atelier_filter_preview_area (const AtelierFilterPreview *preview, int64_t height, int64_t width,
+                             const AtelierTensor *selection, int64_t area[4], double *scale, GError **error)
+{
+  if (height < 1 || width < 1)
+    {
+      g_set_error_literal (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT, "nothing to preview in an empty image");
+      return FALSE;
+    }
+  switch (preview->region)
+    {
+    case ATELIER_PREVIEW_WINDOW:
+      window_area (preview, height, width, selection, area);
+      *scale = 1.0;
+      return TRUE;
+    case ATELIER_PREVIEW_SELECTION:
+      if (selection == NULL)
+        {
+          g_set_error_literal (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT, "the selection is empty: select the area to fill");
+          return FALSE;
+        }
+      if (!atelier_selection_context_box (selection, -1, area, error))
+        return FALSE;
+      *scale = MIN (1.0, (double) preview->region_side / (double) MAX (area[2], area[3]));
+      return TRUE;
+    }
+  g_assert_not_reached ();
 }

@@ -9,6 +9,9 @@
 
 #include <glib.h>
 
+#include "core/atelier-context.h"
+#include "core/atelier-tensor.h"
+
 G_BEGIN_DECLS
 
 /* Marks a string for translation without translating it here (the front ends
@@ -58,6 +61,33 @@ typedef struct
   const char *help; /* translatable */
 } AtelierResultSpec;
 
+typedef struct _AtelierFilterValues AtelierFilterValues;
+
+/* Which part of the source a dialog preview is rendered from. */
+typedef enum
+{
+  ATELIER_PREVIEW_WINDOW,    /* a window at full resolution around the centre of the selection (or the layer) */
+  ATELIER_PREVIEW_SELECTION, /* the selection's bounding box with as much context around it, reduced to fit */
+} AtelierPreviewRegion;
+
+/* The longest side, in pixels, of what a dialog preview shows. */
+#define ATELIER_PREVIEW_SIDE 256
+
+/* A filter cheap enough to run while its dialog is open renders itself on a
+ * small part of the source; filters without one have no preview. */
+typedef struct
+{
+  AtelierPreviewRegion region;
+  int region_side; /* the longest side of the region the front end passes */
+  const char *note; /* translatable: what the preview shows, when it is not the exact result, or NULL */
+  /* @region (1, C, h, w), values 0..1, C = 1..4, and @selection (1, 1, h, w) over it (NULL: none).
+   * Sets @before to the part of @region that the preview shows and @after to the filter's result on it; @after
+   * may be larger (the dialog shows @before enlarged to its size, side by side). */
+  gboolean (*render) (AtelierContext *ctx, const AtelierFilterValues *values, const AtelierTensor *region,
+                      const AtelierTensor *selection, AtelierTensor **before, AtelierTensor **after,
+                      GError **error);
+} AtelierFilterPreview;
+
 typedef struct
 {
   const char *name;       /* "upscale": plug-in-atelier-upscale, `atelier upscale` */
@@ -68,16 +98,18 @@ typedef struct
   int n_params;
   const AtelierResultSpec *results; /* NULL when the filter only changes pixels */
   int n_results;
+  const AtelierFilterPreview *preview; /* NULL: too slow to preview */
 } AtelierFilterInfo;
 
 /* Parameter values, one double per parameter in description order. */
-typedef struct
+struct _AtelierFilterValues
 {
   const AtelierFilterInfo *info;
   double *values;
-} AtelierFilterValues;
+};
 
 AtelierFilterValues *atelier_filter_values_new (const AtelierFilterInfo *info); /* the defaults */
+AtelierFilterValues *atelier_filter_values_copy (const AtelierFilterValues *values);
 void atelier_filter_values_free (AtelierFilterValues *values);
 int atelier_filter_param_index (const AtelierFilterInfo *info, const char *name);
 double atelier_filter_values_get (const AtelierFilterValues *values, const char *name);
@@ -93,6 +125,15 @@ gboolean atelier_filter_values_set_choice (AtelierFilterValues *values, const ch
 gboolean atelier_filter_values_validate (const AtelierFilterValues *values, GError **error);
 /* "2, 3, 4 or 8", "0.0 to 1.0", "slim, medium or thick": for messages and help. */
 char *atelier_param_describe_range (const AtelierParamSpec *spec);
+
+/* Where a front end reads a preview's region from a source of @height x
+ * @width with @selection (1, 1, height, width) over it (NULL: none): @area
+ * (top, left, h, w) in source pixels, read at @scale (<= 1) so that its longer
+ * side fits the preview's region_side. FALSE with @error when there is nothing
+ * to preview, such as no selection for a filter that needs one. */
+gboolean atelier_filter_preview_area (const AtelierFilterPreview *preview, int64_t height, int64_t width,
+                                      const AtelierTensor *selection, int64_t area[4], double *scale,
+                                      GError **error);
 
 /* Every filter Atelier has, in menu order. */
 const AtelierFilterInfo *const *atelier_filters (int *count);

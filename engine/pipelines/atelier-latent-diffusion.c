@@ -5,12 +5,10 @@
 #include "model/atelier-model-path.h"
 #include "ops/atelier-ops.h"
 #include "pipelines/atelier-autoencode.h"
+#include "pipelines/atelier-selection.h"
 
 #include <math.h>
 #include <string.h>
-
-/* A selection value at or below this is "not selected": GIMP's 8-bit selection masks step by 1/255. */
-#define SELECTED_THRESHOLD (0.5f / 255.0f)
 
 struct _AtelierLatentDiffusion
 {
@@ -76,17 +74,6 @@ resize_smooth (AtelierContext *ctx, const AtelierTensor *x, int64_t out_h, int64
   return averaged ? atelier_resize (ctx, averaged, out_h, out_w, ATELIER_RESIZE_BICUBIC, error) : NULL;
 }
 
-static AtelierTensor *
-crop (const AtelierTensor *x, int64_t top, int64_t left, int64_t h, int64_t w, GError **error)
-{
-  const int64_t channels = x->shape[1], H = x->shape[2], W = x->shape[3];
-  AtelierTensor *out = atelier_tensor_new_uninitialized (4, (const int64_t[]) { 1, channels, h, w }, error);
-  for (int64_t c = 0; out != NULL && c < channels; c++)
-    for (int64_t y = 0; y < h; y++)
-      memcpy (out->data + (c * h + y) * w, x->data + (c * H + top + y) * W + left, sizeof (float) * w);
-  return out;
-}
-
 /* Latent cells to generate: those with any selected pixel in their 8x8 block, so that a kept cell never
  * carries selected content. */
 static AtelierTensor *
@@ -96,7 +83,7 @@ latent_mask_of (const AtelierTensor *mask, int factor, GError **error)
   AtelierTensor *cells = atelier_tensor_new_4d (1, 1, h, w, error);
   for (int64_t y = 0; cells != NULL && y < h * factor; y++)
     for (int64_t x = 0; x < w * factor; x++)
-      if (mask->data[y * W + x] > SELECTED_THRESHOLD)
+      if (mask->data[y * W + x] > ATELIER_SELECTED_THRESHOLD)
         cells->data[(y / factor) * w + x / factor] = 1.0f;
   return cells;
 }
@@ -200,38 +187,6 @@ atelier_latent_diffusion_generate (AtelierContext *ctx, const AtelierLatentDiffu
   return diffuse_region (ctx, ld, NULL, NULL, width, height, options, error);
 }
 
-/* The box around the selected pixels, grown by the context on every side and clipped to the image. */
-static gboolean
-selection_region (const AtelierTensor *selection, int context, int64_t box[4], GError **error)
-{
-  const int64_t H = selection->shape[2], W = selection->shape[3];
-  int64_t top = H, left = W, bottom = -1, right = -1, selected = 0;
-  for (int64_t y = 0; y < H; y++)
-    for (int64_t x = 0; x < W; x++)
-      if (selection->data[y * W + x] > SELECTED_THRESHOLD)
-        {
-          top = MIN (top, y), bottom = MAX (bottom, y), left = MIN (left, x), right = MAX (right, x);
-          selected++;
-        }
-  if (selected == 0)
-    {
-      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT, "the selection is empty: select the area to fill");
-      return FALSE;
-    }
-  if (selected == H * W)
-    {
-      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT,
-                   "the selection covers the whole image: leave some of the image unselected for the fill to match");
-      return FALSE;
-    }
-  const int64_t margin = context >= 0 ? context : MAX (32, MAX (bottom - top + 1, right - left + 1));
-  box[0] = MAX (0, top - margin);
-  box[1] = MAX (0, left - margin);
-  box[2] = MIN (H, bottom + 1 + margin) - box[0];
-  box[3] = MIN (W, right + 1 + margin) - box[1];
-  return TRUE;
-}
-
 AtelierTensor *
 atelier_latent_diffusion_inpaint (AtelierContext *ctx, const AtelierLatentDiffusion *ld, const AtelierTensor *image,
                                   const AtelierTensor *selection, const AtelierLatentDiffusionOptions *options,
@@ -248,10 +203,10 @@ atelier_latent_diffusion_inpaint (AtelierContext *ctx, const AtelierLatentDiffus
       return NULL;
     }
   int64_t box[4];
-  if (!selection_region (selection, options->context, box, error))
+  if (!atelier_selection_context_box (selection, options->context, box, error))
     return NULL;
-  g_autoptr (AtelierTensor) region = crop (image, box[0], box[1], box[2], box[3], error);
-  g_autoptr (AtelierTensor) region_mask = region ? crop (selection, box[0], box[1], box[2], box[3], error) : NULL;
+  g_autoptr (AtelierTensor) region = atelier_tensor_crop (image, box[0], box[1], box[2], box[3], error);
+  g_autoptr (AtelierTensor) region_mask = region ? atelier_tensor_crop (selection, box[0], box[1], box[2], box[3], error) : NULL;
   g_autoptr (AtelierTensor) filled = region_mask ? diffuse_region (ctx, ld, region, region_mask, box[3], box[2],
                                                                    options, error)
                                                  : NULL;

@@ -101,19 +101,6 @@ atelier_tile_axis_weights (const AtelierTileAxis *axis, const AtelierTileSpec *s
     }
 }
 
-static AtelierTensor *
-crop (const AtelierTensor *input, gint64 y0, gint64 x0, gint64 h, gint64 w, GError **error)
-{
-  const gint64 c = input->shape[1], in_h = input->shape[2], in_w = input->shape[3];
-  AtelierTensor *tile = atelier_tensor_new_4d (1, c, h, w, error);
-  if (tile == NULL)
-    return NULL;
-  for (gint64 ch = 0; ch < c; ch++)
-    for (gint64 y = 0; y < h; y++)
-      memcpy (tile->data + (ch * h + y) * w, input->data + (ch * in_h + y0 + y) * in_w + x0, sizeof (float) * w);
-  return tile;
-}
-
 AtelierTensor *
 atelier_tiled_run (AtelierContext *ctx, const AtelierTensor *input, const AtelierTileSpec *spec,
                    AtelierTileFunc fn, gpointer user_data, GError **error)
@@ -147,7 +134,7 @@ atelier_tiled_run (AtelierContext *ctx, const AtelierTensor *input, const Atelie
         atelier_context_report_progress (ctx, (double) done / total, step);
         if (!(ok = atelier_context_check_cancelled (ctx, error)))
           break;
-        g_autoptr (AtelierTensor) tile = crop (input, rows.starts[ty], cols.starts[tx], rows.size, cols.size, error);
+        g_autoptr (AtelierTensor) tile = atelier_tensor_crop (input, rows.starts[ty], cols.starts[tx], rows.size, cols.size, error);
         g_autoptr (AtelierTensor) result = tile ? fn (ctx, tile, user_data, error) : NULL;
         const int64_t expected[4] = { 1, spec->out_channels, tile_out_h, tile_out_w };
         if (!(ok = result != NULL && atelier_tensor_check_shape (result, "tile output", 4, expected, error)))
