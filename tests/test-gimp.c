@@ -230,6 +230,37 @@ test_upscale_32bit_float (Gimp *g, gconstpointer data)
   g_assert_cmpfloat (diff, <=, 1e-6f);
 }
 
+/* Input GIMP has but the filter cannot take: an indexed image, and one whose enlargement would pass GIMP's
+ * largest image (524288 pixels a side). Each is refused with its message and left as it was. */
+static void
+test_upscale_refuses_unfit_images (Gimp *g, gconstpointer data)
+{
+  (void) data;
+  if (skip_without_gimp ())
+    return;
+  g_autofree char *input = g_test_build_filename (G_TEST_DIST, "data", "rgba16.png", NULL);
+  g_autofree char *command = g_strdup_printf (
+    "(let* ((img (car (gimp-file-load RUN-NONINTERACTIVE \"%s\" \"%s\")))"
+    " (drw (car (gimp-image-get-active-drawable img)))"
+    " (wide (car (gimp-image-new 70000 1 RGB)))"
+    " (strip (car (gimp-layer-new wide 70000 1 RGB-IMAGE \"strip\" 100 LAYER-MODE-NORMAL))))"
+    " (gimp-image-convert-precision img PRECISION-U8-GAMMA)"
+    " (gimp-image-convert-indexed img CONVERT-DITHER-NONE CONVERT-PALETTE-GENERATE 16 FALSE FALSE \"\")"
+    " (catch #f (plug-in-atelier-upscale RUN-NONINTERACTIVE img drw 2 0 0 0))"
+    " (gimp-message (string-append \"indexed-width=\" (number->string (car (gimp-image-width img)))))"
+    " (gimp-image-insert-layer wide strip 0 0)"
+    " (catch #f (plug-in-atelier-upscale RUN-NONINTERACTIVE wide strip 8 0 0 0))"
+    " (gimp-message (string-append \"wide-width=\" (number->string (car (gimp-image-width wide))))))",
+    input, input);
+  const char *commands[] = { command, NULL };
+  g_autofree char *log = run_gimp (g, commands);
+  g_test_message ("%s", log);
+  g_assert_nonnull (strstr (log, "indexed images are not supported"));
+  g_assert_cmpfloat (number_after (log, "indexed-width="), ==, 3);
+  g_assert_nonnull (strstr (log, "exceeds GIMP's largest image"));
+  g_assert_cmpfloat (number_after (log, "wide-width="), ==, 70000);
+}
+
 /* Upscales a two-layer image (the layer and a copy of it underneath) and
  * saves the lower, non-active layer. */
 static AtelierImage *
@@ -618,6 +649,8 @@ main (int argc, char **argv)
   g_test_add ("/gimp/upscale/8bit-rgba", Gimp, NULL, gimp_setup, test_upscale_8bit_rgba, gimp_teardown);
   g_test_add ("/gimp/upscale/16bit-and-grey", Gimp, NULL, gimp_setup, test_upscale_16bit_and_grey, gimp_teardown);
   g_test_add ("/gimp/upscale/32bit-float", Gimp, NULL, gimp_setup, test_upscale_32bit_float, gimp_teardown);
+  g_test_add ("/gimp/upscale/refuses-unfit-images", Gimp, NULL, gimp_setup, test_upscale_refuses_unfit_images,
+              gimp_teardown);
   g_test_add ("/gimp/upscale/all-layers", Gimp, NULL, gimp_setup, test_all_layers, gimp_teardown);
   g_test_add ("/gimp/upscale/bad-argument-leaves-image", Gimp, NULL, gimp_setup, test_bad_argument_leaves_image, gimp_teardown);
   g_test_add ("/gimp/inpaint/matches-engine", Gimp, NULL, gimp_setup, test_inpaint_matches_engine, gimp_teardown);
