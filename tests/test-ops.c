@@ -80,6 +80,37 @@ test_conv2d_no_bias_single_thread (void)
 }
 
 static void
+test_conv2d_into_view (void)
+{
+  /* A dense block's pattern: read the first 5 channels of a 12-channel buffer, write 4 channels at 5..8;
+   * the channels before and after the view keep their values. */
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (AtelierTensor) buffer = test_random_4d (1, 12, 9, 11);
+  g_autoptr (AtelierTensor) before = atelier_tensor_copy (buffer, NULL);
+  g_autoptr (AtelierTensor) weight = test_random_4d (4, 5, 3, 3);
+  g_autoptr (AtelierTensor) bias = test_random_4d (1, 1, 1, 4);
+  g_assert_true (atelier_tensor_reshape (bias, 1, (const int64_t[]) { 4 }, NULL));
+  const int64_t plane = 9 * 11;
+  g_autoptr (AtelierTensor) seen = atelier_tensor_new_view (buffer->data, 4, (const int64_t[]) { 1, 5, 9, 11 });
+  g_autoptr (AtelierTensor) grown = atelier_tensor_new_view (buffer->data + 5 * plane, 4, (const int64_t[]) { 1, 4, 9, 11 });
+  AtelierConv2dParams p = atelier_conv2d_params (1, 1, 1);
+  p.activation = ATELIER_ACTIVATION_RELU;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierTensor) first5 = atelier_tensor_new_view (before->data, 4, (const int64_t[]) { 1, 5, 9, 11 });
+  g_autoptr (AtelierTensor) ref = naive_conv2d (first5, weight, bias, &p);
+  g_assert_true (atelier_conv2d_into (ctx, seen, weight, bias, &p, grown, &error));
+  g_assert_no_error (error);
+  test_assert_close (grown, ref, 1e-5f);
+  for (int64_t i = 0; i < 12 * plane; i++)
+    if (i < 5 * plane || i >= 9 * plane)
+      g_assert_cmpfloat (buffer->data[i], ==, before->data[i]);
+  /* An output of the wrong shape is refused before anything is written. */
+  g_autoptr (AtelierTensor) wrong = atelier_tensor_new_view (buffer->data, 4, (const int64_t[]) { 1, 3, 9, 11 });
+  g_assert_false (atelier_conv2d_into (ctx, seen, weight, bias, &p, wrong, &error));
+  g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_SHAPE_MISMATCH);
+}
+
+static void
 test_conv2d_hand_computed (void)
 {
   /* A 3x3 box filter over 1..9 with zero padding: the centre sums all nine
@@ -448,6 +479,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   for (gsize i = 0; i < G_N_ELEMENTS (conv_cases); i++)
     g_test_add_data_func (conv_cases[i].path, &conv_cases[i], test_conv2d_case);
+  g_test_add_func ("/engine/conv2d/into-view", test_conv2d_into_view);
   g_test_add_func ("/engine/conv2d/no-bias-single-thread", test_conv2d_no_bias_single_thread);
   g_test_add_func ("/engine/conv2d/hand-computed", test_conv2d_hand_computed);
   g_test_add_func ("/engine/conv2d/rejects-bad-shapes", test_conv2d_rejects_bad_shapes);

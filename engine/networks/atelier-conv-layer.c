@@ -30,11 +30,26 @@ atelier_conv_layer_clear (AtelierConvLayer *layer)
   g_clear_pointer (&layer->bias, atelier_tensor_free);
 }
 
+static AtelierConv2dParams
+layer_params (const AtelierConvLayer *layer, AtelierActivation activation)
+{
+  AtelierConv2dParams params = atelier_conv2d_params (MAX (layer->stride, 1), (int) layer->weight->shape[2] / 2, 1);
+  params.activation = activation;
+  return params;
+}
+
 AtelierTensor *
 atelier_conv_layer_forward (AtelierContext *ctx, const AtelierConvLayer *layer, const AtelierTensor *input,
                             AtelierActivation activation, GError **error)
 {
-  AtelierConv2dParams params = atelier_conv2d_params (MAX (layer->stride, 1), (int) layer->weight->shape[2] / 2, 1);
-  params.activation = activation;
+  const AtelierConv2dParams params = layer_params (layer, activation);
   return atelier_conv2d (ctx, input, layer->weight, layer->bias, &params, error);
+}
+
+gboolean
+atelier_conv_layer_forward_into (AtelierContext *ctx, const AtelierConvLayer *layer, const AtelierTensor *input,
+                                 AtelierActivation activation, AtelierTensor *output, GError **error)
+{
+  const AtelierConv2dParams params = layer_params (layer, activation);
+  return atelier_conv2d_into (ctx, input, layer->weight, layer->bias, &params, output, error);
 }

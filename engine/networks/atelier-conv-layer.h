@@ -30,4 +30,9 @@ AtelierTensor *atelier_conv_layer_forward (AtelierContext *ctx, const AtelierCon
                                            const AtelierTensor *input, AtelierActivation activation,
                                            GError **error);
 
+/* The same into @output, which may be a view into a larger tensor. */
+gboolean atelier_conv_layer_forward_into (AtelierContext *ctx, const AtelierConvLayer *layer,
+                                          const AtelierTensor *input, AtelierActivation activation,
+                                          AtelierTensor *output, GError **error);
+
 G_END_DECLS

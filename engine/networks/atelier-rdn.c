@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "networks/atelier-rdn.h"
 
+#include <string.h>
+
 #include "core/atelier-error.h"
 #include "core/atelier-named-value.h"
 #include "model/atelier-model-path.h"
@@ -207,11 +209,11 @@ gsize
 atelier_rdn_bytes_per_pixel (const AtelierRdn *net)
 {
   const AtelierRdnConfig *c = &net->config;
-  /* Alive at once inside a dense block: the growing concatenation and its
-   * copy, the block input, the RRDB input and the long skip; at the end the
+  /* Alive at once inside a dense block: the concatenation, the block input,
+   * the RRDB input and the long skip; at the end the
    * 3 s^2 channel map and the up-scaled image (nearest: 3 s^2 channels at s^2
    * the pixels for RDN). */
-  const gsize dense = 2 * (gsize) (c->G0 + c->C * c->G) + 3 * (gsize) c->G0 + (gsize) c->D * c->G0;
+  const gsize dense = (gsize) (c->G0 + c->C * c->G) + 3 * (gsize) c->G0 + (gsize) c->D * c->G0;
   const gsize up = c->family == ATELIER_RDN_FAMILY_RDN ? 3 * (gsize) c->scale * c->scale * (1 + c->scale * c->scale)
                                                        : 2 * 3 * (gsize) c->scale * c->scale;
   return sizeof (float) * MAX (dense, up);
@@ -219,26 +221,28 @@ atelier_rdn_bytes_per_pixel (const AtelierRdn *net)
 
 /* ---------------------------------------------------------------- blocks */
 
-/* Dense block body: returns the fusion conv of concat(input, F_1, ..., F_C). */
+/* Dense block body: returns the fusion conv of concat(input, F_1, ..., F_C). The concatenation is one
+ * tensor from the start: with batch 1 the first k channels are a contiguous prefix, so each growth conv
+ * reads a view of the channels so far and writes its own straight after them, and nothing is copied but
+ * the input (copying the growing concatenation at every step took 9 % of an esrgan-thick upscale). */
 static AtelierTensor *
 dense_block_fused (AtelierContext *ctx, const DenseBlock *block, const AtelierRdnConfig *cfg,
                    const AtelierTensor *input, GError **error)
 {
-  g_autoptr (AtelierTensor) features = atelier_tensor_copy (input, error);
+  const int64_t h = input->shape[2], w = input->shape[3], plane = h * w;
+  g_autoptr (AtelierTensor) features = atelier_tensor_new_uninitialized (
+    4, (const int64_t[]) { 1, cfg->G0 + (int64_t) cfg->C * cfg->G, h, w }, error);
   if (features == NULL)
     return NULL;
+  memcpy (features->data, input->data, sizeof (float) * cfg->G0 * plane);
   for (int c = 0; c < cfg->C; c++)
     {
-      g_autoptr (AtelierTensor) grown = atelier_conv_layer_forward (ctx, &block->growth[c], features,
-                                                                    ATELIER_ACTIVATION_RELU, error);
-      if (grown == NULL)
+      const int64_t so_far = cfg->G0 + (int64_t) c * cfg->G;
+      g_autoptr (AtelierTensor) seen = atelier_tensor_new_view (features->data, 4, (const int64_t[]) { 1, so_far, h, w });
+      g_autoptr (AtelierTensor) grown = atelier_tensor_new_view (features->data + so_far * plane, 4,
+                                                                 (const int64_t[]) { 1, cfg->G, h, w });
+      if (!atelier_conv_layer_forward_into (ctx, &block->growth[c], seen, ATELIER_ACTIVATION_RELU, grown, error))
         return NULL;
-      const AtelierTensor *parts[] = { features, grown };
-      AtelierTensor *next = atelier_concat (ctx, parts, 2, 1, error);
-      if (next == NULL)
-        return NULL;
-      atelier_tensor_free (features);
-      features = next;
     }
   return atelier_conv_layer_forward (ctx, &block->fusion, features, ATELIER_ACTIVATION_NONE, error);
 }

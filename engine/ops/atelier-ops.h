@@ -53,6 +53,11 @@ AtelierConv2dParams atelier_conv2d_params (int stride, int padding, int dilation
 AtelierTensor *atelier_conv2d (AtelierContext *ctx, const AtelierTensor *input,
                                const AtelierTensor *weight, const AtelierTensor *bias,
                                const AtelierConv2dParams *params, GError **error);
+/* The same into @output (N, Cout, OH, OW), which may be a view into a larger
+ * tensor, such as the next channels of a dense block's growing concatenation. */
+gboolean atelier_conv2d_into (AtelierContext *ctx, const AtelierTensor *input, const AtelierTensor *weight,
+                              const AtelierTensor *bias, const AtelierConv2dParams *params, AtelierTensor *output,
+                              GError **error);
 
 typedef struct
 {

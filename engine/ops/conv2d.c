@@ -56,24 +56,46 @@ atelier_conv_weights_by_tap (const AtelierConvSetup *setup, GError **error)
   return by_tap;
 }
 
+static gboolean
+geometry_for (AtelierConvGeometry *g, const AtelierTensor *input, const AtelierTensor *weight,
+              const AtelierTensor *bias, const AtelierConv2dParams *params, GError **error)
+{
+  if (!atelier_conv_geometry_init (g, input, weight, bias, params, error))
+    return FALSE;
+  if (g->out_positions > G_MAXINT || g->in_h * g->in_w > G_MAXINT)
+    {
+      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT,
+                   "feature map of %" G_GINT64_FORMAT " positions is too large for one convolution; tile the image",
+                   MAX (g->out_positions, g->in_h * g->in_w));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 AtelierTensor *
 atelier_conv2d (AtelierContext *ctx, const AtelierTensor *input, const AtelierTensor *weight,
                 const AtelierTensor *bias, const AtelierConv2dParams *params, GError **error)
 {
   AtelierConvGeometry g;
-  if (!atelier_conv_geometry_init (&g, input, weight, bias, params, error))
+  if (!geometry_for (&g, input, weight, bias, params, error))
     return NULL;
-  if (g.out_positions > G_MAXINT || g.in_h * g.in_w > G_MAXINT)
-    {
-      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT,
-                   "feature map of %" G_GINT64_FORMAT " positions is too large for one convolution; tile the image",
-                   MAX (g.out_positions, g.in_h * g.in_w));
-      return NULL;
-    }
   /* Every path writes every output element. */
   g_autoptr (AtelierTensor) output = atelier_tensor_new_uninitialized (4, (const int64_t[]) { g.batch, g.cout, g.out_h, g.out_w }, error);
-  if (output == NULL)
+  if (output == NULL || !atelier_conv2d_into (ctx, input, weight, bias, params, output, error))
     return NULL;
+  return g_steal_pointer (&output);
+}
+
+gboolean
+atelier_conv2d_into (AtelierContext *ctx, const AtelierTensor *input, const AtelierTensor *weight,
+                     const AtelierTensor *bias, const AtelierConv2dParams *params, AtelierTensor *output,
+                     GError **error)
+{
+  AtelierConvGeometry g;
+  if (!geometry_for (&g, input, weight, bias, params, error)
+      || !atelier_tensor_check_shape (output, "convolution output", 4,
+                                      (const int64_t[]) { g.batch, g.cout, g.out_h, g.out_w }, error))
+    return FALSE;
 
   const AtelierConvSetup setup = { ctx, &g, params, weight->data, bias ? bias->data : NULL };
   const gboolean depthwise = g.cin_per_group == 1 && g.cout_per_group == 1;
@@ -107,14 +129,14 @@ atelier_conv2d (AtelierContext *ctx, const AtelierTensor *input, const AtelierTe
           gboolean ok = stack_taps ? atelier_conv2d_tapstack (&setup, in, out, &applicable, error)
                                    : atelier_conv2d_shifted (&setup, in, out, &applicable, error);
           if (!ok && applicable)
-            return NULL;
+            return FALSE;
           done = applicable;
         }
       if (!done && !atelier_conv2d_im2col (&setup, in, out, error))
-        return NULL;
+        return FALSE;
     }
   if (!atelier_context_check_cancelled (ctx, error))
-    return NULL;
+    return FALSE;
   atelier_context_add_flops (ctx, 2.0 * g.batch * g.cout * g.cin_per_group * g.kh * g.kw * g.out_positions);
-  return g_steal_pointer (&output);
+  return TRUE;
 }
