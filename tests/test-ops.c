@@ -2,7 +2,9 @@
 /* Every kernel against its naive reference on random inputs. */
 #include "reference/naive-ops.h"
 #include "test-helpers.h"
+#include "ops/vector-exp.h"
 
+#include <float.h>
 #include <math.h>
 
 typedef struct
@@ -108,6 +110,37 @@ test_conv2d_into_view (void)
   g_autoptr (AtelierTensor) wrong = atelier_tensor_new_view (buffer->data, 4, (const int64_t[]) { 1, 3, 9, 11 });
   g_assert_false (atelier_conv2d_into (ctx, seen, weight, bias, &p, wrong, &error));
   g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_SHAPE_MISMATCH);
+}
+
+static void
+test_vector_exp (void)
+{
+  /* 2001 values (not a multiple of the vector width) from -100 to 100 against double-precision exp of the
+   * input clamped to the documented range. */
+  const gint64 n = 2001;
+  g_autofree float *x = g_new (float, n);
+  for (gint64 i = 0; i < n; i++)
+    x[i] = -100.0f + 0.1f * (float) i + (float) g_test_rand_double_range (-0.05, 0.05);
+  g_autofree float *in = g_memdup2 (x, sizeof (float) * n);
+  atelier_exp_inplace (x, n);
+  double worst = 0.0;
+  for (gint64 i = 0; i < n; i++)
+    {
+      const double expected = exp (CLAMP ((double) in[i], -87.33654022216797, 88.0));
+      g_assert_true (isfinite (x[i]));
+      worst = MAX (worst, fabs (x[i] - expected) / expected);
+    }
+  g_test_message ("vectorised exp: worst relative error %g", worst);
+  g_assert_cmpfloat (worst, <=, 3.0 * FLT_EPSILON);
+  /* Hand-computed points. */
+  float points[] = { 0.0f, 1.0f, -1.0f, INFINITY, -INFINITY };
+  atelier_exp_inplace (points, G_N_ELEMENTS (points));
+  g_assert_cmpfloat (points[0], ==, 1.0f);
+  g_assert_cmpfloat_with_epsilon (points[1], 2.718281828f, 1e-6f);
+  g_assert_cmpfloat_with_epsilon (points[2], 0.367879441f, 1e-7f);
+  g_assert_true (isfinite (points[3]) && points[3] > 1e38f);
+  g_assert_cmpfloat (points[4], >=, 0.0f);
+  g_assert_cmpfloat (points[4], <, 1e-37f);
 }
 
 static void
@@ -480,6 +513,7 @@ main (int argc, char **argv)
   for (gsize i = 0; i < G_N_ELEMENTS (conv_cases); i++)
     g_test_add_data_func (conv_cases[i].path, &conv_cases[i], test_conv2d_case);
   g_test_add_func ("/engine/conv2d/into-view", test_conv2d_into_view);
+  g_test_add_func ("/engine/activation/vector-exp", test_vector_exp);
   g_test_add_func ("/engine/conv2d/no-bias-single-thread", test_conv2d_no_bias_single_thread);
   g_test_add_func ("/engine/conv2d/hand-computed", test_conv2d_hand_computed);
   g_test_add_func ("/engine/conv2d/rejects-bad-shapes", test_conv2d_rejects_bad_shapes);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "atelier-ops.h"
+#include "ops/vector-exp.h"
 
 #include "core/atelier-error.h"
 #include "ops/gemm.h"
@@ -38,10 +39,13 @@ softmax_row (float *x, gint64 n)
 {
   float max = -INFINITY;
   for (gint64 i = 0; i < n; i++)
-    max = fmaxf (max, x[i]);
+    max = x[i] > max ? x[i] : max;
+  for (gint64 i = 0; i < n; i++)
+    x[i] -= max;
+  atelier_exp_inplace (x, n);
   double sum = 0.0;
   for (gint64 i = 0; i < n; i++)
-    sum += (x[i] = expf (x[i] - max));
+    sum += x[i];
   const float inv = (float) (1.0 / sum);
   for (gint64 i = 0; i < n; i++)
     x[i] *= inv;

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "ops/vector-exp.h"
+
+#include <math.h>
+
+/* Cephes' expf: x = n ln2 + r with |r| <= ln2/2 (Cody-Waite: ln2 split into a
+ * part exact in float and a correction), exp(r) by a degree-5 minimax
+ * polynomial, 2^n built in the exponent bits. Written with GCC's vector
+ * extensions because libm's expf is a call per element that no compiler
+ * vectorises; per clone, the vectors become AVX-512, AVX2 or SSE2 code. */
+
+typedef float FloatVector __attribute__ ((vector_size (32)));
+typedef int IntVector __attribute__ ((vector_size (32)));
+#define LANES 8
+
+#define EXP_HIGH 88.0f
+#define EXP_LOW (-87.33654022216797f)
+#define LOG2E 1.44269504088896341f
+#define LN2_HIGH 0.693359375f
+#define LN2_LOW (-2.12194440e-4f)
+/* Adding 1.5 * 2^23 rounds a float of magnitude below 2^22 to an integer. */
+#define ROUNDING_MAGIC 12582912.0f
+
+#define splat(value) ((FloatVector) { value, value, value, value, value, value, value, value })
+
+/* In place through a pointer: a 32-byte vector passed by value would change
+ * the ABI between the clones. */
+static inline void
+exp_vector (FloatVector *values)
+{
+  FloatVector x = *values;
+  const IntVector above = x > splat (EXP_HIGH), below = x < splat (EXP_LOW);
+  x = (FloatVector) (((IntVector) x & ~above) | ((IntVector) splat (EXP_HIGH) & above));
+  x = (FloatVector) (((IntVector) x & ~below) | ((IntVector) splat (EXP_LOW) & below));
+  const FloatVector n = (x * splat (LOG2E) + splat (ROUNDING_MAGIC)) - splat (ROUNDING_MAGIC);
+  const FloatVector r = x - n * splat (LN2_HIGH) - n * splat (LN2_LOW);
+  FloatVector p = splat (1.9875691500e-4f);
+  p = p * r + splat (1.3981999507e-3f);
+  p = p * r + splat (8.3334519073e-3f);
+  p = p * r + splat (4.1665795894e-2f);
+  p = p * r + splat (1.6666665459e-1f);
+  p = p * r + splat (5.0000001201e-1f);
+  p = p * r * r + r + splat (1.0f);
+  const IntVector two_to_n = (__builtin_convertvector (n, IntVector) + 127) << 23;
+  *values = p * (FloatVector) two_to_n;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__ ((target_clones ("avx512f", "avx2", "default")))
+#endif
+void
+atelier_exp_inplace (float *x, gint64 n)
+{
+  gint64 i = 0;
+  for (; i + LANES <= n; i += LANES)
+    {
+      FloatVector v;
+      __builtin_memcpy (&v, x + i, sizeof v);
+      exp_vector (&v);
+      __builtin_memcpy (x + i, &v, sizeof v);
+    }
+  if (i == n)
+    return;
+  /* The tail through the same polynomial, so every element gets the same rounding. */
+  FloatVector v = splat (0.0f);
+  __builtin_memcpy (&v, x + i, sizeof (float) * (size_t) (n - i));
+  exp_vector (&v);
+  __builtin_memcpy (x + i, &v, sizeof (float) * (size_t) (n - i));
+}
