@@ -34,23 +34,6 @@ atelier_linear (AtelierContext *ctx, const AtelierTensor *input, const AtelierTe
   return output;
 }
 
-static void
-softmax_row (float *x, gint64 n)
-{
-  float max = -INFINITY;
-  for (gint64 i = 0; i < n; i++)
-    max = x[i] > max ? x[i] : max;
-  for (gint64 i = 0; i < n; i++)
-    x[i] -= max;
-  atelier_exp_inplace (x, n);
-  double sum = 0.0;
-  for (gint64 i = 0; i < n; i++)
-    sum += x[i];
-  const float inv = (float) (1.0 / sum);
-  for (gint64 i = 0; i < n; i++)
-    x[i] *= inv;
-}
-
 void
 atelier_softmax_inplace (AtelierContext *ctx, AtelierTensor *x)
 {
@@ -58,7 +41,7 @@ atelier_softmax_inplace (AtelierContext *ctx, AtelierTensor *x)
   const gint64 n = x->shape[x->rank - 1];
   const gint64 rows = atelier_tensor_numel (x) / MAX (n, 1);
   for (gint64 r = 0; r < rows; r++)
-    softmax_row (x->data + r * n, n);
+    atelier_softmax_row (x->data + r * n, n);
 }
 
 typedef struct
@@ -86,7 +69,7 @@ attention_chunk (gint64 item, int worker, gpointer data)
                job->q->data + (b * lq + q0) * d, (int) d, job->k->data + b * lk * d, (int) d,
                0.0f, scores, (int) lk);
   for (gint64 r = 0; r < rows; r++)
-    softmax_row (scores + r * lk, lk);
+    atelier_softmax_row (scores + r * lk, lk);
   cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, (int) rows, (int) dv, (int) lk, 1.0f,
                scores, (int) lk, job->v->data + b * lk * dv, (int) dv,
                0.0f, job->out->data + (b * lq + q0) * dv, (int) dv);

@@ -67,3 +67,74 @@ atelier_exp_inplace (float *x, gint64 n)
   exp_vector (&v);
   __builtin_memcpy (x + i, &v, sizeof (float) * (size_t) (n - i));
 }
+
+static inline float
+lane_max (FloatVector v)
+{
+  float m = v[0];
+  for (int l = 1; l < LANES; l++)
+    m = v[l] > m ? v[l] : m;
+  return m;
+}
+
+static inline float
+lane_sum (FloatVector v)
+{
+  float s = 0.0f;
+  for (int l = 0; l < LANES; l++)
+    s += v[l];
+  return s;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__ ((target_clones ("avx512f", "avx2", "default")))
+#endif
+void
+atelier_softmax_row (float *x, gint64 n)
+{
+  const gint64 whole = n - n % LANES;
+  FloatVector top = splat (-INFINITY);
+  for (gint64 i = 0; i < whole; i += LANES)
+    {
+      FloatVector v;
+      __builtin_memcpy (&v, x + i, sizeof v);
+      const IntVector greater = v > top;
+      top = (FloatVector) (((IntVector) v & greater) | ((IntVector) top & ~greater));
+    }
+  float max = lane_max (top);
+  for (gint64 i = whole; i < n; i++)
+    max = x[i] > max ? x[i] : max;
+
+  /* Eight running sums in float: rows are attention's key counts, a few thousand at most. */
+  FloatVector sums = splat (0.0f);
+  for (gint64 i = 0; i < whole; i += LANES)
+    {
+      FloatVector v;
+      __builtin_memcpy (&v, x + i, sizeof v);
+      v -= max;
+      exp_vector (&v);
+      sums += v;
+      __builtin_memcpy (x + i, &v, sizeof v);
+    }
+  float sum = lane_sum (sums);
+  if (whole < n)
+    {
+      FloatVector v = splat (0.0f);
+      __builtin_memcpy (&v, x + whole, sizeof (float) * (size_t) (n - whole));
+      v -= max;
+      exp_vector (&v);
+      __builtin_memcpy (x + whole, &v, sizeof (float) * (size_t) (n - whole));
+      for (gint64 i = whole; i < n; i++)
+        sum += x[i];
+    }
+  const float inverse = 1.0f / sum;
+  for (gint64 i = 0; i < whole; i += LANES)
+    {
+      FloatVector v;
+      __builtin_memcpy (&v, x + i, sizeof v);
+      v *= inverse;
+      __builtin_memcpy (x + i, &v, sizeof v);
+    }
+  for (gint64 i = whole; i < n; i++)
+    x[i] *= inverse;
+}
