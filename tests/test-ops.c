@@ -143,6 +143,68 @@ test_vector_exp (void)
   g_assert_cmpfloat (points[4], <, 1e-37f);
 }
 
+typedef struct
+{
+  AtelierContext *ctx;
+  gint *visits;   /* atomic, one per item */
+  gint bad_worker; /* atomic */
+  gint nested;     /* atomic: items of the inner loops */
+  int threads;
+} LoopCheck;
+
+static void
+count_nested (gint64 item, int worker, gpointer p)
+{
+  (void) item;
+  LoopCheck *check = p;
+  if (worker < 0 || worker >= check->threads)
+    g_atomic_int_set (&check->bad_worker, 1);
+  g_atomic_int_inc (&check->nested);
+}
+
+static void
+visit (gint64 item, int worker, gpointer p)
+{
+  LoopCheck *check = p;
+  if (worker < 0 || worker >= check->threads)
+    g_atomic_int_set (&check->bad_worker, 1);
+  g_atomic_int_inc (&check->visits[item]);
+  /* Every 100th item runs a loop of its own on the same context, as a pipeline stage inside a tile would. */
+  if (item % 100 == 0)
+    atelier_context_parallel_for (check->ctx, 7, count_nested, check);
+}
+
+/* The context's helper threads: every item exactly once, worker indices in range, nested loops complete,
+ * and a thousand loops in a row (the helpers are woken, not started, per loop) lose nothing. */
+static void
+test_parallel_for (void)
+{
+  const int threads_cases[] = { 1, 2, 3, 5 };
+  for (gsize t = 0; t < G_N_ELEMENTS (threads_cases); t++)
+    {
+      g_autoptr (AtelierContext) ctx = atelier_context_new (threads_cases[t]);
+      const gint64 n = 1000;
+      g_autofree gint *visits = g_new0 (gint, n);
+      LoopCheck check = { ctx, visits, 0, 0, threads_cases[t] };
+      for (int loop = 0; loop < 1000; loop++)
+        atelier_context_parallel_for (ctx, loop == 0 ? n : loop % 4, visit, &check);
+      /* Loop 0 visited all n items; loops 1.. visited items 0..(loop % 4) - 1. */
+      for (gint64 i = 0; i < n; i++)
+        {
+          gint expected = 1;
+          for (int loop = 1; loop < 1000; loop++)
+            expected += i < loop % 4;
+          g_assert_cmpint (visits[i], ==, expected);
+        }
+      g_assert_cmpint (check.bad_worker, ==, 0);
+      /* Item 0 runs a nested loop in every loop that has items, items 100..900 in loop 0. */
+      int loops_with_items = 1;
+      for (int loop = 1; loop < 1000; loop++)
+        loops_with_items += loop % 4 > 0;
+      g_assert_cmpint (check.nested, ==, 7 * (loops_with_items + 9));
+    }
+}
+
 static void
 test_conv2d_hand_computed (void)
 {
@@ -514,6 +576,7 @@ main (int argc, char **argv)
     g_test_add_data_func (conv_cases[i].path, &conv_cases[i], test_conv2d_case);
   g_test_add_func ("/engine/conv2d/into-view", test_conv2d_into_view);
   g_test_add_func ("/engine/activation/vector-exp", test_vector_exp);
+  g_test_add_func ("/engine/context/parallel-for", test_parallel_for);
   g_test_add_func ("/engine/conv2d/no-bias-single-thread", test_conv2d_no_bias_single_thread);
   g_test_add_func ("/engine/conv2d/hand-computed", test_conv2d_hand_computed);
   g_test_add_func ("/engine/conv2d/rejects-bad-shapes", test_conv2d_rejects_bad_shapes);

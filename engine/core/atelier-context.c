@@ -2,6 +2,7 @@
 #include "atelier-context.h"
 
 #include "atelier-error.h"
+#include "atelier-worker-pool.h"
 
 #include <cblas.h>
 
@@ -15,6 +16,7 @@ struct _AtelierContext
   double span_start, span_end; /* where the current stage's 0..1 falls in the whole job */
   gint cancelled; /* atomic */
   double flops;   /* only ever added to from the thread that runs the ops */
+  AtelierWorkerPool *pool; /* threads - 1 helpers, started by the first parallel loop */
 };
 
 AtelierContext *
@@ -37,6 +39,9 @@ atelier_context_new (int threads)
 void
 atelier_context_free (AtelierContext *ctx)
 {
+  if (ctx == NULL)
+    return;
+  atelier_worker_pool_free (ctx->pool);
   g_free (ctx);
 }
 
@@ -137,27 +142,28 @@ typedef struct
   gssize next; /* atomic */
   AtelierParallelFunc fn;
   gpointer data;
+  int workers; /* min(threads, items) */
 } ParallelJob;
 
-typedef struct
+static void
+parallel_worker_run (ParallelJob *job, int worker)
 {
-  ParallelJob *job;
-  int worker;
-} ParallelWorker;
-
-static gpointer
-parallel_worker_run (gpointer p)
-{
-  ParallelWorker *w = p;
-  ParallelJob *job = w->job;
   for (;;)
     {
       gint64 item = (gint64) g_atomic_pointer_add (&job->next, 1);
       if (item >= job->n_items)
         break;
-      job->fn (item, w->worker, job->data);
+      job->fn (item, worker, job->data);
     }
-  return NULL;
+}
+
+static void
+pool_body (int worker, gpointer data)
+{
+  ParallelJob *job = data;
+  /* With fewer items than threads the extra helpers have nothing to take, and no scratch slot beyond. */
+  if (worker < job->workers)
+    parallel_worker_run (job, worker);
 }
 
 void
@@ -166,15 +172,10 @@ atelier_context_parallel_for (AtelierContext *ctx, gint64 n_items,
 {
   if (n_items <= 0)
     return;
-  int threads = (int) MIN ((gint64) ctx->threads, n_items);
-  ParallelJob job = { n_items, 0, fn, data };
-  ParallelWorker workers[threads];
-  GThread *handles[threads];
-  for (int i = 0; i < threads; i++)
-    workers[i] = (ParallelWorker) { &job, i };
-  for (int i = 1; i < threads; i++)
-    handles[i] = g_thread_new ("atelier-worker", parallel_worker_run, &workers[i]);
-  parallel_worker_run (&workers[0]);
-  for (int i = 1; i < threads; i++)
-    g_thread_join (handles[i]);
+  ParallelJob job = { n_items, 0, fn, data, (int) MIN ((gint64) ctx->threads, n_items) };
+  if (job.workers > 1 && ctx->pool == NULL)
+    ctx->pool = atelier_worker_pool_new (ctx->threads - 1);
+  /* Without helpers, or inside another loop of this context: the calling thread alone. */
+  if (job.workers == 1 || ctx->pool == NULL || !atelier_worker_pool_run (ctx->pool, pool_body, &job))
+    parallel_worker_run (&job, 0);
 }

@@ -14,6 +14,7 @@ typedef struct
   const AtelierConv2dParams *params;
   const float *weight; /* (Cout, Cin/groups, KH, KW) */
   const float *bias;   /* (Cout) or NULL */
+  const float *tap_weights; /* the weights by tap (atelier_conv_weights_by_tap), for the stride-1 paths */
 } AtelierConvSetup;
 
 /* Bias and activation over @rows rows of @count values, @ld apart, for
@@ -23,7 +24,8 @@ void atelier_conv_finish_rows (const AtelierConvSetup *setup, float *out, gint64
 
 /* The weights rearranged tap-major, (groups, KH KW, Cout/groups, Cin/groups):
  * each tap's (Cout x Cin) matrix contiguous, as both stride-1 paths want
- * them. NULL with an error when out of memory. */
+ * them; made once per convolution, not per batch item. NULL with an error
+ * when out of memory. */
 float *atelier_conv_weights_by_tap (const AtelierConvSetup *setup, GError **error);
 
 /* Any convolution: im2col on bounded chunks of output positions + sgemm. */

@@ -106,9 +106,6 @@ atelier_conv2d_shifted (const AtelierConvSetup *setup, const float *input, float
 
   /* The last tap of the last row reads (KW-1)*dw past the padded plane. */
   const gint64 plane = padded_h * padded_w + (gint64) (g->kw - 1) * g->dilation_w;
-  g_autofree float *tap_weights = atelier_conv_weights_by_tap (setup, error);
-  if (tap_weights == NULL)
-    return FALSE;
   g_autofree float *padded = g_try_malloc (sizeof (float) * g->cin * plane);
   if (padded == NULL)
     {
@@ -120,7 +117,7 @@ atelier_conv2d_shifted (const AtelierConvSetup *setup, const float *input, float
 
   ShiftedJob job = {
     .setup = setup, .padded = padded, .padded_w = padded_w, .plane = plane,
-    .taps = tap_weights, .output = output,
+    .taps = setup->tap_weights, .output = output,
     .rows_per_item = rows, .items_per_group = (g->out_h + rows - 1) / rows,
   };
   AtelierWorkerScratch scratch;

@@ -107,14 +107,11 @@ atelier_conv2d_tapstack (const AtelierConvSetup *setup, const float *input, floa
   if (!*applicable)
     return FALSE;
 
-  g_autofree float *stacked = atelier_conv_weights_by_tap (setup, error);
-  if (stacked == NULL)
-    return FALSE;
   /* One band per thread: every band recomputes Z for the (KH-1) dh input rows
    * it shares with its neighbours, so fewer bands waste less. */
   const gint64 band_rows = MAX ((g->out_h + threads - 1) / threads, 1);
   TapstackJob job = {
-    .setup = setup, .input = input, .stacked = stacked, .output = output,
+    .setup = setup, .input = input, .stacked = setup->tap_weights, .output = output,
     .band_rows = band_rows, .bands = (g->out_h + band_rows - 1) / band_rows, .ring = ring,
   };
   AtelierWorkerScratch scratch;

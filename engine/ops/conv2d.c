@@ -45,14 +45,13 @@ atelier_conv_weights_by_tap (const AtelierConvSetup *setup, GError **error)
       g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_OUT_OF_MEMORY, "out of memory for convolution weights");
       return NULL;
     }
-  for (gint64 co = 0; co < g->cout; co++)
-    for (gint64 ci = 0; ci < g->cin_per_group; ci++)
-      for (gint64 t = 0; t < taps; t++)
-        {
-          gint64 group = co / g->cout_per_group, co_g = co % g->cout_per_group;
-          by_tap[((group * taps + t) * g->cout_per_group + co_g) * g->cin_per_group + ci]
-            = setup->weight[(co * g->cin_per_group + ci) * taps + t];
-        }
+  /* In the order of the writes: strided reads cost less than strided writes. */
+  float *to = by_tap;
+  for (gint64 group = 0; group < g->groups; group++)
+    for (gint64 t = 0; t < taps; t++)
+      for (gint64 co = group * g->cout_per_group; co < (group + 1) * g->cout_per_group; co++)
+        for (gint64 ci = 0; ci < g->cin_per_group; ci++)
+          *to++ = setup->weight[(co * g->cin_per_group + ci) * taps + t];
   return by_tap;
 }
 
@@ -97,7 +96,7 @@ atelier_conv2d_into (AtelierContext *ctx, const AtelierTensor *input, const Atel
                                       (const int64_t[]) { g.batch, g.cout, g.out_h, g.out_w }, error))
     return FALSE;
 
-  const AtelierConvSetup setup = { ctx, &g, params, weight->data, bias ? bias->data : NULL };
+  AtelierConvSetup setup = { ctx, &g, params, weight->data, bias ? bias->data : NULL, NULL };
   const gboolean depthwise = g.cin_per_group == 1 && g.cout_per_group == 1;
   /* Stride 1 needs no im2col: shifted taps measured 1.2-1.4x faster than
    * im2col on 3x3 layers of 64-128 channels. Pointwise layers are a plain
@@ -105,6 +104,9 @@ atelier_conv2d_into (AtelierContext *ctx, const AtelierTensor *input, const Atel
   const gboolean stride_one = g.stride_h == 1 && g.stride_w == 1 && !depthwise
                               && !atelier_conv_geometry_is_pointwise (&g);
   const gboolean stack_taps = g.cout_per_group <= 32 && (g.cin_per_group >= 64 || g.cout_per_group <= 8);
+  g_autofree float *tap_weights = NULL;
+  if (stride_one && (setup.tap_weights = tap_weights = atelier_conv_weights_by_tap (&setup, error)) == NULL)
+    return FALSE;
   for (gint64 n = 0; n < g.batch; n++)
     {
       const float *in = input->data + n * g.cin * g.in_h * g.in_w;
