@@ -38,6 +38,10 @@ static const ConvCase conv_cases[] = {
   /* Each stride-1 path on purpose (engine/ops/conv2d.c chooses by channel counts). */
   { "/engine/conv2d/path/shifted-dilated-asymmetric", 1, 12, 40, 14, 17, 3, 3, 1, 1, 2, 1, 1, 2, 2, 1, 1, ATELIER_ACTIVATION_RELU, 0 },
   { "/engine/conv2d/path/shifted-5x5", 1, 20, 33, 11, 9, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 1, ATELIER_ACTIVATION_NONE, 0 },
+  /* Shifted taps stack the batch into one tall image: rows across the seams between items are dropped,
+   * also when a small workspace makes chunks of two rows start and end around a seam. */
+  { "/engine/conv2d/path/shifted-batch3-dilated-groups", 3, 12, 40, 14, 17, 3, 3, 1, 1, 2, 1, 1, 2, 2, 1, 2, ATELIER_ACTIVATION_SILU, 0 },
+  { "/engine/conv2d/path/shifted-batch2-seams", 2, 12, 40, 7, 9, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, ATELIER_ACTIVATION_NONE, 8192 },
   { "/engine/conv2d/path/tapstack-wide-input", 1, 70, 20, 13, 15, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, ATELIER_ACTIVATION_NONE, 0 },
   { "/engine/conv2d/path/tapstack-dilated-groups", 2, 128, 32, 9, 12, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 2, ATELIER_ACTIVATION_NONE, 0 },
   { "/engine/conv2d/path/tapstack-thin-output", 1, 48, 3, 16, 11, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, ATELIER_ACTIVATION_NONE, 0 },

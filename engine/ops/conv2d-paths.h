@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-/* The ways atelier_conv2d computes a convolution, chosen by its shape. All
- * work on one batch item: input (Cin, H, W) -> output (Cout, OH, OW), and
+/* The ways atelier_conv2d computes a convolution, chosen by its shape. They
  * add the bias and apply the fused activation themselves. Internal. */
 
 #include "ops/conv-geometry.h"
@@ -28,12 +27,16 @@ void atelier_conv_finish_rows (const AtelierConvSetup *setup, float *out, gint64
  * when out of memory. */
 float *atelier_conv_weights_by_tap (const AtelierConvSetup *setup, GError **error);
 
+/* The per-item paths work on one batch item: input (Cin, H, W) -> output
+ * (Cout, OH, OW). */
+
 /* Any convolution: im2col on bounded chunks of output positions + sgemm. */
 gboolean atelier_conv2d_im2col (const AtelierConvSetup *setup, const float *input, float *output, GError **error);
 
-/* Stride 1: taps as shifted views of one padded copy of the input; no
- * im2col. FALSE with no error set when one output row does not fit the
- * workspace, so the caller falls back to im2col. */
+/* Stride 1, the whole batch: input (N, Cin, H, W) -> output (N, Cout, OH,
+ * OW); taps as shifted views of one padded copy of the input; no im2col.
+ * FALSE with no error set when one output row does not fit the workspace, so
+ * the caller falls back to im2col. */
 gboolean atelier_conv2d_shifted (const AtelierConvSetup *setup, const float *input, float *output,
                                  gboolean *applicable, GError **error);
 

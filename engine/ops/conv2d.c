@@ -71,6 +71,15 @@ geometry_for (AtelierConvGeometry *g, const AtelierTensor *input, const AtelierT
   return TRUE;
 }
 
+static gboolean
+finish (AtelierContext *ctx, const AtelierConvGeometry *g, GError **error)
+{
+  if (!atelier_context_check_cancelled (ctx, error))
+    return FALSE;
+  atelier_context_add_flops (ctx, 2.0 * g->batch * g->cout * g->cin_per_group * g->kh * g->kw * g->out_positions);
+  return TRUE;
+}
+
 AtelierTensor *
 atelier_conv2d (AtelierContext *ctx, const AtelierTensor *input, const AtelierTensor *weight,
                 const AtelierTensor *bias, const AtelierConv2dParams *params, GError **error)
@@ -107,6 +116,22 @@ atelier_conv2d_into (AtelierContext *ctx, const AtelierTensor *input, const Atel
   g_autofree float *tap_weights = NULL;
   if (stride_one && (setup.tap_weights = tap_weights = atelier_conv_weights_by_tap (&setup, error)) == NULL)
     return FALSE;
+  /* stack_taps, measured: stacking taps wins where few output channels make
+   * sgemm's packing of the input dominate (128->32: 0.60 against 0.54 of
+   * sgemm); with more output channels its KH rows of Z outgrow L2 (64->64:
+   * 0.40 against 0.57), with fewer input channels the stacked sgemm is too
+   * thin (32->32: 0.37 against 0.46), except for the thinnest outputs, such as
+   * the final RGB conv of an upscaler, where shifted taps leave M = 3 (slim x4
+   * upscale of 256x256: 0.30 s against 0.54 s). Shifted taps take the whole
+   * batch at once. */
+  if (stride_one && !stack_taps)
+    {
+      gboolean applicable = FALSE;
+      if (atelier_conv2d_shifted (&setup, input->data, output->data, &applicable, error))
+        return finish (ctx, &g, error);
+      if (applicable)
+        return FALSE;
+    }
   for (gint64 n = 0; n < g.batch; n++)
     {
       const float *in = input->data + n * g.cin * g.in_h * g.in_w;
@@ -117,28 +142,15 @@ atelier_conv2d_into (AtelierContext *ctx, const AtelierTensor *input, const Atel
           atelier_conv2d_depthwise (&setup, in, out);
           done = TRUE;
         }
-      else if (stride_one)
+      else if (stride_one && stack_taps)
         {
           gboolean applicable = FALSE;
-          /* stack_taps, measured: stacking taps wins where few output channels make
-           * sgemm's packing of the input dominate (128->32: 0.60 against
-           * 0.54 of sgemm); with more output channels its KH rows of Z
-           * outgrow L2 (64->64: 0.40 against 0.57), with fewer input
-           * channels the stacked sgemm is too thin (32->32: 0.37 against
-           * 0.46), except for the thinnest outputs, such as the final RGB
-           * conv of an upscaler, where shifted taps leave M = 3 (slim x4
-           * upscale of 256x256: 0.30 s against 0.54 s). */
-          gboolean ok = stack_taps ? atelier_conv2d_tapstack (&setup, in, out, &applicable, error)
-                                   : atelier_conv2d_shifted (&setup, in, out, &applicable, error);
-          if (!ok && applicable)
+          if (!atelier_conv2d_tapstack (&setup, in, out, &applicable, error) && applicable)
             return FALSE;
           done = applicable;
         }
       if (!done && !atelier_conv2d_im2col (&setup, in, out, error))
         return FALSE;
     }
-  if (!atelier_context_check_cancelled (ctx, error))
-    return FALSE;
-  atelier_context_add_flops (ctx, 2.0 * g.batch * g.cout * g.cin_per_group * g.kh * g.kw * g.out_positions);
-  return TRUE;
+  return finish (ctx, &g, error);
 }
