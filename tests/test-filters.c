@@ -213,7 +213,8 @@ test_preview_upscale (void)
     }
 }
 
-/* The inpainting preview fills the selection at the smallest working size and leaves the rest exact. */
+/* The inpainting preview fills the selection at a working size of at most the preview's side and leaves the
+ * rest exact. */
 static void
 test_preview_inpaint (void)
 {
@@ -240,7 +241,7 @@ test_preview_inpaint (void)
       }
   g_assert_cmpfloat (changed, >, 0.1f);
   g_autoptr (AtelierFilterValues) quick = atelier_filter_values_copy (values);
-  g_assert_true (atelier_filter_values_set (quick, "working-size", 128, &error));
+  g_assert_true (atelier_filter_values_set (quick, "working-size", ATELIER_PREVIEW_SIDE, &error));
   g_autoptr (AtelierTensor) expected = atelier_filter_inpaint_run (ctx, quick, region, selection, &error);
   test_assert_close (after, expected, 0.0f);
   /* Without a selection there is nothing to preview. */
@@ -248,6 +249,32 @@ test_preview_inpaint (void)
   g_assert_false (atelier_filter_inpaint.preview->render (ctx, values, region, NULL, &none_before, &none_after, &error));
   g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT);
   g_assert_null (none_after);
+}
+
+/* A small selection: the preview, rendered from the region the front end reads, is the filter's own result
+ * on the whole image in that region. */
+static void
+test_preview_inpaint_is_exact (void)
+{
+  g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (&atelier_filter_inpaint);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (atelier_filter_values_set (values, "steps", 3, &error));
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (AtelierTensor) image = random_image (3, 300, 340);
+  /* 60x70 with 70 pixels of context: a 200x210 region, more than the smallest working size (128). */
+  g_autoptr (AtelierTensor) selection = box_selection (300, 340, 110, 130, 60, 70);
+  int64_t area[4];
+  double scale;
+  g_assert_true (atelier_filter_preview_area (atelier_filter_inpaint.preview, 300, 340, selection, area, &scale, &error));
+  g_assert_cmpfloat (scale, ==, 1.0);
+  g_autoptr (AtelierTensor) region = atelier_tensor_crop (image, area[0], area[1], area[2], area[3], &error);
+  g_autoptr (AtelierTensor) region_selection = atelier_tensor_crop (selection, area[0], area[1], area[2], area[3], &error);
+  g_autoptr (AtelierTensor) before = NULL, after = NULL;
+  g_assert_true (atelier_filter_inpaint.preview->render (ctx, values, region, region_selection, &before, &after, &error));
+  g_autoptr (AtelierTensor) whole = atelier_filter_inpaint_run (ctx, values, image, selection, &error);
+  g_assert_no_error (error);
+  g_autoptr (AtelierTensor) same_area = atelier_tensor_crop (whole, area[0], area[1], area[2], area[3], &error);
+  test_assert_close (after, same_area, 1e-6f);
 }
 
 int
@@ -262,5 +289,6 @@ main (int argc, char **argv)
   g_test_add_func ("/filters/preview/selection-area", test_preview_selection_area);
   g_test_add_func ("/filters/preview/upscale", test_preview_upscale);
   g_test_add_func ("/filters/preview/inpaint", test_preview_inpaint);
+  g_test_add_func ("/filters/preview/inpaint-is-exact", test_preview_inpaint_is_exact);
   return g_test_run ();
 }
