@@ -59,7 +59,6 @@ report_progress (double fraction, const char *step, gpointer data)
   gimp_progress_update (fraction);
 }
 
-/* The values for this run: from the arguments, the last run, or the defaults. */
 /* The dialog, with a preview of the drawable when the filter has one. */
 static gboolean
 run_dialog (AtelierFilterValues *values, gint32 image, gint32 drawable)
@@ -72,6 +71,7 @@ run_dialog (AtelierFilterValues *values, gint32 image, gint32 drawable)
   return atelier_dialog_run (values->info, values, _(values->info->blurb), region, selection);
 }
 
+/* The values for this run: from the arguments, the last run, or the defaults. */
 static gboolean
 read_values (AtelierFilterValues *values, GimpRunMode mode, const char *name, gint32 image, gint32 drawable,
              int n_params, const GimpParam *params, GError **error)

@@ -133,7 +133,7 @@ on_widget_changed (GtkWidget *widget, gpointer data)
   DialogState *state = state_of (data);
   if (state->preview == NULL)
     return;
-  g_autoptr (AtelierFilterValues) shown = atelier_filter_values_copy (state->values);
+  g_autoptr (AtelierFilterValues) shown = atelier_filter_values_new (state->values->info);
   read_widgets (state, shown);
   atelier_preview_pane_update (state->preview, shown);
 }

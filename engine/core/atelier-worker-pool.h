@@ -13,12 +13,12 @@ typedef struct _AtelierWorkerPool AtelierWorkerPool;
 /* Runs @body (worker index 1..helpers) on each helper thread. */
 typedef void (*AtelierWorkerBody) (int worker, gpointer data);
 
-/* @helpers threads besides the caller's own; NULL when none could start. */
+/* @helpers threads besides the caller's own; NULL when they could not all start. */
 AtelierWorkerPool *atelier_worker_pool_new (int helpers);
 /* Stops and joins the threads. */
 void atelier_worker_pool_free (AtelierWorkerPool *pool);
 
-/* Wakes every helper to run @body, runs @caller_body on the calling thread
+/* Wakes every helper to run @body, runs @body on the calling thread too
  * (worker 0), and returns when all have finished. Returns FALSE, running
  * nothing, when the pool is already running a loop: a parallel loop started
  * from inside another one must run on its own thread. */
