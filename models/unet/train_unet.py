@@ -17,6 +17,7 @@ usage: /usr/bin/python3 models/unet/train_unet.py [--run build/unet-training] [-
 import argparse
 import csv
 import json
+import math
 import os
 import sys
 import time
@@ -72,7 +73,12 @@ def make_masks(rng, labels, photo_label, crop):
 
 
 def lr_at(step, args, warm_start=0):
-    return args.lr * min(1.0, (step - warm_start + 1) / args.warmup)
+    warm = min(1.0, (step - warm_start + 1) / args.warmup)
+    if args.decay_steps <= 0 or step < args.decay_start:
+        return args.lr * warm
+    progress = min(1.0, (step - args.decay_start) / args.decay_steps)
+    floor = args.lr * args.lr_final
+    return warm * (floor + (args.lr - floor) * 0.5 * (1 + math.cos(math.pi * progress)))
 
 
 def save_atomic(obj, path):
@@ -94,6 +100,13 @@ def main():
                              "attention also learns the larger token grids it meets at 512 pixels")
     parser.add_argument("--lr", type=float, default=3e-4)
     parser.add_argument("--warmup", type=int, default=300)
+    parser.add_argument("--decay-start", type=int, default=0,
+                        help="step at which the learning rate starts its cosine decay (with --decay-steps)")
+    parser.add_argument("--decay-steps", type=int, default=0,
+                        help="length of the cosine decay; 0 keeps the rate constant. At a constant 3e-4 the hole's "
+                             "x0 error had flattened (0.325 -> 0.320 over steps 8400-13400): the remaining gain "
+                             "is in averaging out the optimiser's noise, which a decaying rate does")
+    parser.add_argument("--lr-final", type=float, default=0.1, help="rate at the end of the decay, as a share of --lr")
     parser.add_argument("--ema", type=float, default=0.999)
     parser.add_argument("--photo-share", type=float, default=0.6)
     parser.add_argument("--label-dropout", type=float, default=0.15)
