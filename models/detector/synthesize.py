@@ -52,6 +52,23 @@ def esrgan_fake(crop, model, scale, atelier, workdir):
     return np.asarray(Image.open(dst).convert("RGB"))
 
 
+def diffusion_fake(crop, atelier, workdir, seed):
+    """Our own latent diffusion inpainting (engine, default U-Net and TAEF2) over a random box of 40-90 % of
+    each side: the box is generated, the rest passes through the filter's compositing as the filter leaves it."""
+    h, w = crop.shape[:2]
+    rng = np.random.default_rng(seed)
+    bh, bw = int(h * rng.uniform(0.4, 0.9)), int(w * rng.uniform(0.4, 0.9))
+    y, x = int(rng.integers(h - bh + 1)), int(rng.integers(w - bw + 1))
+    mask = np.zeros((h, w), np.uint8)
+    mask[y:y + bh, x:x + bw] = 255
+    src, mask_path, dst = Path(workdir) / "src.png", Path(workdir) / "mask.png", Path(workdir) / "filled.png"
+    Image.fromarray(crop).save(src)
+    Image.fromarray(mask).save(mask_path)
+    subprocess.run([atelier, "inpaint", "--steps", "10", "--seed", str(seed), "--mask", str(mask_path), str(src),
+                    str(dst)], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return np.asarray(Image.open(dst).convert("RGB"))
+
+
 def network_fake(crop, net):
     out = generators.run(net, crop.astype(np.float32) / 255)
     return (out * 255 + 0.5).astype(np.uint8)
@@ -94,7 +111,8 @@ def main():
     autoencoders = generators.load_autoencoders(out, patch_sources, args.seed)
     del patch_sources
     taef2 = generators.Taef2RoundTrip(*generators.load_taef2(args.shared))
-    kinds = ["taef2"] + [f"ae-{k}" for k in generators.UPSAMPLERS] + [f"esrgan-{m}-x{s}" for m, s in ESRGAN]
+    kinds = (["taef2", "diffusion"] + [f"ae-{k}" for k in generators.UPSAMPLERS]
+             + [f"esrgan-{m}-x{s}" for m, s in ESRGAN])
 
     rows = []
     with tempfile.TemporaryDirectory() as workdir:
@@ -116,6 +134,7 @@ def main():
                 y, x = int(rng.integers(h - ch + 1)), int(rng.integers(w - cw + 1))
                 kind = kinds[int(rng.integers(len(kinds)))]
                 quality = int(rng.integers(70, 101))
+                generator_seed = int(rng.integers(2**31 - 1))
                 if not (origin in JPEG_ORIGIN and resize >= 1) and rng.random() < 0.5:
                     quality = 0
                 crop = np.ascontiguousarray(image[y:y + ch, x:x + cw])
@@ -125,6 +144,8 @@ def main():
                 if not (fake_base.with_suffix(suffix).exists() and real_base.with_suffix(suffix).exists()):
                     if kind == "taef2":
                         fake = network_fake(crop, taef2)
+                    elif kind == "diffusion":
+                        fake = diffusion_fake(crop, args.atelier, workdir, generator_seed)
                     elif kind.startswith("ae-"):
                         fake = network_fake(crop, autoencoders[kind[3:]])
                     else:
