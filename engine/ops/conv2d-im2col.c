@@ -26,7 +26,7 @@ typedef struct
  * so that GCC vectorises it (two loads and a shuffle per vector); with the
  * stride a variable it stayed one scalar load per value, and im2col took a
  * fifth of a stride-2 layer's time (3x3 64->128 at 256x256: 0.70-0.72 of
- * sgemm before, 0.73-0.83 after). */
+ * sgemm before, 0.79-0.80 after). */
 static void
 gather_stride2 (float *restrict dst, const float *restrict src, gint64 count)
 {
