@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Every kernel against its naive reference on random inputs. */
+#include "ops/vector-exp.h"
 #include "reference/naive-ops.h"
 #include "test-helpers.h"
-#include "ops/vector-exp.h"
 
 #include <float.h>
 #include <math.h>

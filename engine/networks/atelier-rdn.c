@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "networks/atelier-rdn.h"
 
-#include <string.h>
-
 #include "core/atelier-error.h"
 #include "core/atelier-named-value.h"
 #include "model/atelier-model-path.h"
+
+#include <string.h>
 
 /* ---------------------------------------------------------------- weights */
 
@@ -210,9 +210,8 @@ atelier_rdn_bytes_per_pixel (const AtelierRdn *net)
 {
   const AtelierRdnConfig *c = &net->config;
   /* Alive at once inside a dense block: the concatenation, the block input,
-   * the RRDB input and the long skip; at the end the
-   * 3 s^2 channel map and the up-scaled image (nearest: 3 s^2 channels at s^2
-   * the pixels for RDN). */
+   * the RRDB input and the long skip; at the end the 3 s^2 channel map and
+   * the up-scaled image (nearest: 3 s^2 channels at s^2 the pixels for RDN). */
   const gsize dense = (gsize) (c->G0 + c->C * c->G) + 3 * (gsize) c->G0 + (gsize) c->D * c->G0;
   const gsize up = c->family == ATELIER_RDN_FAMILY_RDN ? 3 * (gsize) c->scale * c->scale * (1 + c->scale * c->scale)
                                                        : 2 * 3 * (gsize) c->scale * c->scale;

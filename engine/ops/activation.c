@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "atelier-ops.h"
-#include "ops/vector-exp.h"
 
 #include "core/atelier-named-value.h"
+#include "ops/vector-exp.h"
 
 #include <math.h>
 

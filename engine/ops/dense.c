@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "atelier-ops.h"
-#include "ops/vector-exp.h"
 
 #include "core/atelier-error.h"
 #include "ops/gemm.h"
+#include "ops/vector-exp.h"
 #include "ops/worker-scratch.h"
 
 #include <cblas.h>
