@@ -143,22 +143,31 @@ test_features_ignore_gain_and_offset (void)
     g_assert_cmpfloat_with_epsilon (a->features[i], b->features[i], 2e-3);
 }
 
+/* The features of one noise image scatter around their flat-spectrum values (|peaks8-mean-g| of a single
+ * image passed 0.3 for 2 seeds in 60): the mean over four independent images is held to the bounds. */
 static void
 test_white_noise_is_flat (void)
 {
-  g_autoptr (AtelierTensor) image = test_random_4d (1, 3, 512, 512);
-  g_autoptr (AtelierSpectralAnalysis) a = analyse (image);
-  g_assert_cmpint (a->tile_size, ==, 256);
+  enum { IMAGES = 4 };
+  float mean[ATELIER_SPECTRAL_FEATURE_COUNT] = { 0 };
+  for (int k = 0; k < IMAGES; k++)
+    {
+      g_autoptr (AtelierTensor) image = test_random_4d (1, 3, 512, 512);
+      g_autoptr (AtelierSpectralAnalysis) a = analyse (image);
+      g_assert_cmpint (a->tile_size, ==, 256);
+      for (int i = 0; i < ATELIER_SPECTRAL_FEATURE_COUNT; i++)
+        mean[i] += a->features[i] / IMAGES;
+    }
   for (int i = 0; i < 16; i++)
     {
       g_autofree char *name = g_strdup_printf ("radial-%02d", i);
-      g_assert_cmpfloat (fabsf (feature (a, name)), <, 0.2f);
+      g_assert_cmpfloat (fabsf (mean[feature_index (name)]), <, 0.2f);
     }
-  g_assert_cmpfloat (fabsf (feature (a, "decay-slope-mid")), <, 0.2f);
-  g_assert_cmpfloat (fabsf (feature (a, "decay-slope-high")), <, 0.2f);
-  g_assert_cmpfloat (fabsf (feature (a, "angle-045")), <, 0.1f);
-  g_assert_cmpfloat (fabsf (feature (a, "peaks8-mean-g")), <, 0.3f);
-  g_assert_cmpfloat (fabsf (feature (a, "peaks16-mean-g")), <, 0.3f);
+  g_assert_cmpfloat (fabsf (mean[feature_index ("decay-slope-mid")]), <, 0.2f);
+  g_assert_cmpfloat (fabsf (mean[feature_index ("decay-slope-high")]), <, 0.2f);
+  g_assert_cmpfloat (fabsf (mean[feature_index ("angle-045")]), <, 0.1f);
+  g_assert_cmpfloat (fabsf (mean[feature_index ("peaks8-mean-g")]), <, 0.3f);
+  g_assert_cmpfloat (fabsf (mean[feature_index ("peaks16-mean-g")]), <, 0.3f);
 }
 
 /* Noise of power spectrum |f|^-exponent, made in the frequency domain with
