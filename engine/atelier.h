@@ -33,6 +33,7 @@
 #include "pipelines/atelier-autoencode.h"
 #include "pipelines/atelier-detect.h"
 #include "pipelines/atelier-latent-diffusion.h"
+#include "pipelines/atelier-seamless-fill.h"
 #include "pipelines/atelier-selection.h"
 #include "pipelines/atelier-upscale.h"
 #include "tiling/atelier-tiling.h"

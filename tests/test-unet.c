@@ -4,6 +4,7 @@
  * models/unet/sampling.py), and the seeded noise generator against its defining properties. */
 #include "test-helpers.h"
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -364,6 +365,147 @@ test_noise (void)
   g_assert_cmpfloat (fabs (same_stream / count), <, 0.005);
 }
 
+/* ---------------------------------------------------------------- seamless fill */
+
+/* The membrane by Jacobi iteration from zero in double precision, run far past convergence: slow, and
+ * sharing nothing with the engine's push-pull start and over-relaxation. */
+static void
+naive_membrane (const float *border, const gboolean *hole, int64_t h, int64_t w, double *field)
+{
+  g_autofree double *next = g_new (double, h * w);
+  for (int64_t i = 0; i < h * w; i++)
+    field[i] = hole[i] ? 0.0 : border[i];
+  for (int iteration = 0; iteration < 20000; iteration++)
+    {
+      for (int64_t i = 0; i < h * w; i++)
+        {
+          const int64_t y = i / w, x = i % w;
+          double sum = 0;
+          int n = 0;
+          const int64_t neighbour[4][2] = { { y - 1, x }, { y + 1, x }, { y, x - 1 }, { y, x + 1 } };
+          for (int k = 0; k < 4; k++)
+            if (neighbour[k][0] >= 0 && neighbour[k][0] < h && neighbour[k][1] >= 0 && neighbour[k][1] < w)
+              sum += field[neighbour[k][0] * w + neighbour[k][1]], n++;
+          next[i] = hole[i] ? sum / n : field[i];
+        }
+      memcpy (field, next, sizeof (double) * h * w);
+    }
+}
+
+static gboolean
+blobs (int64_t y, int64_t x)
+{
+  return (y - 8) * (y - 8) + (x - 3) * (x - 3) < 40 || (y > 10 && y < 17 && x > 9 && x < 20) || g_test_rand_bit ();
+}
+
+/* One and two pixels wide: no cell of the coarser grids is free, the finest level is solved alone. */
+static gboolean
+strokes (int64_t y, int64_t x)
+{
+  return x == y || (y >= 3 && y <= 4 && x >= 3) || (x == 21 && y > 4); /* rows 3 and 4 straddle the grid */
+}
+
+/* A random hole that touches the image's edge (where no flux crosses) in a small image, random
+ * differences: the fill is shifted by exactly the naive membrane of the differences. */
+static void
+test_seamless_fill_vs_naive (gconstpointer data)
+{
+  gboolean (*in_hole) (int64_t, int64_t) = data;
+  const int64_t h = 20, w = 24, plane = h * w;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierTensor) image = test_random_4d (1, 3, h, w);
+  g_autoptr (AtelierTensor) fill = test_random_4d (1, 3, h, w);
+  g_autoptr (AtelierTensor) selection = atelier_tensor_new_4d (1, 1, h, w, &error);
+  for (int64_t i = 0; i < atelier_tensor_numel (image); i++)
+    image->data[i] = 0.5f + 0.2f * image->data[i], fill->data[i] = 0.5f + 0.2f * fill->data[i];
+  g_autofree gboolean *hole = g_new0 (gboolean, plane);
+  for (int64_t y = 0; y < h; y++)
+    for (int64_t x = 0; x < w; x++)
+      if (in_hole (y, x))
+        hole[y * w + x] = TRUE, selection->data[y * w + x] = y % 2 ? 1.0f : 0.4f; /* any value above 0 */
+  g_autoptr (AtelierTensor) original = atelier_tensor_copy (fill, &error);
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_assert_true (atelier_seamless_fill (ctx, fill, image, selection, &error));
+  g_assert_no_error (error);
+  g_autofree float *border = g_new (float, plane);
+  g_autofree double *membrane = g_new (double, plane);
+  float largest = 0;
+  for (int c = 0; c < 3; c++)
+    {
+      for (int64_t i = 0; i < plane; i++)
+        border[i] = image->data[c * plane + i] - original->data[c * plane + i];
+      naive_membrane (border, hole, h, w, membrane);
+      for (int64_t i = 0; i < plane; i++)
+        {
+          const double expected = hole[i] ? original->data[c * plane + i] + membrane[i] : image->data[c * plane + i];
+          largest = MAX (largest, fabs (fill->data[c * plane + i] - expected));
+        }
+    }
+  g_test_message ("largest difference from the naive membrane %g", largest);
+  g_assert_cmpfloat (largest, <, 5e-5);
+}
+
+/* A linear difference is harmonic, so a fill that differs from the image by a ramp is shifted by that
+ * very ramp: the large hole tests the convergence far from the border. */
+static void
+test_seamless_fill_ramp (void)
+{
+  const int64_t h = 160, w = 200, plane = h * w;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierTensor) fill = test_random_4d (1, 3, h, w);
+  g_autoptr (AtelierTensor) image = atelier_tensor_new_like (fill, &error);
+  g_autoptr (AtelierTensor) expected = atelier_tensor_new_like (fill, &error);
+  g_autoptr (AtelierTensor) selection = atelier_tensor_new_4d (1, 1, h, w, &error);
+  for (int c = 0; c < 3; c++)
+    for (int64_t y = 0; y < h; y++)
+      for (int64_t x = 0; x < w; x++)
+        {
+          const int64_t i = c * plane + y * w + x;
+          fill->data[i] = 0.5f + 0.1f * fill->data[i];
+          image->data[i] = fill->data[i] + 0.1f * (c - 1) + 0.001f * (float) x - 0.0012f * (float) y;
+          expected->data[i] = image->data[i];
+        }
+  for (int64_t y = 15; y < 145; y++)
+    for (int64_t x = 20; x < 180; x++)
+      if ((y - 80) * (y - 80) + (x - 100) * (x - 100) < 70 * 70 || x < 60)
+        selection->data[y * w + x] = 1.0f, image->data[y * w + x] = 0.0f; /* what the hole held is ignored */
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_assert_true (atelier_seamless_fill (ctx, fill, image, selection, &error));
+  g_assert_no_error (error);
+  g_test_message ("largest error %g", test_max_abs_diff (fill, expected));
+  g_assert_cmpfloat (test_max_abs_diff (fill, expected), <, 1e-4);
+}
+
+static void
+test_seamless_fill_edge_cases (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierContext) ctx = atelier_context_new (1);
+  g_autoptr (AtelierTensor) image = test_random_4d (1, 3, 8, 9);
+  g_autoptr (AtelierTensor) fill = test_random_4d (1, 3, 8, 9);
+  g_autoptr (AtelierTensor) selection = atelier_tensor_new_4d (1, 1, 8, 9, &error);
+  for (int64_t i = 0; i < atelier_tensor_numel (fill); i++)
+    fill->data[i] = 2.0f * fill->data[i]; /* partly outside 0..1 */
+
+  /* Everything selected: no border to meet, the fill is only clamped. */
+  atelier_tensor_fill (selection, 1.0f);
+  g_autoptr (AtelierTensor) everything = atelier_tensor_copy (fill, &error);
+  g_assert_true (atelier_seamless_fill (ctx, everything, image, selection, &error));
+  for (int64_t i = 0; i < atelier_tensor_numel (fill); i++)
+    g_assert_cmpfloat (everything->data[i], ==, CLAMP (fill->data[i], 0.0f, 1.0f));
+
+  /* Nothing selected: the image itself. */
+  atelier_tensor_fill (selection, 0.0f);
+  g_autoptr (AtelierTensor) nothing = atelier_tensor_copy (fill, &error);
+  g_assert_true (atelier_seamless_fill (ctx, nothing, image, selection, &error));
+  for (int64_t i = 0; i < atelier_tensor_numel (fill); i++)
+    g_assert_cmpfloat (fabsf (nothing->data[i] - CLAMP (image->data[i], 0.0f, 1.0f)), <=, FLT_EPSILON); /* fill + (image - fill) rounds */
+
+  g_autoptr (AtelierTensor) small = atelier_tensor_new_4d (1, 1, 8, 8, &error);
+  g_assert_false (atelier_seamless_fill (ctx, fill, image, small, &error));
+  g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_SHAPE_MISMATCH);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -371,6 +513,10 @@ main (int argc, char **argv)
   g_test_add_func ("/diffusion/noise/seeded-normal", test_noise);
   g_test_add_func ("/diffusion/pipeline/inpaint", test_inpaint_pipeline);
   g_test_add_func ("/diffusion/pipeline/generate-size", test_generate_size);
+  g_test_add_data_func ("/diffusion/seamless-fill/vs-naive-membrane/blobs", blobs, test_seamless_fill_vs_naive);
+  g_test_add_data_func ("/diffusion/seamless-fill/vs-naive-membrane/strokes", strokes, test_seamless_fill_vs_naive);
+  g_test_add_func ("/diffusion/seamless-fill/ramp", test_seamless_fill_ramp);
+  g_test_add_func ("/diffusion/seamless-fill/edge-cases", test_seamless_fill_edge_cases);
   g_test_add ("/diffusion/unet/forward-vs-pytorch", Fixture, NULL, setup, test_forward, teardown);
   g_test_add ("/diffusion/unet/bad-input", Fixture, NULL, setup, test_bad_input, teardown);
   g_test_add ("/diffusion/sampler/timesteps", Fixture, NULL, setup, test_timesteps, teardown);

@@ -5,6 +5,7 @@
 #include "model/atelier-model-path.h"
 #include "ops/atelier-ops.h"
 #include "pipelines/atelier-autoencode.h"
+#include "pipelines/atelier-seamless-fill.h"
 #include "pipelines/atelier-selection.h"
 
 #include <math.h>
@@ -210,7 +211,12 @@ atelier_latent_diffusion_inpaint (AtelierContext *ctx, const AtelierLatentDiffus
   g_autoptr (AtelierTensor) filled = region_mask ? diffuse_region (ctx, ld, region, region_mask, box[3], box[2],
                                                                    options, error)
                                                  : NULL;
-  g_autoptr (AtelierTensor) out = filled ? atelier_tensor_copy (image, error) : NULL;
+  /* The decoded fill drifts in colour from its surroundings (the autoencoder's error, the model's): on the 32
+   * held-aside photographs of models/unet/evaluate.py, matching it to the border raised the hole's PSNR from
+   * 13.44 to 14.65 dB (SSIM 0.225 to 0.255) and took away the rectangular seams of box selections. */
+  if (filled == NULL || !atelier_seamless_fill (ctx, filled, region, region_mask, error))
+    return NULL;
+  g_autoptr (AtelierTensor) out = atelier_tensor_copy (image, error);
   if (out == NULL)
     return NULL;
   const int64_t H = image->shape[2], W = image->shape[3], plane = H * W;
