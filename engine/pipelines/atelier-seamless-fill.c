@@ -191,27 +191,37 @@ solve_plane (gint64 plane_index, int worker, gpointer data)
     g_free (u[l]);
 }
 
-/* Replaces field's values at the selected cells of the box (top, left, height, width) by the membrane
- * through its unselected ones. */
-static gboolean
-solve_membrane (AtelierContext *ctx, AtelierTensor *field, const AtelierTensor *selection, int64_t top,
-                int64_t left, int64_t h, int64_t w, GError **error)
+/* The shift that makes the fill meet the image on @box (top, left, height, width), which holds the selected
+ * box @selected with a margin: image - fill at the unselected cells, the membrane through those at the
+ * selected ones. */
+static AtelierTensor *
+shift_on_box (AtelierContext *ctx, const AtelierTensor *fill, const AtelierTensor *image,
+              const AtelierTensor *selection, const int64_t box[4], const int64_t selected[4], GError **error)
 {
-  const int64_t channels = field->shape[1], W = field->shape[3], plane = h * w;
-  g_autoptr (AtelierTensor) border = atelier_tensor_crop (field, top, left, h, w, error);
+  const int64_t channels = fill->shape[1], H = fill->shape[2], W = fill->shape[3];
+  const int64_t top = box[0], left = box[1], h = box[2], w = box[3], plane = h * w;
+  g_autoptr (AtelierTensor) border = atelier_tensor_new_4d (1, channels, h, w, error);
   g_autoptr (AtelierTensor) known = border ? atelier_tensor_new_4d (1, 1, h, w, error) : NULL;
   if (known == NULL)
-    return FALSE;
+    return NULL;
+  for (int64_t c = 0; c < channels; c++)
+    for (int64_t y = 0; y < h; y++)
+      for (int64_t x = 0; x < w; x++)
+        {
+          const int64_t i = (c * H + top + y) * W + left + x;
+          border->data[(c * h + y) * w + x] = image->data[i] - fill->data[i];
+        }
   g_autoptr (GArray) grids = g_array_new (FALSE, FALSE, sizeof (Grid));
   g_array_set_clear_func (grids, (GDestroyNotify) grid_clear);
-  Grid finest = { h, w, g_new (guint8, plane), { 0 } };
+  Grid finest = { h, w, g_new (guint8, plane),
+                  { selected[0] - top, selected[1] - left, selected[0] + selected[2] - 1 - top,
+                    selected[1] + selected[3] - 1 - left } };
   for (int64_t y = 0; y < h; y++)
     for (int64_t x = 0; x < w; x++)
       {
         finest.fixed[y * w + x] = selection->data[(top + y) * W + left + x] <= ATELIER_SELECTED_THRESHOLD;
         known->data[y * w + x] = finest.fixed[y * w + x];
       }
-  find_free_box (&finest);
   g_array_append_val (grids, finest);
   for (const Grid *last = &finest; grid_has_free_cells (last) && MAX (last->h, last->w) > 2;
        last = &g_array_index (grids, Grid, grids->len - 1))
@@ -221,16 +231,12 @@ solve_membrane (AtelierContext *ctx, AtelierTensor *field, const AtelierTensor *
     }
   /* Push-pull interpolation of the border's values is smooth and not far from the membrane: the cycles
    * start there. */
-  g_autoptr (AtelierTensor) membrane = atelier_alpha_fill (ctx, border, known, error);
-  if (membrane == NULL)
-    return FALSE;
-  MembraneJob job = { grids, membrane->data };
+  AtelierTensor *shift = atelier_alpha_fill (ctx, border, known, error);
+  if (shift == NULL)
+    return NULL;
+  MembraneJob job = { grids, shift->data };
   atelier_context_parallel_for (ctx, channels, solve_plane, &job);
-  for (int64_t c = 0; c < channels; c++)
-    for (int64_t y = 0; y < h; y++)
-      memcpy (field->data + (c * field->shape[2] + top + y) * W + left, membrane->data + (c * h + y) * w,
-              sizeof (float) * w);
-  return TRUE;
+  return shift;
 }
 
 gboolean
@@ -242,27 +248,35 @@ atelier_seamless_fill (AtelierContext *ctx, AtelierTensor *fill, const AtelierTe
       || !atelier_tensor_check_shape (selection, "selection", 4,
                                       (const int64_t[]) { 1, 1, fill->shape[2], fill->shape[3] }, error))
     return FALSE;
-  const int64_t channels = fill->shape[1], h = fill->shape[2], w = fill->shape[3], plane = h * w;
-  /* The shift to add to the fill: on the border, what makes it the image. */
-  g_autoptr (AtelierTensor) shift = atelier_tensor_new_like (fill, error);
-  if (shift == NULL)
-    return FALSE;
-  for (int64_t i = 0; i < channels * plane; i++)
-    shift->data[i] = image->data[i] - fill->data[i];
-  int64_t box[4];
-  const int64_t selected = atelier_selection_bounds (selection, box);
-  if (selected == plane)
-    atelier_tensor_fill (shift, 0.0f);
-  else if (selected > 0)
+  const int64_t channels = fill->shape[1], h = fill->shape[2], w = fill->shape[3];
+  int64_t selected[4], box[4] = { 0, 0, 0, 0 };
+  const int64_t selected_count = atelier_selection_bounds (selection, selected);
+  if (selected_count == h * w)
+    {
+      for (int64_t i = 0; i < atelier_tensor_numel (fill); i++)
+        fill->data[i] = CLAMP (fill->data[i], 0.0f, 1.0f);
+      return TRUE;
+    }
+  g_autoptr (AtelierTensor) shift = NULL;
+  if (selected_count > 0)
     {
       /* Only the border cells next to the selection enter the equation: it is solved on the selection's
        * box grown by one pixel. */
-      const int64_t top = MAX (0, box[0] - 1), left = MAX (0, box[1] - 1);
-      const int64_t bottom = MIN (h, box[0] + box[2] + 1), right = MIN (w, box[1] + box[3] + 1);
-      if (!solve_membrane (ctx, shift, selection, top, left, bottom - top, right - left, error))
+      box[0] = MAX (0, selected[0] - 1), box[1] = MAX (0, selected[1] - 1);
+      box[2] = MIN (h, selected[0] + selected[2] + 1) - box[0];
+      box[3] = MIN (w, selected[1] + selected[3] + 1) - box[1];
+      if (!(shift = shift_on_box (ctx, fill, image, selection, box, selected, error)))
         return FALSE;
     }
-  for (int64_t i = 0; i < channels * plane; i++)
-    fill->data[i] = CLAMP (fill->data[i] + shift->data[i], 0.0f, 1.0f);
+  for (int64_t c = 0; c < channels; c++)
+    for (int64_t y = 0; y < h; y++)
+      for (int64_t x = 0; x < w; x++)
+        {
+          const int64_t i = (c * h + y) * w + x;
+          const gboolean in_box = y >= box[0] && y < box[0] + box[2] && x >= box[1] && x < box[1] + box[3];
+          const float value = in_box ? fill->data[i] + shift->data[(c * box[2] + y - box[0]) * box[3] + x - box[1]]
+                                     : image->data[i];
+          fill->data[i] = CLAMP (value, 0.0f, 1.0f);
+        }
   return TRUE;
 }
