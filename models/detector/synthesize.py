@@ -89,6 +89,90 @@ def augment_and_save(image, base, resize, quality):
     return path
 
 
+class Pair:
+    """One pair's random choices, all drawn up front so that the set is the same however it is made."""
+
+    def __init__(self, index, crop, name, kind, resize, quality, generator_seed):
+        self.index, self.crop, self.name, self.kind = index, crop, name, kind
+        self.resize, self.quality, self.generator_seed = resize, quality, generator_seed
+
+
+def plan_pairs(paths, kinds, crops_per_image, rng):
+    plan = []
+    for index, path in enumerate(paths):
+        with Image.open(path) as picture:
+            w, h = picture.size
+        origin = path.parent.name
+        for c in range(crops_per_image):
+            # Generated images usually reach a viewer resized, most often reduced (the faces of
+            # forensics-dev are 1024 px generator outputs shown at 256 and 768): reductions down to 1/4
+            # are drawn log-uniformly, from a crop large enough to stay analysable afterwards.
+            resize = 1.0
+            if rng.random() < 0.4:
+                resize = float(np.exp(rng.uniform(np.log(0.25), np.log(0.9))) if rng.random() < 0.7
+                               else rng.uniform(1.1, 1.5))
+            side = int(int(rng.integers(160, 513)) / min(resize, 1.0)) // 8 * 8
+            ch, cw = min(side, h // 8 * 8), min(int(side * rng.uniform(0.75, 1.34)) // 8 * 8, w // 8 * 8)
+            y, x = int(rng.integers(h - ch + 1)), int(rng.integers(w - cw + 1))
+            kind = kinds[int(rng.integers(len(kinds)))]
+            quality = int(rng.integers(70, 101))
+            generator_seed = int(rng.integers(2**31 - 1))
+            if not (origin in JPEG_ORIGIN and resize >= 1) and rng.random() < 0.5:
+                quality = 0
+            plan.append(Pair(index, (y, x, ch, cw), f"{index:04d}-{c}", kind, resize, quality, generator_seed))
+    return plan
+
+
+def pair_files(out, pair):
+    suffix = ".jpg" if pair.quality else ".png"
+    return (out / "images" / f"{pair.name}-real{suffix}", out / "images" / f"{pair.name}-fake{suffix}")
+
+
+class PairMaker:
+    def __init__(self, out, atelier, workdir, networks):
+        self.out, self.atelier, self.workdir, self.networks = out, atelier, workdir, networks
+
+    def __call__(self, pair, image):
+        real_file, fake_file = pair_files(self.out, pair)
+        if fake_file.exists() and real_file.exists():
+            return
+        y, x, ch, cw = pair.crop
+        crop = np.ascontiguousarray(image[y:y + ch, x:x + cw])
+        if pair.kind == "diffusion":
+            fake = diffusion_fake(crop, self.atelier, self.workdir, pair.generator_seed)
+        elif pair.kind.startswith("esrgan-"):
+            _, model, scale = pair.kind.split("-")
+            fake = esrgan_fake(crop, model, int(scale[1:]), self.atelier, self.workdir)
+        else:
+            fake = network_fake(crop, self.networks[pair.kind])
+        augment_and_save(crop, real_file.with_suffix(""), pair.resize, pair.quality)
+        augment_and_save(fake, fake_file.with_suffix(""), pair.resize, pair.quality)
+
+
+def make_pairs(pairs, paths, make):
+    for n, pair in enumerate(pairs):
+        if n == 0 or pair.index != pairs[n - 1].index:
+            image = load_rgb(paths[pair.index])
+            if pair.index % 20 == 0:
+                print(f"{pair.index + 1}/{len(paths)} {paths[pair.index].name}", flush=True)
+        make(pair, image)
+
+
+def write_index(out, pairs, paths):
+    rows = []
+    for pair in pairs:
+        path = paths[pair.index]
+        for label, file in enumerate(pair_files(out, pair)):
+            rows.append({"file": str(file.relative_to(out)), "label": label,
+                         "source": f"{path.parent.name}/{path.name}", "generator": pair.kind if label else "real",
+                         "resize": f"{pair.resize:.3f}", "jpeg_quality": pair.quality})
+    with open(out / "index.csv", "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    print(f"{len(rows)} images in {out}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--shared", default=str(ROOT.parent / "shared"))
@@ -105,66 +189,25 @@ def main():
     rng = np.random.default_rng(args.seed)
     print(f"{len(paths)} source images")
 
-    patch_rng = np.random.default_rng(args.seed + 1000)
-    patch_sources = [load_rgb(paths[i]).astype(np.float32) / 255
-                     for i in patch_rng.choice(len(paths), size=min(48, len(paths)), replace=False)]
-    autoencoders = generators.load_autoencoders(out, patch_sources, args.seed)
-    del patch_sources
-    taef2 = generators.Taef2RoundTrip(*generators.load_taef2(args.shared))
     kinds = (["taef2", "diffusion"] + [f"ae-{k}" for k in generators.UPSAMPLERS]
              + [f"esrgan-{m}-x{s}" for m, s in ESRGAN])
+    plan = plan_pairs(paths, kinds, args.crops_per_image, rng)
 
-    rows = []
+    # The small autoencoders train for about an hour on 2 cores: every other pair is made first and indexed,
+    # so that an interrupted run keeps them and the features of most of the set can be studied meanwhile.
+    taef2 = generators.Taef2RoundTrip(*generators.load_taef2(args.shared))
     with tempfile.TemporaryDirectory() as workdir:
-        for index, path in enumerate(paths):
-            image = load_rgb(path)
-            origin = path.parent.name
-            for c in range(args.crops_per_image):
-                # Every random choice is drawn before anything is skipped, so a resumed run makes the same set.
-                # Generated images usually reach a viewer resized, most often reduced (the faces of
-                # forensics-dev are 1024 px generator outputs shown at 256 and 768): reductions down to 1/4
-                # are drawn log-uniformly, from a crop large enough to stay analysable afterwards.
-                resize = 1.0
-                if rng.random() < 0.4:
-                    resize = float(np.exp(rng.uniform(np.log(0.25), np.log(0.9))) if rng.random() < 0.7
-                                   else rng.uniform(1.1, 1.5))
-                h, w = image.shape[:2]
-                side = int(int(rng.integers(160, 513)) / min(resize, 1.0)) // 8 * 8
-                ch, cw = min(side, h // 8 * 8), min(int(side * rng.uniform(0.75, 1.34)) // 8 * 8, w // 8 * 8)
-                y, x = int(rng.integers(h - ch + 1)), int(rng.integers(w - cw + 1))
-                kind = kinds[int(rng.integers(len(kinds)))]
-                quality = int(rng.integers(70, 101))
-                generator_seed = int(rng.integers(2**31 - 1))
-                if not (origin in JPEG_ORIGIN and resize >= 1) and rng.random() < 0.5:
-                    quality = 0
-                crop = np.ascontiguousarray(image[y:y + ch, x:x + cw])
-                name = f"{index:04d}-{c}"
-                real_base, fake_base = out / "images" / f"{name}-real", out / "images" / f"{name}-fake"
-                suffix = ".jpg" if quality else ".png"
-                if not (fake_base.with_suffix(suffix).exists() and real_base.with_suffix(suffix).exists()):
-                    if kind == "taef2":
-                        fake = network_fake(crop, taef2)
-                    elif kind == "diffusion":
-                        fake = diffusion_fake(crop, args.atelier, workdir, generator_seed)
-                    elif kind.startswith("ae-"):
-                        fake = network_fake(crop, autoencoders[kind[3:]])
-                    else:
-                        _, model, scale = kind.split("-")
-                        fake = esrgan_fake(crop, model, int(scale[1:]), args.atelier, workdir)
-                    augment_and_save(crop, real_base, resize, quality)
-                    augment_and_save(fake, fake_base, resize, quality)
-                for label, base in ((0, real_base), (1, fake_base)):
-                    rows.append({"file": str(base.with_suffix(suffix).relative_to(out)), "label": label,
-                                 "source": f"{origin}/{path.name}", "generator": kind if label else "real",
-                                 "resize": f"{resize:.3f}", "jpeg_quality": quality})
-            if index % 20 == 0:
-                print(f"{index + 1}/{len(paths)} {path.name}", flush=True)
-
-    with open(out / "index.csv", "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    print(f"{len(rows)} images in {out}")
+        make = PairMaker(out, args.atelier, workdir, {"taef2": taef2})
+        make_pairs([p for p in plan if not p.kind.startswith("ae-")], paths, make)
+        write_index(out, [p for p in plan if not p.kind.startswith("ae-")], paths)
+        patch_rng = np.random.default_rng(args.seed + 1000)
+        patch_sources = [load_rgb(paths[i]).astype(np.float32) / 255
+                         for i in patch_rng.choice(len(paths), size=min(48, len(paths)), replace=False)]
+        autoencoders = generators.load_autoencoders(out, patch_sources, args.seed)
+        del patch_sources
+        make.networks.update({f"ae-{k}": net for k, net in autoencoders.items()})
+        make_pairs([p for p in plan if p.kind.startswith("ae-")], paths, make)
+    write_index(out, plan, paths)
 
 
 if __name__ == "__main__":
