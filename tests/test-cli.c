@@ -239,6 +239,7 @@ test_detect (void)
   const double p_png = json_object_get_double_member (first, "probability");
   g_assert_true (p_png >= 0 && p_png <= 1);
   g_assert_cmpint (json_object_get_int_member (first, "jpeg_quality"), ==, 0);
+  g_assert_false (json_object_get_boolean_member (first, "grey_set_aside"));
   JsonObject *tiles = json_object_get_object_member (first, "tiles");
   g_assert_cmpint (json_object_get_int_member (tiles, "columns") * json_object_get_int_member (tiles, "rows"), ==,
                    json_array_get_length (json_object_get_array_member (tiles, "probabilities")));
@@ -247,6 +248,18 @@ test_detect (void)
   /* libjpeg's own quality 80 tables are recognised, and the JPEG grid is set aside. */
   g_assert_cmpint (json_object_get_int_member (second, "jpeg_quality"), ==, 80);
   g_assert_true (json_object_get_boolean_member (second, "jpeg_grid_set_aside"));
+
+  /* A grey file has no colour for the chroma features to judge. */
+  g_autoptr (AtelierImage) grey = atelier_image_new (test_random_4d (1, 1, 200, 300), 8);
+  g_autofree char *grey_png = g_build_filename (dir, "grey.png", NULL);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (atelier_image_save (grey, grey_png, 8, 90, &error));
+  g_auto (CliRun) grey_json = { 0 };
+  run_cli (&grey_json, "detect", "--json", grey_png, NULL);
+  g_assert_cmpint (grey_json.status, ==, 0);
+  g_autoptr (JsonParser) grey_parser = json_parser_new ();
+  g_assert_true (json_object_get_boolean_member (parse_json_line (grey_parser, g_strstrip (grey_json.out)),
+                                                 "grey_set_aside"));
 
   /* The same probability in every format, and the engine's own. */
   g_auto (CliRun) csv = { 0 };
@@ -258,7 +271,6 @@ test_detect (void)
   g_autofree char *quoted = g_strdup_printf ("\"%s\",", jpeg);
   g_assert_true (g_str_has_prefix (rows[2], quoted));
   g_assert_cmpfloat_with_epsilon (g_ascii_strtod (rows[1] + strlen (png) + 1, NULL), p_png, 1e-6);
-  g_autoptr (GError) error = NULL;
   g_autoptr (AtelierImage) image = atelier_image_load (png, &error);
   g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (&atelier_filter_detect);
   g_autoptr (AtelierContext) ctx = atelier_context_new (1);

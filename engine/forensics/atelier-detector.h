@@ -20,12 +20,13 @@ AtelierDetector *atelier_detector_open (const char *name_or_path, GError **error
 void atelier_detector_free (AtelierDetector *detector);
 
 /* The calibrated probability that @features come from a generated image.
- * With @jpeg_grid the features JPEG's block grid also excites count as
- * uninformative (their training mean). @contributions, when not NULL,
+ * The features that @conditions leave uninformative count at their training
+ * mean. @contributions, when not NULL,
  * receives each feature's share of the calibrated log-odds: positive pushes
  * towards "generated". */
 double atelier_detector_probability (const AtelierDetector *detector,
-                                     const float features[ATELIER_SPECTRAL_FEATURE_COUNT], gboolean jpeg_grid,
+                                     const float features[ATELIER_SPECTRAL_FEATURE_COUNT],
+                                     AtelierSpectralCondition conditions,
                                      float contributions[ATELIER_SPECTRAL_FEATURE_COUNT]);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtelierDetector, atelier_detector_free)

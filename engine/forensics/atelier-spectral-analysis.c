@@ -38,6 +38,7 @@ typedef struct
 {
   AtelierContext *ctx;
   const AtelierTensor *image;
+  const AtelierSpectralBins *geometry;
   AtelierSpectralAnalysis *analysis;
   Worker *workers;
 } Job;
@@ -52,7 +53,7 @@ analyse_tile (gint64 item, int worker_index, gpointer data)
   Worker *worker = &job->workers[worker_index];
   const int row = (int) (item / a->columns), column = (int) (item % a->columns);
   atelier_spectrum_analyser_run (worker->analyser, job->image, a->tile_x[column], a->tile_y[row], worker->tile);
-  atelier_spectral_features_compute (worker->tile, a->tile_features[item]);
+  atelier_spectral_features_compute (job->geometry, worker->tile, a->tile_features[item]);
   atelier_tile_spectra_accumulate (worker->sum, worker->tile);
 }
 
@@ -104,13 +105,15 @@ atelier_spectral_analysis_run (AtelierContext *ctx, const AtelierTensor *image, 
   if (planned)
     {
       atelier_context_report_progress (ctx, 0, "Analysing the spectrum");
-      Job job = { ctx, image, a, workers };
+      g_autoptr (AtelierSpectralBins) geometry = atelier_spectral_bins_new (a->tile_size);
+      Job job = { ctx, image, geometry, a, workers };
       atelier_context_parallel_for (ctx, n_tiles, analyse_tile, &job);
       a->mean_spectra = atelier_tile_spectra_new (a->tile_size);
       for (int w = 0; w < n_workers; w++)
         atelier_tile_spectra_accumulate (a->mean_spectra, workers[w].sum);
       atelier_tile_spectra_scale (a->mean_spectra, 1.0f / (float) n_tiles);
-      atelier_spectral_features_compute (a->mean_spectra, a->features);
+      atelier_spectral_features_compute (geometry, a->mean_spectra, a->features);
+      a->grey = atelier_spectral_is_grey (a->mean_spectra);
     }
   for (int w = 0; w < n_workers; w++)
     {

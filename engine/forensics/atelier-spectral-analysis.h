@@ -21,6 +21,7 @@ typedef struct
   gint64 *tile_x, *tile_y; /* (columns), (rows): tile origins, spread evenly so the last tile ends at the border */
   float (*tile_features)[ATELIER_SPECTRAL_FEATURE_COUNT]; /* (rows * columns) */
   float features[ATELIER_SPECTRAL_FEATURE_COUNT];         /* of the averaged spectra */
+  gboolean grey;           /* no colour anywhere: atelier_spectral_is_grey of the averaged spectra */
   AtelierTileSpectra *mean_spectra;
 } AtelierSpectralAnalysis;
 

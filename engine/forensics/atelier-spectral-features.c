@@ -4,10 +4,11 @@
 #include <math.h>
 #include <stdlib.h>
 
-#define RADIAL_RINGS 16
-#define ANGLE_SECTORS 8
+#define RADIAL_RINGS ATELIER_SPECTRAL_RINGS
+#define ANGLE_SECTORS ATELIER_SPECTRAL_SECTORS
 #define DECAY_FEATURES 5
 #define PEAK_FEATURES_PER_CHANNEL 5
+#define CHROMA_BANDS ATELIER_SPECTRAL_CHROMA_BANDS
 /* Keeps log() finite on a flat tile; far below any real image's power. */
 #define POWER_FLOOR 1e-12
 
@@ -17,7 +18,8 @@ enum
   DECAY_FIRST = RADIAL_FIRST + RADIAL_RINGS,
   ANGLE_FIRST = DECAY_FIRST + DECAY_FEATURES,
   PEAKS_FIRST = ANGLE_FIRST + ANGLE_SECTORS,
-  FEATURE_END = PEAKS_FIRST + PEAK_FEATURES_PER_CHANNEL * ATELIER_TILE_SPECTRA_CHANNELS,
+  CHROMA_FIRST = PEAKS_FIRST + PEAK_FEATURES_PER_CHANNEL * ATELIER_TILE_SPECTRA_CHANNELS,
+  FEATURE_END = CHROMA_FIRST + CHROMA_BANDS,
 };
 G_STATIC_ASSERT (FEATURE_END == ATELIER_SPECTRAL_FEATURE_COUNT);
 
@@ -27,20 +29,24 @@ G_STATIC_ASSERT (FEATURE_END == ATELIER_SPECTRAL_FEATURE_COUNT);
 #define P8 ATELIER_SPECTRAL_CUE_GRID_8_PEAKS
 #define P16 ATELIER_SPECTRAL_CUE_GRID_16_PEAKS
 #define PN ATELIER_SPECTRAL_CUE_NYQUIST_PEAKS
+#define C ATELIER_SPECTRAL_CUE_COLOUR_DETAIL
+#define JPEG ATELIER_SPECTRAL_JPEG
+#define GREY ATELIER_SPECTRAL_GREY
 #define PEAKS(c) \
-  { "peaks8-mean-" c, P8, TRUE }, { "peaks8-max-" c, P8, TRUE }, { "peaks16-mean-" c, P16, FALSE }, \
-  { "peaks16-max-" c, P16, FALSE }, { "peaks2-max-" c, PN, TRUE }
+  { "peaks8-mean-" c, P8, JPEG }, { "peaks8-max-" c, P8, JPEG }, { "peaks16-mean-" c, P16, 0 }, \
+  { "peaks16-max-" c, P16, 0 }, { "peaks2-max-" c, PN, JPEG }
 
 static const AtelierSpectralFeatureInfo feature_info[] = {
-  { "radial-00", E, FALSE }, { "radial-01", E, FALSE }, { "radial-02", E, FALSE }, { "radial-03", E, FALSE },
-  { "radial-04", E, FALSE }, { "radial-05", E, FALSE }, { "radial-06", E, FALSE }, { "radial-07", E, FALSE },
-  { "radial-08", E, FALSE }, { "radial-09", E, FALSE }, { "radial-10", E, FALSE }, { "radial-11", E, FALSE },
-  { "radial-12", E, FALSE }, { "radial-13", E, FALSE }, { "radial-14", E, FALSE }, { "radial-15", E, FALSE },
-  { "decay-slope-mid", D, FALSE }, { "decay-slope-high", D, FALSE }, { "decay-fit-error", D, FALSE }, { "decay-tail", D, FALSE },
-  { "decay-corner", D, FALSE },
-  { "angle-000", A, FALSE }, { "angle-022", A, FALSE }, { "angle-045", A, FALSE }, { "angle-067", A, FALSE },
-  { "angle-090", A, FALSE }, { "angle-112", A, FALSE }, { "angle-135", A, FALSE }, { "angle-157", A, FALSE },
+  { "radial-00", E, 0 }, { "radial-01", E, 0 }, { "radial-02", E, 0 }, { "radial-03", E, 0 },
+  { "radial-04", E, 0 }, { "radial-05", E, 0 }, { "radial-06", E, 0 }, { "radial-07", E, 0 },
+  { "radial-08", E, 0 }, { "radial-09", E, 0 }, { "radial-10", E, 0 }, { "radial-11", E, 0 },
+  { "radial-12", E, 0 }, { "radial-13", E, 0 }, { "radial-14", E, 0 }, { "radial-15", E, 0 },
+  { "decay-slope-mid", D, 0 }, { "decay-slope-high", D, 0 }, { "decay-fit-error", D, 0 }, { "decay-tail", D, 0 },
+  { "decay-corner", D, 0 },
+  { "angle-000", A, 0 }, { "angle-022", A, 0 }, { "angle-045", A, 0 }, { "angle-067", A, 0 },
+  { "angle-090", A, 0 }, { "angle-112", A, 0 }, { "angle-135", A, 0 }, { "angle-157", A, 0 },
   PEAKS ("r"), PEAKS ("g"), PEAKS ("b"),
+  { "chroma-low", C, GREY }, { "chroma-mid", C, GREY }, { "chroma-high", C, GREY }, { "chroma-corner", C, GREY },
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (feature_info) == ATELIER_SPECTRAL_FEATURE_COUNT);
 
@@ -199,46 +205,92 @@ subtract_mean (float *values, int n)
     values[i] -= (float) (sum / n);
 }
 
+/* The energy of the residual of (R + G + B) / 3, from the sum of the three
+ * channels' own energies and of their three cross terms. */
+static double
+grey_energy (double own, double cross)
+{
+  return (own + 2 * cross) / 9;
+}
+
+gboolean
+atelier_spectral_is_grey (const AtelierTileSpectra *spectra)
+{
+  double own = 0, cross = 0;
+  const gsize bins = atelier_tile_spectra_bins (spectra->size);
+  for (int c = 0; c < ATELIER_TILE_SPECTRA_CHANNELS; c++)
+    for (gsize i = 0; i < bins; i++)
+      {
+        own += spectra->residual[c][i];
+        cross += spectra->residual_cross[c][i];
+      }
+  return own / 3 - grey_energy (own, cross) <= 1e-6 * own / 3;
+}
+
+/* Per band, log (chroma / grey) of the residual's energy, where grey is the
+ * residual of (R + G + B) / 3 and chroma the mean energy of each channel's
+ * difference from it. A camera's fine detail is nearly grey: the lens blurs
+ * all colours alike and demosaicing interpolates the colour differences
+ * smoothly (Gunturk et al. 2005), so high-frequency detail is shared by the
+ * channels; a generator paints each channel through its own output filter.
+ * A filter applied alike to every channel (blur, sharpening) changes the
+ * grey and the chroma energy of a band by about the same factor, so these
+ * features, unlike the radial ones, do not mistake a soft photograph for a
+ * generated one. */
+static void
+chroma_features (const AtelierSpectralBins *geometry, const AtelierTileSpectra *spectra, float *out)
+{
+  double own[CHROMA_BANDS] = { 0 }, cross[CHROMA_BANDS] = { 0 };
+  const gsize n_bins = atelier_tile_spectra_bins (spectra->size);
+  for (gsize at = 0; at < n_bins; at++)
+    {
+      const AtelierSpectralBin *bin = &geometry->bins[at];
+      if (bin->weight == 0)
+        continue;
+      for (int c = 0; c < ATELIER_TILE_SPECTRA_CHANNELS; c++)
+        {
+          own[bin->chroma_band] += bin->weight * spectra->residual[c][at];
+          cross[bin->chroma_band] += bin->weight * spectra->residual_cross[c][at];
+        }
+    }
+  for (int b = 0; b < CHROMA_BANDS; b++)
+    {
+      const double grey = grey_energy (own[b], cross[b]), chroma = own[b] / 3 - grey;
+      /* The floor, a ten-thousandth of a channel's energy, bounds a grey
+       * image's value; such images are set aside (atelier_spectral_is_grey). */
+      out[b] = (float) (log (MAX (chroma, 0) + 1e-4 * own[b] / 3 + POWER_FLOOR) - log (grey + POWER_FLOOR));
+    }
+}
+
 void
-atelier_spectral_features_compute (const AtelierTileSpectra *spectra, float features[ATELIER_SPECTRAL_FEATURE_COUNT])
+atelier_spectral_features_compute (const AtelierSpectralBins *geometry, const AtelierTileSpectra *spectra,
+                                   float features[ATELIER_SPECTRAL_FEATURE_COUNT])
 {
   const int size = spectra->size, half = size / 2;
-  g_return_if_fail (size >= 64);
+  g_return_if_fail (size >= 64 && geometry->size == size);
   Mean radial[RADIAL_RINGS] = { 0 }, sectors[ANGLE_SECTORS] = { 0 }, corner = { 0 }, below_nyquist = { 0 };
   g_autofree Mean *rings = g_new0 (Mean, half + 1);
 
-  for (int v = 0; v < size; v++)
+  const gsize n_bins = atelier_tile_spectra_bins (size);
+  for (gsize at = 0; at < n_bins; at++)
     {
-      const double fv = (double) (v <= half ? v : v - size) / half;
-      for (int u = 0; u <= half; u++)
+      const AtelierSpectralBin *bin = &geometry->bins[at];
+      if (bin->weight == 0)
+        continue;
+      /* The half spectrum stands for both halves, except its columns u = 0
+       * and u = Nyquist which have no mirror image. */
+      const double weight = bin->weight, p = spectra->luminance[at] * weight;
+      if (bin->ring16 == ATELIER_SPECTRAL_NOWHERE)
         {
-          const double fu = (double) u / half, f = hypot (fu, fv);
-          if (f == 0)
-            continue;
-          /* The half spectrum stands for both halves, except its columns
-           * u = 0 and u = Nyquist which have no mirror image. */
-          const double weight = (u == 0 || u == half) ? 1 : 2;
-          const double p = spectra->luminance[(gsize) v * (half + 1) + u] * weight;
-          if (f > 1)
-            {
-              corner.power += p, corner.weight += weight;
-              continue;
-            }
-          Mean *ring16 = &radial[MIN (RADIAL_RINGS - 1, (int) ceil (f * RADIAL_RINGS) - 1)];
-          ring16->power += p, ring16->weight += weight;
-          Mean *ring = &rings[lround (f * half)];
-          ring->power += p, ring->weight += weight;
-          if (f > 0.9)
-            below_nyquist.power += p, below_nyquist.weight += weight;
-          if (f >= 0.25)
-            {
-              double theta = atan2 (fv, fu);
-              if (theta < 0)
-                theta += G_PI;
-              Mean *sector = &sectors[(int) floor (theta / (G_PI / ANGLE_SECTORS) + 0.5) % ANGLE_SECTORS];
-              sector->power += p, sector->weight += weight;
-            }
+          corner.power += p, corner.weight += weight;
+          continue;
         }
+      radial[bin->ring16].power += p, radial[bin->ring16].weight += weight;
+      rings[bin->ring].power += p, rings[bin->ring].weight += weight;
+      if (bin->below_nyquist)
+        below_nyquist.power += p, below_nyquist.weight += weight;
+      if (bin->sector != ATELIER_SPECTRAL_NOWHERE)
+        sectors[bin->sector].power += p, sectors[bin->sector].weight += weight;
     }
 
   for (int i = 0; i < RADIAL_RINGS; i++)
@@ -267,4 +319,5 @@ atelier_spectral_features_compute (const AtelierTileSpectra *spectra, float feat
 
   for (int c = 0; c < ATELIER_TILE_SPECTRA_CHANNELS; c++)
     peak_features (spectra->residual[c], size, features + PEAKS_FIRST + c * PEAK_FEATURES_PER_CHANNEL);
+  chroma_features (geometry, spectra, features + CHROMA_FIRST);
 }

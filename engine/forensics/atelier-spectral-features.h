@@ -18,15 +18,18 @@
  *   its harmonics that are not on the 8-grid, so JPEG's 8x8 blocks cannot
  *   reach it; the period-2 harmonic (demosaicing, JPEG chroma) is kept
  *   apart, and harmonics on the axes, where the cross difference is blind,
- *   are left out.
+ *   are left out;
+ * - the share of colour in the residual's energy in four frequency bands:
+ *   camera detail is nearly grey.
  * Every feature is a log ratio, so a gain or contrast change of the image
  * leaves it unchanged. */
 
+#include "forensics/atelier-spectral-bins.h"
 #include "forensics/atelier-tile-spectra.h"
 
 G_BEGIN_DECLS
 
-#define ATELIER_SPECTRAL_FEATURE_COUNT 44
+#define ATELIER_SPECTRAL_FEATURE_COUNT 48
 
 /* What a feature tells a person, for the plain-words report. */
 typedef enum
@@ -37,20 +40,38 @@ typedef enum
   ATELIER_SPECTRAL_CUE_GRID_8_PEAKS,
   ATELIER_SPECTRAL_CUE_GRID_16_PEAKS,
   ATELIER_SPECTRAL_CUE_NYQUIST_PEAKS,
+  ATELIER_SPECTRAL_CUE_COLOUR_DETAIL,
   ATELIER_SPECTRAL_CUE_COUNT,
 } AtelierSpectralCue;
+
+/* What an image went through that leaves a feature saying nothing of its
+ * origin: the classifier then takes the feature at its training mean. */
+typedef enum
+{
+  /* JPEG: its 8x8 blocks excite the 8-pixel grid's harmonics as up-sampling
+   * layers do. */
+  ATELIER_SPECTRAL_JPEG = 1 << 0,
+  /* No colour (grey, or R = G = B everywhere): nothing for the chroma
+   * features to measure. */
+  ATELIER_SPECTRAL_GREY = 1 << 1,
+} AtelierSpectralCondition;
 
 typedef struct
 {
   const char *name;       /* "radial-03", "peaks8-max-g": the model file lists them */
   AtelierSpectralCue cue;
-  gboolean on_jpeg_grid;  /* JPEG's 8x8 blocks put energy here too */
+  AtelierSpectralCondition uninformative_when;
 } AtelierSpectralFeatureInfo;
 
 const AtelierSpectralFeatureInfo *atelier_spectral_feature_info (int index);
 
-void atelier_spectral_features_compute (const AtelierTileSpectra *spectra,
+/* @geometry: atelier_spectral_bins_new (spectra->size). */
+void atelier_spectral_features_compute (const AtelierSpectralBins *geometry, const AtelierTileSpectra *spectra,
                                         float features[ATELIER_SPECTRAL_FEATURE_COUNT]);
+
+/* Whether the spectra's residuals carry no colour at all (a millionth of
+ * their energy, rounding's share), so the chroma features are void. */
+gboolean atelier_spectral_is_grey (const AtelierTileSpectra *spectra);
 
 /* Log ratio of the bin at (@u, @v) (u may be negative or past size / 2: the
  * spectrum of a real image is conjugate-symmetric) to the median of the 16

@@ -12,7 +12,9 @@ struct _AtelierSpectrumAnalyser
   int size;
   float *window;         /* (size): Hann, applied along both axes */
   float *pixels;         /* (size, size): one plane of the tile, windowed */
-  fftwf_complex *bins;   /* (size, size / 2 + 1) */
+  /* (size, size / 2 + 1) each: one per colour channel's residual, kept
+   * together for the cross spectra; the luminance uses the first. */
+  fftwf_complex *bins[ATELIER_TILE_SPECTRA_CHANNELS];
   fftwf_plan plan;
 };
 
@@ -24,7 +26,10 @@ atelier_tile_spectra_new (int size)
   spectra->size = size;
   spectra->luminance = g_new0 (float, bins);
   for (int c = 0; c < ATELIER_TILE_SPECTRA_CHANNELS; c++)
-    spectra->residual[c] = g_new0 (float, bins);
+    {
+      spectra->residual[c] = g_new0 (float, bins);
+      spectra->residual_cross[c] = g_new0 (float, bins);
+    }
   return spectra;
 }
 
@@ -35,27 +40,35 @@ atelier_tile_spectra_free (AtelierTileSpectra *spectra)
     return;
   g_free (spectra->luminance);
   for (int c = 0; c < ATELIER_TILE_SPECTRA_CHANNELS; c++)
-    g_free (spectra->residual[c]);
+    {
+      g_free (spectra->residual[c]);
+      g_free (spectra->residual_cross[c]);
+    }
   g_free (spectra);
 }
 
+#define PLANES (1 + 2 * ATELIER_TILE_SPECTRA_CHANNELS)
+
 static void
-each_plane (AtelierTileSpectra *spectra, float *planes[ATELIER_TILE_SPECTRA_CHANNELS + 1])
+each_plane (AtelierTileSpectra *spectra, float *planes[PLANES])
 {
   planes[0] = spectra->luminance;
   for (int c = 0; c < ATELIER_TILE_SPECTRA_CHANNELS; c++)
-    planes[c + 1] = spectra->residual[c];
+    {
+      planes[1 + c] = spectra->residual[c];
+      planes[1 + ATELIER_TILE_SPECTRA_CHANNELS + c] = spectra->residual_cross[c];
+    }
 }
 
 void
 atelier_tile_spectra_accumulate (AtelierTileSpectra *sum, const AtelierTileSpectra *tile)
 {
   g_return_if_fail (sum->size == tile->size);
-  float *to[ATELIER_TILE_SPECTRA_CHANNELS + 1], *from[ATELIER_TILE_SPECTRA_CHANNELS + 1];
+  float *to[PLANES], *from[PLANES];
   each_plane (sum, to);
   each_plane ((AtelierTileSpectra *) tile, from);
   const gsize bins = atelier_tile_spectra_bins (sum->size);
-  for (int p = 0; p < ATELIER_TILE_SPECTRA_CHANNELS + 1; p++)
+  for (int p = 0; p < PLANES; p++)
     for (gsize i = 0; i < bins; i++)
       to[p][i] += from[p][i];
 }
@@ -63,10 +76,10 @@ atelier_tile_spectra_accumulate (AtelierTileSpectra *sum, const AtelierTileSpect
 void
 atelier_tile_spectra_scale (AtelierTileSpectra *spectra, float factor)
 {
-  float *planes[ATELIER_TILE_SPECTRA_CHANNELS + 1];
+  float *planes[PLANES];
   each_plane (spectra, planes);
   const gsize bins = atelier_tile_spectra_bins (spectra->size);
-  for (int p = 0; p < ATELIER_TILE_SPECTRA_CHANNELS + 1; p++)
+  for (int p = 0; p < PLANES; p++)
     for (gsize i = 0; i < bins; i++)
       planes[p][i] *= factor;
 }
@@ -101,8 +114,9 @@ atelier_spectrum_analyser_new (int size, GError **error)
       analyser->window[i] = (float) (s * s);
     }
   analyser->pixels = fftwf_alloc_real ((gsize) size * size);
-  analyser->bins = fftwf_alloc_complex (atelier_tile_spectra_bins (size));
-  analyser->plan = fftwf_plan_dft_r2c_2d (size, size, analyser->pixels, analyser->bins, FFTW_ESTIMATE);
+  for (int c = 0; c < ATELIER_TILE_SPECTRA_CHANNELS; c++)
+    analyser->bins[c] = fftwf_alloc_complex (atelier_tile_spectra_bins (size));
+  analyser->plan = fftwf_plan_dft_r2c_2d (size, size, analyser->pixels, analyser->bins[0], FFTW_ESTIMATE);
   return analyser;
 }
 
@@ -113,15 +127,16 @@ atelier_spectrum_analyser_free (AtelierSpectrumAnalyser *analyser)
     return;
   fftwf_destroy_plan (analyser->plan);
   fftwf_free (analyser->pixels);
-  fftwf_free (analyser->bins);
+  for (int c = 0; c < ATELIER_TILE_SPECTRA_CHANNELS; c++)
+    fftwf_free (analyser->bins[c]);
   g_free (analyser->window);
   g_free (analyser);
 }
 
 /* Removes the mean (so the DC bin does not leak through the window into the
- * lowest frequencies), windows, transforms and writes |X|^2. */
+ * lowest frequencies), windows, transforms into @bins and writes |X|^2. */
 static void
-power_spectrum (AtelierSpectrumAnalyser *analyser, float *power)
+power_spectrum (AtelierSpectrumAnalyser *analyser, fftwf_complex *bins, float *power)
 {
   const int n = analyser->size;
   float *p = analyser->pixels;
@@ -132,10 +147,17 @@ power_spectrum (AtelierSpectrumAnalyser *analyser, float *power)
   for (int y = 0; y < n; y++)
     for (int x = 0; x < n; x++)
       p[(gsize) y * n + x] = (p[(gsize) y * n + x] - mean) * analyser->window[y] * analyser->window[x];
-  fftwf_execute_dft_r2c (analyser->plan, p, analyser->bins);
-  const gsize bins = atelier_tile_spectra_bins (n);
-  for (gsize i = 0; i < bins; i++)
-    power[i] = analyser->bins[i][0] * analyser->bins[i][0] + analyser->bins[i][1] * analyser->bins[i][1];
+  fftwf_execute_dft_r2c (analyser->plan, p, bins);
+  const gsize count = atelier_tile_spectra_bins (n);
+  for (gsize i = 0; i < count; i++)
+    power[i] = bins[i][0] * bins[i][0] + bins[i][1] * bins[i][1];
+}
+
+static void
+cross_spectrum (const fftwf_complex *a, const fftwf_complex *b, gsize count, float *cross)
+{
+  for (gsize i = 0; i < count; i++)
+    cross[i] = a[i][0] * b[i][0] + a[i][1] * b[i][1];
 }
 
 void
@@ -160,16 +182,17 @@ atelier_spectrum_analyser_run (AtelierSpectrumAnalyser *analyser, const AtelierT
                                                            + 0.114f * rgb[2][row + x]
                                                      : rgb[0][row + x];
     }
-  power_spectrum (analyser, out->luminance);
+  power_spectrum (analyser, analyser->bins[0], out->luminance);
 
   /* The cross difference x(i,j) - x(i+1,j) - x(i,j+1) + x(i+1,j+1) removes
    * smooth content and keeps the pixel-periodic traces of up-sampling; past
    * the image's last row or column the edge pixel repeats. */
+  const gsize count = atelier_tile_spectra_bins (n);
   for (int c = 0; c < ATELIER_TILE_SPECTRA_CHANNELS; c++)
     {
       if (!colour && c > 0)
         {
-          memcpy (out->residual[c], out->residual[0], atelier_tile_spectra_bins (n) * sizeof (float));
+          memcpy (out->residual[c], out->residual[0], count * sizeof (float));
           continue;
         }
       const float *src = rgb[c];
@@ -183,6 +206,13 @@ atelier_spectrum_analyser_run (AtelierSpectrumAnalyser *analyser, const AtelierT
                                                     - src[y_next * width + x_here] + src[y_next * width + x_next];
             }
         }
-      power_spectrum (analyser, out->residual[c]);
+      power_spectrum (analyser, analyser->bins[c], out->residual[c]);
     }
+  /* A grey image's channels are one: every cross spectrum is its power. */
+  for (int c = 0; c < ATELIER_TILE_SPECTRA_CHANNELS; c++)
+    if (colour)
+      cross_spectrum (analyser->bins[c], analyser->bins[(c + 1) % ATELIER_TILE_SPECTRA_CHANNELS], count,
+                      out->residual_cross[c]);
+    else
+      memcpy (out->residual_cross[c], out->residual[0], count * sizeof (float));
 }

@@ -3,10 +3,11 @@
 
 /* Power spectra of one square tile of an image, the raw material of the
  * AI-artifact detector: the luminance (for the radial and angular energy
- * distributions) and the cross-difference residual of each colour channel
- * (for periodic up-sampling peaks, after Bammey's Synthbuster). Native
- * pixels, no resampling; a Hann window keeps the tile's borders from
- * smearing energy along the axes. */
+ * distributions), the cross-difference residual of each colour channel
+ * (for periodic up-sampling peaks, after Bammey's Synthbuster) and the
+ * residuals' cross spectra between channels (how much colour the fine
+ * detail carries). Native pixels, no resampling; a Hann window keeps the
+ * tile's borders from smearing energy along the axes. */
 
 #include "core/atelier-tensor.h"
 
@@ -22,6 +23,10 @@ typedef struct
   int size;
   float *luminance;                                /* (size, size / 2 + 1) */
   float *residual[ATELIER_TILE_SPECTRA_CHANNELS];  /* (size, size / 2 + 1) each: R, G, B */
+  /* (size, size / 2 + 1) each: Re (X_c conj X_c+1) of the residuals' spectra
+   * for the pairs R-G, G-B, B-R; a sum of them over a band is the pair's
+   * covariance there (Parseval). */
+  float *residual_cross[ATELIER_TILE_SPECTRA_CHANNELS];
 } AtelierTileSpectra;
 
 /* Zeroed spectra, for a sum over tiles (Welch's average). */

@@ -59,6 +59,12 @@ static const char *const cue_texts[ATELIER_SPECTRAL_CUE_COUNT][2] = {
   [ATELIER_SPECTRAL_CUE_NYQUIST_PEAKS]
   = { ATELIER_N_ ("An unusual pattern repeating every 2 pixels"),
       ATELIER_N_ ("A 2-pixel pattern like a camera's colour filter leaves") },
+  [ATELIER_SPECTRAL_CUE_COLOUR_DETAIL]
+  /* Measured: film grain, colour noise and the 8-bit rounding left in a heavily blurred image raise it too
+   * (models/detector/README.md). */
+  = { ATELIER_N_ ("The finest detail carries more colour than a camera's, which records it nearly grey (film "
+                  "grain, colour noise and heavy blur do this too)"),
+      ATELIER_N_ ("The finest detail is nearly grey, as a camera records it") },
 };
 
 /* The cues whose summed contributions push hardest towards the verdict's side. */
@@ -92,14 +98,17 @@ atelier_detect (AtelierContext *ctx, const AtelierDetector *detector, const Atel
     return NULL;
   g_autoptr (AtelierDetection) d = g_new0 (AtelierDetection, 1);
   d->jpeg_grid = jpeg_grid;
-  d->probability = atelier_detector_probability (detector, analysis->features, jpeg_grid, d->contributions);
+  d->grey = analysis->grey;
+  const AtelierSpectralCondition conditions = (jpeg_grid ? ATELIER_SPECTRAL_JPEG : 0)
+                                              | (analysis->grey ? ATELIER_SPECTRAL_GREY : 0);
+  d->probability = atelier_detector_probability (detector, analysis->features, conditions, d->contributions);
   d->verdict = d->probability > LIKELY_GENERATED_ABOVE ? ATELIER_VERDICT_LIKELY_GENERATED
                : d->probability < LIKELY_REAL_BELOW    ? ATELIER_VERDICT_LIKELY_REAL
                                                        : ATELIER_VERDICT_UNCERTAIN;
   const int n_tiles = analysis->rows * analysis->columns;
   d->tile_probability = g_new (float, n_tiles);
   for (int t = 0; t < n_tiles; t++)
-    d->tile_probability[t] = (float) atelier_detector_probability (detector, analysis->tile_features[t], jpeg_grid, NULL);
+    d->tile_probability[t] = (float) atelier_detector_probability (detector, analysis->tile_features[t], conditions, NULL);
   d->analysis = g_steal_pointer (&analysis);
   strongest_cues (d);
   return g_steal_pointer (&d);

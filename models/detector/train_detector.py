@@ -3,11 +3,12 @@
 """Trains the AI-artifact detector's classifier from the training set synthesize.py made.
 
 Features come from our own engine (`atelier detect --features-only`), so training and inference compute
-them with the same code. The classifier is an L2-regularised logistic regression on standardised features;
-the data are split by source photograph (80 % fit, 20 % held out), the regularisation strength is chosen on
-the held-out part, and Platt scaling fitted there makes the probabilities calibrated. Writes
-models/detector/spectral-detector.{safetensors,json} and tests/golden/detector-golden.safetensors, then
-evaluates on ../shared/data/forensics-dev (generators never seen in training) with evaluate.py.
+them with the same code. The classifier is an L2-regularised logistic regression on the standardised features
+of the families in CLASSIFIER_FAMILIES (the others are kept with weight 0); the data are split by source
+photograph (80 % fit, 20 % held out), the regularisation strength is chosen on the held-out part, and Platt
+scaling fitted there makes the probabilities calibrated. Writes models/detector/spectral-detector.{safetensors,
+json} and tests/golden/detector-golden.safetensors; evaluate.py then measures the model on
+../shared/data/forensics-dev (generators never seen in training).
 
     /usr/bin/python3 models/detector/train_detector.py
 """
@@ -25,10 +26,26 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "models/tools"))
 from safetensors_io import write_manifest, write_safetensors  # noqa: E402
 
-# The features JPEG's 8x8 block grid also excites; engine/forensics/atelier-spectral-features.c marks the
-# same ones (on_jpeg_grid), and tests/test-detector.c checks that both agree on a JPEG case.
-def on_jpeg_grid(name):
+# The features JPEG leaves uninformative (its 8x8 block grid excites them too); engine/forensics/
+# atelier-spectral-features.c marks the same ones (ATELIER_SPECTRAL_JPEG), and tests/test-detector.c checks
+# that both agree on a JPEG case. Grey images, the other condition the engine sets features aside for, are
+# not in the training set.
+def uninformative_for_jpeg(name):
     return name.startswith("peaks8-") or name.startswith("peaks2-")
+
+
+# The feature families the classifier weighs: those a filter applied alike to every channel (blur, sharpening,
+# resizing) leaves nearly unchanged, since each is a ratio within one band or between neighbouring bins: the
+# colour of fine detail, its direction, periodic peaks. The radial spectrum and its decay are computed and kept
+# with weight 0: they measure how much fine detail there is, which tells our decoders' fakes from their sources
+# (every decoder loses some) but which focus, motion and noise reduction change as much; with them the model
+# read all 19 blurred Set5/Set14 photographs as generated, and ranked unseen generators worse
+# (models/detector/README.md).
+CLASSIFIER_FAMILIES = ("angle", "peaks", "chroma")
+
+
+def feature_family(name):
+    return "peaks" if name.startswith("peaks") else name.split("-")[0]
 
 
 def extract_features(atelier, files, chunk=200):
@@ -92,7 +109,11 @@ def main():
     parser.add_argument("--atelier", default=str(ROOT / "build/cli/atelier"))
     parser.add_argument("--out", default=str(ROOT / "models/detector"))
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--families", default=",".join(CLASSIFIER_FAMILIES),
+                        help="comma-separated feature families the classifier weighs (radial, decay, angle, peaks, "
+                             "chroma); the others get weight 0")
     args = parser.parse_args()
+    families = args.families.split(",")
 
     data = Path(args.data)
     rows = list(csv.DictReader(open(data / "index.csv")))
@@ -105,15 +126,25 @@ def main():
     held_out_sources = set(rng.choice(sources, size=len(sources) // 5, replace=False))
     held = np.array([r["source"] in held_out_sources for r in rows])
     fit = ~held
-    mask = np.array([on_jpeg_grid(n) for n in names])
+    mask = np.array([uninformative_for_jpeg(n) for n in names])
     print(f"{len(rows)} images ({int(y.sum())} fake) from {len(sources)} photographs; {held.sum()} held out")
 
     mean = X[fit].mean(0)
     scale = X[fit].std(0) + 1e-6
     Z = standardise(X, jpeg, mean, scale, mask)
+    weighed = np.array([feature_family(n) in families for n in names])
+    if not weighed.any():
+        sys.exit(f"no feature belongs to the families {families}")
+    print(f"the classifier weighs {weighed.sum()} of {len(names)} features ({', '.join(families)})")
+
+    def fit_weighed(l2):
+        w = np.zeros(len(names))
+        w[weighed], b = fit_logistic(Z[fit][:, weighed], y[fit], l2)
+        return w, b
+
     best = None
     for l2 in (1e-3, 3e-3, 1e-2, 3e-2, 1e-1):
-        w, b = fit_logistic(Z[fit], y[fit], l2)
+        w, b = fit_weighed(l2)
         loss = log_loss(sigmoid(Z[held] @ w + b), y[held])
         print(f"l2 {l2:g}: held-out log-loss {loss:.4f}, AUC {roc_auc(Z[held] @ w + b, y[held]):.4f}")
         if best is None or loss < best[0]:
@@ -136,7 +167,7 @@ def main():
     sha = write_safetensors(weights, {"mean": mean, "scale": scale, "weight": w, "bias": [b],
                                       "calibration": calibration})
     write_manifest(out / "spectral-detector.json", name="spectral-detector", architecture="spectral-logistic",
-                   config={"features": names, "l2": l2, "training_images": len(rows),
+                   config={"features": names, "weighed_families": families, "l2": l2, "training_images": len(rows),
                            "held_out_auc": round(roc_auc(logits, y[held]), 4)},
                    weights=weights, sha256=sha,
                    source="trained by models/detector/train_detector.py on real photographs of ../shared/data/train "

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "forensics/atelier-spectral-bins.h"
+
+#include <math.h>
+
+#define RINGS ATELIER_SPECTRAL_RINGS
+#define SECTORS ATELIER_SPECTRAL_SECTORS
+#define CHROMA_BANDS ATELIER_SPECTRAL_CHROMA_BANDS
+
+/* Upper edges of the chroma bands as fractions of Nyquist: JPEG's 4:2:0
+ * subsampling leaves the lower two; the last band is the corners beyond
+ * Nyquist on the axes. */
+static const double chroma_band_tops[CHROMA_BANDS - 1] = { 0.25, 0.5, 1 };
+
+static AtelierSpectralBin
+locate (double fu, double fv, gboolean unmirrored, int half)
+{
+  const double f = hypot (fu, fv);
+  AtelierSpectralBin bin = { .weight = unmirrored ? 1 : 2, .ring16 = ATELIER_SPECTRAL_NOWHERE,
+                             .sector = ATELIER_SPECTRAL_NOWHERE, .ring = ATELIER_SPECTRAL_NOWHERE };
+  if (f == 0)
+    {
+      bin.weight = 0;
+      return bin;
+    }
+  bin.chroma_band = 0;
+  while (bin.chroma_band < CHROMA_BANDS - 1 && f > chroma_band_tops[bin.chroma_band])
+    bin.chroma_band++;
+  if (f > 1)
+    return bin;
+  bin.ring16 = (gint8) MIN (RINGS - 1, (int) ceil (f * RINGS) - 1);
+  bin.ring = (gint16) lround (f * half);
+  bin.below_nyquist = f > 0.9;
+  if (f >= 0.25)
+    {
+      double theta = atan2 (fv, fu);
+      if (theta < 0)
+        theta += G_PI;
+      bin.sector = (gint8) ((int) floor (theta / (G_PI / SECTORS) + 0.5) % SECTORS);
+    }
+  return bin;
+}
+
+AtelierSpectralBins *
+atelier_spectral_bins_new (int size)
+{
+  g_return_val_if_fail (size >= 16 && size <= 1024 && (size & (size - 1)) == 0, NULL);
+  const int half = size / 2;
+  AtelierSpectralBins *bins = g_new0 (AtelierSpectralBins, 1);
+  bins->size = size;
+  bins->bins = g_new (AtelierSpectralBin, (gsize) size * (half + 1));
+  for (int v = 0; v < size; v++)
+    {
+      const double fv = (double) (v <= half ? v : v - size) / half;
+      for (int u = 0; u <= half; u++)
+        bins->bins[(gsize) v * (half + 1) + u] = locate ((double) u / half, fv, u == 0 || u == half, half);
+    }
+  return bins;
+}
+
+void
+atelier_spectral_bins_free (AtelierSpectralBins *bins)
+{
+  if (bins == NULL)
+    return;
+  g_free (bins->bins);
+  g_free (bins);
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* Where every bin of a half spectrum falls among the detector's frequency
+ * partitions (radial rings, angular sectors, chroma bands), worked out once
+ * per tile size and read by every tile's features: a hypot and an atan2 per
+ * bin and tile had been a fifth of a 12-megapixel analysis. */
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define ATELIER_SPECTRAL_NOWHERE (-1)
+#define ATELIER_SPECTRAL_RINGS 16
+#define ATELIER_SPECTRAL_SECTORS 8
+#define ATELIER_SPECTRAL_CHROMA_BANDS 4
+
+/* One bin at frequency f (a fraction of Nyquist, up to sqrt 2 in the corners). */
+typedef struct
+{
+  guint8 weight;      /* 0 at zero frequency; 1 on the columns u = 0 and u = Nyquist, which have no mirror image; else 2 */
+  gint8 ring16;       /* of 16 equal rings up to Nyquist; NOWHERE beyond it */
+  gint8 sector;       /* of 8 half-open angular sectors, for 0.25 <= f <= 1; else NOWHERE */
+  gint8 chroma_band;  /* of 4: f in (0, 1/4], (1/4, 1/2], (1/2, 1], beyond */
+  gboolean below_nyquist; /* 0.9 < f <= 1 */
+  gint16 ring;        /* lround (f * size / 2) for f <= 1; else NOWHERE */
+} AtelierSpectralBin;
+
+typedef struct
+{
+  int size;
+  AtelierSpectralBin *bins; /* (size, size / 2 + 1), laid out as AtelierTileSpectra's planes */
+} AtelierSpectralBins;
+
+/* @size: a power of two from 16 to 1024, as the spectra's. */
+AtelierSpectralBins *atelier_spectral_bins_new (int size);
+void atelier_spectral_bins_free (AtelierSpectralBins *bins);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtelierSpectralBins, atelier_spectral_bins_free)
+
+G_END_DECLS
