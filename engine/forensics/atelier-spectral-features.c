@@ -234,9 +234,11 @@ atelier_spectral_is_grey (const AtelierTileSpectra *spectra)
  * smoothly (Gunturk et al. 2005), so high-frequency detail is shared by the
  * channels; a generator paints each channel through its own output filter.
  * A filter applied alike to every channel (blur, sharpening) changes the
- * grey and the chroma energy of a band by about the same factor, so these
- * features, unlike the radial ones, do not mistake a soft photograph for a
- * generated one. */
+ * grey and the chroma energy of a band by about the same factor, so unlike
+ * the radial features these do not measure how much fine detail there is;
+ * but once a heavy blur has left only 8-bit rounding in a band, rounding's
+ * noise, independent in each channel, reads as colour (measured in
+ * models/detector/README.md). */
 static void
 chroma_features (const AtelierSpectralBins *geometry, const AtelierTileSpectra *spectra, float *out)
 {
