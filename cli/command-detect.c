@@ -81,7 +81,7 @@ report_json (const char *path, const AtelierImage *image, const AtelierDetection
   json_builder_set_member_name (b, "jpeg_grid_set_aside");
   json_builder_add_boolean_value (b, d->jpeg_grid);
   json_builder_set_member_name (b, "grey_set_aside");
-  json_builder_add_boolean_value (b, d->grey);
+  json_builder_add_boolean_value (b, d->analysis->grey);
   json_builder_set_member_name (b, "width");
   json_builder_add_int_value (b, atelier_image_width (image));
   json_builder_set_member_name (b, "height");

@@ -80,7 +80,7 @@ show_report (const AtelierDetection *d)
   if (d->jpeg_grid)
     g_string_append_printf (report, "\n\n%s",
                             _("The image was JPEG-compressed: patterns on JPEG's 8-pixel grid were set aside."));
-  if (d->grey)
+  if (d->analysis->grey)
     g_string_append_printf (report, "\n\n%s", _("The image has no colour: the colour of its fine detail was not judged."));
   gimp_message (report->str);
   g_string_free (report, TRUE);

@@ -539,8 +539,8 @@ test_grey_image_sets_chroma_aside (void)
   g_assert_no_error (error);
   g_autoptr (AtelierDetection) c = atelier_detect (ctx, detector, colour, FALSE, &error);
   g_assert_no_error (error);
-  g_assert_true (g->grey);
-  g_assert_false (c->grey);
+  g_assert_true (g->analysis->grey);
+  g_assert_false (c->analysis->grey);
   double grey_share = 0, colour_share = 0;
   for (int i = 0; i < ATELIER_SPECTRAL_FEATURE_COUNT; i++)
     if (atelier_spectral_feature_info (i)->cue == ATELIER_SPECTRAL_CUE_COLOUR_DETAIL)

@@ -113,7 +113,7 @@ atelier_spectral_analysis_run (AtelierContext *ctx, const AtelierTensor *image, 
         atelier_tile_spectra_accumulate (a->mean_spectra, workers[w].sum);
       atelier_tile_spectra_scale (a->mean_spectra, 1.0f / (float) n_tiles);
       atelier_spectral_features_compute (geometry, a->mean_spectra, a->features);
-      a->grey = atelier_spectral_is_grey (a->mean_spectra);
+      a->grey = atelier_spectral_is_grey (geometry, a->mean_spectra);
     }
   for (int w = 0; w < n_workers; w++)
     {

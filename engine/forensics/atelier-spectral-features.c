@@ -213,17 +213,33 @@ grey_energy (double own, double cross)
   return (own + 2 * cross) / 9;
 }
 
-gboolean
-atelier_spectral_is_grey (const AtelierTileSpectra *spectra)
+/* Per chroma band, the sum of the residuals' own energies over the three
+ * channels and of their three cross terms. */
+static void
+residual_band_energies (const AtelierSpectralBins *geometry, const AtelierTileSpectra *spectra,
+                        double own[CHROMA_BANDS], double cross[CHROMA_BANDS])
 {
-  double own = 0, cross = 0;
-  const gsize bins = atelier_tile_spectra_bins (spectra->size);
-  for (int c = 0; c < ATELIER_TILE_SPECTRA_CHANNELS; c++)
-    for (gsize i = 0; i < bins; i++)
-      {
-        own += spectra->residual[c][i];
-        cross += spectra->residual_cross[c][i];
-      }
+  const gsize n_bins = atelier_tile_spectra_bins (spectra->size);
+  for (gsize at = 0; at < n_bins; at++)
+    {
+      const AtelierSpectralBin *bin = &geometry->bins[at];
+      if (bin->weight == 0)
+        continue;
+      for (int c = 0; c < ATELIER_TILE_SPECTRA_CHANNELS; c++)
+        {
+          own[bin->chroma_band] += bin->weight * spectra->residual[c][at];
+          cross[bin->chroma_band] += bin->weight * spectra->residual_cross[c][at];
+        }
+    }
+}
+
+gboolean
+atelier_spectral_is_grey (const AtelierSpectralBins *geometry, const AtelierTileSpectra *spectra)
+{
+  double own_bands[CHROMA_BANDS] = { 0 }, cross_bands[CHROMA_BANDS] = { 0 }, own = 0, cross = 0;
+  residual_band_energies (geometry, spectra, own_bands, cross_bands);
+  for (int b = 0; b < CHROMA_BANDS; b++)
+    own += own_bands[b], cross += cross_bands[b];
   return own / 3 - grey_energy (own, cross) <= 1e-6 * own / 3;
 }
 
@@ -243,18 +259,7 @@ static void
 chroma_features (const AtelierSpectralBins *geometry, const AtelierTileSpectra *spectra, float *out)
 {
   double own[CHROMA_BANDS] = { 0 }, cross[CHROMA_BANDS] = { 0 };
-  const gsize n_bins = atelier_tile_spectra_bins (spectra->size);
-  for (gsize at = 0; at < n_bins; at++)
-    {
-      const AtelierSpectralBin *bin = &geometry->bins[at];
-      if (bin->weight == 0)
-        continue;
-      for (int c = 0; c < ATELIER_TILE_SPECTRA_CHANNELS; c++)
-        {
-          own[bin->chroma_band] += bin->weight * spectra->residual[c][at];
-          cross[bin->chroma_band] += bin->weight * spectra->residual_cross[c][at];
-        }
-    }
+  residual_band_energies (geometry, spectra, own, cross);
   for (int b = 0; b < CHROMA_BANDS; b++)
     {
       const double grey = grey_energy (own[b], cross[b]), chroma = own[b] / 3 - grey;

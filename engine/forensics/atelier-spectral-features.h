@@ -71,7 +71,7 @@ void atelier_spectral_features_compute (const AtelierSpectralBins *geometry, con
 
 /* Whether the spectra's residuals carry no colour at all (a millionth of
  * their energy, rounding's share), so the chroma features are void. */
-gboolean atelier_spectral_is_grey (const AtelierTileSpectra *spectra);
+gboolean atelier_spectral_is_grey (const AtelierSpectralBins *geometry, const AtelierTileSpectra *spectra);
 
 /* Log ratio of the bin at (@u, @v) (u may be negative or past size / 2: the
  * spectrum of a real image is conjugate-symmetric) to the median of the 16

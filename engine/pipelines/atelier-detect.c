@@ -98,7 +98,6 @@ atelier_detect (AtelierContext *ctx, const AtelierDetector *detector, const Atel
     return NULL;
   g_autoptr (AtelierDetection) d = g_new0 (AtelierDetection, 1);
   d->jpeg_grid = jpeg_grid;
-  d->grey = analysis->grey;
   const AtelierSpectralCondition conditions = (jpeg_grid ? ATELIER_SPECTRAL_JPEG : 0)
                                               | (analysis->grey ? ATELIER_SPECTRAL_GREY : 0);
   d->probability = atelier_detector_probability (detector, analysis->features, conditions, d->contributions);

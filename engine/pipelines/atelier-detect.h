@@ -31,7 +31,6 @@ typedef struct
   double probability;
   AtelierVerdict verdict;
   gboolean jpeg_grid;                 /* 8-pixel grid features were set aside as JPEG's */
-  gboolean grey;                      /* the image has no colour: the chroma features were set aside */
   AtelierSpectralAnalysis *analysis;
   float contributions[ATELIER_SPECTRAL_FEATURE_COUNT];
   float *tile_probability;            /* (analysis->rows, analysis->columns) */
