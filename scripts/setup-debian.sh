@@ -7,7 +7,7 @@
 #   --models       also what the training, conversion, golden-file and evaluation
 #                  scripts in models/, tests/golden/ and tools/ use: PyTorch, PIL,
 #                  SciPy, OpenCV and G'MIC (the inpainting peers), GIMP's extra
-#                  patterns (training data)
+#                  patterns and the KDE and MATE wallpapers (training data)
 #   --screenshots  also what tools/gimp-dialog-screenshots.sh drives GIMP with:
 #                  xdotool and ImageMagick
 set -euo pipefail
@@ -26,7 +26,8 @@ packages=(
 command -v npm > /dev/null || packages+=(npm)
 for option in "$@"; do
   case $option in
-    --models) packages+=(python3-torch python3-pil python3-scipy python3-opencv gmic gimp-data-extras) ;;
+    --models) packages+=(python3-torch python3-pil python3-scipy python3-opencv gmic gimp-data-extras
+                         plasma-workspace-wallpapers mate-backgrounds) ;;
     --screenshots) packages+=(xdotool imagemagick) ;;
     *) echo "setup: unknown option $option (--models, --screenshots)" >&2; exit 2 ;;
   esac

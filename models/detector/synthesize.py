@@ -1,14 +1,15 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Builds the detector's training set: crops of real photographs at native resolution, and the same crops
-passed through a generator-like decoder (see generators.py), with JPEG and resize augmentation applied
-identically to both members of every pair, so that neither compression nor scaling tells the classes apart.
+passed through a generator-like decoder (see generators.py), with blur, JPEG and resize augmentation applied
+identically to both members of every pair, so that neither softness, compression nor scaling tells the classes
+apart.
 
-Reads ../shared/data/train (see models/detector/README.md for sources and licences); writes images and
-index.csv into --out (default build/detector-training). Deterministic for a given --seed; rerunning skips
-pairs already written, so an interrupted run resumes.
+Reads ../shared/data/train and the photographs among the KDE and MATE wallpapers (see models/detector/README.md
+for sources and licences); writes images and index.csv into --out (default build/detector-training).
+Deterministic for a given --seed; rerunning skips pairs already written, so an interrupted run resumes.
 
-    /usr/bin/python3 models/detector/synthesize.py --crops-per-image 2
+    /usr/bin/python3 models/detector/synthesize.py --crops-per-image 3
 """
 import argparse
 import csv
@@ -20,22 +21,50 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from PIL import Image
+from PIL import Image, ImageFilter
 
 import generators
 
 ROOT = Path(__file__).resolve().parents[2]
 # Sources stored as (or decoded from) JPEG files carry JPEG's 8x8 grid in their "real" crops: their pairs are
 # always JPEG-compressed again (unless shrunk), so the detector sees that grid as JPEG's and sets it aside.
-JPEG_ORIGIN = ("bsds200", "sun_hays80")
+JPEG_ORIGIN = ("bsds200", "sun_hays80", "debian-wallpapers")
+# The photographs among the wallpapers Debian ships (KDE's and MATE's, GPL-2+, authors in each package's
+# copyright file; scripts/setup-debian.sh --models installs them), chosen by eye: the renders, gradients and
+# black-and-white ones are left out. Most are close-ups with a shallow depth of field: soft real photographs,
+# which the shared training set has few of. All are JPEGs.
+WALLPAPER_PHOTOGRAPHS = tuple(
+    [f"/usr/share/wallpapers/{name}/contents/images/2560x1600.jpg"
+     for name in ("BytheWater", "ColorfulCups", "EveningGlow", "FallenLeaf", "Kite", "OneStandsOut", "Path")]
+    + [f"/usr/share/backgrounds/mate/nature/{name}.jpg"
+       for name in ("Aqua", "Blinds", "Dune", "FreshFlower", "Garden", "GreenMeadow", "LadyBird", "RainDrops",
+                    "Storm", "TwoWings", "Wood", "YellowFlower")])
+BLURRED_SHARE = 0.25
 ESRGAN = (("slim", 2), ("slim", 4), ("medium", 2), ("medium", 4), ("thick", 2), ("thick", 4))
 
 
+class Source:
+    """A training photograph: its file, a name unique in the set (the index's "source", by which the fit is
+    split), and its origin, the collection it comes from."""
+
+    def __init__(self, path, name, origin):
+        self.path, self.name, self.origin = path, name, origin
+
+
 def source_images(shared):
-    paths = sorted(p for p in (Path(shared) / "data/train").glob("*/*") if p.suffix.lower() in (".png", ".jpg", ".jpeg"))
-    if not paths:
+    train = sorted(p for p in (Path(shared) / "data/train").glob("*/*") if p.suffix.lower() in (".png", ".jpg", ".jpeg"))
+    if not train:
         sys.exit(f"no training images under {shared}/data/train")
-    return paths
+    missing = [path for path in WALLPAPER_PHOTOGRAPHS if not Path(path).exists()]
+    if missing:
+        sys.exit(f"{missing[0]} is missing: scripts/setup-debian.sh --models installs the wallpapers")
+    return ([Source(p, f"{p.parent.name}/{p.name}", p.parent.name) for p in train]
+            + [Source(Path(path), wallpaper_name(path), "debian-wallpapers") for path in WALLPAPER_PHOTOGRAPHS])
+
+
+def wallpaper_name(path):
+    parts = Path(path).parts
+    return f"{parts[3]}/{parts[4]}" if parts[3] == "wallpapers" else f"mate/{Path(path).stem}"
 
 
 def load_rgb(path):
@@ -74,9 +103,11 @@ def network_fake(crop, net):
     return (out * 255 + 0.5).astype(np.uint8)
 
 
-def augment_and_save(image, base, resize, quality):
-    """The same resize and compression for both members of a pair."""
+def augment_and_save(image, base, blur, resize, quality):
+    """The same blur, resize and compression for both members of a pair."""
     picture = Image.fromarray(image)
+    if blur:
+        picture = picture.filter(ImageFilter.GaussianBlur(blur))
     if resize != 1:
         w, h = picture.size
         picture = picture.resize((max(64, round(w * resize)), max(64, round(h * resize))), Image.BICUBIC)
@@ -92,17 +123,25 @@ def augment_and_save(image, base, resize, quality):
 class Pair:
     """One pair's random choices, all drawn up front so that the set is the same however it is made."""
 
-    def __init__(self, index, crop, name, kind, resize, quality, generator_seed):
+    def __init__(self, index, crop, name, kind, blur, resize, quality, generator_seed):
         self.index, self.crop, self.name, self.kind = index, crop, name, kind
-        self.resize, self.quality, self.generator_seed = resize, quality, generator_seed
+        self.blur, self.resize, self.quality, self.generator_seed = blur, resize, quality, generator_seed
 
 
-def plan_pairs(paths, kinds, crops_per_image, rng):
+def draw_blur(rng):
+    """A Gaussian blur for both members of a pair, or none. Soft focus, motion and noise reduction take fine
+    detail from real photographs as every decoder does from its fakes: without soft pairs of both classes the
+    classifier learnt that a soft image is a generated one, and read Set5 and Set14 blurred by 1 px as
+    generated (models/detector/README.md). Blurred alike, a pair shows what is left to tell them apart."""
+    return float(np.exp(rng.uniform(np.log(0.5), np.log(3.0)))) if rng.random() < BLURRED_SHARE else 0.0
+
+
+def plan_pairs(sources, kinds, crops_per_image, rng, blur_rng):
     plan = []
-    for index, path in enumerate(paths):
-        with Image.open(path) as picture:
+    for index, source in enumerate(sources):
+        with Image.open(source.path) as picture:
             w, h = picture.size
-        origin = path.parent.name
+        origin = source.origin
         for c in range(crops_per_image):
             # Generated images usually reach a viewer resized, most often reduced (the faces of
             # forensics-dev are 1024 px generator outputs shown at 256 and 768): reductions down to 1/4
@@ -119,7 +158,11 @@ def plan_pairs(paths, kinds, crops_per_image, rng):
             generator_seed = int(rng.integers(2**31 - 1))
             if not (origin in JPEG_ORIGIN and resize >= 1) and rng.random() < 0.5:
                 quality = 0
-            plan.append(Pair(index, (y, x, ch, cw), f"{index:04d}-{c}", kind, resize, quality, generator_seed))
+            # From its own stream, so that the draws above stay those of the sets made before blurring.
+            blur = draw_blur(blur_rng)
+            # The radius in hundredths of a pixel: a dot in the name would read as its suffix.
+            name = f"{index:04d}-{c}" + (f"-blur{round(blur * 100)}" if blur else "")
+            plan.append(Pair(index, (y, x, ch, cw), name, kind, blur, resize, quality, generator_seed))
     return plan
 
 
@@ -145,27 +188,25 @@ class PairMaker:
             fake = esrgan_fake(crop, model, int(scale[1:]), self.atelier, self.workdir)
         else:
             fake = network_fake(crop, self.networks[pair.kind])
-        augment_and_save(crop, real_file.with_suffix(""), pair.resize, pair.quality)
-        augment_and_save(fake, fake_file.with_suffix(""), pair.resize, pair.quality)
+        augment_and_save(crop, real_file.with_suffix(""), pair.blur, pair.resize, pair.quality)
+        augment_and_save(fake, fake_file.with_suffix(""), pair.blur, pair.resize, pair.quality)
 
 
-def make_pairs(pairs, paths, make):
+def make_pairs(pairs, sources, make):
     for n, pair in enumerate(pairs):
         if n == 0 or pair.index != pairs[n - 1].index:
-            image = load_rgb(paths[pair.index])
+            image = load_rgb(sources[pair.index].path)
             if pair.index % 20 == 0:
-                print(f"{pair.index + 1}/{len(paths)} {paths[pair.index].name}", flush=True)
+                print(f"{pair.index + 1}/{len(sources)} {sources[pair.index].name}", flush=True)
         make(pair, image)
 
 
-def write_index(out, pairs, paths):
+def write_index(out, pairs, sources):
     rows = []
     for pair in pairs:
-        path = paths[pair.index]
         for label, file in enumerate(pair_files(out, pair)):
-            rows.append({"file": str(file.relative_to(out)), "label": label,
-                         "source": f"{path.parent.name}/{path.name}", "generator": pair.kind if label else "real",
-                         "resize": f"{pair.resize:.3f}", "jpeg_quality": pair.quality})
+            rows.append({"file": str(file.relative_to(out)), "label": label, "source": sources[pair.index].name, "generator": pair.kind if label else "real",
+                         "blur": f"{pair.blur:.2f}", "resize": f"{pair.resize:.3f}", "jpeg_quality": pair.quality})
     with open(out / "index.csv", "w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=list(rows[0]))
         writer.writeheader()
@@ -185,29 +226,31 @@ def main():
 
     out = Path(args.out)
     (out / "images").mkdir(parents=True, exist_ok=True)
-    paths = source_images(args.shared)
+    sources = source_images(args.shared)
     rng = np.random.default_rng(args.seed)
-    print(f"{len(paths)} source images")
+    print(f"{len(sources)} source images")
 
     kinds = (["taef2", "diffusion"] + [f"ae-{k}" for k in generators.UPSAMPLERS]
              + [f"esrgan-{m}-x{s}" for m, s in ESRGAN])
-    plan = plan_pairs(paths, kinds, args.crops_per_image, rng)
+    plan = plan_pairs(sources, kinds, args.crops_per_image, rng, np.random.default_rng(args.seed + 2000))
 
     # The small autoencoders train for about an hour on 2 cores: every other pair is made first and indexed,
     # so that an interrupted run keeps them and the features of most of the set can be studied meanwhile.
     taef2 = generators.Taef2RoundTrip(*generators.load_taef2(args.shared))
     with tempfile.TemporaryDirectory() as workdir:
         make = PairMaker(out, args.atelier, workdir, {"taef2": taef2})
-        make_pairs([p for p in plan if not p.kind.startswith("ae-")], paths, make)
-        write_index(out, [p for p in plan if not p.kind.startswith("ae-")], paths)
+        make_pairs([p for p in plan if not p.kind.startswith("ae-")], sources, make)
+        write_index(out, [p for p in plan if not p.kind.startswith("ae-")], sources)
+        # The decoders learn from the shared photographs alone, so that adding sources leaves them as cached.
+        shared = [source for source in sources if source.origin != "debian-wallpapers"]
         patch_rng = np.random.default_rng(args.seed + 1000)
-        patch_sources = [load_rgb(paths[i]).astype(np.float32) / 255
-                         for i in patch_rng.choice(len(paths), size=min(48, len(paths)), replace=False)]
+        patch_sources = [load_rgb(shared[i].path).astype(np.float32) / 255
+                         for i in patch_rng.choice(len(shared), size=min(48, len(shared)), replace=False)]
         autoencoders = generators.load_autoencoders(out, patch_sources, args.seed)
         del patch_sources
         make.networks.update({f"ae-{k}": net for k, net in autoencoders.items()})
-        make_pairs([p for p in plan if p.kind.startswith("ae-")], paths, make)
-    write_index(out, plan, paths)
+        make_pairs([p for p in plan if p.kind.startswith("ae-")], sources, make)
+    write_index(out, plan, sources)
 
 
 if __name__ == "__main__":
