@@ -81,7 +81,13 @@ report_json (const char *path, const AtelierImage *image, const AtelierDetection
   json_builder_set_member_name (b, "jpeg_grid_set_aside");
   json_builder_add_boolean_value (b, d->jpeg_grid);
   json_builder_set_member_name (b, "grey_set_aside");
-  json_builder_add_boolean_value (b, d->analysis->grey);
+  json_builder_add_boolean_value (b, (d->conditions & ATELIER_SPECTRAL_GREY) != 0);
+  json_builder_set_member_name (b, "conditions");
+  json_builder_begin_array (b);
+  for (int c = 0; c < ATELIER_SPECTRAL_CONDITION_COUNT; c++)
+    if (d->conditions & (1 << c))
+      json_builder_add_string_value (b, atelier_spectral_condition_nick (c));
+  json_builder_end_array (b);
   json_builder_set_member_name (b, "width");
   json_builder_add_int_value (b, atelier_image_width (image));
   json_builder_set_member_name (b, "height");
@@ -202,7 +208,9 @@ save_pictures (const char *path, Pictures *p, const ReportOptions *options, GErr
 }
 
 /* Features without the classifier: what the training script learns from,
- * before any model exists. */
+ * before any model exists. The set_aside column names the features the
+ * detector would set aside (for a JPEG file, as the filter's "auto" does),
+ * so that the script takes them as the engine does. */
 static gboolean
 features_only (AtelierContext *ctx, const char *path, GError **error)
 {
@@ -211,7 +219,16 @@ features_only (AtelierContext *ctx, const char *path, GError **error)
   if (a == NULL)
     return FALSE;
   csv_quoted (path);
-  printf (",%d,%d", image->jpeg_quality, a->tile_size);
+  printf (",%d,%d,", image->jpeg_quality, a->tile_size);
+  const guint64 set_aside = atelier_spectral_set_aside (
+    a->conditions | (image->format == ATELIER_IMAGE_FORMAT_JPEG ? ATELIER_SPECTRAL_JPEG : 0));
+  const char *separator = "";
+  for (int i = 0; i < ATELIER_SPECTRAL_FEATURE_COUNT; i++)
+    if ((set_aside >> i) & 1)
+      {
+        printf ("%s%s", separator, atelier_spectral_feature_info (i)->name);
+        separator = " ";
+      }
   for (int i = 0; i < ATELIER_SPECTRAL_FEATURE_COUNT; i++)
     printf (",%.7g", a->features[i]);
   printf ("\n");
@@ -257,7 +274,8 @@ atelier_command_detect (int argc, char **argv)
     { "csv", 0, 0, G_OPTION_ARG_NONE, &csv, "CSV with a header row", NULL },
     { "features", 0, 0, G_OPTION_ARG_NONE, &features, "Add every spectral feature to the JSON or CSV", NULL },
     { "features-only", 0, 0, G_OPTION_ARG_NONE, &only_features,
-      "CSV of path, jpeg_quality, tile_size and the features, without the classifier (for training)", NULL },
+      "CSV of path, jpeg_quality, tile_size, the features set aside and every feature, without the classifier "
+      "(for training)", NULL },
     { "output-dir", 'o', 0, G_OPTION_ARG_FILENAME, &output_dir,
       "Write each file's heat map (and with --spectrum its spectrum) as PNG into DIR", "DIR" },
     { "threads", 't', 0, G_OPTION_ARG_INT, &threads, "Threads (default: all cores)", "N" },
@@ -281,7 +299,7 @@ atelier_command_detect (int argc, char **argv)
     }
   const ReportOptions options = { json ? REPORT_JSON : csv ? REPORT_CSV : REPORT_TEXT, features, output_dir, values };
   if (only_features)
-    printf ("path,jpeg_quality,tile_size");
+    printf ("path,jpeg_quality,tile_size,set_aside");
   for (int i = 0; only_features && i < ATELIER_SPECTRAL_FEATURE_COUNT; i++)
     printf (",%s", atelier_spectral_feature_info (i)->name);
   if (only_features)

@@ -80,8 +80,12 @@ show_report (const AtelierDetection *d)
   if (d->jpeg_grid)
     g_string_append_printf (report, "\n\n%s",
                             _("The image was JPEG-compressed: patterns on JPEG's 8-pixel grid were set aside."));
-  if (d->analysis->grey)
+  if (d->conditions & ATELIER_SPECTRAL_GREY)
     g_string_append_printf (report, "\n\n%s", _("The image has no colour: the colour of its fine detail was not judged."));
+  else if (d->conditions & (ATELIER_SPECTRAL_ROUNDING_HIGH | ATELIER_SPECTRAL_ROUNDING_CORNER))
+    g_string_append_printf (report, "\n\n%s",
+                            _("The image's finest detail does not rise above the rounding of its pixels (a soft or smooth "
+                              "image): the colour there was not judged."));
   gimp_message (report->str);
   g_string_free (report, TRUE);
 }

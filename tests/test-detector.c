@@ -344,7 +344,7 @@ test_chroma_of_mixed_noises (void)
   for (int pass = 0; pass < 2; pass++)
     {
       g_autoptr (AtelierSpectralAnalysis) a = analyse (pass == 0 ? image : blurred);
-      g_assert_false (a->grey);
+      g_assert_false (a->conditions & ATELIER_SPECTRAL_GREY);
       for (guint b = 0; b < G_N_ELEMENTS (bands); b++)
         {
           g_test_message ("%s %s: %.4f, expected %.4f", pass ? "blurred" : "sharp", bands[b], feature (a, bands[b]),
@@ -363,13 +363,13 @@ test_grey_images_are_recognised (void)
     memcpy (rgb->data + c * 300 * 300, grey->data, sizeof (float) * 300 * 300);
   g_autoptr (AtelierSpectralAnalysis) one_channel = analyse (grey);
   g_autoptr (AtelierSpectralAnalysis) equal_channels = analyse (rgb);
-  g_assert_true (one_channel->grey);
-  g_assert_true (equal_channels->grey);
+  g_assert_true (one_channel->conditions & ATELIER_SPECTRAL_GREY);
+  g_assert_true (equal_channels->conditions & ATELIER_SPECTRAL_GREY);
   /* A colour image is not grey, however little colour it has: a hundredth of the grey noise's amplitude. */
   for (int i = 0; i < 300 * 300; i++)
     rgb->data[2 * 300 * 300 + i] += 0.01f * (float) g_test_rand_double_range (-1, 1);
   g_autoptr (AtelierSpectralAnalysis) tinted = analyse (rgb);
-  g_assert_false (tinted->grey);
+  g_assert_false (tinted->conditions & ATELIER_SPECTRAL_GREY);
 }
 
 static void
@@ -421,20 +421,28 @@ test_probability_matches_training_script (void)
   g_autoptr (AtelierSafetensors) golden = atelier_safetensors_open (path, &error);
   g_assert_no_error (error);
   g_autoptr (AtelierTensor) features = test_golden_tensor (golden, "features");
-  g_autoptr (AtelierTensor) jpeg = test_golden_tensor (golden, "jpeg");
+  g_autoptr (AtelierTensor) set_aside = test_golden_tensor (golden, "set_aside");
   g_autoptr (AtelierTensor) expected = test_golden_tensor (golden, "probability");
   g_assert_no_error (error);
   g_autoptr (AtelierDetector) detector = open_detector ();
-  gboolean saw_jpeg = FALSE;
+  /* The script takes the features the engine set aside (its set_aside
+   * column); both kinds of vector must be there. */
+  gboolean saw_set_aside = FALSE, saw_whole = FALSE;
   for (gint64 i = 0; i < expected->shape[0]; i++)
     {
+      guint64 mask = 0;
+      for (int f = 0; f < ATELIER_SPECTRAL_FEATURE_COUNT; f++)
+        if (set_aside->data[i * ATELIER_SPECTRAL_FEATURE_COUNT + f] > 0.5f)
+          mask |= G_GUINT64_CONSTANT (1) << f;
       const double p = atelier_detector_probability (detector, features->data + i * ATELIER_SPECTRAL_FEATURE_COUNT,
-                                                     jpeg->data[i] > 0.5f ? ATELIER_SPECTRAL_JPEG : 0, NULL);
-      g_test_message ("vector %d (jpeg %d): %.7f, NumPy %.7f", (int) i, jpeg->data[i] > 0.5f, p, expected->data[i]);
+                                                     mask, NULL);
+      g_test_message ("vector %d (%d set aside): %.7f, NumPy %.7f", (int) i, __builtin_popcountll (mask), p,
+                      expected->data[i]);
       g_assert_cmpfloat_with_epsilon (p, expected->data[i], 1e-5);
-      saw_jpeg |= jpeg->data[i] > 0.5f;
+      saw_set_aside |= mask != 0;
+      saw_whole |= mask == 0;
     }
-  g_assert_true (saw_jpeg);
+  g_assert_true (saw_set_aside && saw_whole);
 }
 
 static void
@@ -539,8 +547,8 @@ test_grey_image_sets_chroma_aside (void)
   g_assert_no_error (error);
   g_autoptr (AtelierDetection) c = atelier_detect (ctx, detector, colour, FALSE, &error);
   g_assert_no_error (error);
-  g_assert_true (g->analysis->grey);
-  g_assert_false (c->analysis->grey);
+  g_assert_true (g->conditions & ATELIER_SPECTRAL_GREY);
+  g_assert_false (c->conditions & ATELIER_SPECTRAL_GREY);
   double grey_share = 0, colour_share = 0;
   for (int i = 0; i < ATELIER_SPECTRAL_FEATURE_COUNT; i++)
     if (atelier_spectral_feature_info (i)->cue == ATELIER_SPECTRAL_CUE_COLOUR_DETAIL)
@@ -558,8 +566,119 @@ test_grey_image_sets_chroma_aside (void)
   for (int i = 0; i < ATELIER_SPECTRAL_FEATURE_COUNT; i++)
     if (atelier_spectral_feature_info (i)->cue == ATELIER_SPECTRAL_CUE_COLOUR_DETAIL)
       masked[i] = 1e3f;
-  g_assert_cmpfloat_with_epsilon (g->tile_probability[0],
-                                  atelier_detector_probability (detector, masked, ATELIER_SPECTRAL_GREY, NULL), 1e-6);
+  g_assert_cmpfloat_with_epsilon (
+    g->tile_probability[0],
+    atelier_detector_probability (detector, masked, atelier_spectral_set_aside (ATELIER_SPECTRAL_GREY), NULL), 1e-6);
+}
+
+/* Every value a multiple of @step: what a file of that many levels holds. */
+static void
+round_to (AtelierTensor *image, double step)
+{
+  for (gint64 i = 0; i < atelier_tensor_numel (image); i++)
+    image->data[i] = (float) (nearbyint (image->data[i] / step) * step);
+}
+
+/* A smooth image: a slow diagonal wave in each channel, phase-shifted, over
+ * about a hundred 8-bit levels, with nothing above an eighth of Nyquist. */
+static AtelierTensor *
+smooth_waves (int n)
+{
+  AtelierTensor *image = atelier_tensor_new_4d (1, 3, n, n, NULL);
+  for (int c = 0; c < 3; c++)
+    for (int y = 0; y < n; y++)
+      for (int x = 0; x < n; x++)
+        image->data[((gsize) c * n + y) * n + x]
+          = (float) (0.5 + 0.2 * sin (2 * G_PI * (3.3 * x + 2.1 * y) / n + c));
+  return image;
+}
+
+/* White noise on 8-bit levels: each pixel of each channel one level above
+ * mid-grey with probability @p, a variance of p (1 - p) levels squared. */
+static AtelierTensor *
+level_noise (int n, double p)
+{
+  AtelierTensor *image = atelier_tensor_new_4d (1, 3, n, n, NULL);
+  for (gint64 i = 0; i < atelier_tensor_numel (image); i++)
+    image->data[i] = (float) ((128 + (g_test_rand_double () < p)) / 255.0);
+  return image;
+}
+
+static AtelierSpectralCondition
+rounding_of (const AtelierSpectralAnalysis *a)
+{
+  return a->conditions & (ATELIER_SPECTRAL_ROUNDING_LOW | ATELIER_SPECTRAL_ROUNDING_MID
+                          | ATELIER_SPECTRAL_ROUNDING_HIGH | ATELIER_SPECTRAL_ROUNDING_CORNER);
+}
+
+/* The pixels' levels are read off their values, and a band is set aside
+ * when its grey residual energy is under twice rounding's. White noise of
+ * r times rounding's variance (1/12 of a level squared) puts r times the
+ * floor into every band: level noise of p = 0.1 is 1.08 times it, p = 0.35
+ * 2.73 times. */
+static void
+test_rounding_floor_sets_bands_aside (void)
+{
+  const AtelierSpectralCondition every_band = ATELIER_SPECTRAL_ROUNDING_LOW | ATELIER_SPECTRAL_ROUNDING_MID
+                                              | ATELIER_SPECTRAL_ROUNDING_HIGH | ATELIER_SPECTRAL_ROUNDING_CORNER;
+  g_autoptr (AtelierTensor) faint = level_noise (512, 0.1);
+  g_autoptr (AtelierTensor) stronger = level_noise (512, 0.35);
+  g_autoptr (AtelierSpectralAnalysis) a_faint = analyse (faint);
+  g_autoptr (AtelierSpectralAnalysis) a_stronger = analyse (stronger);
+  g_assert_cmpfloat (fabs (a_faint->quantisation_step - 1.0 / 255), <, 1e-12);
+  g_assert_cmpint (rounding_of (a_faint), ==, every_band);
+  g_assert_cmpint (rounding_of (a_stronger), ==, 0);
+
+  /* A smooth 8-bit image: rounding fills every band above its waves. */
+  g_autoptr (AtelierTensor) smooth = smooth_waves (512);
+  g_autoptr (AtelierTensor) smooth_8 = atelier_tensor_copy (smooth, NULL);
+  round_to (smooth_8, 1.0 / 255);
+  g_autoptr (AtelierSpectralAnalysis) a_8 = analyse (smooth_8);
+  g_assert_cmpint (rounding_of (a_8), ==, every_band & ~ATELIER_SPECTRAL_ROUNDING_LOW);
+  for (int t = 0; t < a_8->rows * a_8->columns; t++)
+    g_assert_true (a_8->tile_conditions[t] & ATELIER_SPECTRAL_ROUNDING_CORNER);
+  /* Detail a level strong on top of it lifts the bands above the floor. */
+  g_autoptr (AtelierTensor) detailed = atelier_tensor_copy (smooth, NULL);
+  for (gint64 i = 0; i < atelier_tensor_numel (detailed); i++)
+    detailed->data[i] += (float) (g_test_rand_double_range (-1.5, 1.5) / 255);
+  round_to (detailed, 1.0 / 255);
+  g_autoptr (AtelierSpectralAnalysis) a_detailed = analyse (detailed);
+  g_assert_cmpint (rounding_of (a_detailed), ==, 0);
+  /* 16 bits: its floor is 65536 times lower, still above nothing. */
+  g_autoptr (AtelierTensor) smooth_16 = atelier_tensor_copy (smooth, NULL);
+  round_to (smooth_16, 1.0 / 65535);
+  g_autoptr (AtelierSpectralAnalysis) a_16 = analyse (smooth_16);
+  g_assert_cmpfloat (fabs (a_16->quantisation_step - 1.0 / 65535), <, 1e-12);
+  g_assert_true (rounding_of (a_16) & ATELIER_SPECTRAL_ROUNDING_CORNER);
+  /* Float pixels were never rounded: there is no floor to measure against. */
+  g_autoptr (AtelierSpectralAnalysis) a_float = analyse (smooth);
+  g_assert_cmpfloat (a_float->quantisation_step, ==, 0);
+  g_assert_cmpint (rounding_of (a_float), ==, 0);
+}
+
+/* The bands rounding fills weigh nothing, in the whole image's verdict as
+ * in its tiles'. */
+static void
+test_rounding_sets_chroma_aside (void)
+{
+  g_autoptr (AtelierDetector) detector = open_detector ();
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierTensor) smooth = smooth_waves (512);
+  round_to (smooth, 1.0 / 255);
+  g_autoptr (AtelierDetection) d = atelier_detect (ctx, detector, smooth, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_true (d->conditions & ATELIER_SPECTRAL_ROUNDING_CORNER);
+  const int corner = feature_index ("chroma-corner"), low = feature_index ("chroma-low");
+  g_assert_cmpfloat (d->contributions[corner], ==, 0);
+  g_assert_cmpfloat (d->contributions[low], !=, 0);
+  float changed[ATELIER_SPECTRAL_FEATURE_COUNT];
+  memcpy (changed, d->analysis->tile_features[0], sizeof changed);
+  changed[corner] = 1e3f;
+  g_assert_cmpfloat_with_epsilon (
+    d->tile_probability[0],
+    atelier_detector_probability (detector, changed, atelier_spectral_set_aside (d->analysis->tile_conditions[0]), NULL),
+    1e-6);
 }
 
 static gint64
@@ -609,6 +728,8 @@ main (int argc, char **argv)
   g_test_add_func ("/detector/model/feature-version", test_model_from_another_feature_version_is_refused);
   g_test_add_func ("/detector/heat-map/tile-probabilities", test_heat_map_passes_through_tile_probabilities);
   g_test_add_func ("/detector/model/grey-sets-chroma-aside", test_grey_image_sets_chroma_aside);
+  g_test_add_func ("/detector/features/rounding-floor", test_rounding_floor_sets_bands_aside);
+  g_test_add_func ("/detector/model/rounding-sets-chroma-aside", test_rounding_sets_chroma_aside);
   g_test_add_func ("/detector/cues/explain-the-verdict", test_cues_explain_the_verdict);
   g_test_add_func ("/detector/spectrum/rings-the-peaks", test_spectrum_rings_the_peaks);
   return g_test_run ();

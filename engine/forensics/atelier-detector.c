@@ -89,13 +89,13 @@ atelier_detector_open (const char *name_or_path, GError **error)
 
 double
 atelier_detector_probability (const AtelierDetector *d, const float features[ATELIER_SPECTRAL_FEATURE_COUNT],
-                              AtelierSpectralCondition conditions, float contributions[ATELIER_SPECTRAL_FEATURE_COUNT])
+                              guint64 set_aside, float contributions[ATELIER_SPECTRAL_FEATURE_COUNT])
 {
   double logit = d->bias;
   float share[ATELIER_SPECTRAL_FEATURE_COUNT];
   for (int i = 0; i < ATELIER_SPECTRAL_FEATURE_COUNT; i++)
     {
-      const gboolean masked = (atelier_spectral_feature_info (i)->uninformative_when & conditions) != 0;
+      const gboolean masked = (set_aside >> i) & 1;
       const double z = masked ? 0 : (features[i] - d->mean[i]) / d->scale[i];
       share[i] = (float) (d->weight[i] * z);
       logit += share[i];

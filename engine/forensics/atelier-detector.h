@@ -20,13 +20,12 @@ AtelierDetector *atelier_detector_open (const char *name_or_path, GError **error
 void atelier_detector_free (AtelierDetector *detector);
 
 /* The calibrated probability that @features come from a generated image.
- * The features that @conditions leave uninformative count at their training
- * mean. @contributions, when not NULL,
- * receives each feature's share of the calibrated log-odds: positive pushes
- * towards "generated". */
+ * The features set aside (bit i for feature i: atelier_spectral_set_aside
+ * of the conditions) count at their training mean. @contributions, when not
+ * NULL, receives each feature's share of the calibrated log-odds: positive
+ * pushes towards "generated". */
 double atelier_detector_probability (const AtelierDetector *detector,
-                                     const float features[ATELIER_SPECTRAL_FEATURE_COUNT],
-                                     AtelierSpectralCondition conditions,
+                                     const float features[ATELIER_SPECTRAL_FEATURE_COUNT], guint64 set_aside,
                                      float contributions[ATELIER_SPECTRAL_FEATURE_COUNT]);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtelierDetector, atelier_detector_free)

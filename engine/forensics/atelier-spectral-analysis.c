@@ -3,6 +3,9 @@
 
 #include "core/atelier-error.h"
 
+#include <float.h>
+#include <math.h>
+
 
 void
 atelier_spectral_analysis_free (AtelierSpectralAnalysis *analysis)
@@ -12,6 +15,7 @@ atelier_spectral_analysis_free (AtelierSpectralAnalysis *analysis)
   g_free (analysis->tile_x);
   g_free (analysis->tile_y);
   g_free (analysis->tile_features);
+  g_free (analysis->tile_conditions);
   atelier_tile_spectra_free (analysis->mean_spectra);
   g_free (analysis);
 }
@@ -24,6 +28,36 @@ tile_origins (gint64 extent, int tile, int *count)
   for (int i = 0; i < *count; i++)
     origins[i] = *count == 1 ? 0 : (gint64) ((double) i * (extent - tile) / (*count - 1) + 0.5);
   return origins;
+}
+
+/* Whether every sampled value is a multiple of 1 / @levels, to within float
+ * rounding. */
+static gboolean
+on_levels (const AtelierTensor *image, double levels)
+{
+  const gint64 n = atelier_tensor_numel (image), stride = MAX (1, n / 65536);
+  const double tolerance = levels * 4 * FLT_EPSILON + 1e-4;
+  for (gint64 i = 0; i < n; i += stride)
+    {
+      const double scaled = image->data[i] * levels;
+      if (fabs (scaled - nearbyint (scaled)) > tolerance)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The step the pixels were rounded to, from their values: a file's 8 or 16
+ * bits, or 0 for float pixels that were never rounded. Up to 65536 values
+ * spread over the image decide: a value of a continuous image falls within
+ * the tolerance by chance with odds under 1 in 15, never thousands at once. */
+static double
+quantisation_step (const AtelierTensor *image)
+{
+  if (on_levels (image, 255))
+    return 1.0 / 255;
+  if (on_levels (image, 65535))
+    return 1.0 / 65535;
+  return 0;
 }
 
 /* What one worker owns: FFT plans and buffers, the spectra of its current
@@ -54,6 +88,7 @@ analyse_tile (gint64 item, int worker_index, gpointer data)
   const int row = (int) (item / a->columns), column = (int) (item % a->columns);
   atelier_spectrum_analyser_run (worker->analyser, job->image, a->tile_x[column], a->tile_y[row], worker->tile);
   atelier_spectral_features_compute (job->geometry, worker->tile, a->tile_features[item]);
+  a->tile_conditions[item] = atelier_spectral_conditions (job->geometry, worker->tile, a->quantisation_step);
   atelier_tile_spectra_accumulate (worker->sum, worker->tile);
 }
 
@@ -91,6 +126,8 @@ atelier_spectral_analysis_run (AtelierContext *ctx, const AtelierTensor *image, 
   a->tile_y = tile_origins (height, a->tile_size, &a->rows);
   const gint64 n_tiles = (gint64) a->rows * a->columns;
   a->tile_features = g_malloc_n (n_tiles, sizeof *a->tile_features);
+  a->tile_conditions = g_new0 (AtelierSpectralCondition, n_tiles);
+  a->quantisation_step = quantisation_step (image);
 
   const int n_workers = atelier_context_get_threads (ctx);
   g_autofree Worker *workers = g_new0 (Worker, n_workers);
@@ -113,7 +150,7 @@ atelier_spectral_analysis_run (AtelierContext *ctx, const AtelierTensor *image, 
         atelier_tile_spectra_accumulate (a->mean_spectra, workers[w].sum);
       atelier_tile_spectra_scale (a->mean_spectra, 1.0f / (float) n_tiles);
       atelier_spectral_features_compute (geometry, a->mean_spectra, a->features);
-      a->grey = atelier_spectral_is_grey (geometry, a->mean_spectra);
+      a->conditions = atelier_spectral_conditions (geometry, a->mean_spectra, a->quantisation_step);
     }
   for (int w = 0; w < n_workers; w++)
     {

@@ -21,7 +21,13 @@ typedef struct
   gint64 *tile_x, *tile_y; /* (columns), (rows): tile origins, spread evenly so the last tile ends at the border */
   float (*tile_features)[ATELIER_SPECTRAL_FEATURE_COUNT]; /* (rows * columns) */
   float features[ATELIER_SPECTRAL_FEATURE_COUNT];         /* of the averaged spectra */
-  gboolean grey;           /* no colour anywhere: atelier_spectral_is_grey of the averaged spectra */
+  /* The pixels' levels, read off their values: 1/255 when every value is a
+   * multiple of it (8 bits), 1/65535 likewise, 0 for anything finer. */
+  double quantisation_step;
+  /* atelier_spectral_conditions of the averaged spectra, and of each tile's:
+   * GREY (no colour anywhere) and the chroma bands rounding fills. */
+  AtelierSpectralCondition conditions;
+  AtelierSpectralCondition *tile_conditions; /* (rows * columns) */
   AtelierTileSpectra *mean_spectra;
 } AtelierSpectralAnalysis;
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "forensics/atelier-spectral-bins.h"
 
+#include "forensics/atelier-tile-spectra.h"
+
 #include <math.h>
 
 #define RINGS ATELIER_SPECTRAL_RINGS
@@ -53,7 +55,13 @@ atelier_spectral_bins_new (int size)
     {
       const double fv = (double) (v <= half ? v : v - size) / half;
       for (int u = 0; u <= half; u++)
-        bins->bins[(gsize) v * (half + 1) + u] = locate ((double) u / half, fv, u == 0 || u == half, half);
+        {
+          const AtelierSpectralBin bin = locate ((double) u / half, fv, u == 0 || u == half, half);
+          bins->bins[(gsize) v * (half + 1) + u] = bin;
+          if (bin.weight > 0)
+            bins->white_residual_power[bin.chroma_band]
+              += bin.weight * atelier_tile_spectra_white_residual_power (size, u, v);
+        }
     }
   return bins;
 }

@@ -30,6 +30,9 @@ typedef struct
 {
   int size;
   AtelierSpectralBin *bins; /* (size, size / 2 + 1), laid out as AtelierTileSpectra's planes */
+  /* Per chroma band, the weighted sum of atelier_tile_spectra_white_residual_power
+   * over its bins: what unit white noise puts into the band. */
+  double white_residual_power[ATELIER_SPECTRAL_CHROMA_BANDS];
 } AtelierSpectralBins;
 
 /* @size: a power of two from 16 to 1024, as the spectra's. */

@@ -32,6 +32,7 @@ G_STATIC_ASSERT (FEATURE_END == ATELIER_SPECTRAL_FEATURE_COUNT);
 #define C ATELIER_SPECTRAL_CUE_COLOUR_DETAIL
 #define JPEG ATELIER_SPECTRAL_JPEG
 #define GREY ATELIER_SPECTRAL_GREY
+#define ROUNDING(band) (ATELIER_SPECTRAL_ROUNDING_LOW << (band))
 #define PEAKS(c) \
   { "peaks8-mean-" c, P8, JPEG }, { "peaks8-max-" c, P8, JPEG }, { "peaks16-mean-" c, P16, 0 }, \
   { "peaks16-max-" c, P16, 0 }, { "peaks2-max-" c, PN, JPEG }
@@ -46,9 +47,35 @@ static const AtelierSpectralFeatureInfo feature_info[] = {
   { "angle-000", A, 0 }, { "angle-022", A, 0 }, { "angle-045", A, 0 }, { "angle-067", A, 0 },
   { "angle-090", A, 0 }, { "angle-112", A, 0 }, { "angle-135", A, 0 }, { "angle-157", A, 0 },
   PEAKS ("r"), PEAKS ("g"), PEAKS ("b"),
-  { "chroma-low", C, GREY }, { "chroma-mid", C, GREY }, { "chroma-high", C, GREY }, { "chroma-corner", C, GREY },
+  { "chroma-low", C, GREY | ROUNDING (0) }, { "chroma-mid", C, GREY | ROUNDING (1) },
+  { "chroma-high", C, GREY | ROUNDING (2) }, { "chroma-corner", C, GREY | ROUNDING (3) },
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (feature_info) == ATELIER_SPECTRAL_FEATURE_COUNT);
+G_STATIC_ASSERT (ROUNDING (CHROMA_BANDS - 1) == ATELIER_SPECTRAL_ROUNDING_CORNER);
+G_STATIC_ASSERT (ATELIER_SPECTRAL_ROUNDING_CORNER == 1 << (ATELIER_SPECTRAL_CONDITION_COUNT - 1));
+G_STATIC_ASSERT (ATELIER_SPECTRAL_FEATURE_COUNT <= 64);
+
+/* Rounding's share of a band at which the band is set aside: half. */
+#define ROUNDING_LIMIT 2.0
+
+const char *
+atelier_spectral_condition_nick (int index)
+{
+  static const char *const nicks[ATELIER_SPECTRAL_CONDITION_COUNT]
+    = { "jpeg", "grey", "rounding-low", "rounding-mid", "rounding-high", "rounding-corner" };
+  g_return_val_if_fail (index >= 0 && index < ATELIER_SPECTRAL_CONDITION_COUNT, NULL);
+  return nicks[index];
+}
+
+guint64
+atelier_spectral_set_aside (AtelierSpectralCondition conditions)
+{
+  guint64 set_aside = 0;
+  for (int i = 0; i < ATELIER_SPECTRAL_FEATURE_COUNT; i++)
+    if (feature_info[i].uninformative_when & conditions)
+      set_aside |= G_GUINT64_CONSTANT (1) << i;
+  return set_aside;
+}
 
 const AtelierSpectralFeatureInfo *
 atelier_spectral_feature_info (int index)
@@ -233,14 +260,27 @@ residual_band_energies (const AtelierSpectralBins *geometry, const AtelierTileSp
     }
 }
 
-gboolean
-atelier_spectral_is_grey (const AtelierSpectralBins *geometry, const AtelierTileSpectra *spectra)
+AtelierSpectralCondition
+atelier_spectral_conditions (const AtelierSpectralBins *geometry, const AtelierTileSpectra *spectra,
+                             double quantisation_step)
 {
+  g_return_val_if_fail (geometry->size == spectra->size, 0);
   double own_bands[CHROMA_BANDS] = { 0 }, cross_bands[CHROMA_BANDS] = { 0 }, own = 0, cross = 0;
   residual_band_energies (geometry, spectra, own_bands, cross_bands);
+  AtelierSpectralCondition conditions = 0;
+  /* Rounding is independent in each channel: the mean of three has a third
+   * of its variance. */
+  const double rounding_variance = quantisation_step * quantisation_step / 12 / 3;
   for (int b = 0; b < CHROMA_BANDS; b++)
-    own += own_bands[b], cross += cross_bands[b];
-  return own / 3 - grey_energy (own, cross) <= 1e-6 * own / 3;
+    {
+      own += own_bands[b], cross += cross_bands[b];
+      if (quantisation_step > 0
+          && grey_energy (own_bands[b], cross_bands[b]) < ROUNDING_LIMIT * rounding_variance * geometry->white_residual_power[b])
+        conditions |= ROUNDING (b);
+    }
+  if (own / 3 - grey_energy (own, cross) <= 1e-6 * own / 3)
+    conditions |= GREY;
+  return conditions;
 }
 
 /* Per band, log (chroma / grey) of the residual's energy, where grey is the
@@ -264,7 +304,7 @@ chroma_features (const AtelierSpectralBins *geometry, const AtelierTileSpectra *
     {
       const double grey = grey_energy (own[b], cross[b]), chroma = own[b] / 3 - grey;
       /* The floor, a ten-thousandth of a channel's energy, bounds a grey
-       * image's value; such images are set aside (atelier_spectral_is_grey). */
+       * image's value; such images are set aside (atelier_spectral_conditions). */
       out[b] = (float) (log (MAX (chroma, 0) + 1e-4 * own[b] / 3 + POWER_FLOOR) - log (grey + POWER_FLOOR));
     }
 }

@@ -54,7 +54,21 @@ typedef enum
   /* No colour (grey, or R = G = B everywhere): nothing for the chroma
    * features to measure. */
   ATELIER_SPECTRAL_GREY = 1 << 1,
+  /* A chroma band's grey residual energy is under twice what rounding the
+   * pixels to their file's levels leaves: at least half of what the band
+   * measures is rounding, whose noise, independent in each channel, reads as
+   * colour (a soft image, a flat region). */
+  ATELIER_SPECTRAL_ROUNDING_LOW = 1 << 2,
+  ATELIER_SPECTRAL_ROUNDING_MID = 1 << 3,
+  ATELIER_SPECTRAL_ROUNDING_HIGH = 1 << 4,
+  ATELIER_SPECTRAL_ROUNDING_CORNER = 1 << 5,
 } AtelierSpectralCondition;
+
+#define ATELIER_SPECTRAL_CONDITION_COUNT 6
+
+/* "jpeg", "grey", "rounding-low" ... "rounding-corner", for condition
+ * 1 << @index: stable, for scripts. */
+const char *atelier_spectral_condition_nick (int index);
 
 typedef struct
 {
@@ -69,9 +83,15 @@ const AtelierSpectralFeatureInfo *atelier_spectral_feature_info (int index);
 void atelier_spectral_features_compute (const AtelierSpectralBins *geometry, const AtelierTileSpectra *spectra,
                                         float features[ATELIER_SPECTRAL_FEATURE_COUNT]);
 
-/* Whether the spectra's residuals carry no colour at all (a millionth of
- * their energy, rounding's share), so the chroma features are void. */
-gboolean atelier_spectral_is_grey (const AtelierSpectralBins *geometry, const AtelierTileSpectra *spectra);
+/* The conditions the spectra show by themselves: GREY when their residuals
+ * carry no colour at all (a millionth of their energy), and ROUNDING_* for
+ * each chroma band that rounding to @quantisation_step (1/255 for 8-bit
+ * pixels; 0 when they were never rounded) fills half or more. */
+AtelierSpectralCondition atelier_spectral_conditions (const AtelierSpectralBins *geometry,
+                                                      const AtelierTileSpectra *spectra, double quantisation_step);
+
+/* The features that @conditions leave uninformative: bit i for feature i. */
+guint64 atelier_spectral_set_aside (AtelierSpectralCondition conditions);
 
 /* Log ratio of the bin at (@u, @v) (u may be negative or past size / 2: the
  * spectrum of a real image is conjugate-symmetric) to the median of the 16

@@ -84,6 +84,23 @@ atelier_tile_spectra_scale (AtelierTileSpectra *spectra, float factor)
       planes[p][i] *= factor;
 }
 
+static double
+hann (int i, int size)
+{
+  const double s = sin (G_PI * (i + 0.5) / size);
+  return s * s;
+}
+
+double
+atelier_tile_spectra_white_residual_power (int size, int u, int v)
+{
+  /* Each axis of the window sums sin^4 over its samples: 3 size / 8 exactly. */
+  const double energy = 3.0 * size / 8;
+  /* The cross difference is (1 - z_x)(1 - z_y): |H|^2 = 4 sin^2 (w_x / 2) 4 sin^2 (w_y / 2). */
+  const double su = sin (G_PI * u / size), sv = sin (G_PI * v / size);
+  return 16 * su * su * sv * sv * energy * energy;
+}
+
 static gpointer
 make_planner_thread_safe (gpointer unused)
 {
@@ -109,10 +126,7 @@ atelier_spectrum_analyser_new (int size, GError **error)
   analyser->size = size;
   analyser->window = g_new (float, size);
   for (int i = 0; i < size; i++)
-    {
-      const double s = sin (G_PI * (i + 0.5) / size);
-      analyser->window[i] = (float) (s * s);
-    }
+    analyser->window[i] = (float) hann (i, size);
   analyser->pixels = fftwf_alloc_real ((gsize) size * size);
   for (int c = 0; c < ATELIER_TILE_SPECTRA_CHANNELS; c++)
     analyser->bins[c] = fftwf_alloc_complex (atelier_tile_spectra_bins (size));

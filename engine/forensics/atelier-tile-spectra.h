@@ -36,6 +36,12 @@ void atelier_tile_spectra_accumulate (AtelierTileSpectra *sum, const AtelierTile
 void atelier_tile_spectra_scale (AtelierTileSpectra *spectra, float factor);
 static inline gsize atelier_tile_spectra_bins (int size) { return (gsize) size * (size / 2 + 1); }
 
+/* The expected residual power in bin (@u, @v) of noise that is white, of unit
+ * variance, in each channel: the cross difference's gain there times the
+ * window's energy. Rounding pixels to a step q is such noise, of variance
+ * q^2 / 12. */
+double atelier_tile_spectra_white_residual_power (int size, int u, int v);
+
 /* FFT plans and scratch for one thread. FFTW executes a plan on any aligned
  * buffers from any thread, but its planner is not reentrant, so every
  * analyser is planned in the caller's thread before work is handed out. */

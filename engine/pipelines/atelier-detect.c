@@ -98,16 +98,18 @@ atelier_detect (AtelierContext *ctx, const AtelierDetector *detector, const Atel
     return NULL;
   g_autoptr (AtelierDetection) d = g_new0 (AtelierDetection, 1);
   d->jpeg_grid = jpeg_grid;
-  const AtelierSpectralCondition conditions = (jpeg_grid ? ATELIER_SPECTRAL_JPEG : 0)
-                                              | (analysis->grey ? ATELIER_SPECTRAL_GREY : 0);
-  d->probability = atelier_detector_probability (detector, analysis->features, conditions, d->contributions);
+  const AtelierSpectralCondition of_the_file = jpeg_grid ? ATELIER_SPECTRAL_JPEG : 0;
+  d->conditions = of_the_file | analysis->conditions;
+  d->probability = atelier_detector_probability (detector, analysis->features, atelier_spectral_set_aside (d->conditions),
+                                                 d->contributions);
   d->verdict = d->probability > LIKELY_GENERATED_ABOVE ? ATELIER_VERDICT_LIKELY_GENERATED
                : d->probability < LIKELY_REAL_BELOW    ? ATELIER_VERDICT_LIKELY_REAL
                                                        : ATELIER_VERDICT_UNCERTAIN;
   const int n_tiles = analysis->rows * analysis->columns;
   d->tile_probability = g_new (float, n_tiles);
   for (int t = 0; t < n_tiles; t++)
-    d->tile_probability[t] = (float) atelier_detector_probability (detector, analysis->tile_features[t], conditions, NULL);
+    d->tile_probability[t] = (float) atelier_detector_probability (
+      detector, analysis->tile_features[t], atelier_spectral_set_aside (of_the_file | analysis->tile_conditions[t]), NULL);
   d->analysis = g_steal_pointer (&analysis);
   strongest_cues (d);
   return g_steal_pointer (&d);

@@ -4,7 +4,8 @@
 none of which the detector saw in training (it learned from synthesize.py's fakes only), so every column is
 a leave-one-generator-out result. ROC AUC per generator (within each size folder, whose subjects differ) at
 native PNG, after JPEG at quality 90 and 75, and after a 0.5x bicubic reduction, with bootstrap intervals; the
-same processing is applied to the real images. Then the false alarms on soft real photographs (Set5 and Set14 blurred). Writes docs/detector-evaluation.md.
+same processing is applied to the real images. Then the false alarms on soft real photographs (Set5 and Set14
+blurred, as PNG and as JPEG). Writes docs/detector-evaluation.md.
 
     /usr/bin/python3 models/detector/evaluate.py
 """
@@ -59,31 +60,39 @@ def bootstrap_interval(real, fake, rng, draws=2000):
     return np.percentile(aucs, [2.5, 97.5])
 
 
-def probabilities(atelier, files):
+def detections(atelier, files):
+    """{path: (probability, verdict)} from `atelier detect --csv`."""
     out = subprocess.run([atelier, "detect", "--csv", *map(str, files)], check=True, capture_output=True,
                          text=True).stdout
-    return {row["path"]: float(row["probability"]) for row in csv.DictReader(io.StringIO(out))}
+    return {row["path"]: (float(row["probability"]), row["verdict"]) for row in csv.DictReader(io.StringIO(out))}
 
 
 def soft_photographs(atelier, shared):
-    """Real photographs never trained on (Set5 and Set14), sharp and blurred by a Gaussian: the false alarms a
-    detector that equates missing fine detail with generation raises on soft focus, motion or denoising."""
+    """Real photographs never trained on (Set5 and Set14), sharp and blurred by a Gaussian, saved as PNG and as
+    JPEG: the false alarms a detector that equates missing fine detail with generation raises on soft focus,
+    motion or denoising."""
     photos = sorted((shared / "data/sr-dev").glob("Set*/*.png"))
     lines = ["", "## Soft real photographs", "",
              f"The {len(photos)} photographs of Set5 and Set14 (`../shared/data/sr-dev`, never trained on), blurred by a "
-             "Gaussian of the given radius (PIL): mean probability and how many read as generated (p > 0.5).", "",
-             "| blur radius | mean p | p > 0.5 |", "|---|---|---|"]
+             "Gaussian of the given radius (PIL), saved as PNG or as JPEG at quality 90: mean probability, how many "
+             "lean to generated (p > 0.5) and how many get the verdict \"likely generated\" (p > 0.7; between 0.3 "
+             "and 0.7 the verdict is \"uncertain\").", "",
+             "| blur radius | saved as | mean p | p > 0.5 | likely generated |", "|---|---|---|---|---|"]
     with tempfile.TemporaryDirectory() as tmp:
         for radius in SOFT_RADII:
-            files = []
-            for photo in photos:
-                image = Image.open(photo).convert("RGB")
-                if radius:
-                    image = image.filter(ImageFilter.GaussianBlur(radius))
-                files.append(Path(tmp) / f"{photo.parent.name}-{photo.stem}-{radius}.png")
-                image.save(files[-1])
-            p = np.array(list(probabilities(atelier, files).values()))
-            lines.append(f"| {radius} px | {p.mean():.2f} | {int((p > 0.5).sum())} of {len(p)} |")
+            for quality in (None, 90):
+                files = []
+                for photo in photos:
+                    image = Image.open(photo).convert("RGB")
+                    if radius:
+                        image = image.filter(ImageFilter.GaussianBlur(radius))
+                    files.append(Path(tmp) / f"{photo.parent.name}-{photo.stem}-{radius}.{'jpg' if quality else 'png'}")
+                    image.save(files[-1], **({"quality": quality} if quality else {}))
+                found = detections(atelier, files).values()
+                p = np.array([probability for probability, _ in found])
+                flagged = sum(verdict == "likely-generated" for _, verdict in found)
+                lines.append(f"| {radius} px | {'JPEG 90' if quality else 'PNG'} | {p.mean():.2f} | "
+                             f"{int((p > 0.5).sum())} of {len(p)} | {flagged} of {len(p)} |")
     return lines + [""]
 
 
@@ -107,8 +116,8 @@ def main():
             folder = Path(tmp) / label.replace(" ", "-")
             folder.mkdir()
             files = {p: make_variant(p, folder, variant) for p in sources}
-            prob = probabilities(args.atelier, list(files.values()))
-            score = {p: prob[str(f)] for p, f in files.items()}
+            found = detections(args.atelier, list(files.values()))
+            score = {p: found[str(f)][0] for p, f in files.items()}
 
             def scores(generator):
                 return {size: np.array([s for p, s in score.items()

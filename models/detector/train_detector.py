@@ -26,14 +26,6 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "models/tools"))
 from safetensors_io import write_manifest, write_safetensors  # noqa: E402
 
-# The features JPEG leaves uninformative (its 8x8 block grid excites them too); engine/forensics/
-# atelier-spectral-features.c marks the same ones (ATELIER_SPECTRAL_JPEG), and tests/test-detector.c checks
-# that both agree on a JPEG case. Grey images, the other condition the engine sets features aside for, are
-# not in the training set.
-def uninformative_for_jpeg(name):
-    return name.startswith("peaks8-") or name.startswith("peaks2-")
-
-
 # The feature families the classifier weighs: those a filter applied alike to every channel (blur, sharpening,
 # resizing) leaves nearly unchanged, since each is a ratio within one band or between neighbouring bins: the
 # colour of fine detail, its direction, periodic peaks. The radial spectrum and its decay are computed and kept
@@ -49,22 +41,25 @@ def feature_family(name):
 
 
 def extract_features(atelier, files, chunk=200):
-    """{path: (jpeg_quality, features)} and the feature names, from the engine."""
+    """{path: (features, set_aside)} and the feature names, from the engine. set_aside marks the features the
+    engine sets aside for that image (the 8-pixel grid of a JPEG, the chroma of a grey image or of bands that
+    rounding fills), which count at their training mean in training as in use."""
     table, names = {}, None
     for start in range(0, len(files), chunk):
         out = subprocess.run([atelier, "detect", "--features-only", *map(str, files[start:start + chunk])],
                              check=True, capture_output=True, text=True).stdout
         reader = csv.reader(io.StringIO(out))
         header = next(reader)
-        names = header[3:]
+        names = header[4:]
         for row in reader:
-            table[row[0]] = (int(row[1]), np.array([float(v) for v in row[3:]]))
+            set_aside = set(row[3].split())
+            table[row[0]] = (np.array([float(v) for v in row[4:]]), np.array([n in set_aside for n in names]))
     return table, names
 
 
-def standardise(X, jpeg, mean, scale, mask):
+def standardise(X, set_aside, mean, scale):
     Z = (X - mean) / scale
-    Z[np.ix_(jpeg, mask)] = 0
+    Z[set_aside] = 0
     return Z
 
 
@@ -118,20 +113,21 @@ def main():
     data = Path(args.data)
     rows = list(csv.DictReader(open(data / "index.csv")))
     table, names = extract_features(args.atelier, [data / r["file"] for r in rows])
-    X = np.array([table[str(data / r["file"])][1] for r in rows])
-    jpeg = np.array([table[str(data / r["file"])][0] > 0 for r in rows])
+    X = np.array([table[str(data / r["file"])][0] for r in rows])
+    set_aside = np.array([table[str(data / r["file"])][1] for r in rows])
     y = np.array([int(r["label"]) for r in rows], float)
     sources = sorted({r["source"] for r in rows})
     rng = np.random.default_rng(args.seed)
     held_out_sources = set(rng.choice(sources, size=len(sources) // 5, replace=False))
     held = np.array([r["source"] in held_out_sources for r in rows])
     fit = ~held
-    mask = np.array([uninformative_for_jpeg(n) for n in names])
     print(f"{len(rows)} images ({int(y.sum())} fake) from {len(sources)} photographs; {held.sum()} held out")
 
-    mean = X[fit].mean(0)
-    scale = X[fit].std(0) + 1e-6
-    Z = standardise(X, jpeg, mean, scale, mask)
+    # The statistics of each feature over the images that keep it: a set-aside value is a placeholder.
+    kept = np.where(set_aside, np.nan, X)
+    mean = np.nanmean(kept[fit], 0)
+    scale = np.nanstd(kept[fit], 0) + 1e-6
+    Z = standardise(X, set_aside, mean, scale)
     weighed = np.array([feature_family(n) in families for n in names])
     if not weighed.any():
         sys.exit(f"no feature belongs to the families {families}")
@@ -161,6 +157,15 @@ def main():
     for g in generators:
         pick = held & ((gen == g) | (gen == "real"))
         print(f"  held-out {g:18s} AUC {roc_auc(Z[pick] @ w + b, y[pick]):.3f}")
+    blurred = np.array([float(r.get("blur", 0)) > 0 for r in rows])
+    wallpaper = np.array([r["source"].startswith(("wallpapers/", "mate/")) for r in rows])
+    for label, subset in (("blurred pairs", blurred), ("sharp pairs", ~blurred), ("wallpaper photographs", wallpaper)):
+        pick = held & subset
+        if not pick.any():
+            print(f"  held-out {label:22s} none (their photographs all fell into the fit)")
+            continue
+        print(f"  held-out {label:22s} AUC {roc_auc(Z[pick] @ w + b, y[pick]):.3f}, "
+              f"real ones with p > 0.7: {np.mean(p_held[subset[held] & (y[held] == 0)] > 0.7):.0%}")
 
     out = Path(args.out)
     weights = out / "spectral-detector.safetensors"
@@ -176,14 +181,15 @@ def main():
                    attribution="Atelier developers; training photographs: BSDS300, Sun-Hays 80, Wikimedia Commons "
                                "(see models/detector/README.md)")
 
-    # Golden vectors for tests/test-detector.c: held-out features (one JPEG, one not, one each class)
-    # and the probabilities computed here in double precision.
-    picks = [int(np.flatnonzero(held & (y == c) & (jpeg == j))[0]) for c in (0, 1) for j in (False, True)
-             if np.any(held & (y == c) & (jpeg == j))]
-    Zp = standardise(X[picks], jpeg[picks], mean, scale, mask)
+    # Golden vectors for tests/test-detector.c: held-out features, one of each class with some features set
+    # aside and one with none, and the probabilities computed here in double precision.
+    some = set_aside.any(1)
+    picks = [int(np.flatnonzero(held & (y == c) & (some == k))[0]) for c in (0, 1) for k in (False, True)
+             if np.any(held & (y == c) & (some == k))]
+    Zp = standardise(X[picks], set_aside[picks], mean, scale)
     expected = sigmoid(calibration[0] * (Zp @ w + b) + calibration[1])
     write_safetensors(ROOT / "tests/golden/detector-golden.safetensors",
-                      {"features": X[picks], "jpeg": jpeg[picks].astype(np.float32), "probability": expected})
+                      {"features": X[picks], "set_aside": set_aside[picks].astype(np.float32), "probability": expected})
     print(f"wrote {weights} (sha256 {sha[:12]}...) and tests/golden/detector-golden.safetensors")
 
 
