@@ -215,13 +215,13 @@ static gboolean
 features_only (AtelierContext *ctx, const char *path, GError **error)
 {
   g_autoptr (AtelierImage) image = atelier_image_load (path, error);
-  g_autoptr (AtelierSpectralAnalysis) a = image ? atelier_spectral_analysis_run (ctx, image->pixels, error) : NULL;
+  const gboolean jpeg = image != NULL && image->format == ATELIER_IMAGE_FORMAT_JPEG;
+  g_autoptr (AtelierSpectralAnalysis) a = image ? atelier_spectral_analysis_run (ctx, image->pixels, jpeg, error) : NULL;
   if (a == NULL)
     return FALSE;
   csv_quoted (path);
   printf (",%d,%d,", image->jpeg_quality, a->tile_size);
-  const guint64 set_aside = atelier_spectral_set_aside (
-    a->conditions | (image->format == ATELIER_IMAGE_FORMAT_JPEG ? ATELIER_SPECTRAL_JPEG : 0));
+  const guint64 set_aside = atelier_spectral_set_aside (a->conditions | (jpeg ? ATELIER_SPECTRAL_JPEG : 0));
   const char *separator = "";
   for (int i = 0; i < ATELIER_SPECTRAL_FEATURE_COUNT; i++)
     if ((set_aside >> i) & 1)

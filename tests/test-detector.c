@@ -29,7 +29,7 @@ analyse (const AtelierTensor *image)
 {
   g_autoptr (AtelierContext) ctx = atelier_context_new (2);
   g_autoptr (GError) error = NULL;
-  AtelierSpectralAnalysis *a = atelier_spectral_analysis_run (ctx, image, &error);
+  AtelierSpectralAnalysis *a = atelier_spectral_analysis_run (ctx, image, FALSE, &error);
   g_assert_no_error (error);
   return a;
 }
@@ -392,13 +392,13 @@ test_bad_images_are_refused (void)
   g_autoptr (AtelierContext) ctx = atelier_context_new (1);
   g_autoptr (GError) error = NULL;
   g_autoptr (AtelierTensor) small = test_random_4d (1, 3, 80, 50);
-  g_assert_null (atelier_spectral_analysis_run (ctx, small, &error));
+  g_assert_null (atelier_spectral_analysis_run (ctx, small, FALSE, &error));
   g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT);
   g_assert_nonnull (strstr (error->message, "too small"));
   g_clear_error (&error);
   g_autoptr (AtelierTensor) broken = test_random_4d (1, 3, 80, 80);
   broken->data[100] = NAN;
-  g_assert_null (atelier_spectral_analysis_run (ctx, broken, &error));
+  g_assert_null (atelier_spectral_analysis_run (ctx, broken, FALSE, &error));
   g_assert_nonnull (strstr (error->message, "NaN"));
 }
 
@@ -604,6 +604,17 @@ level_noise (int n, double p)
   return image;
 }
 
+/* White noise on 8-bit levels, uniform over @count levels about mid-grey: a
+ * variance of (count^2 - 1) / 12 levels squared. */
+static AtelierTensor *
+uniform_levels (int n, int count)
+{
+  AtelierTensor *image = atelier_tensor_new_4d (1, 3, n, n, NULL);
+  for (gint64 i = 0; i < atelier_tensor_numel (image); i++)
+    image->data[i] = (float) ((128 + g_test_rand_int_range (0, count)) / 255.0);
+  return image;
+}
+
 static AtelierSpectralCondition
 rounding_of (const AtelierSpectralAnalysis *a)
 {
@@ -654,6 +665,27 @@ test_rounding_floor_sets_bands_aside (void)
   g_autoptr (AtelierSpectralAnalysis) a_float = analyse (smooth);
   g_assert_cmpfloat (a_float->quantisation_step, ==, 0);
   g_assert_cmpint (rounding_of (a_float), ==, 0);
+}
+
+/* A JPEG decoder rounds Y before RGB, so its floor is four times higher:
+ * the 2.73-fold noise above is under twice that, five levels of uniform
+ * noise (24 times the once-rounded floor) are not. */
+static void
+test_decoded_jpeg_has_a_higher_floor (void)
+{
+  const AtelierSpectralCondition every_band = ATELIER_SPECTRAL_ROUNDING_LOW | ATELIER_SPECTRAL_ROUNDING_MID
+                                              | ATELIER_SPECTRAL_ROUNDING_HIGH | ATELIER_SPECTRAL_ROUNDING_CORNER;
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierTensor) faint = level_noise (512, 0.35);
+  g_autoptr (AtelierTensor) strong = uniform_levels (512, 5);
+  g_autoptr (AtelierSpectralAnalysis) faint_png = atelier_spectral_analysis_run (ctx, faint, FALSE, &error);
+  g_autoptr (AtelierSpectralAnalysis) faint_jpeg = atelier_spectral_analysis_run (ctx, faint, TRUE, &error);
+  g_autoptr (AtelierSpectralAnalysis) strong_jpeg = atelier_spectral_analysis_run (ctx, strong, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (rounding_of (faint_png), ==, 0);
+  g_assert_cmpint (rounding_of (faint_jpeg), ==, every_band);
+  g_assert_cmpint (rounding_of (strong_jpeg), ==, 0);
 }
 
 /* The bands rounding fills weigh nothing, in the whole image's verdict as
@@ -729,6 +761,7 @@ main (int argc, char **argv)
   g_test_add_func ("/detector/heat-map/tile-probabilities", test_heat_map_passes_through_tile_probabilities);
   g_test_add_func ("/detector/model/grey-sets-chroma-aside", test_grey_image_sets_chroma_aside);
   g_test_add_func ("/detector/features/rounding-floor", test_rounding_floor_sets_bands_aside);
+  g_test_add_func ("/detector/features/jpeg-rounding-floor", test_decoded_jpeg_has_a_higher_floor);
   g_test_add_func ("/detector/model/rounding-sets-chroma-aside", test_rounding_sets_chroma_aside);
   g_test_add_func ("/detector/cues/explain-the-verdict", test_cues_explain_the_verdict);
   g_test_add_func ("/detector/spectrum/rings-the-peaks", test_spectrum_rings_the_peaks);

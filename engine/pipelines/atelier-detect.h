@@ -42,7 +42,7 @@ typedef struct
 } AtelierDetection;
 
 /* @jpeg_grid: the image went through JPEG, whose 8x8 blocks excite the same
- * harmonics as up-sampling layers. */
+ * harmonics as up-sampling layers and whose decoder rounds more. */
 AtelierDetection *atelier_detect (AtelierContext *ctx, const AtelierDetector *detector, const AtelierTensor *image,
                                   gboolean jpeg_grid, GError **error);
 void atelier_detection_free (AtelierDetection *detection);
