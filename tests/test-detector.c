@@ -579,20 +579,6 @@ round_to (AtelierTensor *image, double step)
     image->data[i] = (float) (nearbyint (image->data[i] / step) * step);
 }
 
-/* A smooth image: a slow diagonal wave in each channel, phase-shifted, over
- * about a hundred 8-bit levels, with nothing above an eighth of Nyquist. */
-static AtelierTensor *
-smooth_waves (int n)
-{
-  AtelierTensor *image = atelier_tensor_new_4d (1, 3, n, n, NULL);
-  for (int c = 0; c < 3; c++)
-    for (int y = 0; y < n; y++)
-      for (int x = 0; x < n; x++)
-        image->data[((gsize) c * n + y) * n + x]
-          = (float) (0.5 + 0.2 * sin (2 * G_PI * (3.3 * x + 2.1 * y) / n + c));
-  return image;
-}
-
 /* White noise on 8-bit levels: each pixel of each channel one level above
  * mid-grey with probability @p, a variance of p (1 - p) levels squared. */
 static AtelierTensor *
@@ -641,7 +627,7 @@ test_rounding_floor_sets_bands_aside (void)
   g_assert_cmpint (rounding_of (a_stronger), ==, 0);
 
   /* A smooth 8-bit image: rounding fills every band above its waves. */
-  g_autoptr (AtelierTensor) smooth = smooth_waves (512);
+  g_autoptr (AtelierTensor) smooth = test_smooth_waves (512);
   g_autoptr (AtelierTensor) smooth_8 = atelier_tensor_copy (smooth, NULL);
   round_to (smooth_8, 1.0 / 255);
   g_autoptr (AtelierSpectralAnalysis) a_8 = analyse (smooth_8);
@@ -696,7 +682,7 @@ test_rounding_sets_chroma_aside (void)
   g_autoptr (AtelierDetector) detector = open_detector ();
   g_autoptr (AtelierContext) ctx = atelier_context_new (2);
   g_autoptr (GError) error = NULL;
-  g_autoptr (AtelierTensor) smooth = smooth_waves (512);
+  g_autoptr (AtelierTensor) smooth = test_smooth_waves (512);
   round_to (smooth, 1.0 / 255);
   g_autoptr (AtelierDetection) d = atelier_detect (ctx, detector, smooth, FALSE, &error);
   g_assert_no_error (error);

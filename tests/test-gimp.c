@@ -347,13 +347,28 @@ write_noise_input (const Gimp *g)
   return path;
 }
 
+/* A 300x300 smooth 8-bit image, whose upper chroma bands the rounding
+ * fills: GIMP hands the plug-in its levels exactly, or they would not be
+ * read off the pixels and the verdicts would differ. */
+static char *
+write_smooth_input (const Gimp *g)
+{
+  g_autoptr (AtelierTensor) waves = test_smooth_waves (300);
+  g_autoptr (AtelierImage) image = atelier_image_new (g_steal_pointer (&waves), 8);
+  char *path = g_build_filename (g->dir, "smooth.png", NULL);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (atelier_image_save (image, path, 8, 90, &error));
+  return path;
+}
+
 static void
 test_detect_matches_engine (Gimp *g, gconstpointer data)
 {
-  (void) data;
+  const gboolean smooth = GPOINTER_TO_INT (data);
   if (skip_without_gimp ())
     return;
-  g_autofree char *input = write_noise_input (g);
+  g_autofree char *input = smooth ? write_smooth_input (g) : write_noise_input (g);
+  const int width = 300, height = smooth ? 300 : 200;
   g_autofree char *heat = g_build_filename (g->dir, "heat.png", NULL);
   g_autofree char *source = g_build_filename (g->dir, "source.png", NULL);
   g_autofree char *command = g_strdup_printf (
@@ -376,6 +391,7 @@ test_detect_matches_engine (Gimp *g, gconstpointer data)
   g_autoptr (AtelierContext) ctx = atelier_context_new (2);
   g_autoptr (AtelierDetection) expected = atelier_filter_detect_run (ctx, values, image->pixels, FALSE, &error);
   g_assert_no_error (error);
+  g_assert_cmpint (!!(expected->conditions & ATELIER_SPECTRAL_ROUNDING_CORNER), ==, smooth);
   const double probability = number_after (log, "probability=");
   g_test_message ("GIMP: %g, engine: %g", probability, expected->probability);
   g_assert_cmpfloat_with_epsilon (probability, expected->probability, 1e-4);
@@ -386,7 +402,7 @@ test_detect_matches_engine (Gimp *g, gconstpointer data)
   /* The heat map as the engine renders it, and the source layer untouched. */
   g_autoptr (AtelierImage) heat_map = atelier_image_load (heat, &error);
   g_assert_no_error (error);
-  g_autoptr (AtelierTensor) expected_map = atelier_detection_render_heat_map (expected, 3, 300, 200, &error);
+  g_autoptr (AtelierTensor) expected_map = atelier_detection_render_heat_map (expected, 3, width, height, &error);
   g_assert_no_error (error);
   g_assert_cmpfloat (test_max_abs_diff (heat_map->pixels, expected_map), <=, 1.0f / 255.0f);
   g_autoptr (AtelierImage) kept = atelier_image_load (source, &error);
@@ -660,7 +676,10 @@ main (int argc, char **argv)
               test_inpaint_corrupt_model_leaves_image, gimp_teardown);
   g_test_add ("/gimp/inpaint/offset-16bit-layer", Gimp, NULL, gimp_setup, test_inpaint_offset_16bit_layer,
               gimp_teardown);
-  g_test_add ("/gimp/detect/matches-engine", Gimp, NULL, gimp_setup, test_detect_matches_engine, gimp_teardown);
+  g_test_add ("/gimp/detect/matches-engine", Gimp, GINT_TO_POINTER (FALSE), gimp_setup, test_detect_matches_engine,
+              gimp_teardown);
+  g_test_add ("/gimp/detect/smooth-image-matches-engine", Gimp, GINT_TO_POINTER (TRUE), gimp_setup,
+              test_detect_matches_engine, gimp_teardown);
   g_test_add ("/gimp/detect/opens-spectrum", Gimp, NULL, gimp_setup, test_detect_opens_spectrum, gimp_teardown);
   g_test_add ("/gimp/detect/refuses-tiny-image", Gimp, NULL, gimp_setup, test_detect_refuses_tiny_image, gimp_teardown);
   return g_test_run ();

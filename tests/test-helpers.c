@@ -26,6 +26,17 @@ test_random_4d (gint64 n, gint64 c, gint64 h, gint64 w)
   return test_random_tensor (4, shape, -1.0f, 1.0f);
 }
 
+AtelierTensor *
+test_smooth_waves (int n)
+{
+  AtelierTensor *image = atelier_tensor_new_4d (1, 3, n, n, NULL);
+  for (int c = 0; c < 3; c++)
+    for (int y = 0; y < n; y++)
+      for (int x = 0; x < n; x++)
+        image->data[((gsize) c * n + y) * n + x] = (float) (0.5 + 0.2 * sin (2 * G_PI * (3.3 * x + 2.1 * y) / n + c));
+  return image;
+}
+
 float
 test_max_abs_diff (const AtelierTensor *a, const AtelierTensor *b)
 {

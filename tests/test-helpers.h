@@ -8,6 +8,11 @@
 AtelierTensor *test_random_tensor (int rank, const int64_t *shape, float lo, float hi);
 AtelierTensor *test_random_4d (gint64 n, gint64 c, gint64 h, gint64 w);
 
+/* (1, 3, n, n): a slow diagonal wave in each channel, phase-shifted, over
+ * about a hundred 8-bit levels, with nothing above an eighth of Nyquist:
+ * once rounded to 8 bits, its upper bands hold only the rounding. */
+AtelierTensor *test_smooth_waves (int n);
+
 float test_max_abs_diff (const AtelierTensor *a, const AtelierTensor *b);
 float test_max_abs (const AtelierTensor *a);
 
