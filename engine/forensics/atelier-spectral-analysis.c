@@ -6,7 +6,6 @@
 #include <float.h>
 #include <math.h>
 
-
 void
 atelier_spectral_analysis_free (AtelierSpectralAnalysis *analysis)
 {

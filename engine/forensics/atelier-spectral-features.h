@@ -55,9 +55,10 @@ typedef enum
    * features to measure. */
   ATELIER_SPECTRAL_GREY = 1 << 1,
   /* A chroma band's grey residual energy is under twice what rounding the
-   * pixels to their file's levels leaves: at least half of what the band
-   * measures is rounding, whose noise, independent in each channel, reads as
-   * colour (a soft image, a flat region). */
+   * pixels to their file's levels (and a JPEG decoder's rounding) leaves: at
+   * least half of what the band measures is rounding, whose noise, largely
+   * independent in each channel, reads as colour (a soft image, a flat
+   * region). */
   ATELIER_SPECTRAL_ROUNDING_LOW = 1 << 2,
   ATELIER_SPECTRAL_ROUNDING_MID = 1 << 3,
   ATELIER_SPECTRAL_ROUNDING_HIGH = 1 << 4,
