@@ -86,8 +86,8 @@ analyse_tile (gint64 item, int worker_index, gpointer data)
   Worker *worker = &job->workers[worker_index];
   const int row = (int) (item / a->columns), column = (int) (item % a->columns);
   atelier_spectrum_analyser_run (worker->analyser, job->image, a->tile_x[column], a->tile_y[row], worker->tile);
-  atelier_spectral_features_compute (job->geometry, worker->tile, a->tile_features[item]);
-  a->tile_conditions[item] = atelier_spectral_conditions (job->geometry, worker->tile, a->grey_rounding_variance);
+  a->tile_conditions[item] = atelier_spectral_features_compute (job->geometry, worker->tile, a->grey_rounding_variance,
+                                                                a->tile_features[item]);
   atelier_tile_spectra_accumulate (worker->sum, worker->tile);
 }
 
@@ -152,8 +152,8 @@ atelier_spectral_analysis_run (AtelierContext *ctx, const AtelierTensor *image, 
       for (int w = 0; w < n_workers; w++)
         atelier_tile_spectra_accumulate (a->mean_spectra, workers[w].sum);
       atelier_tile_spectra_scale (a->mean_spectra, 1.0f / (float) n_tiles);
-      atelier_spectral_features_compute (geometry, a->mean_spectra, a->features);
-      a->conditions = atelier_spectral_conditions (geometry, a->mean_spectra, a->grey_rounding_variance);
+      a->conditions = atelier_spectral_features_compute (geometry, a->mean_spectra, a->grey_rounding_variance,
+                                                         a->features);
     }
   for (int w = 0; w < n_workers; w++)
     {

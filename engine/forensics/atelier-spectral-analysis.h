@@ -29,7 +29,8 @@ typedef struct
    * decoded JPEG, whose decoder rounds Y, Cb and Cr before RGB, four times
    * that (Y's rounding is shared by the channels, so all of it is grey). */
   double grey_rounding_variance;
-  /* atelier_spectral_conditions of the averaged spectra, and of each tile's:
+  /* The conditions of the averaged spectra, and of each tile's
+   * (atelier_spectral_features_compute):
    * GREY (no colour anywhere) and the chroma bands rounding fills. */
   AtelierSpectralCondition conditions;
   AtelierSpectralCondition *tile_conditions; /* (rows * columns) */

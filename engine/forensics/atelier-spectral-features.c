@@ -260,13 +260,12 @@ residual_band_energies (const AtelierSpectralBins *geometry, const AtelierTileSp
     }
 }
 
-AtelierSpectralCondition
-atelier_spectral_conditions (const AtelierSpectralBins *geometry, const AtelierTileSpectra *spectra,
-                             double grey_rounding_variance)
+/* GREY and ROUNDING_* from the bands' energies (residual_band_energies). */
+static AtelierSpectralCondition
+band_conditions (const AtelierSpectralBins *geometry, const double own_bands[CHROMA_BANDS],
+                 const double cross_bands[CHROMA_BANDS], double grey_rounding_variance)
 {
-  g_return_val_if_fail (geometry->size == spectra->size, 0);
-  double own_bands[CHROMA_BANDS] = { 0 }, cross_bands[CHROMA_BANDS] = { 0 }, own = 0, cross = 0;
-  residual_band_energies (geometry, spectra, own_bands, cross_bands);
+  double own = 0, cross = 0;
   AtelierSpectralCondition conditions = 0;
   for (int b = 0; b < CHROMA_BANDS; b++)
     {
@@ -290,29 +289,27 @@ atelier_spectral_conditions (const AtelierSpectralBins *geometry, const AtelierT
  * A filter applied alike to every channel (blur, sharpening) changes the
  * grey and the chroma energy of a band by about the same factor, so unlike
  * the radial features these do not measure how much fine detail there is;
- * but once a heavy blur has left only 8-bit rounding in a band, rounding's
- * noise, independent in each channel, reads as colour (measured in
- * models/detector/README.md). */
+ * but once a heavy blur has left only rounding in a band, rounding's noise,
+ * independent in each channel, reads as colour: such bands are set aside
+ * (ROUNDING_*). */
 static void
-chroma_features (const AtelierSpectralBins *geometry, const AtelierTileSpectra *spectra, float *out)
+chroma_features (const double own[CHROMA_BANDS], const double cross[CHROMA_BANDS], float *out)
 {
-  double own[CHROMA_BANDS] = { 0 }, cross[CHROMA_BANDS] = { 0 };
-  residual_band_energies (geometry, spectra, own, cross);
   for (int b = 0; b < CHROMA_BANDS; b++)
     {
       const double grey = grey_energy (own[b], cross[b]), chroma = own[b] / 3 - grey;
       /* The floor, a ten-thousandth of a channel's energy, bounds a grey
-       * image's value; such images are set aside (atelier_spectral_conditions). */
+       * image's value; such images are set aside (GREY). */
       out[b] = (float) (log (MAX (chroma, 0) + 1e-4 * own[b] / 3 + POWER_FLOOR) - log (grey + POWER_FLOOR));
     }
 }
 
-void
+AtelierSpectralCondition
 atelier_spectral_features_compute (const AtelierSpectralBins *geometry, const AtelierTileSpectra *spectra,
-                                   float features[ATELIER_SPECTRAL_FEATURE_COUNT])
+                                   double grey_rounding_variance, float features[ATELIER_SPECTRAL_FEATURE_COUNT])
 {
   const int size = spectra->size, half = size / 2;
-  g_return_if_fail (size >= 64 && geometry->size == size);
+  g_return_val_if_fail (size >= 64 && geometry->size == size, 0);
   Mean radial[RADIAL_RINGS] = { 0 }, sectors[ANGLE_SECTORS] = { 0 }, corner = { 0 }, below_nyquist = { 0 };
   g_autofree Mean *rings = g_new0 (Mean, half + 1);
 
@@ -364,5 +361,10 @@ atelier_spectral_features_compute (const AtelierSpectralBins *geometry, const At
 
   for (int c = 0; c < ATELIER_TILE_SPECTRA_CHANNELS; c++)
     peak_features (spectra->residual[c], size, features + PEAKS_FIRST + c * PEAK_FEATURES_PER_CHANNEL);
-  chroma_features (geometry, spectra, features + CHROMA_FIRST);
+  /* One pass over the residuals serves the chroma features and the
+   * conditions: it runs for every tile. */
+  double own[CHROMA_BANDS] = { 0 }, cross[CHROMA_BANDS] = { 0 };
+  residual_band_energies (geometry, spectra, own, cross);
+  chroma_features (own, cross, features + CHROMA_FIRST);
+  return band_conditions (geometry, own, cross, grey_rounding_variance);
 }

@@ -80,18 +80,17 @@ typedef struct
 
 const AtelierSpectralFeatureInfo *atelier_spectral_feature_info (int index);
 
-/* @geometry: atelier_spectral_bins_new (spectra->size). */
-void atelier_spectral_features_compute (const AtelierSpectralBins *geometry, const AtelierTileSpectra *spectra,
-                                        float features[ATELIER_SPECTRAL_FEATURE_COUNT]);
-
-/* The conditions the spectra show by themselves: GREY when their residuals
- * carry no colour at all (a millionth of their energy), and ROUNDING_* for
- * each chroma band that rounding fills half or more, rounding that leaves
- * @grey_rounding_variance in the grey residual per unit of white-noise gain
- * (AtelierSpectralAnalysis; 0 when the pixels were never rounded). */
-AtelierSpectralCondition atelier_spectral_conditions (const AtelierSpectralBins *geometry,
-                                                      const AtelierTileSpectra *spectra,
-                                                      double grey_rounding_variance);
+/* Writes the features of @spectra and returns the conditions they show by
+ * themselves: GREY when their residuals carry no colour at all (a millionth
+ * of their energy), and ROUNDING_* for each chroma band that rounding fills
+ * half or more, rounding that leaves @grey_rounding_variance in the grey
+ * residual per unit of white-noise gain (AtelierSpectralAnalysis; 0 when the
+ * pixels were never rounded).
+ * @geometry: atelier_spectral_bins_new (spectra->size). */
+AtelierSpectralCondition atelier_spectral_features_compute (const AtelierSpectralBins *geometry,
+                                                            const AtelierTileSpectra *spectra,
+                                                            double grey_rounding_variance,
+                                                            float features[ATELIER_SPECTRAL_FEATURE_COUNT]);
 
 /* The features that @conditions leave uninformative: bit i for feature i. */
 guint64 atelier_spectral_set_aside (AtelierSpectralCondition conditions);
