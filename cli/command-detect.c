@@ -79,7 +79,7 @@ report_json (const char *path, const AtelierImage *image, const AtelierDetection
   json_builder_set_member_name (b, "jpeg_quality");
   json_builder_add_int_value (b, image->jpeg_quality);
   json_builder_set_member_name (b, "jpeg_grid_set_aside");
-  json_builder_add_boolean_value (b, d->jpeg_grid);
+  json_builder_add_boolean_value (b, (d->conditions & ATELIER_SPECTRAL_JPEG) != 0);
   json_builder_set_member_name (b, "grey_set_aside");
   json_builder_add_boolean_value (b, (d->conditions & ATELIER_SPECTRAL_GREY) != 0);
   json_builder_set_member_name (b, "conditions");

@@ -77,7 +77,7 @@ show_report (const AtelierDetection *d)
                           _(atelier_verdict_label (d->verdict)));
   for (int c = 0; c < d->n_cues; c++)
     g_string_append_printf (report, "\n• %s", _(d->cues[c].text));
-  if (d->jpeg_grid)
+  if (d->conditions & ATELIER_SPECTRAL_JPEG)
     g_string_append_printf (report, "\n\n%s",
                             _("The image was JPEG-compressed: patterns on JPEG's 8-pixel grid were set aside."));
   if (d->conditions & ATELIER_SPECTRAL_GREY)

@@ -97,7 +97,6 @@ atelier_detect (AtelierContext *ctx, const AtelierDetector *detector, const Atel
   if (analysis == NULL)
     return NULL;
   g_autoptr (AtelierDetection) d = g_new0 (AtelierDetection, 1);
-  d->jpeg_grid = jpeg_grid;
   const AtelierSpectralCondition of_the_file = jpeg_grid ? ATELIER_SPECTRAL_JPEG : 0;
   d->conditions = of_the_file | analysis->conditions;
   d->probability = atelier_detector_probability (detector, analysis->features, atelier_spectral_set_aside (d->conditions),

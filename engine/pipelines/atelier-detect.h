@@ -30,8 +30,8 @@ typedef struct
 {
   double probability;
   AtelierVerdict verdict;
-  gboolean jpeg_grid;                 /* 8-pixel grid features were set aside as JPEG's */
-  /* Why features of the whole image were set aside: JPEG, GREY, ROUNDING_*. */
+  /* Why features of the whole image were set aside: JPEG (the 8-pixel grid's),
+   * GREY, ROUNDING_*. */
   AtelierSpectralCondition conditions;
   AtelierSpectralAnalysis *analysis;
   float contributions[ATELIER_SPECTRAL_FEATURE_COUNT];
