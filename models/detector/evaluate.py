@@ -26,18 +26,23 @@ SOFT_RADII = (0, 1, 2, 4)
 VARIANTS = (("native PNG", None), ("JPEG 90", 90), ("JPEG 75", 75), ("0.5x resize", "half"))
 
 
-def make_variant(source, target_dir, variant):
-    image = Image.open(source).convert("RGB")
-    stem = f"{source.parents[1].name}-{source.parent.name}-{source.stem}"
-    if variant == "half":
-        image = image.resize((image.width // 2, image.height // 2), Image.BICUBIC)
-    if isinstance(variant, int):
-        path = target_dir / f"{stem}.jpg"
-        image.save(path, quality=variant)
+def save(image, base, quality):
+    """@image as base.jpg at @quality, or as base.png when quality is None; returns the path."""
+    if quality:
+        path = base.with_name(base.name + ".jpg")
+        image.save(path, quality=quality)
     else:
-        path = target_dir / f"{stem}.png"
+        path = base.with_name(base.name + ".png")
         image.save(path)
     return path
+
+
+def make_variant(source, target_dir, variant):
+    image = Image.open(source).convert("RGB")
+    if variant == "half":
+        image = image.resize((image.width // 2, image.height // 2), Image.BICUBIC)
+    return save(image, target_dir / f"{source.parents[1].name}-{source.parent.name}-{source.stem}",
+                variant if isinstance(variant, int) else None)
 
 
 def stratified_auc(real, fake):
@@ -86,8 +91,7 @@ def soft_photographs(atelier, shared):
                     image = Image.open(photo).convert("RGB")
                     if radius:
                         image = image.filter(ImageFilter.GaussianBlur(radius))
-                    files.append(Path(tmp) / f"{photo.parent.name}-{photo.stem}-{radius}.{'jpg' if quality else 'png'}")
-                    image.save(files[-1], **({"quality": quality} if quality else {}))
+                    files.append(save(image, Path(tmp) / f"{photo.parent.name}-{photo.stem}-{radius}", quality))
                 found = detections(atelier, files).values()
                 p = np.array([probability for probability, _ in found])
                 flagged = sum(verdict == "likely-generated" for _, verdict in found)
