@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Converts the TAEF2 tiny autoencoder (madebyollin/taesd, MIT; ../shared/models/taef2) from its PyTorch
 state dicts into Atelier's taef2.safetensors + taef2.json.
@@ -19,8 +18,7 @@ from pathlib import Path
 
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
-from safetensors_io import write_manifest, write_safetensors  # noqa: E402
+from models.tools.safetensors_io import write_manifest, write_safetensors
 
 C, LATENT = 64, 32
 
@@ -39,9 +37,11 @@ for stage in range(3):
     ENCODER += [conv(C, C, stride=2, bias=False)] + [block(pool=stage == 2) for _ in range(3)]
 ENCODER += [conv(C, LATENT)]
 
-DECODER = [{"type": "tanh_clamp", "scale": 3.0}, conv(LATENT, C), {"type": "relu"}] + [block(pool=True) for _ in range(3)]
+DECODER = [{"type": "tanh_clamp", "scale": 3.0}, conv(LATENT, C), {"type": "relu"}]
+DECODER += [block(pool=True) for _ in range(3)]
 for stage in range(3):
-    DECODER += [{"type": "upsample", "factor": 2}, conv(C, C, bias=False)] + [block() for _ in range(3 if stage < 2 else 1)]
+    DECODER += [{"type": "upsample", "factor": 2}, conv(C, C, bias=False)]
+    DECODER += [block() for _ in range(3 if stage < 2 else 1)]
 DECODER += [conv(C, 3)]
 
 

@@ -19,19 +19,18 @@ import csv
 import json
 import math
 import os
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "models/tools"))
-from cpu_setup import configure_cpu  # noqa: E402
-from masks import KINDS, latent_mask, pixel_mask
-from unet_torch import DEFAULT_CONFIG, UNet, alphas_cumprod, load_committed
+from models.tools.cpu_setup import configure_cpu
+from models.tools.paths import ROOT
+from models.unet.masks import KINDS, latent_mask, pixel_mask
+from models.unet.schedule import alphas_cumprod
+from models.unet.unet_torch import DEFAULT_CONFIG, UNet, load_committed
 
-ROOT = Path(__file__).resolve().parents[2]
 # Which masks each kind of image is trained with: photographs with every inpainting mask; style images
 # mostly as the background around a kept subject, or as a whole generated image.
 MASK_MIX = {
@@ -209,7 +208,7 @@ def main():
         optimizer.step()
         decay = min(args.ema, (1 + step) / (10 + step))
         with torch.no_grad():
-            for pe, pm in zip(ema.parameters(), model.parameters()):
+            for pe, pm in zip(ema.parameters(), model.parameters(), strict=True):
                 pe.mul_(decay).add_(pm, alpha=1 - decay)
             x0_pred = a * noisy - s * prediction
             hole = ((x0_pred - x0) ** 2 * mask).sum() / mask.sum().clamp(min=1) / x0.shape[1]
