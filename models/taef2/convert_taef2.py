@@ -16,8 +16,6 @@ usage: convert_taef2.py SOURCE_DIR OUTPUT_DIR
 import sys
 from pathlib import Path
 
-import torch
-
 from models.tools.safetensors_io import write_manifest, write_safetensors
 
 C, LATENT = 64, 32
@@ -65,6 +63,8 @@ def expected_tensors(layers):
 
 
 def main(source, output):
+    import torch  # only here, to read the state dicts: the layer table is tested without PyTorch
+
     tensors = {}
     for part, layers in (("encoder", ENCODER), ("decoder", DECODER)):
         state = torch.load(source / f"taef2_{part}.pth", map_location="cpu", weights_only=True)
