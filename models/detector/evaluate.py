@@ -6,7 +6,7 @@ native PNG, after JPEG at quality 90 and 75, and after a 0.5x bicubic reduction,
 same processing is applied to the real images. Then the false alarms on soft real photographs (Set5 and Set14
 blurred, as PNG and as JPEG). Writes docs/detector-evaluation.md.
 
-    /usr/bin/python3 models/detector/evaluate.py
+    /usr/bin/python3 -m models.detector.evaluate
 """
 import argparse
 import csv

@@ -8,7 +8,7 @@ Reads ../shared/data/train and the photographs among the KDE and MATE wallpapers
 for sources and licences); writes images and index.csv into --out (default build/detector-training).
 Deterministic for a given --seed; rerunning skips pairs already written, so an interrupted run resumes.
 
-    /usr/bin/python3 models/detector/synthesize.py --crops-per-image 3
+    /usr/bin/python3 -m models.detector.synthesize --crops-per-image 3
 """
 import argparse
 import csv

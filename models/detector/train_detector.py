@@ -9,7 +9,7 @@ scaling fitted there makes the probabilities calibrated. Writes models/detector/
 json} and tests/golden/detector-golden.safetensors; evaluate.py then measures the model on
 ../shared/data/forensics-dev (generators never seen in training).
 
-    /usr/bin/python3 models/detector/train_detector.py
+    /usr/bin/python3 -m models.detector.train_detector
 """
 import argparse
 import csv

@@ -10,7 +10,7 @@ model.json against it layer by layer: class, name, filters, kernel, activation
 and inputs. Only then does it write weights. A package whose graph differs
 in any way is refused.
 
-usage: convert_tfjs_esrgan.py PACKAGE_DIR OUTPUT_DIR
+usage: /usr/bin/python3 -m models.esrgan.convert_tfjs_esrgan PACKAGE_DIR OUTPUT_DIR   (from the repository root)
 """
 import json
 import re

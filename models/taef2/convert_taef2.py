@@ -11,7 +11,7 @@ PyTorch nn.Sequential:
 Every tensor of the state dicts must be used by that sequence with the shape it implies, or the conversion
 fails. Tensors are stored as encoder.<key> and decoder.<key>.
 
-usage: convert_taef2.py SOURCE_DIR OUTPUT_DIR
+usage: /usr/bin/python3 -m models.taef2.convert_taef2 SOURCE_DIR OUTPUT_DIR   (from the repository root)
 """
 import sys
 from pathlib import Path

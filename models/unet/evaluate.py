@@ -6,7 +6,7 @@ OpenCV's Telea inpainting (cv2.inpaint, radius 5) and G'MIC's patch-based inpain
 Reports PSNR and SSIM (Gaussian window, sigma 1.5, on luma) over the hole's pixels, writes
 docs/inpaint-evaluation.md and the contact sheets docs/inpaint-contact-sheet.png and docs/style-samples.png.
 
-usage: /usr/bin/python3 models/unet/evaluate.py [--count N] [--seed S]"""
+usage: /usr/bin/python3 -m models.unet.evaluate [--count N] [--seed S]"""
 import argparse
 import subprocess
 import tempfile

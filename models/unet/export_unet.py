@@ -3,7 +3,7 @@
 latent-unet.json (architecture "latent-unet", the training config, licence). The latents' per-channel mean
 and standard deviation travel in the weights file as "latent_mean" and "latent_std".
 
-usage: /usr/bin/python3 models/unet/export_unet.py [--run build/unet-training] [--out models/unet]"""
+usage: /usr/bin/python3 -m models.unet.export_unet [--run build/unet-training] [--out models/unet]"""
 import argparse
 from pathlib import Path
 

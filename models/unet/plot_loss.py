@@ -3,7 +3,7 @@
 PIL): the min-SNR-weighted v loss and the denoised estimate's squared error inside the masks, each as the
 logged points and a moving average, on a logarithmic axis.
 
-usage: /usr/bin/python3 models/unet/plot_loss.py [--csv build/unet-training/loss.csv] [--out models/unet/loss.png]"""
+usage: /usr/bin/python3 -m models.unet.plot_loss [--csv build/unet-training/loss.csv] [--out models/unet/loss.png]"""
 import argparse
 import csv
 import math

@@ -11,7 +11,7 @@ Sources (documented with their licences in models/unet/README.md):
           GIMP's patterns (Debian gimp-data, gimp-data-extras), tiled at a random scale, offset and exposure
   bokeh   strongly blurred photo crops (the out-of-focus backgrounds of product shots)
 
-usage: /usr/bin/python3 models/unet/prepare_data.py [--out build/unet-data/latents.npz] [--seed 1]"""
+usage: /usr/bin/python3 -m models.unet.prepare_data [--out build/unet-data/latents.npz] [--seed 1]"""
 import argparse
 import struct
 from pathlib import Path

@@ -13,7 +13,7 @@ floored at 1 as in truncated SNR weighting (Salimans and Ho 2022); on the masked
 --kept-weight); classifier-free guidance by replacing the style label with the null label for
 --label-dropout of the samples.
 
-usage: /usr/bin/python3 models/unet/train_unet.py [--run build/unet-training] [--steps N] [--hours H]"""
+usage: /usr/bin/python3 -m models.unet.train_unet [--run build/unet-training] [--steps N] [--hours H]"""
 import argparse
 import csv
 import json
