@@ -11,9 +11,10 @@ import numpy as np
 import torch
 
 from models.taef2.taef2_torch import load, read_png_rgb8
+from models.tools.cpu_setup import configure_cpu
 
 shared, image_path, threads = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
-torch.set_num_threads(threads)
+configure_cpu(threads)
 enc, dec = load(shared)
 image = torch.from_numpy(read_png_rgb8(image_path).astype(np.float32) / 255).permute(2, 0, 1)[None].contiguous()
 with torch.no_grad():

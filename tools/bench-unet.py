@@ -8,12 +8,13 @@ import time
 
 import torch
 
+from models.tools.cpu_setup import configure_cpu
 from models.tools.paths import ROOT
 from models.unet.unet_torch import in_channels, load_committed
 
 threads = int(sys.argv[1]) if len(sys.argv) > 1 else 2
 side = int(sys.argv[2]) if len(sys.argv) > 2 else 64
-torch.set_num_threads(threads)
+configure_cpu(threads)
 model, config, _ = load_committed(ROOT / "models/unet/latent-unet.json")
 x = torch.randn(2, in_channels(config), side, side)
 t = torch.tensor([500.0, 500.0])

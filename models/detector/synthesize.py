@@ -18,10 +18,10 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-import torch
 from PIL import Image, ImageFilter
 
 from models.detector import generators
+from models.tools.cpu_setup import configure_cpu
 from models.tools.paths import ROOT, SHARED
 
 # Sources stored as (or decoded from) JPEG files carry JPEG's 8x8 grid in their "real" crops: their pairs are
@@ -222,7 +222,7 @@ def main():
     parser.add_argument("--crops-per-image", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    torch.set_num_threads(max(1, torch.get_num_threads(), len(__import__("os").sched_getaffinity(0))))
+    configure_cpu()
 
     out = Path(args.out)
     (out / "images").mkdir(parents=True, exist_ok=True)
