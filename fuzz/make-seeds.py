@@ -1,15 +1,15 @@
-#!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Writes the small seed corpora for the fuzz targets into fuzz/corpus/."""
+"""Writes the small seed corpora for the fuzz targets into fuzz/corpus/.
+
+usage: /usr/bin/python3 -m fuzz.make-seeds   (from the repository root)"""
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
 
+from models.tools.safetensors_io import write_safetensors
+
 here = Path(__file__).resolve().parent
-sys.path.insert(0, str(here.parent / "models" / "tools"))
-from safetensors_io import write_safetensors  # noqa: E402
 
 seeds = here / "corpus" / "safetensors"
 seeds.mkdir(parents=True, exist_ok=True)

@@ -18,6 +18,7 @@ packages=(
   libpng-dev libjpeg-dev
   clang libclang-rt-14-dev   # libFuzzer and the sanitizer runtimes
   python3-numpy              # model converters
+  python3-pytest             # their tests (models/tests); Ruff comes from npm (tools/lint-python.py)
   libgimp2.0-dev gimp        # the GIMP 2.10 plug-in and its gimp-console tests
   libgtk-3-dev xvfb xauth    # the GTK3 dialogs, tested under Xvfb
 )

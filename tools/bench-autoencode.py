@@ -1,9 +1,8 @@
-#!/usr/bin/python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Times TAEF2 encode + decode of an RGB PNG in PyTorch (Debian's python3-torch) with THREADS threads, the peer
 that tools/bench-autoencode.sh compares Atelier against. Prints "pytorch encode S decode S".
 
-usage: bench-autoencode.py SHARED_DIR IMAGE.png THREADS"""
+usage: /usr/bin/python3 -m tools.bench-autoencode SHARED_DIR IMAGE.png THREADS   (from the repository root)"""
 import sys
 import time
 from pathlib import Path
@@ -11,11 +10,11 @@ from pathlib import Path
 import numpy as np
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "models" / "taef2"))
-from taef2_torch import load, read_png_rgb8  # noqa: E402
+from models.taef2.taef2_torch import load, read_png_rgb8
+from models.tools.cpu_setup import configure_cpu
 
 shared, image_path, threads = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
-torch.set_num_threads(threads)
+configure_cpu(threads)
 enc, dec = load(shared)
 image = torch.from_numpy(read_png_rgb8(image_path).astype(np.float32) / 255).permute(2, 0, 1)[None].contiguous()
 with torch.no_grad():

@@ -13,7 +13,7 @@ image=build/bench-1024.png
 [[ -f $image ]] || build/cli/atelier upscale --model slim --scale 2 --bit-depth 8 "$shared/data/sr-dev/Set5/baby.png" "$image" > /dev/null
 ours=$(build/cli/atelier autoencode --threads "$threads" "$image" build/bench-1024-roundtrip.png)
 echo "atelier: $ours"
-theirs=$(/usr/bin/python3 tools/bench-autoencode.py "$shared" "$image" "$threads")
+theirs=$(/usr/bin/python3 -m tools.bench-autoencode "$shared" "$image" "$threads")
 echo "$theirs"
 a=$(sed -E 's/.*encode ([0-9.]+) s, decode ([0-9.]+) s.*/\1 \2/' <<< "$ours")
 b=$(awk '{print $3, $5}' <<< "$theirs")

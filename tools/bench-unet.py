@@ -2,20 +2,19 @@
 """PyTorch's time for one guided U-Net step (batch of two: conditional and unconditional) on the committed
 model, the same shape `atelier bench --unet` times: the reference for tools/bench-unet.sh.
 
-usage: /usr/bin/python3 tools/bench-unet.py [THREADS=2] [LATENT_SIDE=64]"""
+usage: /usr/bin/python3 -m tools.bench-unet [THREADS=2] [LATENT_SIDE=64]   (from the repository root)"""
 import sys
 import time
-from pathlib import Path
 
 import torch
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "models/unet"))
-from unet_torch import in_channels, load_committed  # noqa: E402
+from models.tools.cpu_setup import configure_cpu
+from models.tools.paths import ROOT
+from models.unet.unet_torch import in_channels, load_committed
 
 threads = int(sys.argv[1]) if len(sys.argv) > 1 else 2
 side = int(sys.argv[2]) if len(sys.argv) > 2 else 64
-torch.set_num_threads(threads)
+configure_cpu(threads)
 model, config, _ = load_committed(ROOT / "models/unet/latent-unet.json")
 x = torch.randn(2, in_channels(config), side, side)
 t = torch.tensor([500.0, 500.0])

@@ -10,4 +10,4 @@ threads=${1:-2}
 [[ -f build/build.ninja ]] || meson setup build
 ninja -C build > /dev/null
 build/cli/atelier bench --threads "$threads" --seconds 1 --unet 64 | grep -E "^(atelier bench|sgemm|U-Net|inpaint)"
-/usr/bin/python3 tools/bench-unet.py "$threads" 64
+/usr/bin/python3 -m tools.bench-unet "$threads" 64

@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Evaluates the trained detector on ../shared/data/forensics-dev: real images against five generators
 none of which the detector saw in training (it learned from synthesize.py's fakes only), so every column is
@@ -7,7 +6,7 @@ native PNG, after JPEG at quality 90 and 75, and after a 0.5x bicubic reduction,
 same processing is applied to the real images. Then the false alarms on soft real photographs (Set5 and Set14
 blurred, as PNG and as JPEG). Writes docs/detector-evaluation.md.
 
-    /usr/bin/python3 models/detector/evaluate.py
+    /usr/bin/python3 -m models.detector.evaluate
 """
 import argparse
 import csv
@@ -19,9 +18,9 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageFilter
 
-from train_detector import roc_auc
+from models.detector.train_detector import roc_auc
+from models.tools.paths import ROOT, SHARED
 
-ROOT = Path(__file__).resolve().parents[2]
 SOFT_RADII = (0, 1, 2, 4)
 VARIANTS = (("native PNG", None), ("JPEG 90", 90), ("JPEG 75", 75), ("0.5x resize", "half"))
 
@@ -78,9 +77,9 @@ def soft_photographs(atelier, shared):
     motion or denoising."""
     photos = sorted((shared / "data/sr-dev").glob("Set*/*.png"))
     lines = ["", "## Soft real photographs", "",
-             f"The {len(photos)} photographs of Set5 and Set14 (`../shared/data/sr-dev`, never trained on), blurred by a "
-             "Gaussian of the given radius (PIL), saved as PNG or as JPEG at quality 90: mean probability, how many "
-             "lean to generated (p > 0.5) and how many get the verdict \"likely generated\" (p > 0.7; between 0.3 "
+             f"The {len(photos)} photographs of Set5 and Set14 (`../shared/data/sr-dev`, never trained on), blurred "
+             "by a Gaussian of the given radius (PIL), saved as PNG or as JPEG at quality 90: mean probability, how "
+             "many lean to generated (p > 0.5) and how many get the verdict \"likely generated\" (p > 0.7; between 0.3 "
              "and 0.7 the verdict is \"uncertain\").", "",
              "| blur radius | saved as | mean p | p > 0.5 | likely generated |", "|---|---|---|---|---|"]
     with tempfile.TemporaryDirectory() as tmp:
@@ -100,9 +99,15 @@ def soft_photographs(atelier, shared):
     return lines + [""]
 
 
+def scores_by_size(score, generator, sizes):
+    """{size: the scores of @generator's images in that size folder}, from @score: {path: probability}."""
+    return {size: np.array([s for p, s in score.items() if p.parents[1].name == generator and p.parent.name == size])
+            for size in sizes}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--shared", default=str(ROOT.parent / "shared"))
+    parser.add_argument("--shared", default=str(SHARED))
     parser.add_argument("--atelier", default=str(ROOT / "build/cli/atelier"))
     parser.add_argument("--report", default=str(ROOT / "docs/detector-evaluation.md"))
     args = parser.parse_args()
@@ -122,16 +127,10 @@ def main():
             files = {p: make_variant(p, folder, variant) for p in sources}
             found = detections(args.atelier, list(files.values()))
             score = {p: found[str(f)][0] for p, f in files.items()}
-
-            def scores(generator):
-                return {size: np.array([s for p, s in score.items()
-                                        if p.parents[1].name == generator and p.parent.name == size])
-                        for size in sizes}
-
-            real = scores("Real")
+            real = scores_by_size(score, "Real", sizes)
             mean_real[label] = np.concatenate(list(real.values())).mean()
             for g in generators:
-                fake = scores(g)
+                fake = scores_by_size(score, g, sizes)
                 table[(g, label)] = (stratified_auc(real, fake), np.concatenate(list(fake.values())).mean(),
                                      bootstrap_interval(real, fake, rng))
                 if variant is None:

@@ -11,7 +11,6 @@ path while their content stays that of a real photograph, so the classifier cann
 - the ESRGAN super-resolution networks (GAN-trained RDN/RRDN, pixel shuffle or nearest up-sampling) run by
   our own engine on a 2x or 4x reduced copy (see synthesize.py).
 Everything is seeded; the trained decoders are cached beside the training set."""
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -19,8 +18,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "taef2"))
-import taef2_torch  # noqa: E402
+from models.taef2 import taef2_torch
 
 UPSAMPLERS = ("transposed", "nearest", "bilinear", "pixelshuffle")
 AUTOENCODER_STEPS = 1500
@@ -40,7 +38,8 @@ class Upsample(nn.Module):
 
     def forward(self, x):
         if self.kind in ("nearest", "bilinear"):
-            x = F.interpolate(x, scale_factor=2, mode=self.kind, **({"align_corners": False} if self.kind == "bilinear" else {}))
+            corners = {"align_corners": False} if self.kind == "bilinear" else {}
+            x = F.interpolate(x, scale_factor=2, mode=self.kind, **corners)
         return self.layer(x)
 
 

@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Builds the detector's training set: crops of real photographs at native resolution, and the same crops
 passed through a generator-like decoder (see generators.py), with blur, JPEG and resize augmentation applied
@@ -9,23 +8,22 @@ Reads ../shared/data/train and the photographs among the KDE and MATE wallpapers
 for sources and licences); writes images and index.csv into --out (default build/detector-training).
 Deterministic for a given --seed; rerunning skips pairs already written, so an interrupted run resumes.
 
-    /usr/bin/python3 models/detector/synthesize.py --crops-per-image 3
+    /usr/bin/python3 -m models.detector.synthesize --crops-per-image 3
 """
 import argparse
 import csv
-import io
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 import numpy as np
-import torch
 from PIL import Image, ImageFilter
 
-import generators
+from models.detector import generators
+from models.tools.cpu_setup import configure_cpu
+from models.tools.paths import ROOT, SHARED
 
-ROOT = Path(__file__).resolve().parents[2]
 # Sources stored as (or decoded from) JPEG files carry JPEG's 8x8 grid in their "real" crops: their pairs are
 # always JPEG-compressed again (unless shrunk), so the detector sees that grid as JPEG's and sets it aside.
 JPEG_ORIGIN = ("bsds200", "sun_hays80", "debian-wallpapers")
@@ -52,7 +50,8 @@ class Source:
 
 
 def source_images(shared):
-    train = sorted(p for p in (Path(shared) / "data/train").glob("*/*") if p.suffix.lower() in (".png", ".jpg", ".jpeg"))
+    train = sorted(p for p in (Path(shared) / "data/train").glob("*/*")
+                   if p.suffix.lower() in (".png", ".jpg", ".jpeg"))
     if not train:
         sys.exit(f"no training images under {shared}/data/train")
     missing = [path for path in WALLPAPER_PHOTOGRAPHS if not Path(path).exists()]
@@ -205,8 +204,9 @@ def write_index(out, pairs, sources):
     rows = []
     for pair in pairs:
         for label, file in enumerate(pair_files(out, pair)):
-            rows.append({"file": str(file.relative_to(out)), "label": label, "source": sources[pair.index].name, "generator": pair.kind if label else "real",
-                         "blur": f"{pair.blur:.2f}", "resize": f"{pair.resize:.3f}", "jpeg_quality": pair.quality})
+            rows.append({"file": str(file.relative_to(out)), "label": label, "source": sources[pair.index].name,
+                         "generator": pair.kind if label else "real", "blur": f"{pair.blur:.2f}",
+                         "resize": f"{pair.resize:.3f}", "jpeg_quality": pair.quality})
     with open(out / "index.csv", "w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=list(rows[0]))
         writer.writeheader()
@@ -216,13 +216,13 @@ def write_index(out, pairs, sources):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--shared", default=str(ROOT.parent / "shared"))
+    parser.add_argument("--shared", default=str(SHARED))
     parser.add_argument("--out", default=str(ROOT / "build/detector-training"))
     parser.add_argument("--atelier", default=str(ROOT / "build/cli/atelier"))
     parser.add_argument("--crops-per-image", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    torch.set_num_threads(max(1, torch.get_num_threads(), len(__import__("os").sched_getaffinity(0))))
+    configure_cpu()
 
     out = Path(args.out)
     (out / "images").mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Trains the AI-artifact detector's classifier from the training set synthesize.py made.
 
@@ -10,11 +9,10 @@ scaling fitted there makes the probabilities calibrated. Writes models/detector/
 json} and tests/golden/detector-golden.safetensors; evaluate.py then measures the model on
 ../shared/data/forensics-dev (generators never seen in training).
 
-    /usr/bin/python3 models/detector/train_detector.py
+    /usr/bin/python3 -m models.detector.train_detector
 """
 import argparse
 import csv
-import hashlib
 import io
 import subprocess
 import sys
@@ -22,9 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "models/tools"))
-from safetensors_io import write_manifest, write_safetensors  # noqa: E402
+from models.tools.paths import ROOT
+from models.tools.safetensors_io import write_manifest, write_safetensors
 
 # The feature families the classifier weighs: those a filter applied alike to every channel (blur, sharpening,
 # resizing) leaves nearly unchanged, since each is a ratio within one band or between neighbouring bins: the

@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Converts UpscalerJS's ESRGAN packages (@upscalerjs/esrgan-slim, -medium,
 -thick: TensorFlow.js layers models of idealo's RDN and RRDN) into Atelier's
@@ -11,7 +10,7 @@ model.json against it layer by layer: class, name, filters, kernel, activation
 and inputs. Only then does it write weights. A package whose graph differs
 in any way is refused.
 
-usage: convert_tfjs_esrgan.py PACKAGE_DIR OUTPUT_DIR
+usage: /usr/bin/python3 -m models.esrgan.convert_tfjs_esrgan PACKAGE_DIR OUTPUT_DIR   (from the repository root)
 """
 import json
 import re
@@ -20,8 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
-from safetensors_io import write_manifest, write_safetensors  # noqa: E402
+from models.tools.safetensors_io import write_manifest, write_safetensors
 
 SCALES = (2, 3, 4, 8)
 
@@ -109,7 +107,7 @@ def check_graph(expected, keras_layers, where):
     if len(expected.layers) != len(keras_layers):
         raise SystemExit(f"{where}: {len(keras_layers)} layers, expected {len(expected.layers)}")
     rename = {}  # expected name -> Keras name (MultiplyBeta layers are numbered by Keras)
-    for (cls, name, config, inbound), layer in zip(expected.layers, keras_layers):
+    for (cls, name, config, inbound), layer in zip(expected.layers, keras_layers, strict=True):
         k_name = layer["config"]["name"]
         k_inbound = [node[0] for node in layer["inbound_nodes"][0]] if layer["inbound_nodes"] else []
         problems = []
@@ -122,7 +120,8 @@ def check_graph(expected, keras_layers, where):
                 problems.append(f"{key} {layer['config'].get(key)} != {value}")
         if cls == "Conv2D":
             c = layer["config"]
-            if c["strides"] != [1, 1] or c["dilation_rate"] != [1, 1] or c["activation"] != "linear" or not c["use_bias"]:
+            plain = c["strides"] == [1, 1] and c["dilation_rate"] == [1, 1] and c["activation"] == "linear"
+            if not plain or not c["use_bias"]:
                 problems.append("conv is not stride 1, undilated, linear, with bias")
             if c["padding"] != "same" and c["kernel_size"] != [1, 1]:
                 problems.append(f"padding {c['padding']}")
@@ -163,7 +162,7 @@ def convert(package, output):
 
         keras = load_weights(model_dir, model)
         tensors = {}
-        for cls, name, config, _ in expected.layers:
+        for cls, name, _config, _inbound in expected.layers:
             if cls != "Conv2D":
                 continue
             kernel = keras.pop(f"{name}/kernel")  # (KH, KW, Cin, Cout)

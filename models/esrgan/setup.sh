@@ -12,6 +12,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${ATELIER_CACHE_DIR:-$here/../.cache}/npm
 mkdir -p "$cache"
+cache=$(cd "$cache" && pwd)  # absolute: the converter runs from the repository root
 version=1.0.0
 declare -A tarball_sha256=(
   [slim]=b53070ff01363e74d33138106dcc72b58d341c9fb7e8fd648554a4e7744142b5
@@ -49,6 +50,7 @@ for size in "${sizes[@]}"; do
     continue
   fi
   unpack "$size"
-  /usr/bin/python3 "$here/convert_tfjs_esrgan.py" "$cache/esrgan-$size/package" "$here"
+  # Run as a module from the repository root, the import root of the models package.
+  (cd "$here/../.." && /usr/bin/python3 -m models.esrgan.convert_tfjs_esrgan "$cache/esrgan-$size/package" "$here")
   (cd "$here" && grep " esrgan-$size-" SHA256SUMS | sha256sum --check --quiet)
 done

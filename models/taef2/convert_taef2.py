@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Converts the TAEF2 tiny autoencoder (madebyollin/taesd, MIT; ../shared/models/taef2) from its PyTorch
 state dicts into Atelier's taef2.safetensors + taef2.json.
@@ -12,15 +11,12 @@ PyTorch nn.Sequential:
 Every tensor of the state dicts must be used by that sequence with the shape it implies, or the conversion
 fails. Tensors are stored as encoder.<key> and decoder.<key>.
 
-usage: convert_taef2.py SOURCE_DIR OUTPUT_DIR
+usage: /usr/bin/python3 -m models.taef2.convert_taef2 SOURCE_DIR OUTPUT_DIR   (from the repository root)
 """
 import sys
 from pathlib import Path
 
-import torch
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
-from safetensors_io import write_manifest, write_safetensors  # noqa: E402
+from models.tools.safetensors_io import write_manifest, write_safetensors
 
 C, LATENT = 64, 32
 
@@ -39,9 +35,11 @@ for stage in range(3):
     ENCODER += [conv(C, C, stride=2, bias=False)] + [block(pool=stage == 2) for _ in range(3)]
 ENCODER += [conv(C, LATENT)]
 
-DECODER = [{"type": "tanh_clamp", "scale": 3.0}, conv(LATENT, C), {"type": "relu"}] + [block(pool=True) for _ in range(3)]
+DECODER = [{"type": "tanh_clamp", "scale": 3.0}, conv(LATENT, C), {"type": "relu"}]
+DECODER += [block(pool=True) for _ in range(3)]
 for stage in range(3):
-    DECODER += [{"type": "upsample", "factor": 2}, conv(C, C, bias=False)] + [block() for _ in range(3 if stage < 2 else 1)]
+    DECODER += [{"type": "upsample", "factor": 2}, conv(C, C, bias=False)]
+    DECODER += [block() for _ in range(3 if stage < 2 else 1)]
 DECODER += [conv(C, 3)]
 
 
@@ -65,6 +63,8 @@ def expected_tensors(layers):
 
 
 def main(source, output):
+    import torch  # only here, to read the state dicts: the layer table is tested without PyTorch
+
     tensors = {}
     for part, layers in (("encoder", ENCODER), ("decoder", DECODER)):
         state = torch.load(source / f"taef2_{part}.pth", map_location="cpu", weights_only=True)

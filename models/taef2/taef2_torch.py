@@ -42,7 +42,8 @@ def encoder():
 def decoder():
     layers = [Clamp(), conv(32, 64), nn.ReLU()] + [Block(64, pool=True) for _ in range(3)]
     for stage in range(3):
-        layers += [nn.Upsample(scale_factor=2), conv(64, 64, bias=False)] + [Block(64) for _ in range(3 if stage < 2 else 1)]
+        layers += [nn.Upsample(scale_factor=2), conv(64, 64, bias=False)]
+        layers += [Block(64) for _ in range(3 if stage < 2 else 1)]
     return nn.Sequential(*layers, conv(64, 3))
 
 

@@ -21,7 +21,8 @@ def write_safetensors(path, tensors, metadata=None, dtype="F32"):
     blobs = []
     offset = 0
     for name in sorted(tensors):
-        array = np.ascontiguousarray(np.asarray(tensors[name], dtype=np.float32).astype(_DTYPES[dtype]))
+        # Not np.ascontiguousarray, which turns a scalar into shape [1]; tobytes() writes C order anyway.
+        array = np.asarray(tensors[name], dtype=np.float32).astype(_DTYPES[dtype])
         blob = array.tobytes()
         header[name] = {"dtype": dtype, "shape": list(array.shape), "data_offsets": [offset, offset + len(blob)]}
         blobs.append(blob)

@@ -6,7 +6,7 @@ OpenCV's Telea inpainting (cv2.inpaint, radius 5) and G'MIC's patch-based inpain
 Reports PSNR and SSIM (Gaussian window, sigma 1.5, on luma) over the hole's pixels, writes
 docs/inpaint-evaluation.md and the contact sheets docs/inpaint-contact-sheet.png and docs/style-samples.png.
 
-usage: /usr/bin/python3 models/unet/evaluate.py [--count N] [--seed S]"""
+usage: /usr/bin/python3 -m models.unet.evaluate [--count N] [--seed S]"""
 import argparse
 import subprocess
 import tempfile
@@ -18,10 +18,10 @@ import numpy as np
 from PIL import Image, ImageDraw
 from scipy.ndimage import gaussian_filter
 
-from masks import pixel_mask
-from prepare_data import photo_paths
+from models.tools.paths import ROOT
+from models.unet.masks import pixel_mask
+from models.unet.prepare_data import photo_paths
 
-ROOT = Path(__file__).resolve().parents[2]
 ATELIER = ROOT / "build/cli/atelier"
 SIDE = 256
 MASK_KINDS = ("box", "strokes", "object")
@@ -131,7 +131,7 @@ def style_samples(work, seeds):
             row.append(np.asarray(Image.open(out).convert("RGB")))
         rows.append(row)
     sheet = Image.new("RGB", (SIDE * seeds + 80, SIDE * len(labels)), (32, 32, 32))
-    for i, (style, row) in enumerate(zip(labels, rows)):
+    for i, (style, row) in enumerate(zip(labels, rows, strict=True)):
         ImageDraw.Draw(sheet).text((4, i * SIDE + SIDE // 2), style, fill=(255, 255, 255))
         for j, picture in enumerate(row):
             sheet.paste(Image.fromarray(picture), (80 + j * SIDE, i * SIDE))

@@ -3,16 +3,14 @@
 latent-unet.json (architecture "latent-unet", the training config, licence). The latents' per-channel mean
 and standard deviation travel in the weights file as "latent_mean" and "latent_std".
 
-usage: /usr/bin/python3 models/unet/export_unet.py [--run build/unet-training] [--out models/unet]"""
+usage: /usr/bin/python3 -m models.unet.export_unet [--run build/unet-training] [--out models/unet]"""
 import argparse
-import sys
 from pathlib import Path
 
 import torch
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "models/tools"))
-from safetensors_io import write_manifest, write_safetensors  # noqa: E402
+from models.tools.paths import ROOT
+from models.tools.safetensors_io import write_manifest, write_safetensors
 
 MODEL_KEYS = ("latent_channels", "base_channels", "channel_mult", "res_blocks", "attention_levels",
               "head_channels", "groups", "norm_eps", "embed_channels", "labels", "schedule", "schedule_steps",

@@ -35,7 +35,7 @@ def _object(rng, side, draw):
     radius = base * (1 + sum(rng.uniform(-0.25, 0.25) * np.cos(k * angles + rng.uniform(0, 2 * np.pi))
                              for k in (1, 2, 3)))
     stretch = rng.uniform(0.6, 1.6)
-    points = [(cx + r * np.cos(a) * stretch, cy + r * np.sin(a) / stretch) for a, r in zip(angles, radius)]
+    points = [(cx + r * np.cos(a) * stretch, cy + r * np.sin(a) / stretch) for a, r in zip(angles, radius, strict=True)]
     draw.polygon(points, fill=255)
 
 

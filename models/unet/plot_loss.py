@@ -3,7 +3,7 @@
 PIL): the min-SNR-weighted v loss and the denoised estimate's squared error inside the masks, each as the
 logged points and a moving average, on a logarithmic axis.
 
-usage: /usr/bin/python3 models/unet/plot_loss.py [--csv build/unet-training/loss.csv] [--out models/unet/loss.png]"""
+usage: /usr/bin/python3 -m models.unet.plot_loss [--csv build/unet-training/loss.csv] [--out models/unet/loss.png]"""
 import argparse
 import csv
 import math
@@ -11,7 +11,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-ROOT = Path(__file__).resolve().parents[2]
+from models.tools.paths import ROOT
+
 SERIES = (("loss", (70, 130, 220), "weighted v loss"), ("hole_mse", (220, 110, 40), "x0 squared error in the mask"))
 
 
@@ -46,11 +47,11 @@ def plot(rows, out, width=900, height=420, margin=60):
         step = steps[0] + k * (steps[-1] - steps[0]) // 5
         x = xy(step, 10 ** low)[0]
         draw.text((x - 10, height - margin + 8), str(step), fill="black")
-    for key, colour, name in SERIES:
+    for key, colour, _name in SERIES:
         series = [float(r[key]) for r in rows]
         pale = tuple(int(c + (255 - c) * 0.7) for c in colour)
-        draw.line([xy(s, v) for s, v in zip(steps, series)], fill=pale, width=1)
-        draw.line([xy(s, v) for s, v in zip(steps, moving_average(series, 20))], fill=colour, width=2)
+        draw.line([xy(s, v) for s, v in zip(steps, series, strict=True)], fill=pale, width=1)
+        draw.line([xy(s, v) for s, v in zip(steps, moving_average(series, 20), strict=True)], fill=colour, width=2)
     for i, (_, colour, name) in enumerate(SERIES):
         draw.rectangle([margin + 10, 12 + 16 * i, margin + 24, 22 + 16 * i], fill=colour)
         draw.text((margin + 30, 10 + 16 * i), name, fill="black")

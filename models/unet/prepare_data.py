@@ -11,23 +11,19 @@ Sources (documented with their licences in models/unet/README.md):
           GIMP's patterns (Debian gimp-data, gimp-data-extras), tiled at a random scale, offset and exposure
   bokeh   strongly blurred photo crops (the out-of-focus backgrounds of product shots)
 
-usage: /usr/bin/python3 models/unet/prepare_data.py [--out build/unet-data/latents.npz] [--seed 1]"""
+usage: /usr/bin/python3 -m models.unet.prepare_data [--out build/unet-data/latents.npz] [--seed 1]"""
 import argparse
 import struct
-import sys
 from pathlib import Path
 
 import numpy as np
 import torch
 from PIL import Image, ImageFilter
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "models/taef2"))
-sys.path.insert(0, str(ROOT / "models/tools"))
-import taef2_torch  # noqa: E402
-from cpu_setup import configure_cpu  # noqa: E402
+from models.taef2 import taef2_torch
+from models.tools.cpu_setup import configure_cpu
+from models.tools.paths import ROOT, SHARED
 
-SHARED = ROOT.parent / "shared"
 PATTERNS = Path("/usr/share/gimp/2.0/patterns")
 SIDE = 256
 PATTERN_SETS = {

@@ -4,16 +4,9 @@ papers in sigma/lambda form: DDIM (Song et al. 2021) and DPM-Solver++(2M) (Lu et
 timesteps, classifier-free guidance, strength, known latent cells re-imposed on the denoised estimate."""
 import math
 
-import numpy as np
 import torch
 
-from unet_torch import alphas_cumprod
-
-
-def trailing_timesteps(config, steps):
-    total = config["schedule_steps"]
-    steps = max(1, min(steps, total))
-    return [int(np.round(total - i * total / steps)) - 1 for i in range(steps)]
+from models.unet.schedule import alphas_cumprod, ddim_sigma, ddim_step, dpmpp_2m_step, first_step, trailing_timesteps
 
 
 @torch.no_grad()
@@ -26,7 +19,7 @@ def sample(model, config, *, noise, known=None, mask=None, label=1, guidance=3.0
     mask = torch.ones_like(noise[:, :1]) if mask is None else mask
     has_known = known.abs().sum() > 0
     ts = trailing_timesteps(config, steps)
-    first = len(ts) - max(1, int(np.round(len(ts) * strength)))
+    first = first_step(len(ts), strength)
     a0 = abar[ts[first]].item()
     x = (math.sqrt(a0) * known.double() + math.sqrt(1 - a0) * noise.double())
     conditioning = torch.cat([mask, known * (1 - mask)], dim=1).float()
@@ -49,15 +42,10 @@ def sample(model, config, *, noise, known=None, mask=None, label=1, guidance=3.0
         s = ts[i + 1]
         at, as_ = abar[t].item(), abar[s].item()
         if sampler == "ddim":
-            sigma = eta * math.sqrt((1 - as_) / (1 - at)) * math.sqrt(1 - at / as_)
-            eps = (x - math.sqrt(at) * x0) / math.sqrt(1 - at)
-            x = math.sqrt(as_) * x0 + math.sqrt(max(0.0, 1 - as_ - sigma ** 2)) * eps
+            sigma = ddim_sigma(at, as_, eta)
+            x = ddim_step(x, x0, at, as_, sigma)
             if sigma > 0:
                 x = x + sigma * step_noise(i + 1).double()
         else:
-            lam = lambda a: 0.5 * math.log(a / (1 - a))  # noqa: E731
-            h = lam(as_) - lam(at)
-            d = x0 if x0_prev is None else (1 + 1 / (2 * h_prev / h)) * x0 - (1 / (2 * h_prev / h)) * x0_prev
-            x = math.sqrt((1 - as_) / (1 - at)) * x - math.sqrt(as_) * math.expm1(-h) * d
-            h_prev = h
+            x, h_prev = dpmpp_2m_step(x, x0, x0_prev, h_prev, at, as_)
         x0_prev = x0

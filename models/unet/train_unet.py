@@ -13,25 +13,24 @@ floored at 1 as in truncated SNR weighting (Salimans and Ho 2022); on the masked
 --kept-weight); classifier-free guidance by replacing the style label with the null label for
 --label-dropout of the samples.
 
-usage: /usr/bin/python3 models/unet/train_unet.py [--run build/unet-training] [--steps N] [--hours H]"""
+usage: /usr/bin/python3 -m models.unet.train_unet [--run build/unet-training] [--steps N] [--hours H]"""
 import argparse
 import csv
 import json
 import math
 import os
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "models/tools"))
-from cpu_setup import configure_cpu  # noqa: E402
-from masks import KINDS, latent_mask, pixel_mask
-from unet_torch import DEFAULT_CONFIG, UNet, alphas_cumprod, load_committed
+from models.tools.cpu_setup import configure_cpu
+from models.tools.paths import ROOT
+from models.unet.masks import KINDS, latent_mask, pixel_mask
+from models.unet.schedule import alphas_cumprod
+from models.unet.unet_torch import DEFAULT_CONFIG, UNet, load_committed
 
-ROOT = Path(__file__).resolve().parents[2]
 # Which masks each kind of image is trained with: photographs with every inpainting mask; style images
 # mostly as the background around a kept subject, or as a whole generated image.
 MASK_MIX = {
@@ -96,41 +95,32 @@ def main():
     parser.add_argument("--batch", type=int, default=48, help="samples per step at --crop latent pixels")
     parser.add_argument("--crop", type=int, default=16, help="latent side of most steps (16 = 128 pixels)")
     parser.add_argument("--large-every", type=int, default=2,
-                        help="every Nth step uses crops of twice the side (a quarter of the batch), so that "
-                             "attention also learns the larger token grids it meets at 512 pixels")
+                        help="every Nth step uses crops of twice the side with a quarter of the batch "
+                             "(0: never)")
     parser.add_argument("--lr", type=float, default=3e-4)
     parser.add_argument("--warmup", type=int, default=300)
     parser.add_argument("--decay-start", type=int, default=0,
                         help="step at which the learning rate starts its cosine decay (with --decay-steps)")
     parser.add_argument("--decay-steps", type=int, default=0,
-                        help="length of the cosine decay; 0 keeps the rate constant. At a constant 3e-4 the hole's "
-                             "x0 error had flattened (0.325 -> 0.320 over steps 8400-13400): the remaining gain "
-                             "is in averaging out the optimiser's noise, which a decaying rate does")
+                        help="length of the cosine decay in steps; 0 keeps the rate constant")
     parser.add_argument("--lr-final", type=float, default=0.1, help="rate at the end of the decay, as a share of --lr")
     parser.add_argument("--ema", type=float, default=0.999)
     parser.add_argument("--photo-share", type=float, default=0.6)
     parser.add_argument("--label-dropout", type=float, default=0.15)
     parser.add_argument("--snr-floor", type=float, default=1.0,
                         help="the x0 error of noisier steps weighs as much as at this SNR (truncated SNR "
-                             "weighting, Salimans and Ho 2022; 0 is plain min-SNR). The hole's structure and "
-                             "colour are decided at high noise, where min-SNR gave weights near 0.02: after 4000 "
-                             "steps the model's high-noise estimate of the hole was worse than the mean")
+                             "weighting, Salimans and Ho 2022; 0 is plain min-SNR)")
     parser.add_argument("--kept-weight", type=float, default=0.1,
-                        help="weight of the kept (unmasked) cells' error against the masked cells'. The samplers "
-                             "replace the kept cells' estimate by the image's latent, so only the masked cells' "
-                             "prediction is ever used; the full loss (weight 1) taught the model, after 3000 "
-                             "steps, to copy the context into the kept cells but not to continue it into the hole "
-                             "(the hole's error was the same with the context as without it)")
+                        help="weight of the kept (unmasked) cells' error against the masked cells'")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     parser.add_argument("--log-every", type=int, default=10)
     parser.add_argument("--checkpoint-every", type=int, default=200)
     parser.add_argument("--init-from", type=Path,
-                        help="start a new run from committed weights (a latent-unet manifest) instead of from "
-                             "scratch: the way to continue training when the checkpoint of an earlier session "
-                             "is gone. Steps continue from the model's training_step; Adam starts afresh, so the "
-                             "learning rate warms up again")
+                        help="start a new run from committed weights (a latent-unet manifest) when there is no "
+                             "checkpoint: steps continue from its training_step, Adam and the warm-up start "
+                             "afresh")
     args = parser.parse_args()
     configure_cpu(args.threads)
     device = torch.device(args.device)
@@ -209,7 +199,7 @@ def main():
         optimizer.step()
         decay = min(args.ema, (1 + step) / (10 + step))
         with torch.no_grad():
-            for pe, pm in zip(ema.parameters(), model.parameters()):
+            for pe, pm in zip(ema.parameters(), model.parameters(), strict=True):
                 pe.mul_(decay).add_(pm, alpha=1 - decay)
             x0_pred = a * noisy - s * prediction
             hole = ((x0_pred - x0) ** 2 * mask).sum() / mask.sum().clamp(min=1) / x0.shape[1]

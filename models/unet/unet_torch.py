@@ -9,13 +9,13 @@ style label embedding (label 0 is the null label for classifier-free guidance). 
 down-sampling, nearest + conv up-sampling, skip concatenation on the way up."""
 import json
 import math
-import sys
 from pathlib import Path
 
-import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+from models.tools.safetensors_io import read_safetensors
 
 DEFAULT_CONFIG = {
     "latent_channels": 32,
@@ -150,21 +150,10 @@ class UNet(nn.Module):
         return self.conv_out(F.silu(self.norm_out(h)))
 
 
-def alphas_cumprod(config):
-    """Discrete schedule: the cosine schedule of Nichol and Dhariwal (2021), betas clipped at max_beta."""
-    assert config["schedule"] == "cosine"
-    steps, s = config["schedule_steps"], config["schedule_offset"]
-    f = np.cos((np.arange(steps + 1) / steps + s) / (1 + s) * math.pi / 2) ** 2
-    betas = np.minimum(1 - f[1:] / f[:-1], config["schedule_max_beta"])
-    return np.cumprod(1 - betas)
-
-
 def load_committed(manifest_path):
     """The network of a manifest written by export_unet.py, with its weights (F16 stored, F32 here, exactly
     the values the engine converts them to). Returns (model, config with the latent statistics, sha256 of
     the weights)."""
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
-    from safetensors_io import read_safetensors
     manifest = json.loads(Path(manifest_path).read_text())
     tensors = read_safetensors(Path(manifest_path).with_name(manifest["weights"]))
     config = dict(manifest["config"])

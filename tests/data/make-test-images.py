@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Writes the small PNG files that tests/test-image-io.c reads, with the
 standard library's zlib: an encoder independent of libpng, so the test checks

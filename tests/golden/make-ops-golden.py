@@ -1,18 +1,16 @@
-#!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Golden tensors from PyTorch for tests/test-golden-torch.c: each case stores
 its inputs and PyTorch's output in tests/golden/ops-golden.safetensors.
 
-Run with Debian's python3-torch:  /usr/bin/python3 tests/golden/make-ops-golden.py
+Run with Debian's python3-torch, from the repository root:
+  /usr/bin/python3 -m tests.golden.make-ops-golden
 The C test then needs no Python."""
-import sys
 from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "models" / "tools"))
-from safetensors_io import write_safetensors  # noqa: E402
+from models.tools.safetensors_io import write_safetensors
 
 torch.manual_seed(20261125)
 out = {}

@@ -1,22 +1,20 @@
-#!/usr/bin/python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Golden tensors for tests/test-autoencoder.c: TAEF2 built with torch.nn from the architecture notes in
 ../shared/models/README.md, loaded from the original state dicts (not from our converted file), run on a
 fixed 64x48 crop of Set5's butterfly and on a fixed random latent. Writes tests/golden/taef2-golden.safetensors.
 
-usage: /usr/bin/python3 tests/golden/make-taef2-golden.py [SHARED_DIR]"""
+usage: /usr/bin/python3 -m tests.golden.make-taef2-golden [SHARED_DIR]   (from the repository root)"""
 import sys
 from pathlib import Path
 
 import numpy as np
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "models" / "tools"))
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "models" / "taef2"))
-from safetensors_io import write_safetensors  # noqa: E402
-from taef2_torch import load, read_png_rgb8  # noqa: E402
+from models.taef2.taef2_torch import load, read_png_rgb8
+from models.tools.paths import SHARED
+from models.tools.safetensors_io import write_safetensors
 
-shared = Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).resolve().parents[3] / "shared")
+shared = Path(sys.argv[1]) if len(sys.argv) > 1 else SHARED
 
 torch.manual_seed(7)
 enc, dec = load(shared)

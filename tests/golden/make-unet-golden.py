@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Golden tensors for tests/test-unet.c: the committed latent U-Net (models/unet/latent-unet.*) loaded into the
 PyTorch network of models/unet/unet_torch.py, run on fixed random inputs (a batch of two with different
@@ -6,18 +5,16 @@ timesteps and labels, sides that are not square), and the reference samplers of 
 end to end from fixed noise: DPM-Solver++(2M) with guidance on a full generation, DDIM with strength and an
 inpainting mask. The weights' sha256 is stored so that the test can tell a stale golden file from a bug.
 
-usage: /usr/bin/python3 tests/golden/make-unet-golden.py [MANIFEST]"""
+usage: /usr/bin/python3 -m tests.golden.make-unet-golden [MANIFEST]   (from the repository root)"""
 import sys
 from pathlib import Path
 
 import torch
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "models" / "tools"))
-sys.path.insert(0, str(ROOT / "models" / "unet"))
-from safetensors_io import write_safetensors  # noqa: E402
-from sampling import sample  # noqa: E402
-from unet_torch import in_channels, load_committed  # noqa: E402
+from models.tools.paths import ROOT
+from models.tools.safetensors_io import write_safetensors
+from models.unet.sampling import sample
+from models.unet.unet_torch import in_channels, load_committed
 
 
 def main():
