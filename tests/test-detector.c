@@ -116,7 +116,7 @@ assert_spectra_close (const float *actual, const double *expected, int n)
       diff = MAX (diff, fabs (actual[i] - expected[i]));
     }
   g_test_message ("max |FFTW - direct DFT| = %g of a peak of %g", diff, peak);
-  g_assert_cmpfloat (diff, <=, 1e-5 * peak);
+  g_assert_cmpfloat (diff, <=, 3e-6 * peak); /* measured at most 2.6e-7 of the peak over 3 seeds */
 }
 
 static void
@@ -165,7 +165,7 @@ test_spectra_match_direct_dft (void)
       diff = MAX (diff, fabs (spectra->residual_cross[2][i] - cross[i]));
     }
   g_test_message ("max |FFTW - direct DFT| of the B-R cross spectrum = %g of a peak of %g", diff, peak);
-  g_assert_cmpfloat (diff, <=, 1e-5 * peak);
+  g_assert_cmpfloat (diff, <=, 3e-6 * peak); /* measured at most 2.6e-7 of the peak over 3 seeds */
 }
 
 /* ------------------------------------------------------------ features */
@@ -180,7 +180,7 @@ test_features_ignore_gain_and_offset (void)
   g_autoptr (AtelierSpectralAnalysis) a = analyse (image);
   g_autoptr (AtelierSpectralAnalysis) b = analyse (dimmer);
   for (int i = 0; i < ATELIER_SPECTRAL_FEATURE_COUNT; i++)
-    g_assert_cmpfloat_with_epsilon (a->features[i], b->features[i], 2e-3);
+    g_assert_cmpfloat_with_epsilon (a->features[i], b->features[i], 5e-6); /* measured 4.8e-7 over 10 seeds */
 }
 
 /* The features of one noise image scatter around their flat-spectrum values (|peaks8-mean-g| of a single
@@ -436,9 +436,10 @@ test_probability_matches_training_script (void)
           mask |= G_GUINT64_CONSTANT (1) << f;
       const double p = atelier_detector_probability (detector, features->data + i * ATELIER_SPECTRAL_FEATURE_COUNT,
                                                      mask, NULL);
-      g_test_message ("vector %d (%d set aside): %.7f, NumPy %.7f", (int) i, __builtin_popcountll (mask), p,
-                      expected->data[i]);
-      g_assert_cmpfloat_with_epsilon (p, expected->data[i], 1e-5);
+      g_test_message ("vector %d (%d set aside): %.7f, NumPy %.7f, difference %.2g", (int) i,
+                      __builtin_popcountll (mask), p, expected->data[i], fabs (p - expected->data[i]));
+      /* Measured at most 2.5e-8 (the golden's float32 rounding is 3e-8 here). */
+      g_assert_cmpfloat_with_epsilon (p, expected->data[i], 2.5e-7);
       saw_set_aside |= mask != 0;
       saw_whole |= mask == 0;
     }
@@ -479,8 +480,6 @@ test_heat_map_passes_through_tile_probabilities (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (AtelierDetection) d = atelier_detect (ctx, detector, image, FALSE, &error);
   g_assert_no_error (error);
-  g_assert_cmpfloat (d->probability, >=, 0);
-  g_assert_cmpfloat (d->probability, <=, 1);
   const AtelierSpectralAnalysis *a = d->analysis;
   g_autoptr (AtelierTensor) map = atelier_detection_render_heat_map (d, 1, 600, 300, &error);
   g_assert_no_error (error);
