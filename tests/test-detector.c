@@ -708,9 +708,9 @@ count_marked_pixels (const AtelierTensor *picture)
   return marked;
 }
 
-/* The chroma and peak features of a few synthetic crops against NumPy's, worked out from the features'
- * definitions by golden/make-detector-features-golden.py: a change of the engine's feature code, which the
- * trained model would no longer match, fails here. One crop is two tiles wide (their Welch average). */
+/* All 48 features of a few synthetic crops against NumPy's, worked out from the features' definitions by
+ * golden/make-detector-features-golden.py: a change of the engine's feature code, which the trained model
+ * would no longer match, fails here. One crop is two tiles wide (their Welch average). */
 static void
 test_features_match_numpy (void)
 {
@@ -730,6 +730,7 @@ test_features_match_numpy (void)
       g_autoptr (AtelierTensor) image = test_golden_tensor (golden, image_name);
       g_autoptr (AtelierTensor) expected = test_golden_tensor (golden, features_name);
       g_assert_cmpint (atelier_tensor_numel (expected), ==, g_strv_length (names));
+      g_assert_cmpint (g_strv_length (names), ==, ATELIER_SPECTRAL_FEATURE_COUNT);
       g_autoptr (AtelierSpectralAnalysis) a = analyse (image);
       for (guint f = 0; names[f] != NULL; f++)
         {

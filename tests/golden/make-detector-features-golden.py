@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The detector's chroma and peak features, worked out in NumPy from their definitions (the comments of
+"""The detector's 48 features (radial, decay, angle, peak and chroma families), worked out in NumPy from their definitions (the comments of
 engine/forensics/atelier-spectral-features.h and atelier-tile-spectra.h, models/detector/README.md) on a few
 synthetic crops, into tests/golden/detector-features-golden.safetensors for tests/test-detector.c. The C test
 then catches a change of the engine's feature code, which the trained model would no longer match.
@@ -55,6 +55,70 @@ def frequency(n):
     """|f| of every bin of the full spectrum, in units of Nyquist (1 on the axes' Nyquist bins)."""
     f = 2 * np.fft.fftfreq(n)
     return np.hypot(f[None, :], f[:, None])
+
+
+def luminance_power(image, n):
+    """Every n x n tile's |DFT|^2 of the BT.601 luma, mean removed and Hann windowed: (tiles, n, n)."""
+    window = np.outer(hann(n), hann(n))
+    luma = np.tensordot([0.299, 0.587, 0.114], image.astype(np.float64), axes=1)
+    powers = []
+    for y in tile_origins(image.shape[1], n):
+        for x in tile_origins(image.shape[2], n):
+            tile = luma[y:y + n, x:x + n]
+            powers.append(np.abs(np.fft.fft2((tile - tile.mean()) * window)) ** 2)
+    return np.array(powers)
+
+
+# ---------------------------------------------------------------- radial, decay, angle
+
+
+def log_mean(power, where):
+    return np.log((power[where].mean() if where.any() else 0) + 1e-12)
+
+
+def radial_features(power):
+    """Log mean power of the Welch-averaged luminance in 16 equal rings up to Nyquist, less their mean."""
+    f = frequency(len(power))
+    ring = np.ceil(f * 16) - 1
+    values = np.array([log_mean(power, (f > 0) & (f <= 1) & (ring == r)) for r in range(16)])
+    return list(values - values.mean())
+
+
+def angle_features(power):
+    """Log mean power of the upper band (1/4 <= f <= 1) in 8 sectors of 22.5 degrees centred on 0, 22.5 ...
+    157.5 (a direction and its opposite are one), less their mean."""
+    n = len(power)
+    f = frequency(n)
+    fu = 2 * np.fft.fftfreq(n)
+    theta = np.mod(np.arctan2(fu[:, None], fu[None, :]), np.pi)
+    sector = np.mod(np.floor(theta / (np.pi / 8) + 0.5), 8)
+    values = np.array([log_mean(power, (f >= 0.25) & (f <= 1) & (sector == s)) for s in range(8)])
+    return list(values - values.mean())
+
+
+def decay_features(power):
+    """Least-squares lines through (log f, log mean power) of the rings one bin wide: the slopes over
+    1/8 <= f <= 1/2 and 1/2 <= f <= 0.95, the second's RMS error and its mean excess above 0.95, and the log
+    ratio of the corners' mean power (f > 1) to that just below Nyquist (0.9 < f <= 1)."""
+    n = len(power)
+    half = n // 2
+    f = frequency(n)
+    ring = np.rint(f * half)
+    rings = np.arange(1, half + 1)
+    log_power = np.array([log_mean(power, (f > 0) & (f <= 1) & (ring == j)) for j in rings])
+    x = np.log(rings / half)
+
+    def fit(lo, hi):
+        chosen = (rings / half >= lo) & (rings / half <= hi)
+        slope, intercept = np.polyfit(x[chosen], log_power[chosen], 1)
+        return slope, intercept, np.sqrt(np.mean((log_power[chosen] - intercept - slope * x[chosen]) ** 2))
+
+    slope_mid = fit(0.125, 0.5)[0]
+    slope_high, intercept_high, rms_high = fit(0.5, 0.95)
+    tail = rings / half > 0.95
+    excess = np.mean(log_power[tail] - intercept_high - slope_high * x[tail])
+    corner = log_mean(power, f > 1) - log_mean(power, (f > 0.9) & (f <= 1))
+    return [slope_mid, slope_high, rms_high, excess, corner]
 
 
 # ---------------------------------------------------------------- chroma
@@ -116,7 +180,9 @@ def peak_features(spectra):
     return out
 
 
-NAMES = [f"{kind}-{c}" for c in "rgb" for kind in ("peaks8-mean", "peaks8-max", "peaks16-mean", "peaks16-max",
+NAMES = [f"radial-{i:02d}" for i in range(16)] + [
+    "decay-slope-mid", "decay-slope-high", "decay-fit-error", "decay-tail", "decay-corner"] + [
+    f"angle-{a:03d}" for a in (0, 22, 45, 67, 90, 112, 135, 157)] + [f"{kind}-{c}" for c in "rgb" for kind in ("peaks8-mean", "peaks8-max", "peaks16-mean", "peaks16-max",
                                                   "peaks2-max")] + [
     f"chroma-{band}" for band in ("low", "mid", "high", "corner")]
 
@@ -124,7 +190,9 @@ NAMES = [f"{kind}-{c}" for c in "rgb" for kind in ("peaks8-mean", "peaks8-max", 
 def features(image):
     n = 1 << int(np.log2(min(256, *image.shape[1:])))  # the largest power of two up to 256 that fits
     spectra = residual_spectra(image, n)
-    return np.array(peak_features(spectra) + chroma_features(spectra))
+    power = luminance_power(image, n).mean(axis=0)
+    return np.array(radial_features(power) + decay_features(power) + angle_features(power)
+                    + peak_features(spectra) + chroma_features(spectra))
 
 
 # ---------------------------------------------------------------- crops
