@@ -24,6 +24,16 @@ feature (const AtelierSpectralAnalysis *a, const char *name)
   return a->features[feature_index (name)];
 }
 
+static AtelierSafetensors *
+open_golden (const char *file)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "golden", file, NULL);
+  g_autoptr (GError) error = NULL;
+  AtelierSafetensors *golden = atelier_safetensors_open (path, &error);
+  g_assert_no_error (error);
+  return golden;
+}
+
 static AtelierSpectralAnalysis *
 analyse (const AtelierTensor *image)
 {
@@ -416,10 +426,8 @@ open_detector (void)
 static void
 test_probability_matches_training_script (void)
 {
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "golden", "detector-golden.safetensors", NULL);
+  g_autoptr (AtelierSafetensors) golden = open_golden ("detector-golden.safetensors");
   g_autoptr (GError) error = NULL;
-  g_autoptr (AtelierSafetensors) golden = atelier_safetensors_open (path, &error);
-  g_assert_no_error (error);
   g_autoptr (AtelierTensor) features = test_golden_tensor (golden, "features");
   g_autoptr (AtelierTensor) set_aside = test_golden_tensor (golden, "set_aside");
   g_autoptr (AtelierTensor) expected = test_golden_tensor (golden, "probability");
@@ -714,10 +722,7 @@ count_marked_pixels (const AtelierTensor *picture)
 static void
 test_features_match_numpy (void)
 {
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "golden", "detector-features-golden.safetensors", NULL);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (AtelierSafetensors) golden = atelier_safetensors_open (path, &error);
-  g_assert_no_error (error);
+  g_autoptr (AtelierSafetensors) golden = open_golden ("detector-features-golden.safetensors");
   GHashTable *metadata = atelier_safetensors_get_metadata (golden);
   g_assert_nonnull (metadata);
   g_auto (GStrv) names = g_strsplit (g_hash_table_lookup (metadata, "features"), ",", -1);
