@@ -160,11 +160,14 @@ test_grey (void)
   g_assert_no_error (error);
   g_assert_cmpint (out_grey->shape[1], ==, 1);
   const gint64 plane = 40 * 34;
+  float largest = 0;
   for (gint64 i = 0; i < plane; i++)
     {
       float mean = (out_rgb->data[i] + out_rgb->data[plane + i] + out_rgb->data[2 * plane + i]) / 3.0f;
-      g_assert_cmpfloat (fabsf (out_grey->data[i] - mean), <, 1e-5f);
+      largest = MAX (largest, fabsf (out_grey->data[i] - mean));
     }
+  g_test_message ("grey vs the mean of RGB: max abs diff %g", largest);
+  g_assert_cmpfloat (largest, <, 1.5e-6f); /* measured 1.2e-7, an ulp of the mean, over 3 seeds */
 }
 
 static void
