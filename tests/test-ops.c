@@ -373,12 +373,16 @@ test_group_norm (void)
   g_autoptr (AtelierTensor) gamma = test_random_tensor (1, (const int64_t[]) { 12 }, 0.5f, 2.0f);
   g_autoptr (AtelierTensor) beta = test_random_tensor (1, (const int64_t[]) { 12 }, -1, 1);
   const int groups[] = { 1, 3, 4, 12 };
-  for (gsize i = 0; i < G_N_ELEMENTS (groups); i++)
+  /* An eps of the variance's order as well, where one ignored or misplaced shows above the rounding. */
+  const float eps[] = { 1e-5f, 1.0f };
+  for (gsize i = 0; i < G_N_ELEMENTS (groups) * G_N_ELEMENTS (eps); i++)
     {
       g_autoptr (GError) error = NULL;
-      g_autoptr (AtelierTensor) out = atelier_group_norm (ctx, input, groups[i], gamma, beta, 1e-5f, &error);
+      const int g = groups[i / G_N_ELEMENTS (eps)];
+      const float e = eps[i % G_N_ELEMENTS (eps)];
+      g_autoptr (AtelierTensor) out = atelier_group_norm (ctx, input, g, gamma, beta, e, &error);
       g_assert_no_error (error);
-      g_autoptr (AtelierTensor) ref = naive_group_norm (input, groups[i], gamma, beta, 1e-5);
+      g_autoptr (AtelierTensor) ref = naive_group_norm (input, g, gamma, beta, e);
       test_assert_close (out, ref, 2.5e-6f); /* measured 2.1e-7 */
     }
   g_autoptr (GError) error = NULL;
@@ -393,11 +397,15 @@ test_layer_norm (void)
   g_autoptr (AtelierTensor) input = test_random_tensor (3, (const int64_t[]) { 2, 17, 24 }, -3, 5);
   g_autoptr (AtelierTensor) gamma = test_random_tensor (1, (const int64_t[]) { 24 }, 0.5f, 2.0f);
   g_autoptr (AtelierTensor) beta = test_random_tensor (1, (const int64_t[]) { 24 }, -1, 1);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (AtelierTensor) out = atelier_layer_norm (ctx, input, gamma, beta, 1e-5f, &error);
-  g_assert_no_error (error);
-  g_autoptr (AtelierTensor) ref = naive_layer_norm (input, gamma, beta, 1e-5);
-  test_assert_close (out, ref, 1e-6f); /* measured 9.9e-8 */
+  for (int i = 0; i < 2; i++)
+    {
+      const float eps = i == 0 ? 1e-5f : 1.0f; /* the second of the variance's order, as for the group norm */
+      g_autoptr (GError) error = NULL;
+      g_autoptr (AtelierTensor) out = atelier_layer_norm (ctx, input, gamma, beta, eps, &error);
+      g_assert_no_error (error);
+      g_autoptr (AtelierTensor) ref = naive_layer_norm (input, gamma, beta, eps);
+      test_assert_close (out, ref, 1e-6f); /* measured 9.9e-8 */
+    }
 }
 
 static void
