@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The detector's 48 features (radial, decay, angle, peak and chroma families), worked out in NumPy from their definitions (the comments of
-engine/forensics/atelier-spectral-features.h and atelier-tile-spectra.h, models/detector/README.md) on a few
-synthetic crops, into tests/golden/detector-features-golden.safetensors for tests/test-detector.c. The C test
-then catches a change of the engine's feature code, which the trained model would no longer match.
+"""The detector's 48 features (radial, decay, angle, peak and chroma families), worked out in NumPy from
+their definitions (the comments of engine/forensics/atelier-spectral-features.h and atelier-tile-spectra.h,
+models/detector/README.md) on a few synthetic crops, into tests/golden/detector-features-golden.safetensors
+for tests/test-detector.c. The C test then catches a change of the engine's feature code, which the trained
+model would no longer match.
 
 Run with Debian's python3-numpy:  /usr/bin/python3 tests/golden/make-detector-features-golden.py
 Nothing here shares code with the engine: whole-spectrum NumPy where the engine walks half spectra."""
@@ -152,11 +153,11 @@ def harmonics(n):
     the 8-pixel grid; the rest belong to the 16-pixel grid only."""
     step = n // 16
     for k in range(1, 9):
-        for l in range(-7, 9):
-            if l == 0 or (k == 8 and l < 0):
+        for m in range(-7, 9):
+            if m == 0 or (k == 8 and m < 0):
                 continue
-            cue = "2" if k == l == 8 else "8" if k % 2 == 0 and l % 2 == 0 else "16"
-            yield k * step, l * step, cue
+            cue = "2" if k == m == 8 else "8" if k % 2 == 0 and m % 2 == 0 else "16"
+            yield k * step, m * step, cue
 
 
 def peak_scores(power, n):
@@ -180,11 +181,12 @@ def peak_features(spectra):
     return out
 
 
-NAMES = [f"radial-{i:02d}" for i in range(16)] + [
-    "decay-slope-mid", "decay-slope-high", "decay-fit-error", "decay-tail", "decay-corner"] + [
-    f"angle-{a:03d}" for a in (0, 22, 45, 67, 90, 112, 135, 157)] + [f"{kind}-{c}" for c in "rgb" for kind in ("peaks8-mean", "peaks8-max", "peaks16-mean", "peaks16-max",
-                                                  "peaks2-max")] + [
-    f"chroma-{band}" for band in ("low", "mid", "high", "corner")]
+NAMES = ([f"radial-{i:02d}" for i in range(16)]
+         + ["decay-slope-mid", "decay-slope-high", "decay-fit-error", "decay-tail", "decay-corner"]
+         + [f"angle-{a:03d}" for a in (0, 22, 45, 67, 90, 112, 135, 157)]
+         + [f"{kind}-{c}" for c in "rgb"
+            for kind in ("peaks8-mean", "peaks8-max", "peaks16-mean", "peaks16-max", "peaks2-max")]
+         + [f"chroma-{band}" for band in ("low", "mid", "high", "corner")])
 
 
 def features(image):
