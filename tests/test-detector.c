@@ -24,6 +24,16 @@ feature (const AtelierSpectralAnalysis *a, const char *name)
   return a->features[feature_index (name)];
 }
 
+static AtelierSafetensors *
+open_golden (const char *file)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "golden", file, NULL);
+  g_autoptr (GError) error = NULL;
+  AtelierSafetensors *golden = atelier_safetensors_open (path, &error);
+  g_assert_no_error (error);
+  return golden;
+}
+
 static AtelierSpectralAnalysis *
 analyse (const AtelierTensor *image)
 {
@@ -116,7 +126,7 @@ assert_spectra_close (const float *actual, const double *expected, int n)
       diff = MAX (diff, fabs (actual[i] - expected[i]));
     }
   g_test_message ("max |FFTW - direct DFT| = %g of a peak of %g", diff, peak);
-  g_assert_cmpfloat (diff, <=, 1e-5 * peak);
+  g_assert_cmpfloat (diff, <=, 3e-6 * peak); /* measured at most 2.6e-7 of the peak over 3 seeds */
 }
 
 static void
@@ -165,7 +175,7 @@ test_spectra_match_direct_dft (void)
       diff = MAX (diff, fabs (spectra->residual_cross[2][i] - cross[i]));
     }
   g_test_message ("max |FFTW - direct DFT| of the B-R cross spectrum = %g of a peak of %g", diff, peak);
-  g_assert_cmpfloat (diff, <=, 1e-5 * peak);
+  g_assert_cmpfloat (diff, <=, 3e-6 * peak); /* measured at most 2.6e-7 of the peak over 3 seeds */
 }
 
 /* ------------------------------------------------------------ features */
@@ -180,7 +190,7 @@ test_features_ignore_gain_and_offset (void)
   g_autoptr (AtelierSpectralAnalysis) a = analyse (image);
   g_autoptr (AtelierSpectralAnalysis) b = analyse (dimmer);
   for (int i = 0; i < ATELIER_SPECTRAL_FEATURE_COUNT; i++)
-    g_assert_cmpfloat_with_epsilon (a->features[i], b->features[i], 2e-3);
+    g_assert_cmpfloat_with_epsilon (a->features[i], b->features[i], 5e-6); /* measured 4.8e-7 over 10 seeds */
 }
 
 /* The features of one noise image scatter around their flat-spectrum values (|peaks8-mean-g| of a single
@@ -416,10 +426,8 @@ open_detector (void)
 static void
 test_probability_matches_training_script (void)
 {
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "golden", "detector-golden.safetensors", NULL);
+  g_autoptr (AtelierSafetensors) golden = open_golden ("detector-golden.safetensors");
   g_autoptr (GError) error = NULL;
-  g_autoptr (AtelierSafetensors) golden = atelier_safetensors_open (path, &error);
-  g_assert_no_error (error);
   g_autoptr (AtelierTensor) features = test_golden_tensor (golden, "features");
   g_autoptr (AtelierTensor) set_aside = test_golden_tensor (golden, "set_aside");
   g_autoptr (AtelierTensor) expected = test_golden_tensor (golden, "probability");
@@ -436,9 +444,10 @@ test_probability_matches_training_script (void)
           mask |= G_GUINT64_CONSTANT (1) << f;
       const double p = atelier_detector_probability (detector, features->data + i * ATELIER_SPECTRAL_FEATURE_COUNT,
                                                      mask, NULL);
-      g_test_message ("vector %d (%d set aside): %.7f, NumPy %.7f", (int) i, __builtin_popcountll (mask), p,
-                      expected->data[i]);
-      g_assert_cmpfloat_with_epsilon (p, expected->data[i], 1e-5);
+      g_test_message ("vector %d (%d set aside): %.7f, NumPy %.7f, difference %.2g", (int) i,
+                      __builtin_popcountll (mask), p, expected->data[i], fabs (p - expected->data[i]));
+      /* Measured at most 2.5e-8 (the golden's float32 rounding is 3e-8 here). */
+      g_assert_cmpfloat_with_epsilon (p, expected->data[i], 2.5e-7);
       saw_set_aside |= mask != 0;
       saw_whole |= mask == 0;
     }
@@ -479,8 +488,6 @@ test_heat_map_passes_through_tile_probabilities (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (AtelierDetection) d = atelier_detect (ctx, detector, image, FALSE, &error);
   g_assert_no_error (error);
-  g_assert_cmpfloat (d->probability, >=, 0);
-  g_assert_cmpfloat (d->probability, <=, 1);
   const AtelierSpectralAnalysis *a = d->analysis;
   g_autoptr (AtelierTensor) map = atelier_detection_render_heat_map (d, 1, 600, 300, &error);
   g_assert_no_error (error);
@@ -709,6 +716,41 @@ count_marked_pixels (const AtelierTensor *picture)
   return marked;
 }
 
+/* All 48 features of a few synthetic crops against NumPy's, worked out from the features' definitions by
+ * golden/make-detector-features-golden.py: a change of the engine's feature code, which the trained model
+ * would no longer match, fails here. One crop is two tiles wide (their Welch average). */
+static void
+test_features_match_numpy (void)
+{
+  g_autoptr (AtelierSafetensors) golden = open_golden ("detector-features-golden.safetensors");
+  GHashTable *metadata = atelier_safetensors_get_metadata (golden);
+  g_assert_nonnull (metadata);
+  g_auto (GStrv) names = g_strsplit (g_hash_table_lookup (metadata, "features"), ",", -1);
+  const int crops = (int) g_ascii_strtoll (g_hash_table_lookup (metadata, "crops"), NULL, 10);
+  g_assert_cmpint (crops, >, 0);
+  float largest = 0;
+  for (int i = 0; i < crops; i++)
+    {
+      g_autofree char *image_name = g_strdup_printf ("image_%d", i), *features_name = g_strdup_printf ("features_%d", i);
+      g_autoptr (AtelierTensor) image = test_golden_tensor (golden, image_name);
+      g_autoptr (AtelierTensor) expected = test_golden_tensor (golden, features_name);
+      g_assert_cmpint (atelier_tensor_numel (expected), ==, g_strv_length (names));
+      g_assert_cmpint (g_strv_length (names), ==, ATELIER_SPECTRAL_FEATURE_COUNT);
+      g_autoptr (AtelierSpectralAnalysis) a = analyse (image);
+      for (guint f = 0; names[f] != NULL; f++)
+        {
+          const float difference = fabsf (feature (a, names[f]) - expected->data[f]);
+          if (difference > largest)
+            g_test_message ("crop %d %s: %.6f, NumPy %.6f", i, names[f], feature (a, names[f]), expected->data[f]);
+          largest = MAX (largest, difference);
+          /* Measured at most 3.8e-6 (peaks2-max-g of crop 0, a score of bins with little power: the engine's
+           * spectra are single precision); the tolerance is 10x that. */
+          g_assert_cmpfloat (difference, <, 4e-5f);
+        }
+    }
+  g_test_message ("largest difference %g", largest);
+}
+
 static void
 test_spectrum_rings_the_peaks (void)
 {
@@ -740,6 +782,7 @@ main (int argc, char **argv)
   g_test_add_func ("/detector/features/periodic-peaks", test_periodic_peaks_on_their_grid);
   g_test_add_func ("/detector/features/chroma-of-mixed-noises", test_chroma_of_mixed_noises);
   g_test_add_func ("/detector/features/grey-images", test_grey_images_are_recognised);
+  g_test_add_func ("/detector/features/match-numpy", test_features_match_numpy);
   g_test_add_func ("/detector/grid/covers-the-image", test_tile_grid_covers_the_image);
   g_test_add_func ("/detector/grid/bad-images", test_bad_images_are_refused);
   g_test_add_func ("/detector/model/matches-training-script", test_probability_matches_training_script);

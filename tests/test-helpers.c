@@ -70,6 +70,9 @@ test_assert_close_impl (const char *file, int line, const AtelierTensor *actual,
     g_assertion_message (G_LOG_DOMAIN, file, line, "", g_strdup_printf ("shape %s != expected %s", sa, se));
   float diff = test_max_abs_diff (actual, expected);
   float bound = tolerance * (1.0f + test_max_abs (expected));
+  /* The measured error, for setting tolerances at about 10x it: run a test with --verbose. */
+  g_test_message ("%s:%d: max abs diff %g = %g x (1 + max |expected|), tolerance %g", file, line, diff,
+                  diff / (1.0f + test_max_abs (expected)), tolerance);
   if (!(diff <= bound))
     {
       g_autofree char *msg = g_strdup_printf ("max abs diff %g exceeds %g (shape %s)", diff, bound, sa);

@@ -78,6 +78,8 @@ round_trip (int channels, int bit_depth, const char *name, float tolerance)
   g_assert_no_error (error);
   g_assert_cmpint (back->bit_depth, ==, bit_depth);
   g_assert_true (atelier_tensor_same_shape (back->pixels, pixels));
+  g_test_message ("%s, %d channels, %d bits: max abs diff %g levels", name, channels, bit_depth,
+                  test_max_abs_diff (back->pixels, pixels) * levels);
   g_assert_cmpfloat (test_max_abs_diff (back->pixels, pixels), <=, tolerance);
   g_remove (path);
   g_rmdir (dir);
@@ -91,6 +93,8 @@ test_round_trips (void)
       round_trip (c, 8, "t.png", 0.0f);
       round_trip (c, 16, "t.png", 0.0f);
     }
+  /* Measured 1.8 and 1.5 levels at quality 100, the rounding of these continuous values to 8 bits included:
+   * a lossy codec's bound rather than a tolerance, three times that. */
   round_trip (3, 8, "t.jpg", 6 / 255.0f);
   round_trip (1, 8, "t.JPEG", 6 / 255.0f);
 }

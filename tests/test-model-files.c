@@ -149,7 +149,7 @@ test_broken_lengths (void)
       g_autoptr (GBytes) part = g_bytes_new (data, cut);
       g_autoptr (AtelierSafetensors) st = atelier_safetensors_new_from_bytes (part, &error);
       g_assert_null (st);
-      g_assert_nonnull (error);
+      g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_MODEL_CORRUPT);
       g_clear_error (&error);
     }
 }

@@ -63,25 +63,27 @@ test_forward (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_test_message ("forward: max abs diff %g (output magnitude %g)", test_max_abs_diff (output, expected),
                   test_max_abs (expected));
-  test_assert_close (output, expected, 1e-3f);
+  /* Measured 7.3e-7 x (1 + max |expected|); 10x that. */
+  test_assert_close (output, expected, 7e-6f);
 }
 
 /* Whole sampling runs from the same initial noise: the sampler's arithmetic, the timesteps, guidance,
  * strength and the re-imposed known cells must all agree with the reference for the result to. */
 static void
-check_sampler (Fixture *f, const char *expected_name, const AtelierSamplerParams *params, gboolean inpaint)
+check_sampler (Fixture *f, const char *expected_name, const AtelierSamplerParams *params, gboolean inpaint,
+               float tolerance)
 {
   g_autoptr (AtelierTensor) noise = test_golden_tensor (f->golden, "noise");
   g_autoptr (AtelierTensor) known = test_golden_tensor (f->golden, "known");
   g_autoptr (AtelierTensor) mask = test_golden_tensor (f->golden, "mask");
   g_autoptr (AtelierTensor) expected = test_golden_tensor (f->golden, expected_name);
   g_autoptr (GError) error = NULL;
-  g_autoptr (AtelierTensor) result = atelier_sampler_run (f->ctx, f->unet, params, inpaint ? known : NULL,
+  g_autoptr (AtelierTensor) result = atelier_latent_diffusion_sample (f->ctx, f->unet, params, inpaint ? known : NULL,
                                                           inpaint ? mask : NULL, noise, &error);
   g_assert_no_error (error);
   g_test_message ("%s: max abs diff %g (magnitude %g)", expected_name, test_max_abs_diff (result, expected),
                   test_max_abs (expected));
-  test_assert_close (result, expected, 2e-3f);
+  test_assert_close (result, expected, tolerance);
   if (!inpaint)
     return;
   const int64_t plane = mask->shape[2] * mask->shape[3];
@@ -99,7 +101,7 @@ test_sampler_dpmpp_generation (Fixture *f, gconstpointer data)
   p.steps = 6;
   p.guidance = 2.5f;
   p.label = 2;
-  check_sampler (f, "generated", &p, FALSE);
+  check_sampler (f, "generated", &p, FALSE, 1e-5f); /* measured 9.2e-7 x (1 + max |expected|) */
 }
 
 static void
@@ -112,7 +114,7 @@ test_sampler_ddim_inpaint_strength (Fixture *f, gconstpointer data)
   p.guidance = 1.0f;
   p.strength = 0.6f;
   p.label = 1;
-  check_sampler (f, "inpainted_ddim", &p, TRUE);
+  check_sampler (f, "inpainted_ddim", &p, TRUE, 2e-6f); /* measured 1.7e-7 */
 }
 
 static void
@@ -123,7 +125,7 @@ test_sampler_dpmpp_inpaint (Fixture *f, gconstpointer data)
   p.steps = 7;
   p.guidance = 4.0f;
   p.label = 1;
-  check_sampler (f, "inpainted_dpmpp", &p, TRUE);
+  check_sampler (f, "inpainted_dpmpp", &p, TRUE, 7e-6f); /* measured 6.4e-7 */
 }
 
 /* eta > 0 draws fresh noise every step: the same seed repeats the result, whatever the thread count, and
@@ -141,12 +143,14 @@ test_sampler_ddim_eta_seeded (Fixture *f, gconstpointer data)
   g_autoptr (AtelierTensor) mask = test_golden_tensor (f->golden, "mask");
   g_autoptr (GError) error = NULL;
   g_autoptr (AtelierContext) one_thread = atelier_context_new (1);
-  g_autoptr (AtelierTensor) a = atelier_sampler_run (f->ctx, f->unet, &p, NULL, mask, NULL, &error);
-  g_autoptr (AtelierTensor) b = atelier_sampler_run (one_thread, f->unet, &p, NULL, mask, NULL, &error);
+  g_autoptr (AtelierTensor) a = atelier_latent_diffusion_sample (f->ctx, f->unet, &p, NULL, mask, NULL, &error);
+  g_autoptr (AtelierTensor) b = atelier_latent_diffusion_sample (one_thread, f->unet, &p, NULL, mask, NULL, &error);
   p.seed = 43;
-  g_autoptr (AtelierTensor) c = atelier_sampler_run (f->ctx, f->unet, &p, NULL, mask, NULL, &error);
+  g_autoptr (AtelierTensor) c = atelier_latent_diffusion_sample (f->ctx, f->unet, &p, NULL, mask, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpfloat (test_max_abs_diff (a, b), <, 1e-5f);
+  g_test_message ("1 and 2 threads: max abs diff %g; another seed: %g", test_max_abs_diff (a, b),
+                  test_max_abs_diff (a, c));
+  g_assert_cmpfloat (test_max_abs_diff (a, b), <, 1e-5f); /* measured 9.5e-7: the U-Net's sums split by thread */
   g_assert_cmpfloat (test_max_abs_diff (a, c), >, 1e-2f);
 }
 
@@ -154,18 +158,19 @@ static void
 test_timesteps (Fixture *f, gconstpointer data)
 {
   (void) data;
-  int count;
-  g_autofree int *t20 = atelier_sampler_timesteps (f->unet, 20, &count);
+  int count, schedule_steps;
+  atelier_unet_get_alphas_cumprod (f->unet, &schedule_steps);
+  g_autofree int *t20 = atelier_sampler_timesteps (schedule_steps, 20, &count);
   g_assert_cmpint (count, ==, 20);
   g_assert_cmpint (t20[0], ==, 999);
   g_assert_cmpint (t20[1], ==, 949);
   g_assert_cmpint (t20[19], ==, 49);
-  g_autofree int *t3 = atelier_sampler_timesteps (f->unet, 3, &count);
+  g_autofree int *t3 = atelier_sampler_timesteps (schedule_steps, 3, &count);
   g_assert_cmpint (count, ==, 3);
   /* 1000 - i * 1000 / 3, rounded, minus one. */
   g_assert_cmpint (t3[1], ==, 666);
   g_assert_cmpint (t3[2], ==, 332);
-  g_autofree int *t5000 = atelier_sampler_timesteps (f->unet, 5000, &count);
+  g_autofree int *t5000 = atelier_sampler_timesteps (schedule_steps, 5000, &count);
   g_assert_cmpint (count, ==, 1000);
   g_assert_cmpint (t5000[999], ==, 0);
 }
@@ -196,12 +201,12 @@ test_bad_input (Fixture *f, gconstpointer data)
   g_autoptr (AtelierTensor) noise = test_random_4d (1, latent, 8, 8);
   noise->data[5] = NAN;
   AtelierSamplerParams p = atelier_sampler_params_default ();
-  g_assert_null (atelier_sampler_run (f->ctx, f->unet, &p, NULL, NULL, noise, &error));
+  g_assert_null (atelier_latent_diffusion_sample (f->ctx, f->unet, &p, NULL, NULL, noise, &error));
   g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
   noise->data[5] = 0;
   p.steps = 0;
-  g_assert_null (atelier_sampler_run (f->ctx, f->unet, &p, NULL, NULL, noise, &error));
+  g_assert_null (atelier_latent_diffusion_sample (f->ctx, f->unet, &p, NULL, NULL, noise, &error));
   g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT);
 }
 
@@ -213,8 +218,111 @@ test_cancel (Fixture *f, gconstpointer data)
   g_autoptr (AtelierTensor) noise = test_random_4d (1, atelier_unet_get_latent_channels (f->unet), 8, 8);
   AtelierSamplerParams p = atelier_sampler_params_default ();
   atelier_context_cancel (f->ctx);
-  g_assert_null (atelier_sampler_run (f->ctx, f->unet, &p, NULL, NULL, noise, &error));
+  g_assert_null (atelier_latent_diffusion_sample (f->ctx, f->unet, &p, NULL, NULL, noise, &error));
   g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_CANCELLED);
+}
+
+/* ---------------------------------------------------------------- the sampler with another denoiser */
+
+/* A denoiser that is no network: its output is k x, k chosen by the label (k[0] for the null label). On
+ * it every sampler step can be followed by hand, with schedules whose alphas and sigmas are round:
+ * abar 0.64, 0.5, 0.36 give (alpha, sigma) = (0.8, 0.6), (sqrt 1/2, sqrt 1/2), (0.6, 0.8). */
+typedef struct
+{
+  float k[2];
+  int calls;
+  int last_count, last_labels[2];
+} LinearDenoiser;
+
+static AtelierTensor *
+linear_denoise (AtelierContext *ctx, gpointer user_data, const AtelierTensor *x, int t, const int *labels, int count,
+                GError **error)
+{
+  (void) ctx, (void) t;
+  LinearDenoiser *d = user_data;
+  AtelierTensor *out = atelier_tensor_new_4d (count, x->shape[1], x->shape[2], x->shape[3], error);
+  const int64_t n = atelier_tensor_numel (x);
+  for (int b = 0; out != NULL && b < count; b++)
+    for (int64_t i = 0; i < n; i++)
+      out->data[b * n + i] = d->k[labels[b]] * x->data[i];
+  d->calls++;
+  d->last_count = count;
+  memcpy (d->last_labels, labels, count * sizeof (int));
+  return out;
+}
+
+typedef struct
+{
+  const char *name;
+  AtelierSamplerKind kind;
+  AtelierDenoiserPrediction prediction;
+  int schedule_steps; /* of abar = { 0.64, 0.5, 0.36 } (2: { 0.64, 0.36 }) */
+  float k_null, k_label, guidance, strength;
+  float known;        /* the known latent in every cell */
+  double expected;    /* from noise 1 */
+  int calls;
+} LinearCase;
+
+/* Worked by hand from noise 1 (x = alpha_T known + sigma_T noise):
+ * ddim-epsilon: x = 0.8 at t = 1; eps = 0.4, x0 = (0.8 - 0.8 * 0.4) / 0.6 = 0.8; to t = 0:
+ *   x = 0.8 * 0.8 + 0.6 * 0.4 = 0.88; eps = 0.44, x0 = (0.88 - 0.6 * 0.44) / 0.8 = 0.77.
+ * ddim-guided: 0.2 + 1.5 (0.4 - 0.2) = 0.5, so the same 0.77.
+ * ddim-v: v = 0.4, x0 = 0.6 * 0.8 - 0.8 * 0.4 = 0.16, eps = (0.8 - 0.6 * 0.16) / 0.8 = 0.88; x = 0.8 * 0.16
+ *   + 0.6 * 0.88 = 0.656; v = 0.328, x0 = 0.8 * 0.656 - 0.6 * 0.328 = 0.328.
+ * ddim-strength: strength 1/2 of 2 steps starts at t = 0 from x = 0.8 * 0.5 + 0.6 = 1: x0 = (1 - 0.6 * 0.5)
+ *   / 0.8 = 0.875.
+ * dpmpp-2m: x = 0.8 at t = 2, x0 = 0.8 as above; h = lambda_1 - lambda_2 = log 4/3 (lambda = log alpha /
+ *   sigma), first order: x = (sigma_1 / sigma_2) x - alpha_1 (e^-h - 1) x0 = r (0.8 / 0.8 + 0.25 * 0.8) =
+ *   1.2 r with r = sqrt 1/2; eps = 0.6 r, x0 = (1.2 r - 0.3) / r = 1.2 - 0.3 sqrt 2; h = log 4/3 again, so
+ *   the ratio of steps is 1 and D = 1.5 x0 - 0.5 x0_prev = 1.4 - 0.45 sqrt 2; x = (0.6 / r) 1.2 r - 0.8
+ *   (0.75 - 1) D = 1 - 0.09 sqrt 2; eps = x / 2, x0 = (x - 0.3 x) / 0.8 = 0.875 (1 - 0.09 sqrt 2). */
+static const LinearCase linear_cases[] = {
+  { "ddim-epsilon", ATELIER_SAMPLER_DDIM, ATELIER_DENOISER_PREDICTS_EPSILON, 2, 0, 0.5f, 1, 1, 0, 0.77, 2 },
+  { "ddim-guided", ATELIER_SAMPLER_DDIM, ATELIER_DENOISER_PREDICTS_EPSILON, 2, 0.2f, 0.4f, 1.5f, 1, 0, 0.77, 2 },
+  { "ddim-v", ATELIER_SAMPLER_DDIM, ATELIER_DENOISER_PREDICTS_V, 2, 0, 0.5f, 1, 1, 0, 0.328, 2 },
+  { "ddim-strength", ATELIER_SAMPLER_DDIM, ATELIER_DENOISER_PREDICTS_EPSILON, 2, 0, 0.5f, 1, 0.5f, 0.5f, 0.875, 1 },
+  { "dpmpp-2m-epsilon", ATELIER_SAMPLER_DPMPP_2M, ATELIER_DENOISER_PREDICTS_EPSILON, 3, 0, 0.5f, 1, 1, 0,
+    0.875 * (1 - 0.09 * G_SQRT2), 3 },
+};
+
+/* The case's sampling on a (1, 1, 1, 2) latent whose second cell is kept at 0.3 by the mask: the first
+ * ends on the hand-worked value, the second exactly on the known one. */
+static void
+test_sampler_linear_denoiser (gconstpointer data)
+{
+  const LinearCase *c = data;
+  const double three[3] = { 0.64, 0.5, 0.36 }, two[2] = { 0.64, 0.36 };
+  LinearDenoiser linear = { { c->k_null, c->k_label }, 0, 0, { -1, -1 } };
+  const AtelierDenoiser denoiser = { .latent_channels = 1, .alphas_cumprod = c->schedule_steps == 3 ? three : two,
+                                     .schedule_steps = c->schedule_steps, .prediction = c->prediction,
+                                     .denoise = linear_denoise, .user_data = &linear };
+  AtelierSamplerParams p = atelier_sampler_params_default ();
+  p.kind = c->kind;
+  p.steps = 1000; /* more than the schedule has: all of it */
+  p.guidance = c->guidance;
+  p.strength = c->strength;
+  p.label = 1;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierTensor) noise = atelier_tensor_new_4d (1, 1, 1, 2, &error);
+  g_autoptr (AtelierTensor) known = atelier_tensor_new_4d (1, 1, 1, 2, &error);
+  g_autoptr (AtelierTensor) mask = atelier_tensor_new_4d (1, 1, 1, 2, &error);
+  atelier_tensor_fill (noise, 1.0f);
+  known->data[0] = c->known;
+  known->data[1] = 0.3f;
+  mask->data[0] = 1.0f;
+  g_autoptr (AtelierContext) ctx = atelier_context_new (1);
+  g_autoptr (AtelierTensor) x = atelier_sampler_run (ctx, &denoiser, &p, known, mask, noise, &error);
+  g_assert_no_error (error);
+  g_test_message ("%s: %.9g, by hand %.9g (difference %g)", c->name, x->data[0], c->expected,
+                  fabs (x->data[0] - c->expected));
+  /* Measured: at most 1.9e-8, the float result's rounding; the tolerance is 10x that. */
+  g_assert_cmpfloat (fabs (x->data[0] - c->expected), <, 2e-7);
+  g_assert_cmpfloat (x->data[1], ==, 0.3f);
+  g_assert_cmpint (linear.calls, ==, c->calls);
+  g_assert_cmpint (linear.last_count, ==, c->guidance != 1 ? 2 : 1);
+  g_assert_cmpint (linear.last_labels[0], ==, 1);
+  if (c->guidance != 1)
+    g_assert_cmpint (linear.last_labels[1], ==, 0);
 }
 
 /* ---------------------------------------------------------------- pipeline */
@@ -321,7 +429,14 @@ test_generate_size (void)
   g_assert_cmpint (image->shape[1], ==, 3);
   g_assert_cmpint (image->shape[2], ==, 20);
   g_assert_cmpint (image->shape[3], ==, 300);
-  g_assert_cmpfloat (test_max_abs (image), <=, 1.0f);
+  /* The seed decides the image: the same one repeats it exactly, another changes it. */
+  g_autoptr (AtelierTensor) again = atelier_latent_diffusion_generate (ctx, ld, 300, 20, &options, &error);
+  options.sampler.seed++;
+  g_autoptr (AtelierTensor) other = atelier_latent_diffusion_generate (ctx, ld, 300, 20, &options, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (test_max_abs_diff (image, again), ==, 0.0f);
+  g_test_message ("another seed: max abs diff %g", test_max_abs_diff (image, other));
+  g_assert_cmpfloat (test_max_abs_diff (image, other), >, 0.1f);
   g_assert_null (atelier_latent_diffusion_generate (ctx, ld, 0, 20, &options, &error));
   g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT);
 }
@@ -528,5 +643,10 @@ main (int argc, char **argv)
               teardown);
   g_test_add ("/diffusion/sampler/ddim-eta-seeded", Fixture, NULL, setup, test_sampler_ddim_eta_seeded, teardown);
   g_test_add ("/diffusion/sampler/cancel", Fixture, NULL, setup, test_cancel, teardown);
+  for (guint i = 0; i < G_N_ELEMENTS (linear_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/diffusion/sampler/linear-denoiser/%s", linear_cases[i].name);
+      g_test_add_data_func (path, &linear_cases[i], test_sampler_linear_denoiser);
+    }
   return g_test_run ();
 }

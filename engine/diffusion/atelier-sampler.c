@@ -31,10 +31,8 @@ atelier_sampler_params_default (void)
 }
 
 int *
-atelier_sampler_timesteps (const AtelierUNet *unet, int steps, int *count)
+atelier_sampler_timesteps (int schedule_steps, int steps, int *count)
 {
-  int schedule_steps;
-  atelier_unet_get_alphas_cumprod (unet, &schedule_steps);
   *count = CLAMP (steps, 1, schedule_steps);
   int *t = g_new (int, *count);
   for (int i = 0; i < *count; i++)
@@ -47,62 +45,37 @@ atelier_sampler_timesteps (const AtelierUNet *unet, int steps, int *count)
 typedef struct
 {
   AtelierContext *ctx;
-  const AtelierUNet *unet;
+  const AtelierDenoiser *denoiser;
   const AtelierSamplerParams *params;
+  int batch;               /* 2 with guidance (conditional, unconditional), else 1 */
   int64_t latent_count;    /* L h w */
   int64_t plane;           /* h w */
   const float *known;      /* (L, h, w) */
   const float *mask;       /* (h, w), 1 = generate */
-  AtelierTensor *input;    /* (batch, 2 L + 1, h, w): x, mask, known (1 - mask) */
   const double *alphas_cumprod;
-} Denoiser;
+} Estimator;
 
-static gboolean
-denoiser_init (Denoiser *d, AtelierContext *ctx, const AtelierUNet *unet, const AtelierSamplerParams *params,
-               const AtelierTensor *known, const AtelierTensor *mask, int64_t h, int64_t w, GError **error)
-{
-  const int latent = atelier_unet_get_latent_channels (unet);
-  const int batch = params->guidance != 1.0f ? 2 : 1;
-  int steps;
-  *d = (Denoiser) { ctx, unet, params, (int64_t) latent * h * w, h * w, known ? known->data : NULL,
-                    mask ? mask->data : NULL, NULL, atelier_unet_get_alphas_cumprod (unet, &steps) };
-  d->input = atelier_tensor_new_4d (batch, 2 * latent + 1, h, w, error);
-  if (d->input == NULL)
-    return FALSE;
-  for (int b = 0; b < batch; b++)
-    {
-      float *sample = d->input->data + b * (2 * latent + 1) * d->plane;
-      for (int64_t i = 0; i < d->plane; i++)
-        sample[d->latent_count + i] = d->mask ? d->mask[i] : 1.0f;
-      for (int64_t i = 0; d->known != NULL && i < d->latent_count; i++)
-        sample[d->latent_count + d->plane + i] = d->known[i] * (1.0f - (d->mask ? d->mask[i % d->plane] : 1.0f));
-    }
-  return TRUE;
-}
-
-/* The model's denoised estimate x0 of x at timestep t, guided, with the known cells re-imposed. */
+/* The denoiser's estimate x0 of x at timestep t, guided, with the known cells re-imposed. */
 static AtelierTensor *
-denoiser_estimate (Denoiser *d, const AtelierTensor *x, int t, GError **error)
+estimate_x0 (Estimator *d, const AtelierTensor *x, int t, GError **error)
 {
-  const int batch = (int) d->input->shape[0];
-  const int64_t stride = (2 * atelier_unet_get_latent_channels (d->unet) + 1) * d->plane;
-  for (int b = 0; b < batch; b++)
-    memcpy (d->input->data + b * stride, x->data, d->latent_count * sizeof (float));
-  const float timesteps[2] = { (float) t, (float) t };
   const int labels[2] = { d->params->label, 0 };
-  g_autoptr (AtelierTensor) out = atelier_unet_forward (d->ctx, d->unet, d->input, timesteps, labels, error);
-  if (out == NULL)
+  g_autoptr (AtelierTensor) out = d->denoiser->denoise (d->ctx, d->denoiser->user_data, x, t, labels, d->batch,
+                                                        error);
+  if (out == NULL || !atelier_tensor_check_shape (out, "denoiser output", 4,
+                                                  (const int64_t[]) { d->batch, x->shape[1], x->shape[2],
+                                                                      x->shape[3] }, error))
     return NULL;
   AtelierTensor *x0 = atelier_tensor_new_like (x, error);
   if (x0 == NULL)
     return NULL;
   const double alpha = sqrt (d->alphas_cumprod[t]), sigma = sqrt (1.0 - d->alphas_cumprod[t]);
-  const gboolean v_prediction = atelier_unet_get_prediction (d->unet) == ATELIER_PREDICTION_V;
+  const gboolean v_prediction = d->denoiser->prediction == ATELIER_DENOISER_PREDICTS_V;
   const float g = d->params->guidance;
   for (int64_t i = 0; i < d->latent_count; i++)
     {
       float model = out->data[i];
-      if (batch == 2)
+      if (d->batch == 2)
         model = out->data[d->latent_count + i] + g * (model - out->data[d->latent_count + i]);
       const double estimate = v_prediction ? alpha * x->data[i] - sigma * model : (x->data[i] - sigma * model) / alpha;
       const float m = d->mask ? d->mask[i % d->plane] : 1.0f;
@@ -117,7 +90,7 @@ denoiser_estimate (Denoiser *d, const AtelierTensor *x, int t, GError **error)
 /* DDIM from t to s: x = alpha_s x0 + sqrt(1 - abar_s - sigma^2) eps + sigma z, with eps the noise that x0
  * implies at t and sigma = eta sqrt((1 - abar_s) / (1 - abar_t)) sqrt(1 - abar_t / abar_s). */
 static void
-ddim_step (AtelierContext *ctx, const Denoiser *d, AtelierTensor *x, const AtelierTensor *x0, int t, int s,
+ddim_step (AtelierContext *ctx, const Estimator *d, AtelierTensor *x, const AtelierTensor *x0, int t, int s,
            guint64 stream)
 {
   const double at = d->alphas_cumprod[t], as = d->alphas_cumprod[s];
@@ -134,7 +107,7 @@ ddim_step (AtelierContext *ctx, const Denoiser *d, AtelierTensor *x, const Ateli
 }
 
 static double
-log_snr_half (const Denoiser *d, int t)
+log_snr_half (const Estimator *d, int t)
 {
   return 0.5 * log (d->alphas_cumprod[t] / (1 - d->alphas_cumprod[t]));
 }
@@ -143,7 +116,7 @@ log_snr_half (const Denoiser *d, int t)
  * x = (sigma_s / sigma_t) x - alpha_s (e^-h - 1) D, D = x0 on the first step, else the second-order
  * combination (1 + 1/2r) x0 - (1/2r) x0_prev with r = h_prev / h. */
 static void
-dpmpp_2m_step (const Denoiser *d, AtelierTensor *x, const AtelierTensor *x0, const AtelierTensor *x0_prev,
+dpmpp_2m_step (const Estimator *d, AtelierTensor *x, const AtelierTensor *x0, const AtelierTensor *x0_prev,
                double h_prev, int t, int s, double *h_out)
 {
   const double at = d->alphas_cumprod[t], as = d->alphas_cumprod[s];
@@ -161,7 +134,7 @@ dpmpp_2m_step (const Denoiser *d, AtelierTensor *x, const AtelierTensor *x0, con
 /* ---------------------------------------------------------------- the loop */
 
 static gboolean
-check_inputs (const AtelierUNet *unet, const AtelierSamplerParams *p, const AtelierTensor *known,
+check_inputs (const AtelierDenoiser *denoiser, const AtelierSamplerParams *p, const AtelierTensor *known,
               const AtelierTensor *mask, const AtelierTensor *noise, int64_t *h, int64_t *w, GError **error)
 {
   const AtelierTensor *shape_source = known ? known : noise ? noise : mask;
@@ -173,7 +146,7 @@ check_inputs (const AtelierUNet *unet, const AtelierSamplerParams *p, const Atel
     }
   *h = shape_source->shape[2];
   *w = shape_source->shape[3];
-  const int64_t latent_shape[4] = { 1, atelier_unet_get_latent_channels (unet), *h, *w };
+  const int64_t latent_shape[4] = { 1, denoiser->latent_channels, *h, *w };
   const int64_t mask_shape[4] = { 1, 1, *h, *w };
   if ((known && !atelier_tensor_check_shape (known, "known latent", 4, latent_shape, error))
       || (noise && !atelier_tensor_check_shape (noise, "initial noise", 4, latent_shape, error))
@@ -195,22 +168,21 @@ check_inputs (const AtelierUNet *unet, const AtelierSamplerParams *p, const Atel
 }
 
 AtelierTensor *
-atelier_sampler_run (AtelierContext *ctx, const AtelierUNet *unet, const AtelierSamplerParams *params,
+atelier_sampler_run (AtelierContext *ctx, const AtelierDenoiser *denoiser, const AtelierSamplerParams *params,
                      const AtelierTensor *known, const AtelierTensor *mask, const AtelierTensor *noise, GError **error)
 {
+  g_return_val_if_fail (denoiser->denoise != NULL && denoiser->schedule_steps >= 1, NULL);
   int64_t h, w;
-  if (!check_inputs (unet, params, known, mask, noise, &h, &w, error))
+  if (!check_inputs (denoiser, params, known, mask, noise, &h, &w, error))
     return NULL;
-  Denoiser d;
-  if (!denoiser_init (&d, ctx, unet, params, known, mask, h, w, error))
-    return NULL;
-  g_autoptr (AtelierTensor) input = d.input;
+  Estimator d = { ctx, denoiser, params, params->guidance != 1.0f ? 2 : 1, (int64_t) denoiser->latent_channels * h * w,
+                  h * w, known ? known->data : NULL, mask ? mask->data : NULL, denoiser->alphas_cumprod };
   int count;
-  g_autofree int *timesteps = atelier_sampler_timesteps (unet, params->steps, &count);
+  g_autofree int *timesteps = atelier_sampler_timesteps (denoiser->schedule_steps, params->steps, &count);
   const int first = count - MAX (1, (int) lround (count * params->strength));
 
   g_autoptr (AtelierTensor) x = noise ? atelier_tensor_copy (noise, error)
-                                      : atelier_tensor_new_4d (1, atelier_unet_get_latent_channels (unet), h, w, error);
+                                      : atelier_tensor_new_4d (1, denoiser->latent_channels, h, w, error);
   if (x == NULL)
     return NULL;
   if (noise == NULL)
@@ -227,7 +199,7 @@ atelier_sampler_run (AtelierContext *ctx, const AtelierUNet *unet, const Atelier
       atelier_context_report_progress (ctx, (double) (i - first) / (count - first), label);
       if (!atelier_context_check_cancelled (ctx, error))
         return NULL;
-      g_autoptr (AtelierTensor) x0 = denoiser_estimate (&d, x, timesteps[i], error);
+      g_autoptr (AtelierTensor) x0 = estimate_x0 (&d, x, timesteps[i], error);
       if (x0 == NULL)
         return NULL;
       if (i == count - 1)

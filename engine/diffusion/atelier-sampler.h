@@ -1,14 +1,38 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-/* Samplers for the latent U-Net on its own discrete noise schedule: DDIM (Song et al. 2021, with eta) and
+/* Samplers for a latent denoiser on its own discrete noise schedule: DDIM (Song et al. 2021, with eta) and
  * DPM-Solver++(2M) (Lu et al. 2022, data prediction, first order on the first and last steps), with
  * classifier-free guidance, image-to-image strength and inpainting. models/unet/sampling.py is the
- * reference implementation that the golden test compares against. */
+ * reference implementation that the golden test compares against. The network is a callback, so that
+ * any denoiser can be sampled: the latent U-Net is one (atelier_latent_diffusion_sample). */
 
-#include "networks/atelier-unet.h"
+#include "core/atelier-context.h"
+#include "core/atelier-tensor.h"
 
 G_BEGIN_DECLS
+
+/* What a denoiser's output predicts of the noisy latent x = alpha x0 + sigma epsilon. */
+typedef enum
+{
+  ATELIER_DENOISER_PREDICTS_EPSILON,
+  ATELIER_DENOISER_PREDICTS_V, /* alpha epsilon - sigma x0 (Salimans & Ho 2022) */
+} AtelierDenoiserPrediction;
+
+/* The network's output for @count copies of the noisy latent @x (1, L, h, w) at timestep @t, copy i
+ * conditioned on labels[i] (label 0 is the null label of classifier-free guidance): (count, L, h, w). */
+typedef AtelierTensor *(*AtelierDenoiseFunc) (AtelierContext *ctx, gpointer user_data, const AtelierTensor *x,
+                                              int t, const int *labels, int count, GError **error);
+
+typedef struct
+{
+  int latent_channels;           /* L */
+  const double *alphas_cumprod;  /* (schedule_steps): the discrete noise schedule it was trained on */
+  int schedule_steps;
+  AtelierDenoiserPrediction prediction;
+  AtelierDenoiseFunc denoise;
+  gpointer user_data;
+} AtelierDenoiser;
 
 typedef enum
 {
@@ -33,7 +57,7 @@ AtelierSamplerParams atelier_sampler_params_default (void);
 
 /* The timesteps the sampler visits, from the noisiest: "trailing" spacing, so that the first is the last
  * step of the schedule (pure noise); *count is min (steps, schedule steps). */
-int *atelier_sampler_timesteps (const AtelierUNet *unet, int steps, int *count);
+int *atelier_sampler_timesteps (int schedule_steps, int steps, int *count);
 
 /* Samples a normalised latent (1, L, h, w).
  * known: (1, L, h, w) normalised latent of the image whose unmasked cells are kept, or NULL (zeros: pure
@@ -41,8 +65,8 @@ int *atelier_sampler_timesteps (const AtelierUNet *unet, int steps, int *count);
  *   model's denoised estimate is replaced by the known latent at every step, so they end exactly on it.
  * noise: the initial noise (1, L, h, w), or NULL to draw it from the seed (stream 0).
  * Progress: "Denoising i/n" through the context, as a fraction of the steps. */
-AtelierTensor *atelier_sampler_run (AtelierContext *ctx, const AtelierUNet *unet, const AtelierSamplerParams *params,
-                                    const AtelierTensor *known, const AtelierTensor *mask, const AtelierTensor *noise,
-                                    GError **error);
+AtelierTensor *atelier_sampler_run (AtelierContext *ctx, const AtelierDenoiser *denoiser,
+                                    const AtelierSamplerParams *params, const AtelierTensor *known,
+                                    const AtelierTensor *mask, const AtelierTensor *noise, GError **error);
 
 G_END_DECLS

@@ -19,6 +19,38 @@ atelier_spectral_analysis_free (AtelierSpectralAnalysis *analysis)
   g_free (analysis);
 }
 
+/* ---------------------------------------------------------------- validate */
+
+static gboolean
+validate (const AtelierTensor *image, GError **error)
+{
+  if (!atelier_tensor_check_shape (image, "image", 4, (const int64_t[]) { 1, -1, -1, -1 }, error))
+    return FALSE;
+  const gint64 channels = atelier_tensor_c (image), height = atelier_tensor_h (image), width = atelier_tensor_w (image);
+  if (channels < 1 || channels > 4)
+    {
+      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT,
+                   "an image has 1 to 4 channels, not %d", (int) channels);
+      return FALSE;
+    }
+  if (MIN (width, height) < ATELIER_SPECTRAL_TILE_MIN)
+    {
+      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT,
+                   "%dx%d is too small to analyse: the spectrum needs at least %dx%d pixels", (int) width,
+                   (int) height, ATELIER_SPECTRAL_TILE_MIN, ATELIER_SPECTRAL_TILE_MIN);
+      return FALSE;
+    }
+  if (!atelier_tensor_all_finite (image))
+    {
+      g_set_error_literal (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT,
+                           "the image holds NaN or infinite values");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------- plan */
+
 static gint64 *
 tile_origins (gint64 extent, int tile, int *count)
 {
@@ -59,6 +91,29 @@ quantisation_step (const AtelierTensor *image)
   return 0;
 }
 
+/* The tile grid, and the rounding floor that the pixels' levels imply; the analysis's results still empty. */
+static AtelierSpectralAnalysis *
+plan (const AtelierTensor *image, gboolean decoded_jpeg)
+{
+  const gint64 height = atelier_tensor_h (image), width = atelier_tensor_w (image);
+  AtelierSpectralAnalysis *a = g_new0 (AtelierSpectralAnalysis, 1);
+  a->tile_size = ATELIER_SPECTRAL_TILE_MAX;
+  while (a->tile_size > MIN (width, height))
+    a->tile_size /= 2;
+  a->tile_x = tile_origins (width, a->tile_size, &a->columns);
+  a->tile_y = tile_origins (height, a->tile_size, &a->rows);
+  const gint64 n_tiles = (gint64) a->rows * a->columns;
+  a->tile_features = g_malloc_n (n_tiles, sizeof *a->tile_features);
+  a->tile_conditions = g_new0 (AtelierSpectralCondition, n_tiles);
+  a->quantisation_step = quantisation_step (image);
+  /* Measured on Wikimedia photographs blurred by 4 px and saved at JPEG 95:
+   * a median 3.9 times the once-rounded floor in the upper band. */
+  a->grey_rounding_variance = a->quantisation_step * a->quantisation_step / 36 * (decoded_jpeg ? 4 : 1);
+  return a;
+}
+
+/* ---------------------------------------------------------------- run */
+
 /* What one worker owns: FFT plans and buffers, the spectra of its current
  * tile and its share of the Welch sum. */
 typedef struct
@@ -66,6 +121,37 @@ typedef struct
   AtelierSpectrumAnalyser *analyser;
   AtelierTileSpectra *tile, *sum;
 } Worker;
+
+static void
+workers_free (Worker *workers, int count)
+{
+  for (int w = 0; w < count; w++)
+    {
+      atelier_spectrum_analyser_free (workers[w].analyser);
+      atelier_tile_spectra_free (workers[w].tile);
+      atelier_tile_spectra_free (workers[w].sum);
+    }
+  g_free (workers);
+}
+
+/* Every worker's FFT plans are made here, in the caller's thread: FFTW's planner is not reentrant. */
+static Worker *
+workers_new (int count, int tile_size, GError **error)
+{
+  Worker *workers = g_new0 (Worker, count);
+  for (int w = 0; w < count; w++)
+    {
+      workers[w].analyser = atelier_spectrum_analyser_new (tile_size, error);
+      workers[w].tile = atelier_tile_spectra_new (tile_size);
+      workers[w].sum = atelier_tile_spectra_new (tile_size);
+      if (workers[w].analyser == NULL)
+        {
+          workers_free (workers, count);
+          return NULL;
+        }
+    }
+  return workers;
+}
 
 typedef struct
 {
@@ -91,78 +177,39 @@ analyse_tile (gint64 item, int worker_index, gpointer data)
   atelier_tile_spectra_accumulate (worker->sum, worker->tile);
 }
 
+/* Every tile's features in parallel, then those of the tiles' mean spectra (Welch's average). */
+static gboolean
+run (AtelierContext *ctx, const AtelierTensor *image, AtelierSpectralAnalysis *a, GError **error)
+{
+  const int n_workers = atelier_context_get_threads (ctx);
+  Worker *workers = workers_new (n_workers, a->tile_size, error);
+  if (workers == NULL)
+    return FALSE;
+  atelier_context_report_progress (ctx, 0, "Analysing the spectrum");
+  g_autoptr (AtelierSpectralBins) geometry = atelier_spectral_bins_new (a->tile_size);
+  const gint64 n_tiles = (gint64) a->rows * a->columns;
+  Job job = { ctx, image, geometry, a, workers };
+  atelier_context_parallel_for (ctx, n_tiles, analyse_tile, &job);
+  a->mean_spectra = atelier_tile_spectra_new (a->tile_size);
+  for (int w = 0; w < n_workers; w++)
+    atelier_tile_spectra_accumulate (a->mean_spectra, workers[w].sum);
+  atelier_tile_spectra_scale (a->mean_spectra, 1.0f / (float) n_tiles);
+  a->conditions = atelier_spectral_features_compute (geometry, a->mean_spectra, a->grey_rounding_variance, a->features);
+  workers_free (workers, n_workers);
+  if (!atelier_context_check_cancelled (ctx, error))
+    return FALSE;
+  atelier_context_report_progress (ctx, 1, "Analysing the spectrum");
+  return TRUE;
+}
+
 AtelierSpectralAnalysis *
 atelier_spectral_analysis_run (AtelierContext *ctx, const AtelierTensor *image, gboolean decoded_jpeg,
                                GError **error)
 {
-  if (!atelier_tensor_check_shape (image, "image", 4, (const int64_t[]) { 1, -1, -1, -1 }, error))
+  if (!validate (image, error))
     return NULL;
-  const gint64 channels = atelier_tensor_c (image), height = atelier_tensor_h (image), width = atelier_tensor_w (image);
-  if (channels < 1 || channels > 4)
-    {
-      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT,
-                   "an image has 1 to 4 channels, not %d", (int) channels);
-      return NULL;
-    }
-  if (MIN (width, height) < ATELIER_SPECTRAL_TILE_MIN)
-    {
-      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT,
-                   "%dx%d is too small to analyse: the spectrum needs at least %dx%d pixels", (int) width,
-                   (int) height, ATELIER_SPECTRAL_TILE_MIN, ATELIER_SPECTRAL_TILE_MIN);
-      return NULL;
-    }
-  if (!atelier_tensor_all_finite (image))
-    {
-      g_set_error_literal (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT,
-                           "the image holds NaN or infinite values");
-      return NULL;
-    }
-
-  g_autoptr (AtelierSpectralAnalysis) a = g_new0 (AtelierSpectralAnalysis, 1);
-  a->tile_size = ATELIER_SPECTRAL_TILE_MAX;
-  while (a->tile_size > MIN (width, height))
-    a->tile_size /= 2;
-  a->tile_x = tile_origins (width, a->tile_size, &a->columns);
-  a->tile_y = tile_origins (height, a->tile_size, &a->rows);
-  const gint64 n_tiles = (gint64) a->rows * a->columns;
-  a->tile_features = g_malloc_n (n_tiles, sizeof *a->tile_features);
-  a->tile_conditions = g_new0 (AtelierSpectralCondition, n_tiles);
-  a->quantisation_step = quantisation_step (image);
-  /* Measured on Wikimedia photographs blurred by 4 px and saved at JPEG 95:
-   * a median 3.9 times the once-rounded floor in the upper band. */
-  a->grey_rounding_variance = a->quantisation_step * a->quantisation_step / 36 * (decoded_jpeg ? 4 : 1);
-
-  const int n_workers = atelier_context_get_threads (ctx);
-  g_autofree Worker *workers = g_new0 (Worker, n_workers);
-  gboolean planned = TRUE;
-  for (int w = 0; w < n_workers && planned; w++)
-    {
-      workers[w].analyser = atelier_spectrum_analyser_new (a->tile_size, error);
-      workers[w].tile = atelier_tile_spectra_new (a->tile_size);
-      workers[w].sum = atelier_tile_spectra_new (a->tile_size);
-      planned = workers[w].analyser != NULL;
-    }
-  if (planned)
-    {
-      atelier_context_report_progress (ctx, 0, "Analysing the spectrum");
-      g_autoptr (AtelierSpectralBins) geometry = atelier_spectral_bins_new (a->tile_size);
-      Job job = { ctx, image, geometry, a, workers };
-      atelier_context_parallel_for (ctx, n_tiles, analyse_tile, &job);
-      a->mean_spectra = atelier_tile_spectra_new (a->tile_size);
-      for (int w = 0; w < n_workers; w++)
-        atelier_tile_spectra_accumulate (a->mean_spectra, workers[w].sum);
-      atelier_tile_spectra_scale (a->mean_spectra, 1.0f / (float) n_tiles);
-      a->conditions = atelier_spectral_features_compute (geometry, a->mean_spectra, a->grey_rounding_variance,
-                                                         a->features);
-    }
-  for (int w = 0; w < n_workers; w++)
-    {
-      atelier_spectrum_analyser_free (workers[w].analyser);
-      atelier_tile_spectra_free (workers[w].tile);
-      atelier_tile_spectra_free (workers[w].sum);
-    }
-  if (!planned || !atelier_context_check_cancelled (ctx, error))
+  g_autoptr (AtelierSpectralAnalysis) a = plan (image, decoded_jpeg);
+  if (!run (ctx, image, a, error))
     return NULL;
-  atelier_context_report_progress (ctx, 1, "Analysing the spectrum");
   return g_steal_pointer (&a);
 }

@@ -539,67 +539,103 @@ block_forward (AtelierContext *ctx, const AtelierUNet *u, const Block *b, const 
 
 /* ---------------------------------------------------------------- forward */
 
-AtelierTensor *
-atelier_unet_forward (AtelierContext *ctx, const AtelierUNet *u, const AtelierTensor *input,
-                      const float *timesteps, const int *labels, GError **error)
+/* The down path's outputs, conv_in's first, which the up path joins in reverse order. */
+typedef struct
 {
-  const Config *c = &u->config;
+  AtelierTensor **tensors;
+  int count;
+} Skips;
+
+static void
+skips_clear (Skips *skips)
+{
+  for (int i = 0; i < skips->count; i++)
+    atelier_tensor_free (skips->tensors[i]);
+  g_free (skips->tensors);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Skips, skips_clear)
+
+static gboolean
+check_input (const AtelierUNet *u, const AtelierTensor *input, const int *labels, GError **error)
+{
   const int multiple = atelier_unet_get_size_multiple (u);
-  if (!atelier_tensor_check_shape (input, "U-Net input", 4, (const int64_t[]) { -1, 2 * c->latent_channels + 1, -1, -1 },
-                                   error))
-    return NULL;
+  if (!atelier_tensor_check_shape (input, "U-Net input", 4,
+                                   (const int64_t[]) { -1, 2 * u->config.latent_channels + 1, -1, -1 }, error))
+    return FALSE;
   if (input->shape[2] % multiple != 0 || input->shape[3] % multiple != 0)
     {
       g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT,
                    "U-Net input sides must be multiples of %d latent pixels", multiple);
-      return NULL;
+      return FALSE;
     }
   for (int64_t s = 0; s < input->shape[0]; s++)
     if (labels[s] < 0 || labels[s] >= u->label_count)
       {
         g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT, "style label %d out of range", labels[s]);
-        return NULL;
+        return FALSE;
       }
-  g_autoptr (AtelierTensor) emb = conditioning (ctx, u, input->shape[0], timesteps, labels, error);
-  if (emb == NULL)
-    return NULL;
-  const int max_skips = 1 + u->down_count;
-  AtelierTensor **skips = g_new0 (AtelierTensor *, max_skips);
-  int skip_count = 0;
+  return TRUE;
+}
+
+/* conv_in, then the down blocks, every output kept in @skips; returns the last of them (@skips owns it). */
+static const AtelierTensor *
+down_path (AtelierContext *ctx, const AtelierUNet *u, const AtelierTensor *input, const AtelierTensor *emb,
+           Skips *skips, GError **error)
+{
+  skips->tensors = g_new0 (AtelierTensor *, 1 + u->down_count);
   AtelierTensor *h = atelier_conv_layer_forward (ctx, &u->conv_in, input, ATELIER_ACTIVATION_NONE, error);
-  gboolean ok = h != NULL;
-  if (ok)
-    skips[skip_count++] = h;
-  for (int i = 0; ok && i < u->down_count; i++)
+  for (int i = 0; h != NULL; i++)
     {
+      skips->tensors[skips->count++] = h;
+      if (i == u->down_count)
+        return h;
       h = block_forward (ctx, u, &u->down[i], h, emb, error);
-      ok = h != NULL;
-      if (ok)
-        skips[skip_count++] = h;
     }
-  /* The skips own the down path's outputs; h from here on is owned here. */
-  h = ok ? res_block_forward (ctx, u, &u->mid_res1, h, emb, error) : NULL;
-  for (int stage = 0; h != NULL && stage < 2; stage++)
-    {
-      AtelierTensor *next = stage == 0 ? attention_forward (ctx, u, &u->mid_attn, h, error)
-                                       : res_block_forward (ctx, u, &u->mid_res2, h, emb, error);
-      atelier_tensor_free (h);
-      h = next;
-    }
+  return NULL;
+}
+
+/* Residual block, attention, residual block at the lowest resolution. */
+static AtelierTensor *
+middle (AtelierContext *ctx, const AtelierUNet *u, const AtelierTensor *x, const AtelierTensor *emb, GError **error)
+{
+  g_autoptr (AtelierTensor) first = res_block_forward (ctx, u, &u->mid_res1, x, emb, error);
+  g_autoptr (AtelierTensor) attended = first ? attention_forward (ctx, u, &u->mid_attn, first, error) : NULL;
+  g_clear_pointer (&first, atelier_tensor_free);
+  return attended ? res_block_forward (ctx, u, &u->mid_res2, attended, emb, error) : NULL;
+}
+
+/* The up blocks, each on the previous output (@h, taken) joined with the latest skip; both are freed once
+ * joined, so that the up path holds no more than it needs. */
+static AtelierTensor *
+up_path (AtelierContext *ctx, const AtelierUNet *u, AtelierTensor *h, const AtelierTensor *emb, Skips *skips,
+         GError **error)
+{
   for (int i = 0; h != NULL && i < u->up_count; i++)
     {
-      AtelierTensor *skip = skips[--skip_count];
+      AtelierTensor *skip = skips->tensors[--skips->count];
       const AtelierTensor *pair[2] = { h, skip };
       g_autoptr (AtelierTensor) joined = atelier_concat (ctx, pair, 2, 1, error);
       atelier_tensor_free (h);
       atelier_tensor_free (skip);
-      skips[skip_count] = NULL;
       h = joined ? block_forward (ctx, u, &u->up[i], joined, emb, error) : NULL;
     }
-  for (int i = 0; i < skip_count; i++)
-    atelier_tensor_free (skips[i]);
-  g_free (skips);
-  g_autoptr (AtelierTensor) last = h;
+  return h;
+}
+
+AtelierTensor *
+atelier_unet_forward (AtelierContext *ctx, const AtelierUNet *u, const AtelierTensor *input,
+                      const float *timesteps, const int *labels, GError **error)
+{
+  if (!check_input (u, input, labels, error))
+    return NULL;
+  g_autoptr (AtelierTensor) emb = conditioning (ctx, u, input->shape[0], timesteps, labels, error);
+  if (emb == NULL)
+    return NULL;
+  g_auto (Skips) skips = { NULL, 0 };
+  const AtelierTensor *lowest = down_path (ctx, u, input, emb, &skips, error);
+  AtelierTensor *bottom = lowest ? middle (ctx, u, lowest, emb, error) : NULL;
+  g_autoptr (AtelierTensor) last = bottom ? up_path (ctx, u, bottom, emb, &skips, error) : NULL;
   g_autoptr (AtelierTensor) out = last ? norm_silu (ctx, u, &u->norm_out, last, error) : NULL;
   return out ? atelier_conv_layer_forward (ctx, &u->conv_out, out, ATELIER_ACTIVATION_NONE, error) : NULL;
 }

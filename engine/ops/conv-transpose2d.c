@@ -20,20 +20,93 @@ atelier_conv_transpose2d_params (int stride, int padding, int output_padding)
   };
 }
 
+/* ---------------------------------------------------------------- validate */
+
+static gboolean
+validate (const AtelierTensor *input, const AtelierTensor *weight, const AtelierTensor *bias,
+          const AtelierConvTranspose2dParams *p, GError **error)
+{
+  const int pads[4] = { p->pad_h, p->pad_w, p->output_pad_h, p->output_pad_w };
+  if (!atelier_conv_check_hyperparameters (p->stride_h, p->stride_w, p->dilation_h, p->dilation_w,
+                                           p->groups, pads, 4, error))
+    return FALSE;
+  if (!atelier_tensor_check_shape (input, "transposed convolution input", 4, (const int64_t[]) { -1, -1, -1, -1 }, error)
+      || !atelier_tensor_check_shape (weight, "transposed convolution weight", 4,
+                                      (const int64_t[]) { input->shape[1], -1, -1, -1 }, error))
+    return FALSE;
+  if (input->shape[1] % p->groups != 0)
+    {
+      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_SHAPE_MISMATCH,
+                   "transposed convolution: %" G_GINT64_FORMAT " input channels are not divisible into %d groups",
+                   input->shape[1], p->groups);
+      return FALSE;
+    }
+  if (p->output_pad_h >= MAX (p->stride_h, p->dilation_h) || p->output_pad_w >= MAX (p->stride_w, p->dilation_w))
+    {
+      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT,
+                   "transposed convolution output padding must be smaller than stride or dilation");
+      return FALSE;
+    }
+  const int64_t cout = weight->shape[1] * p->groups;
+  return bias == NULL
+         || atelier_tensor_check_shape (bias, "transposed convolution bias", 1, (const int64_t[]) { cout }, error);
+}
+
+/* ---------------------------------------------------------------- plan */
+
 typedef struct
 {
   const AtelierConvTranspose2dParams *p;
   gint64 cin_per_group, cout_per_group, groups;
   gint64 in_h, in_w, out_h, out_w;
   int kh, kw;
-  gint64 channel_block, blocks_per_group;
-  gint64 chunk_positions;
+  gint64 channel_block, blocks_per_group; /* output channels per work item, work items per group */
+  gint64 chunk_positions;                 /* input positions per gemm, as many as the workspace holds */
   const float *input;  /* (Cin, H, W) */
   const float *weight; /* (Cin, Cout/groups, KH, KW) */
   float *output;       /* (Cout, OH, OW), holds the bias on entry */
   float **scratch;
   AtelierContext *ctx;
 } TransposeJob;
+
+/* The output's size and the split of the work: a block of output channels per work item, so that every
+ * thread has one, and input positions in chunks whose columns fit the workspace. */
+static gboolean
+plan (AtelierContext *ctx, const AtelierTensor *input, const AtelierTensor *weight,
+      const AtelierConvTranspose2dParams *p, TransposeJob *job, GError **error)
+{
+  *job = (TransposeJob) {
+    .p = p, .ctx = ctx, .groups = p->groups, .weight = weight->data,
+    .cin_per_group = input->shape[1] / p->groups,
+    .cout_per_group = weight->shape[1],
+    .in_h = input->shape[2], .in_w = input->shape[3],
+    .kh = (int) weight->shape[2], .kw = (int) weight->shape[3],
+  };
+  job->out_h = (job->in_h - 1) * p->stride_h - 2 * p->pad_h + (gint64) p->dilation_h * (job->kh - 1) + p->output_pad_h + 1;
+  job->out_w = (job->in_w - 1) * p->stride_w - 2 * p->pad_w + (gint64) p->dilation_w * (job->kw - 1) + p->output_pad_w + 1;
+  if (job->out_h < 1 || job->out_w < 1 || job->kh < 1 || job->kw < 1)
+    {
+      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_SHAPE_MISMATCH,
+                   "transposed convolution padding leaves an empty output");
+      return FALSE;
+    }
+  const int threads = atelier_context_get_threads (ctx);
+  const gint64 taps = (gint64) job->kh * job->kw;
+  job->channel_block = MAX ((job->cout_per_group * p->groups + threads - 1) / threads / p->groups, 1);
+  job->blocks_per_group = (job->cout_per_group + job->channel_block - 1) / job->channel_block;
+  const gint64 rows = job->channel_block * taps;
+  const gint64 workspace_floats = (gint64) (atelier_context_get_workspace_bytes (ctx) / threads / sizeof (float));
+  job->chunk_positions = MIN (workspace_floats / rows, job->in_h * job->in_w);
+  if (job->chunk_positions < 1)
+    {
+      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_OUT_OF_MEMORY,
+                   "transposed convolution does not fit the workspace");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------- run */
 
 /* The transposed convolution as gemm + col2im: col = W^T x, then every column
  * entry is added to the output pixel it lands on. A work item owns a block of
@@ -80,87 +153,42 @@ transpose_block (gint64 item, int worker, gpointer data)
     }
 }
 
-AtelierTensor *
-atelier_conv_transpose2d (AtelierContext *ctx, const AtelierTensor *input, const AtelierTensor *weight,
-                          const AtelierTensor *bias, const AtelierConvTranspose2dParams *p, GError **error)
+/* Per batch item: the output starts as the bias, then the work items add every block of output channels. */
+static AtelierTensor *
+run (AtelierContext *ctx, const AtelierTensor *input, const AtelierTensor *bias, TransposeJob *job, GError **error)
 {
-  const int pads[4] = { p->pad_h, p->pad_w, p->output_pad_h, p->output_pad_w };
-  if (!atelier_conv_check_hyperparameters (p->stride_h, p->stride_w, p->dilation_h, p->dilation_w,
-                                           p->groups, pads, 4, error))
-    return NULL;
-  if (!atelier_tensor_check_shape (input, "transposed convolution input", 4, (const int64_t[]) { -1, -1, -1, -1 }, error)
-      || !atelier_tensor_check_shape (weight, "transposed convolution weight", 4,
-                                      (const int64_t[]) { input->shape[1], -1, -1, -1 }, error))
-    return NULL;
-  if (input->shape[1] % p->groups != 0)
-    {
-      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_SHAPE_MISMATCH,
-                   "transposed convolution: %" G_GINT64_FORMAT " input channels are not divisible into %d groups",
-                   input->shape[1], p->groups);
-      return NULL;
-    }
-  if (p->output_pad_h >= MAX (p->stride_h, p->dilation_h) || p->output_pad_w >= MAX (p->stride_w, p->dilation_w))
-    {
-      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT,
-                   "transposed convolution output padding must be smaller than stride or dilation");
-      return NULL;
-    }
-
-  TransposeJob job = {
-    .p = p, .ctx = ctx, .groups = p->groups, .weight = weight->data,
-    .cin_per_group = input->shape[1] / p->groups,
-    .cout_per_group = weight->shape[1],
-    .in_h = input->shape[2], .in_w = input->shape[3],
-    .kh = (int) weight->shape[2], .kw = (int) weight->shape[3],
-  };
-  const gint64 cout = job.cout_per_group * p->groups;
-  if (bias != NULL && !atelier_tensor_check_shape (bias, "transposed convolution bias", 1, (const int64_t[]) { cout }, error))
-    return NULL;
-  job.out_h = (job.in_h - 1) * p->stride_h - 2 * p->pad_h + (gint64) p->dilation_h * (job.kh - 1) + p->output_pad_h + 1;
-  job.out_w = (job.in_w - 1) * p->stride_w - 2 * p->pad_w + (gint64) p->dilation_w * (job.kw - 1) + p->output_pad_w + 1;
-  if (job.out_h < 1 || job.out_w < 1 || job.kh < 1 || job.kw < 1)
-    {
-      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_SHAPE_MISMATCH,
-                   "transposed convolution padding leaves an empty output");
-      return NULL;
-    }
-
-  g_autoptr (AtelierTensor) output = atelier_tensor_new_4d (input->shape[0], cout, job.out_h, job.out_w, error);
-  if (output == NULL)
-    return NULL;
-
-  const int threads = atelier_context_get_threads (ctx);
-  const gint64 taps = (gint64) job.kh * job.kw;
-  job.channel_block = MAX ((job.cout_per_group * p->groups + threads - 1) / threads / p->groups, 1);
-  job.blocks_per_group = (job.cout_per_group + job.channel_block - 1) / job.channel_block;
-  const gint64 rows = job.channel_block * taps;
-  const gint64 workspace_floats = (gint64) (atelier_context_get_workspace_bytes (ctx) / threads / sizeof (float));
-  job.chunk_positions = MIN (workspace_floats / rows, job.in_h * job.in_w);
-  if (job.chunk_positions < 1)
-    {
-      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_OUT_OF_MEMORY,
-                   "transposed convolution does not fit the workspace");
-      return NULL;
-    }
+  const gint64 cout = job->cout_per_group * job->groups, out_plane = job->out_h * job->out_w;
+  g_autoptr (AtelierTensor) output = atelier_tensor_new_4d (input->shape[0], cout, job->out_h, job->out_w, error);
   AtelierWorkerScratch scratch;
-  if (!atelier_worker_scratch_init (&scratch, ctx, rows * job.chunk_positions, "transposed convolution", error))
+  if (output == NULL
+      || !atelier_worker_scratch_init (&scratch, ctx, job->channel_block * job->kh * job->kw * job->chunk_positions,
+                                       "transposed convolution", error))
     return NULL;
-  job.scratch = scratch.buffers;
-
+  job->scratch = scratch.buffers;
   for (gint64 n = 0; n < input->shape[0]; n++)
     {
-      job.input = input->data + n * input->shape[1] * job.in_h * job.in_w;
-      job.output = output->data + n * cout * job.out_h * job.out_w;
+      job->input = input->data + n * input->shape[1] * job->in_h * job->in_w;
+      job->output = output->data + n * cout * out_plane;
       for (gint64 c = 0; c < cout; c++)
         {
           float b = bias ? bias->data[c] : 0.0f;
-          for (gint64 i = 0; i < job.out_h * job.out_w; i++)
-            job.output[c * job.out_h * job.out_w + i] = b;
+          for (gint64 i = 0; i < out_plane; i++)
+            job->output[c * out_plane + i] = b;
         }
-      atelier_context_parallel_for (ctx, p->groups * job.blocks_per_group, transpose_block, &job);
+      atelier_context_parallel_for (ctx, job->groups * job->blocks_per_group, transpose_block, job);
     }
   atelier_worker_scratch_clear (&scratch);
   if (!atelier_context_check_cancelled (ctx, error))
     return NULL;
   return g_steal_pointer (&output);
+}
+
+AtelierTensor *
+atelier_conv_transpose2d (AtelierContext *ctx, const AtelierTensor *input, const AtelierTensor *weight,
+                          const AtelierTensor *bias, const AtelierConvTranspose2dParams *p, GError **error)
+{
+  TransposeJob job;
+  if (!validate (input, weight, bias, p, error) || !plan (ctx, input, weight, p, &job, error))
+    return NULL;
+  return run (ctx, input, bias, &job, error);
 }

@@ -60,6 +60,71 @@ atelier_latent_diffusion_options_default (void)
                                            .context = -1 };
 }
 
+/* ---------------------------------------------------------------- the U-Net as the sampler's denoiser */
+
+typedef struct
+{
+  const AtelierUNet *unet;
+  const AtelierTensor *known, *mask; /* as the sampler got them (it has checked their shapes), or NULL */
+  AtelierTensor *input;              /* (2, 2 L + 1, h, w), made at the first step */
+} UNetDenoiser;
+
+/* Each guidance pass's input: the noisy latent (copied in at every step), the inpainting mask and the
+ * known latent outside it, in the channel order of models/unet/unet_torch.py. */
+static gboolean
+unet_input_init (UNetDenoiser *d, const AtelierTensor *x, GError **error)
+{
+  const int64_t latent_count = atelier_tensor_numel (x), plane = x->shape[2] * x->shape[3];
+  d->input = atelier_tensor_new_4d (2, 2 * x->shape[1] + 1, x->shape[2], x->shape[3], error);
+  if (d->input == NULL)
+    return FALSE;
+  const float *mask = d->mask ? d->mask->data : NULL;
+  for (int b = 0; b < 2; b++)
+    {
+      float *sample = d->input->data + b * (2 * latent_count + plane);
+      for (int64_t i = 0; i < plane; i++)
+        sample[latent_count + i] = mask ? mask[i] : 1.0f;
+      for (int64_t i = 0; d->known != NULL && i < latent_count; i++)
+        sample[latent_count + plane + i] = d->known->data[i] * (1.0f - (mask ? mask[i % plane] : 1.0f));
+    }
+  return TRUE;
+}
+
+static AtelierTensor *
+unet_denoise (AtelierContext *ctx, gpointer user_data, const AtelierTensor *x, int t, const int *labels, int count,
+              GError **error)
+{
+  UNetDenoiser *d = user_data;
+  g_return_val_if_fail (count >= 1 && count <= 2, NULL);
+  if (d->input == NULL && !unet_input_init (d, x, error))
+    return NULL;
+  const int64_t sample = d->input->shape[1] * d->input->shape[2] * d->input->shape[3];
+  for (int b = 0; b < count; b++)
+    memcpy (d->input->data + b * sample, x->data, atelier_tensor_numel (x) * sizeof (float));
+  const int64_t shape[4] = { count, d->input->shape[1], d->input->shape[2], d->input->shape[3] };
+  g_autoptr (AtelierTensor) passes = atelier_tensor_new_view (d->input->data, 4, shape);
+  const float timesteps[2] = { (float) t, (float) t };
+  return atelier_unet_forward (ctx, d->unet, passes, timesteps, labels, error);
+}
+
+AtelierTensor *
+atelier_latent_diffusion_sample (AtelierContext *ctx, const AtelierUNet *unet, const AtelierSamplerParams *params,
+                                 const AtelierTensor *known, const AtelierTensor *mask, const AtelierTensor *noise,
+                                 GError **error)
+{
+  UNetDenoiser state = { unet, known, mask, NULL };
+  AtelierDenoiser denoiser = { .latent_channels = atelier_unet_get_latent_channels (unet),
+                               .prediction = atelier_unet_get_prediction (unet) == ATELIER_PREDICTION_V
+                                               ? ATELIER_DENOISER_PREDICTS_V
+                                               : ATELIER_DENOISER_PREDICTS_EPSILON,
+                               .denoise = unet_denoise,
+                               .user_data = &state };
+  denoiser.alphas_cumprod = atelier_unet_get_alphas_cumprod (unet, &denoiser.schedule_steps);
+  AtelierTensor *latent = atelier_sampler_run (ctx, &denoiser, params, known, mask, noise, error);
+  atelier_tensor_free (state.input);
+  return latent;
+}
+
 /* ---------------------------------------------------------------- helpers */
 
 /* Bicubic resize that averages first over whole blocks when reducing by 2x or more, so that reduced
@@ -146,7 +211,7 @@ diffuse_region (AtelierContext *ctx, const AtelierLatentDiffusion *ld, const Ate
   else
     return NULL;
   atelier_context_set_progress_span (ctx, encode_share, 1.0 - decode_share);
-  g_autoptr (AtelierTensor) latent = atelier_sampler_run (ctx, ld->unet, &options->sampler, known, cells, NULL, error);
+  g_autoptr (AtelierTensor) latent = atelier_latent_diffusion_sample (ctx, ld->unet, &options->sampler, known, cells, NULL, error);
   atelier_context_set_progress_span (ctx, 1.0 - decode_share, 1.0);
   if (latent != NULL)
     normalise_latent (ld->unet, latent, FALSE);

@@ -25,6 +25,13 @@ void atelier_latent_diffusion_free (AtelierLatentDiffusion *ld);
 const AtelierUNet *atelier_latent_diffusion_get_unet (const AtelierLatentDiffusion *ld);
 const AtelierAutoencoder *atelier_latent_diffusion_get_autoencoder (const AtelierLatentDiffusion *ld);
 
+/* The sampler (atelier_sampler_run: known, mask and noise as there) with @unet as its denoiser, conditioned
+ * on the mask and the known latent outside it. Samples a normalised latent (1, L, h, w). */
+AtelierTensor *atelier_latent_diffusion_sample (AtelierContext *ctx, const AtelierUNet *unet,
+                                                const AtelierSamplerParams *params, const AtelierTensor *known,
+                                                const AtelierTensor *mask, const AtelierTensor *noise,
+                                                GError **error);
+
 typedef struct
 {
   AtelierSamplerParams sampler;
