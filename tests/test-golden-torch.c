@@ -19,7 +19,7 @@ golden_get (const Golden *g, const char *name, const char *part)
   g_autofree char *key = g_strdup_printf ("%s.%s", name, part);
   const AtelierSafetensorsEntry *entry = atelier_safetensors_lookup (g->file, key);
   if (entry == NULL)
-    g_error ("golden tensor %s missing: rerun tests/golden/make-ops-golden.py", key);
+    g_error ("golden tensor %s missing: rerun /usr/bin/python3 -m tests.golden.make-ops-golden", key);
   g_autoptr (GError) error = NULL;
   AtelierTensor *t = atelier_safetensors_load (g->file, entry, &error);
   g_assert_no_error (error);

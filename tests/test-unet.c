@@ -35,7 +35,7 @@ setup (Fixture *f, gconstpointer data)
   const char *model_sha = atelier_manifest_get_sha256 (atelier_model_get_manifest (f->model));
   if (g_strcmp0 (golden_sha, model_sha) != 0)
     g_error ("tests/golden/unet-golden.safetensors was made from other weights (%s, model %s): run "
-             "tests/golden/make-unet-golden.py", golden_sha, model_sha);
+             "/usr/bin/python3 -m tests.golden.make-unet-golden", golden_sha, model_sha);
   f->ctx = atelier_context_new (2);
 }
 

@@ -182,7 +182,7 @@ read_config (Config *c, const AtelierModel *model, GError **error)
   return TRUE;
 }
 
-/* Cosine schedule (Nichol and Dhariwal 2021), as alphas_cumprod in unet_torch.py. */
+/* Cosine schedule (Nichol and Dhariwal 2021), as alphas_cumprod in models/unet/schedule.py. */
 static gboolean
 read_schedule (AtelierUNet *u, const AtelierModel *model, GError **error)
 {

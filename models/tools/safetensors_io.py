@@ -14,7 +14,8 @@ _DTYPES = {"F32": np.dtype("<f4"), "F16": np.dtype("<f2")}
 
 
 def write_safetensors(path, tensors, metadata=None, dtype="F32"):
-    """tensors: {name: array-like}; written in name order, header padded to 8 bytes."""
+    """tensors: {name: array-like}; written in name order, header padded to 8 bytes. dtype: one for every
+    tensor ("F32", "F16"), or {name: dtype} for files that mix them."""
     header = {}
     if metadata:
         header["__metadata__"] = {str(k): str(v) for k, v in metadata.items()}
@@ -22,9 +23,10 @@ def write_safetensors(path, tensors, metadata=None, dtype="F32"):
     offset = 0
     for name in sorted(tensors):
         # Not np.ascontiguousarray, which turns a scalar into shape [1]; tobytes() writes C order anyway.
-        array = np.asarray(tensors[name], dtype=np.float32).astype(_DTYPES[dtype])
+        kind = dtype[name] if isinstance(dtype, dict) else dtype
+        array = np.asarray(tensors[name], dtype=np.float32).astype(_DTYPES[kind])
         blob = array.tobytes()
-        header[name] = {"dtype": dtype, "shape": list(array.shape), "data_offsets": [offset, offset + len(blob)]}
+        header[name] = {"dtype": kind, "shape": list(array.shape), "data_offsets": [offset, offset + len(blob)]}
         blobs.append(blob)
         offset += len(blob)
     encoded = json.dumps(header, separators=(",", ":")).encode()

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The detector's 48 features (radial, decay, angle, peak and chroma families), worked out in NumPy from
 their definitions (the comments of engine/forensics/atelier-spectral-features.h and atelier-tile-spectra.h,
@@ -6,13 +5,14 @@ models/detector/README.md) on a few synthetic crops, into tests/golden/detector-
 for tests/test-detector.c. The C test then catches a change of the engine's feature code, which the trained
 model would no longer match.
 
-Run with Debian's python3-numpy:  /usr/bin/python3 tests/golden/make-detector-features-golden.py
+Run with Debian's python3-numpy, from the repository root:
+  /usr/bin/python3 -m tests.golden.make-detector-features-golden
 Nothing here shares code with the engine: whole-spectrum NumPy where the engine walks half spectra."""
-import json
-import struct
 from pathlib import Path
 
 import numpy as np
+
+from models.tools.safetensors_io import write_safetensors
 
 OUT = Path(__file__).resolve().parent / "detector-features-golden.safetensors"
 rng = np.random.default_rng(20261206)
@@ -136,7 +136,7 @@ def chroma_features(spectra):
     channel_energy = (np.abs(spectra) ** 2).mean(axis=1)
     edges = [0, 0.25, 0.5, 1, np.inf]
     out = []
-    for lo, hi in zip(edges, edges[1:]):
+    for lo, hi in zip(edges, edges[1:], strict=False):
         band = (f > lo) & (f <= hi)
         g, c, own = (e[:, band].sum(axis=1).mean() for e in (grey_energy, chroma_energy, channel_energy))
         out.append(np.log(max(c, 0) + 1e-4 * own + 1e-12) - np.log(g + 1e-12))
@@ -233,26 +233,12 @@ CROPS = [noise(64, 64), dot_grid(64, 64), upsampled(64, 64), nearly_grey(64, 64)
          dot_grid(64, 100)]  # two tiles, averaged
 
 
-def save(path, tensors, metadata):
-    """A .safetensors file: little-endian header length, JSON header, the tensors' bytes in name order."""
-    header, blobs, offset = {"__metadata__": metadata}, [], 0
-    for name in sorted(tensors):
-        array, dtype = tensors[name]
-        blob = np.ascontiguousarray(array, dtype={"F16": "<f2", "F32": "<f4"}[dtype]).tobytes()
-        header[name] = {"dtype": dtype, "shape": list(array.shape), "data_offsets": [offset, offset + len(blob)]}
-        blobs.append(blob)
-        offset += len(blob)
-    text = json.dumps(header).encode()
-    text += b" " * (-len(text) % 8)
-    path.write_bytes(struct.pack("<Q", len(text)) + text + b"".join(blobs))
-
-
-tensors = {}
+tensors, dtypes = {}, {}
 for i, crop in enumerate(CROPS):
     # Stored as float16, half the bytes; the features are of the stored values.
     crop = crop.astype(np.float16)
-    tensors[f"image_{i}"] = (crop[None], "F16")
-    tensors[f"features_{i}"] = (features(crop), "F32")
-save(OUT, tensors, {"features": ",".join(NAMES), "crops": str(len(CROPS))})
+    tensors[f"image_{i}"], dtypes[f"image_{i}"] = crop[None], "F16"
+    tensors[f"features_{i}"], dtypes[f"features_{i}"] = features(crop), "F32"
+write_safetensors(OUT, tensors, {"features": ",".join(NAMES), "crops": str(len(CROPS))}, dtypes)
 for i in range(len(CROPS)):
-    print(f"crop {i}:", " ".join(f"{v:.3f}" for v in tensors[f"features_{i}"][0]))
+    print(f"crop {i}:", " ".join(f"{v:.3f}" for v in np.ravel(tensors[f"features_{i}"])))
