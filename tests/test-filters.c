@@ -304,6 +304,7 @@ must_not_open (gconstpointer data, GError **error)
   (void) data;
   (void) error;
   g_error ("the model was opened again");
+  return NULL;
 }
 
 static void
@@ -338,8 +339,8 @@ static void
 test_preview_inpaint_is_exact (void)
 {
   g_autoptr (AtelierFilter) filter = atelier_filter_new (atelier_filter_find ("inpaint"));
-  const AtelierFilterInfo *info = atelier_filter_get_info (filter);
-  g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (info);
+  const AtelierFilterInfo *inpaint = atelier_filter_get_info (filter);
+  g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (inpaint);
   g_autoptr (GError) error = NULL;
   g_assert_true (atelier_filter_values_set (values, "steps", 3, &error));
   g_autoptr (AtelierContext) ctx = atelier_context_new (2);
@@ -348,7 +349,7 @@ test_preview_inpaint_is_exact (void)
   g_autoptr (AtelierTensor) selection = box_selection (300, 340, 110, 130, 60, 70);
   int64_t area[4];
   double scale;
-  g_assert_true (atelier_filter_preview_area (info->preview, 300, 340, selection, area, &scale, &error));
+  g_assert_true (atelier_filter_preview_area (inpaint->preview, 300, 340, selection, area, &scale, &error));
   g_assert_cmpfloat (scale, ==, 1.0);
   g_autoptr (AtelierTensor) region = atelier_tensor_crop (image, area[0], area[1], area[2], area[3], &error);
   g_autoptr (AtelierTensor) region_selection = atelier_tensor_crop (selection, area[0], area[1], area[2], area[3], &error);
