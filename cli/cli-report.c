@@ -11,8 +11,8 @@ single_valued (const AtelierResultSpec *spec)
   return spec->type != ATELIER_RESULT_TEXTS && spec->type != ATELIER_RESULT_NUMBERS;
 }
 
-static void
-csv_quoted (const char *text)
+void
+atelier_cli_csv_quoted (const char *text)
 {
   if (strpbrk (text, ",\"\n") == NULL)
     {
@@ -52,7 +52,7 @@ print_single (const AtelierResultSpec *spec, const AtelierResultValue *v)
       printf ("%.0f", v->number);
       break;
     case ATELIER_RESULT_STRING:
-      csv_quoted (v->text ? v->text : "");
+      atelier_cli_csv_quoted (v->text ? v->text : "");
       break;
     case ATELIER_RESULT_TEXTS:
     case ATELIER_RESULT_NUMBERS:
@@ -63,7 +63,7 @@ print_single (const AtelierResultSpec *spec, const AtelierResultValue *v)
 static void
 report_csv (const AtelierFilterOutput *out, const AtelierCliFileFacts *facts)
 {
-  csv_quoted (facts->path);
+  atelier_cli_csv_quoted (facts->path);
   for (int i = 0; i < out->info->n_results; i++)
     if (single_valued (&out->info->results[i]))
       {

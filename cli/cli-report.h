@@ -22,5 +22,8 @@ typedef struct
   double seconds;   /* the filter's run, pictures included */
 } AtelierCliFileFacts;
 
+/* @text as a CSV field on stdout: quoted (quotes doubled) when it holds a comma, a quote or a newline. */
+void atelier_cli_csv_quoted (const char *text);
+
 void atelier_cli_report_csv_header (const AtelierFilterInfo *info);
 void atelier_cli_report (const AtelierFilterOutput *out, const AtelierCliFileFacts *facts, AtelierCliReportFormat format);

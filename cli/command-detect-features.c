@@ -8,27 +8,10 @@
  * does. */
 #include "atelier-image-io.h"
 #include "cli-commands.h"
+#include "cli-report.h"
 
 #include <stdio.h>
 #include <string.h>
-
-static void
-csv_path (const char *text)
-{
-  if (strpbrk (text, ",\"\n") == NULL)
-    {
-      fputs (text, stdout);
-      return;
-    }
-  putchar ('"');
-  for (const char *c = text; *c; c++)
-    {
-      if (*c == '"')
-        putchar ('"');
-      putchar (*c);
-    }
-  putchar ('"');
-}
 
 static gboolean
 features_row (AtelierContext *ctx, const char *path, GError **error)
@@ -38,7 +21,7 @@ features_row (AtelierContext *ctx, const char *path, GError **error)
   g_autoptr (AtelierSpectralAnalysis) a = image ? atelier_spectral_analysis_run (ctx, image->pixels, jpeg, error) : NULL;
   if (a == NULL)
     return FALSE;
-  csv_path (path);
+  atelier_cli_csv_quoted (path);
   printf (",%d,%d,", image->jpeg_quality, a->tile_size);
   const guint64 set_aside = atelier_spectral_set_aside (a->conditions | (jpeg ? ATELIER_SPECTRAL_JPEG : 0));
   const char *separator = "";

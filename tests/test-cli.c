@@ -451,6 +451,49 @@ test_sample (void)
   test_remove_dir (dir);
 }
 
+/* Plain Background from the command line: the new layer composited over the input, which it covers. White is
+ * exactly 255; a colour is its 8-bit value; a gradient runs from the top colour in the first row to the bottom
+ * colour in the last. */
+static void
+test_plain_background (void)
+{
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *input = save_image (dir, "in.png", test_random_4d (1, 3, 10, 7));
+  g_autofree char *output = g_build_filename (dir, "out.png", NULL);
+  const struct
+  {
+    const char *fill, *colour;
+    float top[3], bottom[3];
+  } cases[] = {
+    { "white", "#000000", { 1, 1, 1 }, { 1, 1, 1 } },
+    { "colour", "#ff8000", { 1, 128 / 255.0f, 0 }, { 1, 128 / 255.0f, 0 } },
+    { "gradient", "#ff8000", { 1, 128 / 255.0f, 0 }, { 0, 0, 1 } },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto (CliRun) run = { 0 };
+      run_cli (&run, "plain-background", "--fill", cases[i].fill, "--colour", cases[i].colour, "--bottom-colour",
+               "0000FF", input, output, NULL);
+      g_assert_cmpint (run.status, ==, 0);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (AtelierImage) out = atelier_image_load (output, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (atelier_image_channels (out), ==, 3);
+      const int64_t h = 10, w = 7, plane = h * w;
+      for (int c = 0; c < 3; c++)
+        for (int64_t x = 0; x < w; x++)
+          {
+            g_assert_cmpfloat (out->pixels->data[c * plane + x], ==, cases[i].top[c]);
+            g_assert_cmpfloat (out->pixels->data[c * plane + (h - 1) * w + x], ==, cases[i].bottom[c]);
+          }
+    }
+  g_auto (CliRun) bad = { 0 };
+  run_cli (&bad, "plain-background", "--colour", "orange", input, output, NULL);
+  g_assert_cmpint (bad.status, ==, 2);
+  g_assert_nonnull (strstr (bad.err, "#rrggbb"));
+  test_remove_dir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -462,6 +505,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/detect", test_detect);
   g_test_add_func ("/cli/inpaint", test_inpaint);
   g_test_add_func ("/cli/sample", test_sample);
+  g_test_add_func ("/cli/plain-background", test_plain_background);
   g_test_add_func ("/cli/bench", test_bench);
   return g_test_run ();
 }

@@ -35,6 +35,24 @@ test_values_round_trip (void)
   gtk_widget_destroy (dialog);
 }
 
+/* A colour parameter's widget keeps all 24 bits of the colour. */
+static void
+test_colour_round_trip (void)
+{
+  const AtelierFilterInfo *info = atelier_filter_find ("plain-background");
+  g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (info);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (atelier_filter_values_set (values, "colour", 0x01fe80, &error));
+  GtkWidget *dialog = atelier_dialog_new (info, values, "test");
+  g_assert_true (atelier_filter_values_set (values, "colour", 0, &error));
+  atelier_dialog_read_values (dialog);
+  g_assert_cmpfloat (atelier_filter_values_get (values, "colour"), ==, 0x01fe80);
+  atelier_dialog_reset (dialog);
+  atelier_dialog_read_values (dialog);
+  g_assert_cmpfloat (atelier_filter_values_get (values, "colour"), ==, info->params[1].default_value);
+  gtk_widget_destroy (dialog);
+}
+
 /* Hand-computed: colour over GIMP-like mid-grey checks by alpha; grey fills all three channels. */
 static void
 test_pixbuf_from_tensor (void)
@@ -155,6 +173,7 @@ main (int argc, char **argv)
     }
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/dialog/values-round-trip", test_values_round_trip);
+  g_test_add_func ("/dialog/colour-round-trip", test_colour_round_trip);
   g_test_add_func ("/dialog/preview/pixbuf-from-tensor", test_pixbuf_from_tensor);
   g_test_add_func ("/dialog/preview/follows-widgets", test_preview_follows_widgets);
   g_test_add_func ("/dialog/preview/error", test_preview_error);

@@ -146,9 +146,22 @@ on_widget_changed (GtkWidget *widget, gpointer data)
   atelier_preview_pane_update (state->preview, shown);
 }
 
+/* A colour button tells of a new colour through its "rgba" property. */
+static void
+on_colour_changed (GObject *button, GParamSpec *pspec, gpointer dialog)
+{
+  (void) pspec;
+  on_widget_changed (GTK_WIDGET (button), dialog);
+}
+
 static void
 connect_changed (GtkWidget *widget, GtkWidget *dialog)
 {
+  if (GTK_IS_COLOR_CHOOSER (widget))
+    {
+      g_signal_connect (widget, "notify::rgba", G_CALLBACK (on_colour_changed), dialog);
+      return;
+    }
   const char *signal = GTK_IS_SPIN_BUTTON (widget)    ? "value-changed"
                        : GTK_IS_TOGGLE_BUTTON (widget) ? "toggled"
                                                        : "changed";
