@@ -68,12 +68,30 @@ run_on_file (const Gimp *g, const char *input, const char *body)
   return g_strconcat (out, err, NULL);
 }
 
-/* Script-Fu that saves @layer (an expression) of img as the PNG @path, with its alpha when @alpha. */
+/* Script-Fu that saves @layer (an expression) of img as the PNG @path, keeping the colour of transparent pixels
+ * when @keep_hidden_colour. */
 static char *
-save_png (const char *layer, const char *path, gboolean alpha)
+save_png (const char *layer, const char *path, gboolean keep_hidden_colour)
 {
   return g_strdup_printf ("(file-png-save2 RUN-NONINTERACTIVE img %s \"%s\" \"%s\" 0 9 0 0 0 0 0 0 %d)", layer, path, path,
-                          alpha);
+                          keep_hidden_colour);
+}
+
+/* Runs the Script-Fu @call (img and drw bound) for a filter that adds a layer: prints the number of layers and
+ * the top layer's name ("layers=2 name=NAME end") and saves the top layer to @top and the one below it to
+ * @below. */
+static char *
+run_adding_layer (const Gimp *g, const char *input, const char *call, const char *top, const char *below)
+{
+  g_autofree char *save_top = save_png ("(vector-ref (cadr layers) 0)", top, TRUE);
+  g_autofree char *save_below = save_png ("(vector-ref (cadr layers) 1)", below, TRUE);
+  g_autofree char *command = g_strdup_printf (
+    "%s (let* ((layers (gimp-image-get-layers img)))"
+    "  (gimp-message (string-append \"layers=\" (number->string (car layers))"
+    "   \" name=\" (car (gimp-item-get-name (vector-ref (cadr layers) 0))) \" end\"))"
+    "  %s %s)",
+    call, save_top, save_below);
+  return run_on_file (g, input, command);
 }
 
 /* The image GIMP saved at @saved holds the pixels of the file @original, exactly: the layer was left as it was. */
@@ -482,19 +500,11 @@ test_inpaint_matches_engine (Gimp *g, gconstpointer data)
   g_autofree char *fill = g_build_filename (g->dir, "fill.png", NULL);
   g_autofree char *source = g_build_filename (g->dir, "source.png", NULL);
   /* steps 3, guidance 2.5, seed 7, DDIM, working size 128; the selection a 30x20 rectangle at (50, 22). */
-  g_autofree char *command = g_strdup_printf (
-    "(let* ()"
-    " (gimp-image-select-rectangle img CHANNEL-OP-REPLACE 50 22 30 20)"
-    " (plug-in-atelier-inpaint RUN-NONINTERACTIVE img drw 3 2.5 7 1 128)"
-    " (let* ((layers (gimp-image-get-layers img)))"
-    "  (gimp-message (string-append \"layers=\" (number->string (car layers))"
-    "   \" name=\" (car (gimp-item-get-name (vector-ref (cadr layers) 0)))))"
-    "  (file-png-save2 RUN-NONINTERACTIVE img (vector-ref (cadr layers) 0) \"%s\" \"%s\" 0 9 0 0 0 0 0 0 1)"
-    "  (file-png-save2 RUN-NONINTERACTIVE img (vector-ref (cadr layers) 1) \"%s\" \"%s\" 0 9 0 0 0 0 0 0 0)))",
-    fill, fill, source, source);
-  g_autofree char *log = run_on_file (g, input, command);
+  const char *call = "(gimp-image-select-rectangle img CHANNEL-OP-REPLACE 50 22 30 20)"
+                     " (plug-in-atelier-inpaint RUN-NONINTERACTIVE img drw 3 2.5 7 1 128)";
+  g_autofree char *log = run_adding_layer (g, input, call, fill, source);
   g_assert_cmpfloat (number_after (log, "layers="), ==, 2);
-  g_assert_nonnull (strstr (log, "name=Inpainted"));
+  g_assert_nonnull (strstr (log, "name=Inpainted end"));
 
   g_autoptr (GError) error = NULL;
   g_autoptr (AtelierImage) image = atelier_image_load (input, &error);
@@ -618,21 +628,11 @@ test_inpaint_offset_16bit_layer (Gimp *g, gconstpointer data)
 
 /* ------------------------------------------------------ plain background */
 
-/* Plain Background with the Script-Fu @arguments after drw: the number of layers and the top layer's name are
- * printed, the new (top) layer and the source (below it) saved. */
 static char *
 run_plain_background (const Gimp *g, const char *input, const char *arguments, const char *top, const char *below)
 {
-  g_autofree char *save_top = save_png ("(vector-ref (cadr layers) 0)", top, TRUE);
-  g_autofree char *save_below = save_png ("(vector-ref (cadr layers) 1)", below, TRUE);
-  g_autofree char *command = g_strdup_printf (
-    "(plug-in-atelier-plain-background RUN-NONINTERACTIVE img drw %s)"
-    " (let* ((layers (gimp-image-get-layers img)))"
-    "  (gimp-message (string-append \"layers=\" (number->string (car layers))"
-    "   \" name=\" (car (gimp-item-get-name (vector-ref (cadr layers) 0))) \" end\"))"
-    "  %s %s)",
-    arguments, save_top, save_below);
-  return run_on_file (g, input, command);
+  g_autofree char *call = g_strdup_printf ("(plug-in-atelier-plain-background RUN-NONINTERACTIVE img drw %s)", arguments);
+  return run_adding_layer (g, input, call, top, below);
 }
 
 /* White is exactly white (255 in every channel, opaque), in a layer of its own above the source, which keeps
