@@ -78,10 +78,11 @@ save_png (const char *layer, const char *path, gboolean keep_hidden_colour)
 }
 
 /* Runs the Script-Fu @call (img and drw bound) for a filter that adds a layer: prints the number of layers and
- * the top layer's name ("layers=2 name=NAME end") and saves the top layer to @top and the one below it to
- * @below. */
+ * the top layer's name ("layers=2 name=NAME end"), saves the top layer to @top and the one below it to @below,
+ * then runs @then. */
 static char *
-run_adding_layer (const Gimp *g, const char *input, const char *call, const char *top, const char *below)
+run_adding_layer (const Gimp *g, const char *input, const char *call, const char *top, const char *below,
+                  const char *then)
 {
   g_autofree char *save_top = save_png ("(vector-ref (cadr layers) 0)", top, TRUE);
   g_autofree char *save_below = save_png ("(vector-ref (cadr layers) 1)", below, TRUE);
@@ -89,8 +90,8 @@ run_adding_layer (const Gimp *g, const char *input, const char *call, const char
     "%s (let* ((layers (gimp-image-get-layers img)))"
     "  (gimp-message (string-append \"layers=\" (number->string (car layers))"
     "   \" name=\" (car (gimp-item-get-name (vector-ref (cadr layers) 0))) \" end\"))"
-    "  %s %s)",
-    call, save_top, save_below);
+    "  %s %s) %s",
+    call, save_top, save_below, then);
   return run_on_file (g, input, command);
 }
 
@@ -502,7 +503,7 @@ test_inpaint_matches_engine (Gimp *g, gconstpointer data)
   /* steps 3, guidance 2.5, seed 7, DDIM, working size 128; the selection a 30x20 rectangle at (50, 22). */
   const char *call = "(gimp-image-select-rectangle img CHANNEL-OP-REPLACE 50 22 30 20)"
                      " (plug-in-atelier-inpaint RUN-NONINTERACTIVE img drw 3 2.5 7 1 128)";
-  g_autofree char *log = run_adding_layer (g, input, call, fill, source);
+  g_autofree char *log = run_adding_layer (g, input, call, fill, source, "");
   g_assert_cmpfloat (number_after (log, "layers="), ==, 2);
   g_assert_nonnull (strstr (log, "name=Inpainted end"));
 
@@ -628,16 +629,10 @@ test_inpaint_offset_16bit_layer (Gimp *g, gconstpointer data)
 
 /* ------------------------------------------------------ plain background */
 
-static char *
-run_plain_background (const Gimp *g, const char *input, const char *arguments, const char *top, const char *below)
-{
-  g_autofree char *call = g_strdup_printf ("(plug-in-atelier-plain-background RUN-NONINTERACTIVE img drw %s)", arguments);
-  return run_adding_layer (g, input, call, top, below);
-}
-
 /* White is exactly white (255 in every channel, opaque), in a layer of its own above the source, which keeps
- * every pixel. A gradient through the PDB's COLOR arguments has the rows the engine computes, within rounding
- * to 8 bits; its first row is its top colour and its last row its bottom colour, exactly. */
+ * every pixel. A gradient through the PDB's COLOR arguments (run next, in the same GIMP, so it lands between
+ * the white layer and the source) has the rows the engine computes, within rounding to 8 bits; its first row is
+ * its top colour and its last row its bottom colour, exactly. */
 static void
 test_plain_background (Gimp *g, gconstpointer data)
 {
@@ -645,19 +640,23 @@ test_plain_background (Gimp *g, gconstpointer data)
   g_autofree char *input = write_rgba8_input (g, "source.png");
   g_autofree char *top = g_build_filename (g->dir, "top.png", NULL);
   g_autofree char *below = g_build_filename (g->dir, "below.png", NULL);
-  g_autofree char *white_log = run_plain_background (g, input, "0 '(0 0 0) '(0 0 0)", top, below);
-  g_assert_cmpfloat (number_after (white_log, "layers="), ==, 2);
+  g_autofree char *gradient = g_build_filename (g->dir, "gradient.png", NULL);
+  g_autofree char *save_gradient = save_png ("(vector-ref (cadr (gimp-image-get-layers img)) 1)", gradient, TRUE);
+  g_autofree char *then = g_strdup_printf (
+    "(plug-in-atelier-plain-background RUN-NONINTERACTIVE img drw 2 '(255 128 0) '(0 0 255)) %s", save_gradient);
+  const char *white_call = "(plug-in-atelier-plain-background RUN-NONINTERACTIVE img drw 0 '(0 0 0) '(0 0 0))";
+  g_autofree char *log = run_adding_layer (g, input, white_call, top, below, then);
+  g_assert_cmpfloat (number_after (log, "layers="), ==, 2);
   /* GIMP numbers the name: the loaded PNG's own layer is called Background too. */
-  g_assert_nonnull (strstr (white_log, "name=Background #1 end"));
-  g_autoptr (AtelierImage) white = load_result (top, white_log);
+  g_assert_nonnull (strstr (log, "name=Background #1 end"));
+  g_autoptr (AtelierImage) white = load_result (top, log);
   g_assert_cmpint (atelier_image_channels (white), ==, 4);
   g_assert_cmpint (atelier_image_width (white), ==, 24);
   for (int64_t i = 0; i < atelier_tensor_numel (white->pixels); i++)
     g_assert_cmpfloat (white->pixels->data[i], ==, 1.0f);
-  assert_untouched (input, below, white_log);
+  assert_untouched (input, below, log);
 
-  g_autofree char *log = run_plain_background (g, input, "2 '(255 128 0) '(0 0 255)", top, below);
-  g_autoptr (AtelierImage) layer = load_result (top, log);
+  g_autoptr (AtelierImage) layer = load_result (gradient, log);
   g_autoptr (GError) error = NULL;
   g_autoptr (AtelierImage) source = atelier_image_load (input, &error);
   g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (atelier_filter_find ("plain-background"));
