@@ -10,14 +10,23 @@
 #include <stdio.h>
 #include <string.h>
 
-static const AtelierCliCommand commands[] = {
-  { "upscale", "enlarge an image x2, x3, x4 or x8 with a super-resolution network", atelier_command_upscale },
+/* The commands that are not filters; every filter is a command of its own name (the PDB's
+ * plug-in-atelier-NAME is `atelier NAME`). */
+static const AtelierCliCommand tools[] = {
   { "autoencode", "round-trip an image through the latent autoencoder (taef2)", atelier_command_autoencode },
-  { "inpaint", "fill the masked area of an image with the latent diffusion model", atelier_command_inpaint },
   { "sample", "generate an image of a style label with the latent diffusion model", atelier_command_sample },
-  { "detect", "how likely each image is AI-generated, from its spectrum", atelier_command_detect },
+  { "detect-features", "the detector's spectral features as CSV, without the classifier (for training)",
+    atelier_command_detect_features },
   { "info", "print a model's manifest and tensors", atelier_command_info },
   { "bench", "measure sgemm and convolution speed", atelier_command_bench },
+};
+
+/* Names that scripts used before the command names followed the PDB's. */
+static const struct
+{
+  const char *alias, *name;
+} aliases[] = {
+  { "detect", "detect-ai" },
 };
 
 int
@@ -30,9 +39,14 @@ atelier_cli_fail (const GError *error)
 static void
 print_usage (FILE *out)
 {
-  fprintf (out, "Usage: atelier COMMAND [OPTIONS...]\n\nCommands:\n");
-  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+  fprintf (out, "Usage: atelier COMMAND [OPTIONS...]\n\nFilters (also in GIMP as plug-in-atelier-COMMAND):\n");
+  int n;
+  const AtelierFilterInfo *const *filters = atelier_filters (&n);
+  for (int i = 0; i < n; i++)
+    fprintf (out, "  %-16s %s\n", filters[i]->name, atelier_i18n (filters[i]->blurb));
+  fprintf (out, "\nTools:\n");
+  for (gsize i = 0; i < G_N_ELEMENTS (tools); i++)
+    fprintf (out, "  %-16s %s\n", tools[i].name, tools[i].summary);
   fprintf (out, "\nRun 'atelier COMMAND --help' for a command's options.\n");
 }
 
@@ -52,9 +66,20 @@ main (int argc, char **argv)
       print_usage (argc < 2 ? stderr : stdout);
       return argc < 2 ? 2 : 0;
     }
-  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
-    if (strcmp (argv[1], commands[i].name) == 0)
-      return commands[i].run (argc - 1, argv + 1);
+  const char *name = argv[1];
+  for (gsize i = 0; i < G_N_ELEMENTS (aliases); i++)
+    if (strcmp (name, aliases[i].alias) == 0)
+      name = aliases[i].name;
+  /* `atelier detect --features-only`, the training script's call, is the detect-features tool. */
+  for (int i = 2; strcmp (name, "detect-ai") == 0 && i < argc; i++)
+    if (strcmp (argv[i], "--features-only") == 0)
+      return atelier_command_detect_features (argc - 1, argv + 1);
+  const AtelierFilterInfo *filter = atelier_filter_find (name);
+  if (filter != NULL)
+    return atelier_command_filter (filter, argc - 1, argv + 1);
+  for (gsize i = 0; i < G_N_ELEMENTS (tools); i++)
+    if (strcmp (name, tools[i].name) == 0)
+      return tools[i].run (argc - 1, argv + 1);
   fprintf (stderr, "atelier: unknown command \"%s\"\n\n", argv[1]);
   print_usage (stderr);
   return 2;

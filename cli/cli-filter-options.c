@@ -9,7 +9,7 @@ struct _AtelierCliFilterOptions
   GOptionEntry *entries; /* up to 2 n_params + 1: a boolean has --NAME and --no-NAME */
   int *ints;             /* INT and BOOLEAN storage */
   double *doubles;       /* DOUBLE storage */
-  char **strings;        /* CHOICE storage: the nick, or NULL for the default */
+  char **strings;        /* CHOICE and COLOUR storage: the nick or #rrggbb, or NULL for the default */
   char **texts;          /* names, help and argument texts of the entries */
 };
 
@@ -29,9 +29,9 @@ atelier_cli_filter_options_new (const AtelierFilterInfo *info)
     {
       const AtelierParamSpec *spec = &info->params[i];
       g_autofree char *range = atelier_param_describe_range (spec);
-      g_autofree char *fallback = spec->type == ATELIER_PARAM_CHOICE
-                                    ? g_strdup (spec->choices[(int) spec->default_value].nick)
-                                    : g_strdup_printf ("%g", spec->default_value);
+      g_autofree char *fallback = spec->type == ATELIER_PARAM_CHOICE ? g_strdup (spec->choices[(int) spec->default_value].nick)
+                                  : spec->type == ATELIER_PARAM_COLOUR ? atelier_colour_format (spec->default_value)
+                                  : g_strdup_printf ("%g", spec->default_value);
       GOptionEntry *e = &o->entries[n_entries++];
       e->long_name = spec->name;
       char **text = &o->texts[4 * i];
@@ -53,7 +53,8 @@ atelier_cli_filter_options_new (const AtelierFilterInfo *info)
           continue;
         }
       e->description = text[0] = g_strdup_printf ("%s (%s; default %s)", atelier_i18n (spec->help), range, fallback);
-      e->arg_description = text[1] = g_ascii_strup (spec->type == ATELIER_PARAM_CHOICE ? "name" : "n", -1);
+      e->arg_description = text[1] = g_strdup (spec->type == ATELIER_PARAM_CHOICE ? "NAME"
+                                               : spec->type == ATELIER_PARAM_COLOUR ? "#RRGGBB" : "N");
       switch (spec->type)
         {
         case ATELIER_PARAM_BOOLEAN:
@@ -69,6 +70,7 @@ atelier_cli_filter_options_new (const AtelierFilterInfo *info)
           e->arg_data = &o->doubles[i];
           break;
         case ATELIER_PARAM_CHOICE:
+        case ATELIER_PARAM_COLOUR:
           e->arg = G_OPTION_ARG_STRING;
           e->arg_data = &o->strings[i];
           break;
@@ -118,6 +120,10 @@ atelier_cli_filter_options_values (const AtelierCliFilterOptions *o, GError **er
           break;
         case ATELIER_PARAM_CHOICE:
           if (o->strings[i] != NULL && !atelier_filter_values_set_choice (values, spec->name, o->strings[i], error))
+            return NULL;
+          break;
+        case ATELIER_PARAM_COLOUR:
+          if (o->strings[i] != NULL && !atelier_colour_parse (o->strings[i], &values->values[i], error))
             return NULL;
           break;
         }

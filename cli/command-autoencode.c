@@ -32,7 +32,7 @@ atelier_command_autoencode (int argc, char **argv)
   g_autoptr (AtelierModel) model = manifest ? atelier_model_open (manifest, &error) : NULL;
   g_autoptr (AtelierAutoencoder) ae = model ? atelier_autoencoder_new (model, &error) : NULL;
   g_autoptr (AtelierImage) input = ae ? atelier_image_load (argv[1], &error) : NULL;
-  g_autoptr (AtelierTensor) rgb = input ? atelier_image_rgb_planes (input->pixels, &error) : NULL;
+  g_autoptr (AtelierTensor) rgb = input ? atelier_planes_rgb (input->pixels, &error) : NULL;
   if (rgb == NULL)
     return atelier_cli_fail (error);
 

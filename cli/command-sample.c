@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* `atelier sample`: an image of one style label from the latent diffusion model, from pure noise. For
- * contact sheets and for judging the model; the filters use the same pipeline. */
+ * contact sheets and for judging the model; the filters use the same pipeline. Steps, guidance, seed and
+ * sampler are the inpaint filter's own rows (engine/filters/atelier-sampling-params.h), defaults included. */
 #include "atelier-image-io.h"
 #include "cli-commands.h"
+#include "cli-filter-options.h"
 #include "cli-progress.h"
 
 #include <stdio.h>
@@ -10,16 +12,11 @@
 int
 atelier_command_sample (int argc, char **argv)
 {
-  int threads = 0, steps = 20, width = 512, height = 512;
-  double guidance = 3.0, eta = 0.0;
-  gint64 seed = 0;
-  g_autofree char *style = NULL, *sampler = NULL, *model = NULL;
+  int threads = 0, width = 512, height = 512;
+  double eta = 0.0;
+  g_autofree char *style = NULL, *model = NULL;
   const GOptionEntry entries[] = {
     { "style", 's', 0, G_OPTION_ARG_STRING, &style, "Style label (default photo; --style list prints them)", "NAME" },
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Seed of the noise (default 0)", "N" },
-    { "steps", 0, 0, G_OPTION_ARG_INT, &steps, "Denoising steps (default 20)", "N" },
-    { "guidance", 'g', 0, G_OPTION_ARG_DOUBLE, &guidance, "Classifier-free guidance scale (default 3; 1 = off)", "G" },
-    { "sampler", 0, 0, G_OPTION_ARG_STRING, &sampler, "dpmpp-2m (default) or ddim", "NAME" },
     { "eta", 0, 0, G_OPTION_ARG_DOUBLE, &eta, "DDIM's eta: 0 deterministic (default), 1 as DDPM", "E" },
     { "width", 'W', 0, G_OPTION_ARG_INT, &width, "Width in pixels (default 512)", "PX" },
     { "height", 'H', 0, G_OPTION_ARG_INT, &height, "Height in pixels (default 512)", "PX" },
@@ -27,11 +24,13 @@ atelier_command_sample (int argc, char **argv)
     { "threads", 't', 0, G_OPTION_ARG_INT, &threads, "Threads (default: all cores)", "N" },
     { NULL },
   };
-  g_autoptr (GOptionContext) options = g_option_context_new ("OUTPUT - generate an image of a style label");
-  g_option_context_add_main_entries (options, entries, NULL);
+  int parse_status;
+  g_autoptr (AtelierFilterValues) values = atelier_cli_filter_parse (&atelier_sampling_params, entries,
+                                                                     "OUTPUT - generate an image of a style label",
+                                                                     &argc, &argv, &parse_status);
+  if (values == NULL)
+    return parse_status;
   g_autoptr (GError) error = NULL;
-  if (!g_option_context_parse (options, &argc, &argv, &error))
-    return atelier_cli_fail (error);
   gboolean list = style != NULL && g_strcmp0 (style, "list") == 0;
   if (argc != 2 && !list)
     {
@@ -51,13 +50,10 @@ atelier_command_sample (int argc, char **argv)
     }
   AtelierLatentDiffusionOptions ld_options = atelier_latent_diffusion_options_default ();
   AtelierSamplerParams *p = &ld_options.sampler;
-  p->steps = steps;
-  p->guidance = (float) guidance;
   p->eta = (float) eta;
-  p->seed = (guint64) seed;
   ld_options.working_side = MAX (64, MAX (width, height));
-  if ((p->label = atelier_unet_label_index (unet, style ? style : "photo", &error)) < 0
-      || (sampler && !atelier_sampler_kind_from_name (sampler, &p->kind, &error)))
+  if (!atelier_sampler_params_from_values (values, p, &error)
+      || (p->label = atelier_unet_label_index (unet, style ? style : "photo", &error)) < 0)
     return atelier_cli_fail (error);
 
   g_autoptr (AtelierContext) ctx = atelier_context_new (threads);
@@ -70,7 +66,7 @@ atelier_command_sample (int argc, char **argv)
   g_autoptr (AtelierImage) output = atelier_image_new (pixels, 8);
   if (!atelier_image_save (output, argv[1], 8, 92, &error))
     return atelier_cli_fail (error);
-  printf ("%s %dx%d, style %s, seed %" G_GINT64_FORMAT " (%.1f s)\n", argv[1], width, height, style ? style : "photo",
-          seed, (g_get_monotonic_time () - start) / 1e6);
+  printf ("%s %dx%d, style %s, seed %" G_GUINT64_FORMAT " (%.1f s)\n", argv[1], width, height,
+          style ? style : "photo", p->seed, (g_get_monotonic_time () - start) / 1e6);
   return 0;
 }

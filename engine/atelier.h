@@ -4,7 +4,8 @@
 /* The Atelier engine: pure C11 + GLib + OpenBLAS. Layers, each calling only
  * the one below: core (tensor, context, errors) -> ops (kernels) -> model
  * (safetensors + manifest loading) and tiling -> networks and pipelines;
- * forensics (spectral features and the detector) beside the networks. */
+ * forensics (spectral features and the detector) beside the networks;
+ * filters (one file per filter: its description and its run) on top. */
 
 #include "core/atelier-context.h"
 #include "core/atelier-error.h"
@@ -12,10 +13,10 @@
 #include "core/atelier-tensor.h"
 #include "diffusion/atelier-noise.h"
 #include "diffusion/atelier-sampler.h"
-#include "filters/atelier-filter-detect.h"
-#include "filters/atelier-filter-inpaint.h"
-#include "filters/atelier-filter-upscale.h"
+#include "core/atelier-image-planes.h"
 #include "filters/atelier-filter.h"
+#include "filters/atelier-model-cache.h"
+#include "filters/atelier-sampling-params.h"
 #include "forensics/atelier-detector.h"
 #include "forensics/atelier-spectral-analysis.h"
 #include "forensics/atelier-spectral-features.h"

@@ -9,24 +9,14 @@
 
 #include "atelier-dialog.h"
 #include "atelier.h"
-#include "plugin-actions.h"
+#include "plugin-action.h"
 #include "plugin-params.h"
 #include "plugin-preview.h"
 
 #define PDB_PREFIX "plug-in-atelier-"
 
-static const struct
-{
-  const char *filter;
-  AtelierPluginAction action;
-} actions[] = {
-  { "upscale", atelier_action_upscale },
-  { "inpaint", atelier_action_inpaint },
-  { "detect-ai", atelier_action_detect },
-};
-
 /* Status, then the filter's results or an error message. */
-#define MAX_RETURN_VALUES 8
+#define MAX_RETURN_VALUES (1 + ATELIER_PDB_MAX_RESULTS)
 
 static void
 query (void)
@@ -59,22 +49,23 @@ report_progress (double fraction, const char *step, gpointer data)
   gimp_progress_update (fraction);
 }
 
-/* The dialog, with a preview of the drawable when the filter has one. */
+/* The dialog, with a preview of the drawable when the filter has one; the preview's runs share @filter's models
+ * with the run that follows. */
 static gboolean
-run_dialog (AtelierFilterValues *values, gint32 image, gint32 drawable)
+run_dialog (AtelierFilter *filter, AtelierFilterValues *values, gint32 image, gint32 drawable)
 {
   gtk_init (NULL, NULL);
   AtelierTensor *region, *selection;
   g_autoptr (GError) no_preview = NULL;
   if (!atelier_preview_source_read (values->info, image, drawable, &region, &selection, &no_preview))
     g_debug ("no preview: %s", no_preview->message);
-  return atelier_dialog_run (values->info, values, _(values->info->blurb), region, selection);
+  return atelier_dialog_run (filter, values, _(values->info->blurb), region, selection);
 }
 
 /* The values for this run: from the arguments, the last run, or the defaults. */
 static gboolean
-read_values (AtelierFilterValues *values, GimpRunMode mode, const char *name, gint32 image, gint32 drawable,
-             int n_params, const GimpParam *params, GError **error)
+read_values (AtelierFilter *filter, AtelierFilterValues *values, GimpRunMode mode, const char *name, gint32 image,
+             gint32 drawable, int n_params, const GimpParam *params, GError **error)
 {
   const gsize size = sizeof (double) * values->info->n_params;
   switch (mode)
@@ -89,7 +80,7 @@ read_values (AtelierFilterValues *values, GimpRunMode mode, const char *name, gi
         gimp_get_data (name, values->values);
       if (mode == GIMP_RUN_INTERACTIVE)
         {
-          if (!run_dialog (values, image, drawable))
+          if (!run_dialog (filter, values, image, drawable))
             {
               g_set_error_literal (error, ATELIER_ERROR, ATELIER_ERROR_CANCELLED, "cancelled");
               return FALSE;
@@ -113,11 +104,7 @@ run (const gchar *name, gint n_params, const GimpParam *params, gint *n_return_v
   atelier_i18n_init ();
   gegl_init (NULL, NULL);
   const AtelierFilterInfo *info = g_str_has_prefix (name, PDB_PREFIX) ? atelier_filter_find (name + strlen (PDB_PREFIX)) : NULL;
-  AtelierPluginAction action = NULL;
-  for (gsize i = 0; info && i < G_N_ELEMENTS (actions); i++)
-    if (strcmp (actions[i].filter, info->name) == 0)
-      action = actions[i].action;
-  if (action == NULL || n_params < ATELIER_PDB_FIXED_ARGS)
+  if (info == NULL || n_params < ATELIER_PDB_FIXED_ARGS)
     {
       values_out[0].data.d_status = GIMP_PDB_CALLING_ERROR;
       return;
@@ -125,18 +112,21 @@ run (const gchar *name, gint n_params, const GimpParam *params, gint *n_return_v
   const GimpRunMode mode = params[0].data.d_int32;
   const gint32 image = params[1].data.d_image, drawable = params[2].data.d_drawable;
 
+  g_autoptr (AtelierFilter) filter = atelier_filter_new (info);
   g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (info);
   g_autoptr (GError) error = NULL;
   g_autoptr (AtelierContext) ctx = atelier_context_new (0);
   atelier_context_set_progress (ctx, report_progress, NULL);
-  gboolean ok = read_values (values, mode, name, image, drawable, n_params, params, &error);
+  gboolean ok = read_values (filter, values, mode, name, image, drawable, n_params, params, &error);
   GimpParam *results = values_out + 1;
+  int n_results = 0;
   for (int i = 0; i < info->n_results; i++)
-    results[i].type = info->results[i].type == ATELIER_RESULT_DOUBLE ? GIMP_PDB_FLOAT : GIMP_PDB_STRING;
+    if (atelier_pdb_result_type (&info->results[i]) >= 0)
+      results[n_results++].type = atelier_pdb_result_type (&info->results[i]);
   if (ok)
     {
       gimp_progress_init (_(info->blurb));
-      ok = action (ctx, values, mode, image, drawable, results, &error);
+      ok = atelier_plugin_action_run (filter, ctx, values, mode, image, drawable, results, &error);
     }
   if (!ok && g_error_matches (error, ATELIER_ERROR, ATELIER_ERROR_CANCELLED))
     {
@@ -154,7 +144,7 @@ run (const gchar *name, gint n_params, const GimpParam *params, gint *n_return_v
       *n_return_vals = 2;
       return;
     }
-  *n_return_vals = 1 + info->n_results;
+  *n_return_vals = 1 + n_results;
   gimp_set_data (name, values->values, sizeof (double) * info->n_params);
   if (mode != GIMP_RUN_NONINTERACTIVE)
     gimp_displays_flush ();

@@ -17,28 +17,52 @@ atelier_pdb_params_new (const AtelierFilterInfo *info, int *n_params)
       if (spec->type == ATELIER_PARAM_CHOICE)
         {
           g_string_append (text, " {");
-          for (int c = 0; spec->choices[c].nick; c++)
+          for (int c = 0; c < spec->n_choices; c++)
             g_string_append_printf (text, "%s %s (%d)", c ? "," : "", spec->choices[c].nick, c);
           g_string_append (text, " }");
         }
       else
         g_string_append_printf (text, " (%s)", range);
       defs[ATELIER_PDB_FIXED_ARGS + i] = (GimpParamDef) {
-        spec->type == ATELIER_PARAM_DOUBLE ? GIMP_PDB_FLOAT : GIMP_PDB_INT32,
+        spec->type == ATELIER_PARAM_DOUBLE ? GIMP_PDB_FLOAT : spec->type == ATELIER_PARAM_COLOUR ? GIMP_PDB_COLOR : GIMP_PDB_INT32,
         g_strdup (spec->name), g_string_free (text, FALSE),
       };
     }
   return defs;
 }
 
+int
+atelier_pdb_result_type (const AtelierResultSpec *spec)
+{
+  switch (spec->type)
+    {
+    case ATELIER_RESULT_DOUBLE:
+      return GIMP_PDB_FLOAT;
+    case ATELIER_RESULT_INT:
+    case ATELIER_RESULT_BOOLEAN:
+      return GIMP_PDB_INT32;
+    case ATELIER_RESULT_STRING:
+      return GIMP_PDB_STRING;
+    case ATELIER_RESULT_TEXTS:
+    case ATELIER_RESULT_NUMBERS:
+      break;
+    }
+  return -1;
+}
+
 GimpParamDef *
 atelier_pdb_results_new (const AtelierFilterInfo *info, int *n_results)
 {
-  *n_results = info->n_results;
   GimpParamDef *defs = g_new0 (GimpParamDef, MAX (1, info->n_results));
+  *n_results = 0;
   for (int i = 0; i < info->n_results; i++)
-    defs[i] = (GimpParamDef) { info->results[i].type == ATELIER_RESULT_DOUBLE ? GIMP_PDB_FLOAT : GIMP_PDB_STRING,
-                               g_strdup (info->results[i].name), g_strdup (info->results[i].help) };
+    {
+      const int type = atelier_pdb_result_type (&info->results[i]);
+      if (type < 0)
+        continue;
+      g_autofree char *name = g_strdelimit (g_strdup (info->results[i].name), "_", '-');
+      defs[(*n_results)++] = (GimpParamDef) { type, g_steal_pointer (&name), g_strdup (info->results[i].help) };
+    }
   return defs;
 }
 
@@ -66,7 +90,21 @@ atelier_pdb_params_read (AtelierFilterValues *values, int n_params, const GimpPa
   for (int i = 0; i < info->n_params; i++)
     {
       const GimpParam *p = &params[ATELIER_PDB_FIXED_ARGS + i];
-      values->values[i] = info->params[i].type == ATELIER_PARAM_DOUBLE ? p->data.d_float : p->data.d_int32;
+      switch (info->params[i].type)
+        {
+        case ATELIER_PARAM_DOUBLE:
+          values->values[i] = p->data.d_float;
+          break;
+        case ATELIER_PARAM_COLOUR:
+          {
+            guchar r, g, b;
+            gimp_rgb_get_uchar (&p->data.d_color, &r, &g, &b);
+            values->values[i] = (double) ((r << 16) | (g << 8) | b);
+            break;
+          }
+        default:
+          values->values[i] = p->data.d_int32;
+        }
     }
   return atelier_filter_values_validate (values, error);
 }

@@ -8,7 +8,7 @@ atelier_preview_source_read (const AtelierFilterInfo *info, gint32 image, gint32
                              AtelierTensor **selection, GError **error)
 {
   *region = *selection = NULL;
-  if (info->preview == NULL)
+  if (!atelier_filter_has_preview (info))
     return TRUE;
   g_autoptr (AtelierTensor) whole_selection = NULL;
   if (!gimp_selection_is_empty (image) && (whole_selection = atelier_selection_read (image, drawable, error)) == NULL)

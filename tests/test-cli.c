@@ -86,6 +86,24 @@ test_usage (void)
   run_cli (&unknown, "frobnicate", NULL);
   g_assert_cmpint (unknown.status, ==, 2);
   g_assert_nonnull (strstr (unknown.err, "unknown command \"frobnicate\""));
+  /* Every filter is a command of its PDB name (plug-in-atelier-NAME), with its flags from the description. */
+  int n;
+  const AtelierFilterInfo *const *filters = atelier_filters (&n);
+  for (int f = 0; f < n; f++)
+    {
+      g_auto (CliRun) help = { 0 };
+      run_cli (&help, filters[f]->name, "--help", NULL);
+      g_assert_cmpint (help.status, ==, 0);
+      for (int p = 0; p < filters[f]->n_params; p++)
+        {
+          g_autofree char *flag = g_strconcat ("--", filters[f]->params[p].name, NULL);
+          g_assert_nonnull (strstr (help.out, flag));
+        }
+    }
+  /* `atelier sample` takes its sampling defaults from the inpaint filter's rows. */
+  g_auto (CliRun) sample_help = { 0 };
+  run_cli (&sample_help, "sample", "--help", NULL);
+  g_assert_nonnull (strstr (sample_help.out, "turns it off (1.0 to 10.0; default 2)"));
 }
 
 static void
@@ -132,7 +150,7 @@ test_upscale (void)
   run_cli (&run, "upscale", "--scale", "3", "--model", "slim", input, output, NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, "3x2 -> "));
-  g_assert_nonnull (strstr (run.out, "9x6 (esrgan-slim-x3"));
+  g_assert_nonnull (strstr (run.out, "9x6 (scale 3, model slim"));
   g_autoptr (GError) error = NULL;
   g_autoptr (AtelierImage) image = atelier_image_load (output, &error);
   g_assert_no_error (error);
@@ -237,12 +255,12 @@ test_detect (void)
   JsonObject *first = parse_json_line (parser, lines[0]);
   g_assert_cmpstr (json_object_get_string_member (first, "path"), ==, png);
   const double p_png = json_object_get_double_member (first, "probability");
-  g_assert_true (p_png >= 0 && p_png <= 1);
   g_assert_cmpint (json_object_get_int_member (first, "jpeg_quality"), ==, 0);
   g_assert_false (json_object_get_boolean_member (first, "grey_set_aside"));
-  JsonObject *tiles = json_object_get_object_member (first, "tiles");
-  g_assert_cmpint (json_object_get_int_member (tiles, "columns") * json_object_get_int_member (tiles, "rows"), ==,
-                   json_array_get_length (json_object_get_array_member (tiles, "probabilities")));
+  g_assert_cmpint (json_object_get_int_member (first, "tile_columns") * json_object_get_int_member (first, "tile_rows"), ==,
+                   json_array_get_length (json_object_get_array_member (first, "tile_probabilities")));
+  g_assert_cmpint (json_array_get_length (json_object_get_array_member (first, "cues")), ==,
+                   json_array_get_length (json_object_get_array_member (first, "cue_weights")));
   g_autoptr (JsonParser) second_parser = json_parser_new ();
   JsonObject *second = parse_json_line (second_parser, lines[1]);
   /* libjpeg's own quality 80 tables are recognised, and the JPEG grid is set aside. */
@@ -267,29 +285,40 @@ test_detect (void)
   g_assert_cmpint (csv.status, ==, 0);
   g_auto (GStrv) rows = g_strsplit (g_strstrip (csv.out), "\n", -1);
   g_assert_cmpint (g_strv_length (rows), ==, 3);
-  g_assert_true (g_str_has_prefix (rows[0], "path,probability,verdict,jpeg_quality"));
+  g_assert_true (g_str_has_prefix (rows[0], "path,probability,verdict,"));
+  g_assert_true (g_str_has_suffix (rows[0], ",width,height,jpeg_quality"));
   g_autofree char *quoted = g_strdup_printf ("\"%s\",", jpeg);
   g_assert_true (g_str_has_prefix (rows[2], quoted));
   g_assert_cmpfloat_with_epsilon (g_ascii_strtod (rows[1] + strlen (png) + 1, NULL), p_png, 1e-6);
   g_autoptr (AtelierImage) image = atelier_image_load (png, &error);
-  g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (&atelier_filter_detect);
+  g_autoptr (AtelierFilter) filter = atelier_filter_new (atelier_filter_find ("detect-ai"));
+  g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (atelier_filter_get_info (filter));
   g_autoptr (AtelierContext) ctx = atelier_context_new (1);
-  g_autoptr (AtelierDetection) d = atelier_filter_detect_run (ctx, values, image->pixels, FALSE, &error);
+  const AtelierFilterInput in = { image->pixels, NULL, FALSE };
+  g_autoptr (AtelierFilterOutput) d = atelier_filter_apply (filter, ctx, values, &in, &error);
   g_assert_no_error (error);
-  g_assert_cmpfloat_with_epsilon (d->probability, p_png, 1e-5);
+  g_assert_cmpfloat_with_epsilon (atelier_filter_output_get (d, "probability")->number, p_png, 1e-5);
 
   /* Pictures on request; the text report names the verdict. */
   g_autofree char *out_dir = g_build_filename (dir, "pictures", NULL);
   g_auto (CliRun) text = { 0 };
-  run_cli (&text, "detect", "--spectrum", "--output-dir", out_dir, png, NULL);
+  run_cli (&text, "detect-ai", "--spectrum", "--output-dir", out_dir, png, NULL);
   g_assert_cmpint (text.status, ==, 0);
-  g_assert_nonnull (strstr (text.out, atelier_verdict_nick (d->verdict)));
+  g_assert_nonnull (strstr (text.out, atelier_filter_output_get (d, "verdict")->text));
   g_autofree char *heat_map = g_build_filename (out_dir, "noise.heat-map.png", NULL);
   g_autofree char *spectrum = g_build_filename (out_dir, "noise.spectrum.png", NULL);
   g_autoptr (AtelierImage) map = atelier_image_load (heat_map, &error);
   g_assert_no_error (error);
   g_assert_cmpint (atelier_image_width (map), ==, 300);
   g_assert_true (g_file_test (spectrum, G_FILE_TEST_IS_REGULAR));
+
+  /* The training script's call: features without the classifier, one row per file. */
+  g_auto (CliRun) features = { 0 };
+  run_cli (&features, "detect", "--features-only", png, jpeg, NULL);
+  g_assert_cmpint (features.status, ==, 0);
+  g_auto (GStrv) feature_rows = g_strsplit (g_strstrip (features.out), "\n", -1);
+  g_assert_cmpint (g_strv_length (feature_rows), ==, 3);
+  g_assert_true (g_str_has_prefix (feature_rows[0], "path,jpeg_quality,tile_size,set_aside,"));
   test_remove_dir (dir);
 }
 
@@ -421,6 +450,49 @@ test_sample (void)
   test_remove_dir (dir);
 }
 
+/* Plain Background from the command line: the new layer composited over the input, which it covers. White is
+ * exactly 255; a colour is its 8-bit value; a gradient runs from the top colour in the first row to the bottom
+ * colour in the last. */
+static void
+test_plain_background (void)
+{
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *input = save_image (dir, "in.png", test_random_4d (1, 3, 10, 7));
+  g_autofree char *output = g_build_filename (dir, "out.png", NULL);
+  const struct
+  {
+    const char *fill, *colour;
+    float top[3], bottom[3];
+  } cases[] = {
+    { "white", "#000000", { 1, 1, 1 }, { 1, 1, 1 } },
+    { "colour", "#ff8000", { 1, 128 / 255.0f, 0 }, { 1, 128 / 255.0f, 0 } },
+    { "gradient", "#ff8000", { 1, 128 / 255.0f, 0 }, { 0, 0, 1 } },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto (CliRun) run = { 0 };
+      run_cli (&run, "plain-background", "--fill", cases[i].fill, "--colour", cases[i].colour, "--bottom-colour",
+               "0000FF", input, output, NULL);
+      g_assert_cmpint (run.status, ==, 0);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (AtelierImage) out = atelier_image_load (output, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (atelier_image_channels (out), ==, 3);
+      const int64_t h = 10, w = 7, plane = h * w;
+      for (int c = 0; c < 3; c++)
+        for (int64_t x = 0; x < w; x++)
+          {
+            g_assert_cmpfloat (out->pixels->data[c * plane + x], ==, cases[i].top[c]);
+            g_assert_cmpfloat (out->pixels->data[c * plane + (h - 1) * w + x], ==, cases[i].bottom[c]);
+          }
+    }
+  g_auto (CliRun) bad = { 0 };
+  run_cli (&bad, "plain-background", "--colour", "orange", input, output, NULL);
+  g_assert_cmpint (bad.status, ==, 2);
+  g_assert_nonnull (strstr (bad.err, "#rrggbb"));
+  test_remove_dir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -432,6 +504,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/detect", test_detect);
   g_test_add_func ("/cli/inpaint", test_inpaint);
   g_test_add_func ("/cli/sample", test_sample);
+  g_test_add_func ("/cli/plain-background", test_plain_background);
   g_test_add_func ("/cli/bench", test_bench);
   return g_test_run ();
 }

@@ -7,16 +7,22 @@
 #include <math.h>
 #include <string.h>
 
-static const int odd_sizes[] = { 1, 3, 5, 0 };
-static const AtelierParamChoice modes[] = { { "fast", "Fast" }, { "good", "Good" }, { NULL } };
 static const AtelierParamSpec params[] = {
-  { "size", ATELIER_PARAM_INT, "_Size", "Kernel size", 1, 5, 3, 2, 0, odd_sizes, NULL },
-  { "count", ATELIER_PARAM_INT, "_Count", "Steps", 1, 50, 20, 1, 0, NULL, NULL },
-  { "strength", ATELIER_PARAM_DOUBLE, "_Strength", "How strong", 0.0, 1.0, 0.75, 0.05, 2, NULL, NULL },
-  { "shadow", ATELIER_PARAM_BOOLEAN, "S_hadow", "Add a shadow", 0, 1, 1, 1, 0, NULL, NULL },
-  { "mode", ATELIER_PARAM_CHOICE, "_Mode", "Speed or quality", 0, 1, 1, 1, 0, NULL, modes },
+  { .name = "size", .type = ATELIER_PARAM_INT, .label = "_Size", .help = "Kernel size",
+    .min = 1, .max = 5, .default_value = 3, ATELIER_ALLOWED (1, 3, 5) },
+  { .name = "count", .type = ATELIER_PARAM_INT, .label = "_Count", .help = "Steps", .min = 1, .max = 50, .default_value = 20 },
+  { .name = "strength", .type = ATELIER_PARAM_DOUBLE, .label = "_Strength", .help = "How strong",
+    .min = 0.0, .max = 1.0, .default_value = 0.75, .step = 0.05, .digits = 2 },
+  { .name = "shadow", .type = ATELIER_PARAM_BOOLEAN, .label = "S_hadow", .help = "Add a shadow", .default_value = 1 },
+  { .name = "mode", .type = ATELIER_PARAM_CHOICE, .label = "_Mode", .help = "Speed or quality", .default_value = 1,
+    ATELIER_CHOICES ({ "fast", "Fast" }, { "good", "Good" }) },
+  /* An allowed list that holds 0: counted, not ended by it. */
+  { .name = "offset", .type = ATELIER_PARAM_INT, .label = "_Offset", .help = "Shift", .min = -1, .max = 1,
+    .default_value = 0, ATELIER_ALLOWED (-1, 0, 1) },
+  { .name = "tint", .type = ATELIER_PARAM_COLOUR, .label = "_Tint", .help = "Colour", .default_value = 0xff8000 },
 };
-static const AtelierFilterInfo info = { "test", "_Test...", "A test filter", "Help", params, G_N_ELEMENTS (params), NULL, 0, NULL };
+static const AtelierFilterInfo info = { .name = "test", .menu_label = "_Test...", .blurb = "A test filter", .help = "Help",
+                                        .params = params, .n_params = G_N_ELEMENTS (params) };
 
 static void
 test_defaults_and_access (void)
@@ -38,7 +44,8 @@ test_defaults_and_access (void)
 static void
 test_range_texts (void)
 {
-  const char *expected[] = { "1, 3 or 5", "1 to 50", "0.00 to 1.00", "0 or 1", "fast or good" };
+  const char *expected[] = { "1, 3 or 5", "1 to 50", "0.00 to 1.00", "0 or 1", "fast or good", "-1, 0 or 1",
+                             "a colour #rrggbb" };
   for (int i = 0; i < info.n_params; i++)
     {
       g_autofree char *text = atelier_param_describe_range (&params[i]);
@@ -60,6 +67,8 @@ test_validation (void)
     { "strength", 0.0, TRUE }, { "strength", 1.01, FALSE }, { "strength", NAN, FALSE },
     { "shadow", 0, TRUE }, { "shadow", 2, FALSE },
     { "mode", 1, TRUE }, { "mode", 2, FALSE }, { "mode", -1, FALSE },
+    { "offset", 0, TRUE }, { "offset", -1, TRUE }, { "offset", 2, FALSE },
+    { "tint", 0xffffff, TRUE }, { "tint", 0x1000000, FALSE }, { "tint", -1, FALSE },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -82,13 +91,38 @@ test_validation (void)
   g_assert_nonnull (strstr (error->message, "mode must be fast or good, not \"best\""));
 }
 
+/* 0xff8000 is sRGB (255, 128, 0); "#RRGGBB" parses case-insensitively, with or without its #. */
+static void
+test_colours (void)
+{
+  g_autoptr (AtelierFilterValues) v = atelier_filter_values_new (&info);
+  float rgb[3];
+  atelier_filter_values_get_colour (v, "tint", rgb);
+  g_assert_cmpfloat (rgb[0], ==, 1.0f);
+  g_assert_cmpfloat (rgb[1], ==, 128.0f / 255.0f);
+  g_assert_cmpfloat (rgb[2], ==, 0.0f);
+  double value;
+  g_autoptr (GError) error = NULL;
+  g_assert_true (atelier_colour_parse ("#0A0b0C", &value, &error));
+  g_assert_cmpfloat (value, ==, 0x0a0b0c);
+  g_assert_true (atelier_colour_parse ("ffffff", &value, &error));
+  g_assert_cmpfloat (value, ==, 0xffffff);
+  g_autofree char *text = atelier_colour_format (0x0a0b0c);
+  g_assert_cmpstr (text, ==, "#0a0b0c");
+  g_assert_false (atelier_colour_parse ("#12345", &value, &error));
+  g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_false (atelier_colour_parse ("#12345g", &value, &error));
+}
+
 static void
 test_registry (void)
 {
   int n;
   const AtelierFilterInfo *const *all = atelier_filters (&n);
   g_assert_cmpint (n, >=, 1);
-  g_assert_true (atelier_filter_find ("upscale") == &atelier_filter_upscale);
+  g_assert_cmpstr (atelier_filter_find ("upscale")->name, ==, "upscale");
+  g_assert_cmpstr (atelier_filter_find ("detect-ai")->name, ==, "detect-ai");
   g_assert_null (atelier_filter_find ("nope"));
   /* Every shipped description's defaults are valid, and every choice default exists. */
   for (int f = 0; f < n; f++)
@@ -97,6 +131,10 @@ test_registry (void)
       g_autoptr (GError) error = NULL;
       g_assert_true (atelier_filter_values_validate (v, &error));
       g_assert_no_error (error);
+      /* What the front ends rely on: a run, and what each output kind needs. */
+      g_assert_nonnull (all[f]->run);
+      g_assert_true (all[f]->output != ATELIER_OUTPUT_NEW_LAYER || all[f]->new_layer_name != NULL);
+      g_assert_true (all[f]->output_scale_param == NULL || atelier_filter_param_index (all[f], all[f]->output_scale_param) >= 0);
     }
 }
 
@@ -121,30 +159,40 @@ assert_area (const int64_t area[4], int64_t top, int64_t left, int64_t h, int64_
   g_assert_cmpint (area[3], ==, w);
 }
 
+/* For any selection, the window lies inside the layer, has the preview's side (or the layer's, when smaller)
+ * and holds the selection's centre. */
 static void
 test_preview_window_area (void)
 {
-  const AtelierFilterPreview *preview = atelier_filter_upscale.preview;
+  const AtelierFilterPreview *preview = atelier_filter_find ("upscale")->preview;
   g_assert_cmpint (preview->region, ==, ATELIER_PREVIEW_WINDOW);
-  const int64_t side = preview->region_side;
-  int64_t area[4];
-  double scale = 0;
   g_autoptr (GError) error = NULL;
-  /* No selection: the layer's centre. */
-  g_assert_true (atelier_filter_preview_area (preview, 800, 1000, NULL, area, &scale, &error));
-  assert_area (area, 400 - side / 2, 500 - side / 2, side, side);
-  g_assert_cmpfloat (scale, ==, 1.0);
-  /* Centred on the selection's box (rows 100..199, columns 600..699). */
-  g_autoptr (AtelierTensor) selection = box_selection (800, 1000, 100, 600, 100, 100);
-  g_assert_true (atelier_filter_preview_area (preview, 800, 1000, selection, area, &scale, &error));
-  assert_area (area, 150 - side / 2, 650 - side / 2, side, side);
-  /* A selection in a corner: the window stays inside the layer. */
-  g_autoptr (AtelierTensor) corner = box_selection (800, 1000, 790, 995, 10, 5);
-  g_assert_true (atelier_filter_preview_area (preview, 800, 1000, corner, area, &scale, &error));
-  assert_area (area, 800 - side, 1000 - side, side, side);
-  /* A layer smaller than the window: all of it. */
-  g_assert_true (atelier_filter_preview_area (preview, 40, 7, NULL, area, &scale, &error));
-  assert_area (area, 0, 0, 40, 7);
+  for (int trial = 0; trial < 200; trial++)
+    {
+      const int64_t height = g_test_rand_int_range (1, 600), width = g_test_rand_int_range (1, 600);
+      const int64_t top = g_test_rand_int_range (0, (gint32) height), left = g_test_rand_int_range (0, (gint32) width);
+      const int64_t h = g_test_rand_int_range (1, (gint32) (height - top + 1));
+      const int64_t w = g_test_rand_int_range (1, (gint32) (width - left + 1));
+      g_autoptr (AtelierTensor) selection = trial % 4 ? box_selection (height, width, top, left, h, w) : NULL;
+      /* Without a selection, the layer's centre. */
+      const double centre_y = selection ? top + h / 2.0 : height / 2.0, centre_x = selection ? left + w / 2.0 : width / 2.0;
+      int64_t area[4];
+      double scale = 0;
+      g_assert_true (atelier_filter_preview_area (preview, height, width, selection, area, &scale, &error));
+      g_assert_cmpfloat (scale, ==, 1.0);
+      g_assert_cmpint (area[2], ==, MIN (preview->region_side, height));
+      g_assert_cmpint (area[3], ==, MIN (preview->region_side, width));
+      g_assert_cmpint (area[0], >=, 0);
+      g_assert_cmpint (area[1], >=, 0);
+      g_assert_cmpint (area[0] + area[2], <=, height);
+      g_assert_cmpint (area[1] + area[3], <=, width);
+      g_assert_cmpfloat (centre_y, >=, area[0]);
+      g_assert_cmpfloat (centre_y, <=, area[0] + area[2]);
+      g_assert_cmpfloat (centre_x, >=, area[1]);
+      g_assert_cmpfloat (centre_x, <=, area[1] + area[3]);
+    }
+  int64_t area[4];
+  double scale;
   g_assert_false (atelier_filter_preview_area (preview, 0, 7, NULL, area, &scale, &error));
   g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT);
 }
@@ -152,7 +200,7 @@ test_preview_window_area (void)
 static void
 test_preview_selection_area (void)
 {
-  const AtelierFilterPreview *preview = atelier_filter_inpaint.preview;
+  const AtelierFilterPreview *preview = atelier_filter_find ("inpaint")->preview;
   g_assert_cmpint (preview->region, ==, ATELIER_PREVIEW_SELECTION);
   int64_t area[4];
   double scale = 0;
@@ -166,7 +214,7 @@ test_preview_selection_area (void)
   g_autoptr (AtelierTensor) large = box_selection (1000, 1000, 500, 100, 300, 400);
   g_assert_true (atelier_filter_preview_area (preview, 1000, 1000, large, area, &scale, &error));
   assert_area (area, 100, 0, 900, 900);
-  g_assert_cmpfloat_with_epsilon (scale, (double) preview->region_side / 900.0, 1e-12);
+  g_assert_cmpfloat_with_epsilon (scale, 256.0 / 900.0, 1e-12);
   /* Nothing to fill, or nothing to match: no preview, with the reason. */
   g_assert_false (atelier_filter_preview_area (preview, 1000, 1000, NULL, area, &scale, &error));
   g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT);
@@ -185,78 +233,114 @@ random_image (int channels, int64_t h, int64_t w)
   return image;
 }
 
-/* The upscaler's preview enlarges the window at the region's centre whose enlargement fills the preview. */
+/* Where @part lies in @whole, found by comparing pixels: the preview's position is read off its output, not
+ * recomputed the way the implementation does. */
+static void
+locate (const AtelierTensor *part, const AtelierTensor *whole, int64_t *top, int64_t *left)
+{
+  for (int64_t y = 0; y + part->shape[2] <= whole->shape[2]; y++)
+    for (int64_t x = 0; x + part->shape[3] <= whole->shape[3]; x++)
+      {
+        g_autoptr (AtelierTensor) crop = atelier_tensor_crop (whole, y, x, part->shape[2], part->shape[3], NULL);
+        if (test_max_abs_diff (crop, part) == 0.0f)
+          {
+            *top = y;
+            *left = x;
+            return;
+          }
+      }
+  g_error ("the preview's source is not a part of the region");
+}
+
+/* The upscaler's preview is a part of the region, enlarged to fill the preview, and its pixels are those of
+ * the whole region enlarged, away from its border (where the network sees past the window's edge). The
+ * network is opened once for every preview and for the whole run. */
 static void
 test_preview_upscale (void)
 {
-  g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (&atelier_filter_upscale);
+  g_autoptr (AtelierFilter) filter = atelier_filter_new (atelier_filter_find ("upscale"));
+  g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (atelier_filter_get_info (filter));
   g_autoptr (GError) error = NULL;
   g_assert_true (atelier_filter_values_set_choice (values, "model", "slim", &error));
   g_autoptr (AtelierContext) ctx = atelier_context_new (2);
   g_autoptr (AtelierTensor) region = random_image (4, 128, 100);
-  const int scales[] = { 2, 3, 4, 8 };
+  const int scales[] = { 2, 4 };
   for (gsize i = 0; i < G_N_ELEMENTS (scales); i++)
     {
-      g_assert_true (atelier_filter_values_set (values, "scale", scales[i], &error));
+      const int s = scales[i];
+      g_assert_true (atelier_filter_values_set (values, "scale", s, &error));
       g_autoptr (AtelierTensor) before = NULL, after = NULL;
-      g_assert_true (atelier_filter_upscale.preview->render (ctx, values, region, NULL, &before, &after, &error));
+      g_assert_true (atelier_filter_preview_render (filter, ctx, values, region, NULL, &before, &after, &error));
       g_assert_no_error (error);
-      const int64_t side = (ATELIER_PREVIEW_SIDE + scales[i] - 1) / scales[i];
-      const int64_t h = MIN (side, 128), w = MIN (side, 100);
-      g_autoptr (AtelierTensor) window = atelier_tensor_crop (region, (128 - h) / 2, (100 - w) / 2, h, w, &error);
-      test_assert_close (before, window, 0.0f);
-      g_autoptr (AtelierTensor) expected = atelier_filter_upscale_run (ctx, values, window, &error);
-      test_assert_close (after, expected, 0.0f);
-      g_assert_cmpint (after->shape[2], ==, h * scales[i]);
-      g_assert_cmpint (after->shape[3], ==, w * scales[i]);
-      g_assert_cmpint (MAX (after->shape[2], after->shape[3]), >=, ATELIER_PREVIEW_SIDE - scales[i]);
+      g_assert_cmpint (after->shape[2], ==, before->shape[2] * s);
+      g_assert_cmpint (after->shape[3], ==, before->shape[3] * s);
+      g_assert_cmpint (MAX (after->shape[2], after->shape[3]), >=, ATELIER_PREVIEW_SIDE - s);
+      int64_t top, left;
+      locate (before, region, &top, &left);
+
+      const AtelierFilterInput in = { region, NULL, FALSE };
+      g_autoptr (AtelierFilterOutput) whole = atelier_filter_apply (filter, ctx, values, &in, &error);
+      g_assert_no_error (error);
+      g_autoptr (AtelierRdn) net = atelier_rdn_open ("slim", s, &error);
+      g_assert_no_error (error);
+      const int64_t border = atelier_rdn_receptive_radius (net) * s;
+      const int64_t h = after->shape[2] - 2 * border, w = after->shape[3] - 2 * border;
+      g_assert_cmpint (MIN (h, w), >=, 16);
+      g_autoptr (AtelierTensor) inner = atelier_tensor_crop (after, border, border, h, w, &error);
+      g_autoptr (AtelierTensor) same = atelier_tensor_crop (whole->pixels, top * s + border, left * s + border, h, w, &error);
+      g_test_message ("x%d: preview vs the whole region's run, %" G_GINT64_FORMAT " pixels from the border: %g", s, border,
+                      test_max_abs_diff (inner, same));
+      test_assert_close (inner, same, 1e-5f);
     }
+  /* One network per scale, whatever the number of runs. */
+  g_assert_cmpint (atelier_model_cache_opens (atelier_filter_get_models (filter)), ==, G_N_ELEMENTS (scales));
 }
 
-/* The inpainting preview fills the selection at a working size of at most the preview's side and leaves the
- * rest exact. */
-static void
-test_preview_inpaint (void)
+/* Two layers (or files) through one filter instance: the network is opened and hashed once, and the same
+ * network serves both. */
+static gpointer
+must_not_open (gconstpointer data, GError **error)
 {
-  g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (&atelier_filter_inpaint);
-  g_autoptr (GError) error = NULL;
-  g_assert_true (atelier_filter_values_set (values, "steps", 4, &error));
-  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
-  g_autoptr (AtelierTensor) region = random_image (3, 180, 240);
-  g_autoptr (AtelierTensor) selection = box_selection (180, 240, 60, 80, 60, 80);
-  g_autoptr (AtelierTensor) before = NULL, after = NULL;
-  g_assert_true (atelier_filter_inpaint.preview->render (ctx, values, region, selection, &before, &after, &error));
-  g_assert_no_error (error);
-  test_assert_close (before, region, 0.0f);
-  g_assert_true (atelier_tensor_same_shape (after, region));
-  float changed = 0.0f;
-  for (int64_t c = 0; c < 3; c++)
-    for (int64_t i = 0; i < 180 * 240; i++)
-      {
-        const float d = fabsf (after->data[c * 180 * 240 + i] - region->data[c * 180 * 240 + i]);
-        if (selection->data[i] == 0.0f)
-          g_assert_cmpfloat (d, ==, 0.0f);
-        else
-          changed = MAX (changed, d);
-      }
-  g_assert_cmpfloat (changed, >, 0.1f);
-  g_autoptr (AtelierFilterValues) quick = atelier_filter_values_copy (values);
-  g_assert_true (atelier_filter_values_set (quick, "working-size", ATELIER_PREVIEW_SIDE, &error));
-  g_autoptr (AtelierTensor) expected = atelier_filter_inpaint_run (ctx, quick, region, selection, &error);
-  test_assert_close (after, expected, 0.0f);
-  /* Without a selection there is nothing to preview. */
-  g_autoptr (AtelierTensor) none_before = NULL, none_after = NULL;
-  g_assert_false (atelier_filter_inpaint.preview->render (ctx, values, region, NULL, &none_before, &none_after, &error));
-  g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT);
-  g_assert_null (none_after);
+  (void) data;
+  (void) error;
+  g_error ("the model was opened again");
+  return NULL;
 }
 
-/* A small selection: the preview, rendered from the region the front end reads, is the filter's own result
- * on the whole image in that region. */
+static void
+test_models_opened_once (void)
+{
+  g_autoptr (AtelierFilter) filter = atelier_filter_new (atelier_filter_find ("upscale"));
+  g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (atelier_filter_get_info (filter));
+  g_autoptr (GError) error = NULL;
+  g_assert_true (atelier_filter_values_set_choice (values, "model", "slim", &error));
+  g_assert_true (atelier_filter_values_set (values, "scale", 2, &error));
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  AtelierModelCache *models = atelier_filter_get_models (filter);
+  g_assert_cmpint (atelier_model_cache_opens (models), ==, 0);
+  for (int layer = 0; layer < 2; layer++)
+    {
+      g_autoptr (AtelierTensor) image = random_image (3, 12 + layer, 9);
+      const AtelierFilterInput in = { image, NULL, FALSE };
+      g_autoptr (AtelierFilterOutput) out = atelier_filter_apply (filter, ctx, values, &in, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (out->pixels->shape[2], ==, 2 * (12 + layer));
+      g_assert_cmpint (atelier_model_cache_opens (models), ==, 1);
+    }
+  g_assert_nonnull (atelier_model_cache_get (models, "esrgan-slim-x2", must_not_open, NULL, g_free, &error));
+  /* Another instance opens its own. */
+  g_autoptr (AtelierFilter) other = atelier_filter_new (atelier_filter_get_info (filter));
+  g_assert_cmpint (atelier_model_cache_opens (atelier_filter_get_models (other)), ==, 0);
+}
+
+/* The inpainting preview of a small selection, rendered from the region the front end reads, is the filter's
+ * own result on the whole image in that region (the new layer over the source). */
 static void
 test_preview_inpaint_is_exact (void)
 {
-  g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (&atelier_filter_inpaint);
+  g_autoptr (AtelierFilter) filter = atelier_filter_new (atelier_filter_find ("inpaint"));
+  const AtelierFilterInfo *inpaint = atelier_filter_get_info (filter);
+  g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (inpaint);
   g_autoptr (GError) error = NULL;
   g_assert_true (atelier_filter_values_set (values, "steps", 3, &error));
   g_autoptr (AtelierContext) ctx = atelier_context_new (2);
@@ -265,16 +349,84 @@ test_preview_inpaint_is_exact (void)
   g_autoptr (AtelierTensor) selection = box_selection (300, 340, 110, 130, 60, 70);
   int64_t area[4];
   double scale;
-  g_assert_true (atelier_filter_preview_area (atelier_filter_inpaint.preview, 300, 340, selection, area, &scale, &error));
+  g_assert_true (atelier_filter_preview_area (inpaint->preview, 300, 340, selection, area, &scale, &error));
   g_assert_cmpfloat (scale, ==, 1.0);
   g_autoptr (AtelierTensor) region = atelier_tensor_crop (image, area[0], area[1], area[2], area[3], &error);
   g_autoptr (AtelierTensor) region_selection = atelier_tensor_crop (selection, area[0], area[1], area[2], area[3], &error);
   g_autoptr (AtelierTensor) before = NULL, after = NULL;
-  g_assert_true (atelier_filter_inpaint.preview->render (ctx, values, region, region_selection, &before, &after, &error));
-  g_autoptr (AtelierTensor) whole = atelier_filter_inpaint_run (ctx, values, image, selection, &error);
+  g_assert_true (atelier_filter_preview_render (filter, ctx, values, region, region_selection, &before, &after, &error));
+  test_assert_close (before, region, 0.0f);
+  const AtelierFilterInput in = { image, selection, FALSE };
+  g_autoptr (AtelierFilterOutput) whole = atelier_filter_apply (filter, ctx, values, &in, &error);
   g_assert_no_error (error);
-  g_autoptr (AtelierTensor) same_area = atelier_tensor_crop (whole, area[0], area[1], area[2], area[3], &error);
+  g_autoptr (AtelierTensor) seen = atelier_planes_over (whole->pixels, image, &error);
+  g_autoptr (AtelierTensor) same_area = atelier_tensor_crop (seen, area[0], area[1], area[2], area[3], &error);
   test_assert_close (after, same_area, 1e-6f);
+  /* Outside the selection the source shows through exactly. */
+  for (int64_t c = 0; c < 3; c++)
+    for (int64_t i = 0; i < area[2] * area[3]; i++)
+      if (region_selection->data[i] == 0.0f)
+        g_assert_cmpfloat (after->data[c * area[2] * area[3] + i], ==, region->data[c * area[2] * area[3] + i]);
+  /* The latent diffusion model was opened once for both. */
+  g_assert_cmpint (atelier_model_cache_opens (atelier_filter_get_models (filter)), ==, 1);
+  /* Without a selection there is nothing to fill. */
+  g_autoptr (AtelierTensor) none_before = NULL, none_after = NULL;
+  g_assert_false (atelier_filter_preview_render (filter, ctx, values, region, NULL, &none_before, &none_after, &error));
+  g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT);
+  g_assert_null (none_after);
+}
+
+/* ---------------------------------------------------------- image planes */
+
+static AtelierTensor *
+pixels_of (int channels, int h, int w, const float *values)
+{
+  AtelierTensor *t = atelier_tensor_new_4d (1, channels, h, w, NULL);
+  memcpy (t->data, values, sizeof (float) * channels * h * w);
+  return t;
+}
+
+static void
+assert_pixels (const AtelierTensor *t, int channels, const float *expected)
+{
+  g_assert_cmpint (t->shape[1], ==, channels);
+  for (int64_t i = 0; i < atelier_tensor_numel (t); i++)
+    g_assert_cmpfloat_with_epsilon (t->data[i], expected[i], 1e-7);
+}
+
+/* Two pixels each, worked out by hand. */
+static void
+test_image_planes (void)
+{
+  g_autoptr (GError) error = NULL;
+  /* Grey + alpha: grey 0.2, 0.8; alpha 0.5, 1. */
+  g_autoptr (AtelierTensor) grey_alpha = pixels_of (2, 1, 2, (const float[]) { 0.2f, 0.8f, 0.5f, 1.0f });
+  g_autoptr (AtelierTensor) colour = atelier_planes_colour (grey_alpha, &error);
+  assert_pixels (colour, 1, (const float[]) { 0.2f, 0.8f });
+  g_autoptr (AtelierTensor) alpha = atelier_planes_alpha_view (grey_alpha);
+  assert_pixels (alpha, 1, (const float[]) { 0.5f, 1.0f });
+  g_autoptr (AtelierTensor) rgb = atelier_planes_rgb (grey_alpha, &error);
+  assert_pixels (rgb, 3, (const float[]) { 0.2f, 0.8f, 0.2f, 0.8f, 0.2f, 0.8f });
+  g_autoptr (AtelierTensor) joined = atelier_planes_join (colour, alpha, &error);
+  test_assert_close (joined, grey_alpha, 0.0f);
+  g_assert_null (atelier_planes_alpha_view (rgb));
+  /* RGB to grey: the mean of the three. */
+  g_autoptr (AtelierTensor) some_rgb = pixels_of (3, 1, 2, (const float[]) { 0.9f, 0.0f, 0.3f, 0.6f, 0.0f, 0.3f });
+  g_autoptr (AtelierTensor) grey = atelier_planes_from_rgb (some_rgb, 1, &error);
+  assert_pixels (grey, 1, (const float[]) { 0.4f, 0.3f });
+  /* Premultiplied by alpha 0.5, 1. */
+  atelier_planes_premultiply (some_rgb, alpha);
+  assert_pixels (some_rgb, 3, (const float[]) { 0.45f, 0.0f, 0.15f, 0.6f, 0.0f, 0.3f });
+  /* A grey layer (0.8 at alpha 0.25, 0.1 at alpha 0) over RGBA (0.4, 0.2, 0.0 at alpha 0.5; 0.7, 0.3, 0.9 at 1):
+   * alpha 0.25 + 0.5 * 0.75 = 0.625, red (0.8 * 0.25 + 0.4 * 0.5 * 0.75) / 0.625 = 0.56, green 0.44, blue 0.32;
+   * the transparent pixel keeps the image's exactly. */
+  g_autoptr (AtelierTensor) layer = pixels_of (2, 1, 2, (const float[]) { 0.8f, 0.1f, 0.25f, 0.0f });
+  g_autoptr (AtelierTensor) below = pixels_of (4, 1, 2, (const float[]) { 0.4f, 0.7f, 0.2f, 0.3f, 0.0f, 0.9f, 0.5f, 1.0f });
+  g_autoptr (AtelierTensor) over = atelier_planes_over (layer, below, &error);
+  g_assert_no_error (error);
+  assert_pixels (over, 4, (const float[]) { 0.56f, 0.7f, 0.44f, 0.3f, 0.32f, 0.9f, 0.625f, 1.0f });
+  g_assert_null (atelier_planes_over (rgb, below, &error)); /* a layer without alpha */
+  g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT);
 }
 
 int
@@ -284,11 +436,13 @@ main (int argc, char **argv)
   g_test_add_func ("/filters/defaults-and-access", test_defaults_and_access);
   g_test_add_func ("/filters/range-texts", test_range_texts);
   g_test_add_func ("/filters/validation", test_validation);
+  g_test_add_func ("/filters/colours", test_colours);
   g_test_add_func ("/filters/registry", test_registry);
   g_test_add_func ("/filters/preview/window-area", test_preview_window_area);
   g_test_add_func ("/filters/preview/selection-area", test_preview_selection_area);
   g_test_add_func ("/filters/preview/upscale", test_preview_upscale);
-  g_test_add_func ("/filters/preview/inpaint", test_preview_inpaint);
   g_test_add_func ("/filters/preview/inpaint-is-exact", test_preview_inpaint_is_exact);
+  g_test_add_func ("/filters/models-opened-once", test_models_opened_once);
+  g_test_add_func ("/filters/image-planes", test_image_planes);
   return g_test_run ();
 }

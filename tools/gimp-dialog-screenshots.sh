@@ -54,7 +54,8 @@ with_selection="(gimp-image-select-ellipse img CHANNEL-OP-REPLACE (* 0.40 (car (
 upscale="(let* ($load) (gimp-display-new img) $with_selection (plug-in-atelier-upscale RUN-INTERACTIVE img drw 4 2 0 0))"
 inpaint="(let* ($load) (gimp-display-new img) $with_selection (plug-in-atelier-inpaint RUN-INTERACTIVE img drw 20 2.0 0 0 512))"
 detect="(let* ($load) (gimp-display-new img) (plug-in-atelier-detect-ai RUN-INTERACTIVE img drw 0 1 0))"
-gimp-2.10 --no-splash -b "$open_image" -b "$upscale" -b "$inpaint" -b "$detect" \
+plain_background="(let* ($load) (gimp-display-new img) (plug-in-atelier-plain-background RUN-INTERACTIVE img drw 2 '(60 120 180) '(255 255 255)))"
+gimp-2.10 --no-splash -b "$open_image" -b "$upscale" -b "$inpaint" -b "$detect" -b "$plain_background" \
   -b '(gimp-quit 1)' > "$work/gimp.log" 2>&1 &
 gimp_pid=$!
 
@@ -73,5 +74,6 @@ shoot() {
 shoot upscale "super-resolution" 6
 shoot inpaint "Fill the selection" 10
 shoot detect "Estimate how likely" 2
+shoot plain-background "Add a layer of pure white" 1
 wait "$gimp_pid" || true
 gimp_pid=

@@ -4,6 +4,7 @@
 #include "atelier-preview-pane.h"
 
 #include <glib/gi18n-lib.h>
+#include <math.h>
 
 typedef struct
 {
@@ -21,15 +22,6 @@ dialog_state_free (gpointer p)
   g_free (state);
 }
 
-static int
-allowed_count (const AtelierParamSpec *spec)
-{
-  int n = 0;
-  while (spec->allowed[n])
-    n++;
-  return n;
-}
-
 static GtkWidget *
 widget_for (const AtelierParamSpec *spec)
 {
@@ -39,7 +31,7 @@ widget_for (const AtelierParamSpec *spec)
       if (spec->allowed != NULL)
         {
           GtkWidget *combo = gtk_combo_box_text_new ();
-          for (int i = 0; spec->allowed[i]; i++)
+          for (int i = 0; i < spec->n_allowed; i++)
             {
               g_autofree char *text = g_strdup_printf ("%d", spec->allowed[i]);
               gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (combo), text);
@@ -58,10 +50,12 @@ widget_for (const AtelierParamSpec *spec)
     case ATELIER_PARAM_CHOICE:
       {
         GtkWidget *combo = gtk_combo_box_text_new ();
-        for (int i = 0; spec->choices[i].nick; i++)
+        for (int i = 0; i < spec->n_choices; i++)
           gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (combo), _(spec->choices[i].label));
         return combo;
       }
+    case ATELIER_PARAM_COLOUR:
+      return gtk_color_button_new ();
     }
   g_assert_not_reached ();
 }
@@ -74,7 +68,7 @@ widget_set (GtkWidget *widget, const AtelierParamSpec *spec, double value)
     case ATELIER_PARAM_INT:
       if (spec->allowed != NULL)
         {
-          for (int i = 0; i < allowed_count (spec); i++)
+          for (int i = 0; i < spec->n_allowed; i++)
             if (spec->allowed[i] == (int) value)
               gtk_combo_box_set_active (GTK_COMBO_BOX (widget), i);
           return;
@@ -89,6 +83,13 @@ widget_set (GtkWidget *widget, const AtelierParamSpec *spec, double value)
     case ATELIER_PARAM_CHOICE:
       gtk_combo_box_set_active (GTK_COMBO_BOX (widget), (int) value);
       return;
+    case ATELIER_PARAM_COLOUR:
+      {
+        const guint32 packed = (guint32) value;
+        const GdkRGBA rgba = { ((packed >> 16) & 0xff) / 255.0, ((packed >> 8) & 0xff) / 255.0, (packed & 0xff) / 255.0, 1.0 };
+        gtk_color_chooser_set_rgba (GTK_COLOR_CHOOSER (widget), &rgba);
+        return;
+      }
     }
 }
 
@@ -107,6 +108,13 @@ widget_get (GtkWidget *widget, const AtelierParamSpec *spec)
       return gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (widget)) ? 1.0 : 0.0;
     case ATELIER_PARAM_CHOICE:
       return MAX (gtk_combo_box_get_active (GTK_COMBO_BOX (widget)), 0);
+    case ATELIER_PARAM_COLOUR:
+      {
+        GdkRGBA rgba;
+        gtk_color_chooser_get_rgba (GTK_COLOR_CHOOSER (widget), &rgba);
+        return (double) (((guint32) lround (rgba.red * 255) << 16) | ((guint32) lround (rgba.green * 255) << 8)
+                         | (guint32) lround (rgba.blue * 255));
+      }
     }
   g_assert_not_reached ();
 }
@@ -138,9 +146,22 @@ on_widget_changed (GtkWidget *widget, gpointer data)
   atelier_preview_pane_update (state->preview, shown);
 }
 
+/* A colour button tells of a new colour through its "rgba" property. */
+static void
+on_colour_changed (GObject *button, GParamSpec *pspec, gpointer dialog)
+{
+  (void) pspec;
+  on_widget_changed (GTK_WIDGET (button), dialog);
+}
+
 static void
 connect_changed (GtkWidget *widget, GtkWidget *dialog)
 {
+  if (GTK_IS_COLOR_CHOOSER (widget))
+    {
+      g_signal_connect (widget, "notify::rgba", G_CALLBACK (on_colour_changed), dialog);
+      return;
+    }
   const char *signal = GTK_IS_SPIN_BUTTON (widget)    ? "value-changed"
                        : GTK_IS_TOGGLE_BUTTON (widget) ? "toggled"
                                                        : "changed";
@@ -193,17 +214,16 @@ atelier_dialog_new (const AtelierFilterInfo *info, AtelierFilterValues *values, 
 }
 
 GtkWidget *
-atelier_dialog_add_preview (GtkWidget *dialog, AtelierTensor *region, AtelierTensor *selection)
+atelier_dialog_add_preview (GtkWidget *dialog, AtelierFilter *filter, AtelierTensor *region, AtelierTensor *selection)
 {
   DialogState *state = state_of (dialog);
-  const AtelierFilterInfo *info = state->values->info;
-  if (info->preview == NULL || region == NULL || state->preview != NULL)
+  if (!atelier_filter_has_preview (atelier_filter_get_info (filter)) || region == NULL || state->preview != NULL)
     {
       atelier_tensor_free (region);
       atelier_tensor_free (selection);
       return NULL;
     }
-  state->preview = atelier_preview_pane_new (info, region, selection);
+  state->preview = atelier_preview_pane_new (filter, region, selection);
   gtk_container_set_border_width (GTK_CONTAINER (state->preview), 12);
   gtk_box_pack_start (GTK_BOX (state->body), state->preview, FALSE, FALSE, 0);
   gtk_widget_show_all (state->preview);
@@ -228,11 +248,11 @@ atelier_dialog_reset (GtkWidget *dialog)
 }
 
 gboolean
-atelier_dialog_run (const AtelierFilterInfo *info, AtelierFilterValues *values, const char *title,
+atelier_dialog_run (AtelierFilter *filter, AtelierFilterValues *values, const char *title,
                     AtelierTensor *preview_region, AtelierTensor *preview_selection)
 {
-  GtkWidget *dialog = atelier_dialog_new (info, values, title);
-  atelier_dialog_add_preview (dialog, preview_region, preview_selection);
+  GtkWidget *dialog = atelier_dialog_new (atelier_filter_get_info (filter), values, title);
+  atelier_dialog_add_preview (dialog, filter, preview_region, preview_selection);
   int response;
   while ((response = gtk_dialog_run (GTK_DIALOG (dialog))) == ATELIER_DIALOG_RESPONSE_RESET)
     atelier_dialog_reset (dialog);

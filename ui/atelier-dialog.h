@@ -17,14 +17,15 @@ void atelier_dialog_read_values (GtkWidget *dialog);
 /* Puts the description's defaults into the widgets. */
 void atelier_dialog_reset (GtkWidget *dialog);
 
-/* Adds the filter's preview beside the parameters, rendered from @region and
- * @selection (NULL: none) as its AtelierFilterPreview describes; takes both.
- * Returns the preview pane, or NULL when the filter has no preview. */
-GtkWidget *atelier_dialog_add_preview (GtkWidget *dialog, AtelierTensor *region, AtelierTensor *selection);
+/* Adds the filter's preview beside the parameters, rendered by @filter from
+ * @region and @selection (NULL: none) as its AtelierFilterPreview describes;
+ * takes both. Returns the preview pane, or NULL when the filter has no preview. */
+GtkWidget *atelier_dialog_add_preview (GtkWidget *dialog, AtelierFilter *filter, AtelierTensor *region,
+                                       AtelierTensor *selection);
 
 /* Runs the dialog, with a preview when @preview_region is given (see
  * atelier_dialog_add_preview); TRUE when the user pressed OK (values updated). */
-gboolean atelier_dialog_run (const AtelierFilterInfo *info, AtelierFilterValues *values, const char *title,
+gboolean atelier_dialog_run (AtelierFilter *filter, AtelierFilterValues *values, const char *title,
                              AtelierTensor *preview_region, AtelierTensor *preview_selection);
 
 #define ATELIER_DIALOG_RESPONSE_RESET 1

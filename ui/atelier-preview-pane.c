@@ -10,7 +10,7 @@
 
 typedef struct
 {
-  const AtelierFilterInfo *info;
+  AtelierFilter *filter;
   AtelierTensor *region, *selection;
   GtkWidget *toggle, *before_image, *after_image, *status;
   AtelierFilterValues *latest; /* the values to render next */
@@ -23,7 +23,7 @@ typedef struct
 /* What a worker thread needs, all of it its own: the dialog may close while it runs. */
 typedef struct
 {
-  const AtelierFilterPreview *preview;
+  AtelierFilter *filter; /* a reference: its models outlive the dialog while the job runs */
   AtelierFilterValues *values;
   AtelierTensor *region, *selection;
   AtelierTensor *before, *after;
@@ -34,6 +34,7 @@ static void
 render_job_free (gpointer p)
 {
   RenderJob *job = p;
+  atelier_filter_unref (job->filter);
   atelier_filter_values_free (job->values);
   atelier_tensor_free (job->region);
   atelier_tensor_free (job->selection);
@@ -46,6 +47,7 @@ static void
 preview_pane_free (gpointer p)
 {
   PreviewPane *pane = p;
+  atelier_filter_unref (pane->filter);
   atelier_tensor_free (pane->region);
   atelier_tensor_free (pane->selection);
   if (pane->latest != NULL)
@@ -106,8 +108,8 @@ render_in_thread (GTask *task, gpointer source, gpointer data, GCancellable *can
   g_autoptr (AtelierContext) ctx = atelier_context_new (0);
   const gulong handler = g_cancellable_connect (cancellable, G_CALLBACK (cancel_context), ctx, NULL);
   GError *error = NULL;
-  const gboolean ok = job->preview->render (ctx, job->values, job->region, job->selection, &job->before,
-                                            &job->after, &error);
+  const gboolean ok = atelier_filter_preview_render (job->filter, ctx, job->values, job->region, job->selection,
+                                                     &job->before, &job->after, &error);
   g_cancellable_disconnect (cancellable, handler);
   if (ok)
     g_task_return_boolean (task, TRUE);
@@ -173,7 +175,7 @@ start_render (gpointer data)
   pane->pause_id = 0;
   cancel_render (pane);
   RenderJob *job = g_new0 (RenderJob, 1);
-  job->preview = pane->info->preview;
+  job->filter = atelier_filter_ref (pane->filter);
   job->values = atelier_filter_values_copy (pane->latest);
   job->region = atelier_tensor_copy (pane->region, NULL);
   job->selection = pane->selection ? atelier_tensor_copy (pane->selection, NULL) : NULL;
@@ -237,11 +239,12 @@ captioned (GtkWidget *image, const char *caption)
 }
 
 GtkWidget *
-atelier_preview_pane_new (const AtelierFilterInfo *info, AtelierTensor *region, AtelierTensor *selection)
+atelier_preview_pane_new (AtelierFilter *filter, AtelierTensor *region, AtelierTensor *selection)
 {
-  g_return_val_if_fail (info->preview != NULL && region != NULL, NULL);
+  const AtelierFilterInfo *info = atelier_filter_get_info (filter);
+  g_return_val_if_fail (atelier_filter_has_preview (info) && region != NULL, NULL);
   PreviewPane *pane = g_new0 (PreviewPane, 1);
-  pane->info = info;
+  pane->filter = atelier_filter_ref (filter);
   pane->region = region;
   pane->selection = selection;
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);

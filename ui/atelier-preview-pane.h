@@ -11,8 +11,9 @@
 #include "atelier.h"
 
 /* Takes ownership of @region and @selection (may be NULL), in the form the
- * filter's AtelierFilterPreview asks for. */
-GtkWidget *atelier_preview_pane_new (const AtelierFilterInfo *info, AtelierTensor *region, AtelierTensor *selection);
+ * filter's AtelierFilterPreview asks for; renders through @filter (a reference
+ * is kept), so every render reuses the models it opened. */
+GtkWidget *atelier_preview_pane_new (AtelierFilter *filter, AtelierTensor *region, AtelierTensor *selection);
 /* Renders @values after a short pause (the latest values win; a running
  * render of older values is cancelled). */
 void atelier_preview_pane_update (GtkWidget *pane, const AtelierFilterValues *values);

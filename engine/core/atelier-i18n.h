@@ -5,6 +5,10 @@
 
 G_BEGIN_DECLS
 
+/* Marks a string for translation without translating it here (the front ends
+ * translate with the "atelier" gettext domain). */
+#define ATELIER_N_(text) (text)
+
 /* Binds the "atelier" gettext domain to the installed locale directory, or to
  * $ATELIER_LOCALEDIR (uninstalled builds, tests). Front ends call it once at
  * start-up. */

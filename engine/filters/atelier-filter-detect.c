@@ -1,58 +1,148 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#include "filters/atelier-filter-detect.h"
+/* Detect AI Artifacts: a report of how likely the image is generated, from its spectrum, with a heat-map layer
+ * and the spectrum as pictures. The image itself is not changed. */
+#include "filters/atelier-filter.h"
+
+#include "filters/atelier-model-cache.h"
+#include "pipelines/atelier-detect.h"
 
 #include <string.h>
 
-static const AtelierParamChoice jpeg_grid_choices[] = {
-  { "auto", ATELIER_N_ ("From the file type") },
-  { "yes", ATELIER_N_ ("Yes: set the 8-pixel grid aside") },
-  { "no", ATELIER_N_ ("No: the image was never a JPEG") },
-  { NULL },
-};
-
 static const AtelierParamSpec detect_params[] = {
-  { "jpeg-grid", ATELIER_PARAM_CHOICE, ATELIER_N_ ("_JPEG-compressed"),
-    ATELIER_N_ ("JPEG's 8x8 blocks leave the same periodic traces as up-sampling layers; for a JPEG those "
-                "cues are set aside"),
-    0, 2, 0, 1, 0, NULL, jpeg_grid_choices },
-  { "heat-map", ATELIER_PARAM_BOOLEAN, ATELIER_N_ ("Add a _heat-map layer"),
-    ATELIER_N_ ("A semi-transparent layer colouring each region by its probability: green real, red generated"),
-    0, 1, 1, 1, 0, NULL, NULL },
-  { "spectrum", ATELIER_PARAM_BOOLEAN, ATELIER_N_ ("Open the _spectrum"),
-    ATELIER_N_ ("Open the image's residual spectrum as a new image, periodic peaks ringed in red"),
-    0, 1, 0, 1, 0, NULL, NULL },
+  { .name = "jpeg-grid", .type = ATELIER_PARAM_CHOICE, .label = ATELIER_N_ ("_JPEG-compressed"),
+    .help = ATELIER_N_ ("JPEG's 8x8 blocks leave the same periodic traces as up-sampling layers; for a JPEG those "
+                        "cues are set aside"),
+    .default_value = 0,
+    ATELIER_CHOICES ({ "auto", ATELIER_N_ ("From the file type") },
+                     { "yes", ATELIER_N_ ("Yes: set the 8-pixel grid aside") },
+                     { "no", ATELIER_N_ ("No: the image was never a JPEG") }) },
+  { .name = "heat-map", .type = ATELIER_PARAM_BOOLEAN, .label = ATELIER_N_ ("Add a _heat-map layer"),
+    .help = ATELIER_N_ ("A semi-transparent layer colouring each region by its probability: green real, red generated"),
+    .default_value = 1 },
+  { .name = "spectrum", .type = ATELIER_PARAM_BOOLEAN, .label = ATELIER_N_ ("Open the _spectrum"),
+    .help = ATELIER_N_ ("Open the image's residual spectrum as a new image, periodic peaks ringed in red"),
+    .default_value = 0 },
 };
 
+/* The single values first, in the order the PDB has always returned them. */
 static const AtelierResultSpec detect_results[] = {
-  { "probability", ATELIER_RESULT_DOUBLE,
-    ATELIER_N_ ("Calibrated probability that the image was generated or manipulated (0..1)") },
-  { "verdict", ATELIER_RESULT_STRING, ATELIER_N_ ("likely-real, uncertain or likely-generated") },
+  { .name = "probability", .type = ATELIER_RESULT_DOUBLE,
+    .label = ATELIER_N_ ("Probability that the image is generated"),
+    .help = ATELIER_N_ ("Calibrated probability that the image was generated or manipulated (0..1)") },
+  { .name = "verdict", .type = ATELIER_RESULT_STRING, .label = ATELIER_N_ ("Verdict"),
+    .help = ATELIER_N_ ("likely-real, uncertain or likely-generated") },
+  { .name = "jpeg_grid_set_aside", .type = ATELIER_RESULT_BOOLEAN,
+    .help = ATELIER_N_ ("1 when the cues on JPEG's 8-pixel grid were set aside") },
+  { .name = "grey_set_aside", .type = ATELIER_RESULT_BOOLEAN,
+    .help = ATELIER_N_ ("1 when the image has no colour and the colour cues were set aside") },
+  { .name = "tile_size", .type = ATELIER_RESULT_INT, .help = ATELIER_N_ ("Side of the analysed tiles, in pixels") },
+  { .name = "tile_columns", .type = ATELIER_RESULT_INT, .help = ATELIER_N_ ("Tiles across") },
+  { .name = "tile_rows", .type = ATELIER_RESULT_INT, .help = ATELIER_N_ ("Tiles down") },
+  { .name = "cues", .type = ATELIER_RESULT_TEXTS, .label = ATELIER_N_ ("Cues"),
+    .help = ATELIER_N_ ("The strongest cues for the verdict, strongest first") },
+  { .name = "cue_weights", .type = ATELIER_RESULT_NUMBERS,
+    .help = ATELIER_N_ ("Each cue's share of the calibrated log-odds, signed") },
+  { .name = "notes", .type = ATELIER_RESULT_TEXTS, .label = ATELIER_N_ ("Set aside"),
+    .help = ATELIER_N_ ("What the analysis set aside, and why") },
+  { .name = "conditions", .type = ATELIER_RESULT_TEXTS,
+    .help = ATELIER_N_ ("The conditions found: jpeg, grey, rounding-high...") },
+  { .name = "tile_probabilities", .type = ATELIER_RESULT_NUMBERS,
+    .help = ATELIER_N_ ("Every tile's probability, row by row") },
 };
+
+static gpointer
+open_detector (gconstpointer data, GError **error)
+{
+  (void) data;
+  return atelier_detector_open (ATELIER_DETECTOR_DEFAULT_MODEL, error);
+}
+
+static void
+report (const AtelierDetection *d, AtelierFilterOutput *out)
+{
+  const AtelierSpectralAnalysis *a = d->analysis;
+  atelier_filter_output_set_number (out, "probability", d->probability);
+  atelier_filter_output_set_text (out, "verdict", atelier_verdict_nick (d->verdict), atelier_verdict_label (d->verdict));
+  atelier_filter_output_set_number (out, "jpeg_grid_set_aside", (d->conditions & ATELIER_SPECTRAL_JPEG) != 0);
+  atelier_filter_output_set_number (out, "grey_set_aside", (d->conditions & ATELIER_SPECTRAL_GREY) != 0);
+  atelier_filter_output_set_number (out, "tile_size", a->tile_size);
+  atelier_filter_output_set_number (out, "tile_columns", a->columns);
+  atelier_filter_output_set_number (out, "tile_rows", a->rows);
+  for (int c = 0; c < d->n_cues; c++)
+    {
+      atelier_filter_output_add_text (out, "cues", d->cues[c].text);
+      atelier_filter_output_add_number (out, "cue_weights", d->cues[c].weight);
+    }
+  if (d->conditions & ATELIER_SPECTRAL_JPEG)
+    atelier_filter_output_add_text (out, "notes", ATELIER_N_ ("The image was JPEG-compressed: patterns on JPEG's "
+                                                              "8-pixel grid were set aside."));
+  if (d->conditions & ATELIER_SPECTRAL_GREY)
+    atelier_filter_output_add_text (out, "notes", ATELIER_N_ ("The image has no colour: the colour of its fine detail "
+                                                              "was not judged."));
+  else if (d->conditions & (ATELIER_SPECTRAL_ROUNDING_HIGH | ATELIER_SPECTRAL_ROUNDING_CORNER))
+    atelier_filter_output_add_text (out, "notes", ATELIER_N_ ("The image's finest detail does not rise above the "
+                                                              "rounding of its pixels (a soft or smooth image): the "
+                                                              "colour there was not judged."));
+  for (int c = 0; c < ATELIER_SPECTRAL_CONDITION_COUNT; c++)
+    if (d->conditions & (1 << c))
+      atelier_filter_output_add_text (out, "conditions", atelier_spectral_condition_nick (c));
+  for (int t = 0; t < a->rows * a->columns; t++)
+    atelier_filter_output_add_number (out, "tile_probabilities", d->tile_probability[t]);
+}
+
+static gboolean
+add_pictures (const AtelierFilterValues *values, const AtelierDetection *d, const AtelierTensor *image,
+              AtelierFilterOutput *out, GError **error)
+{
+  if (atelier_filter_values_get_int (values, "heat-map"))
+    {
+      const int colours = image->shape[1] >= 3 ? 3 : 1;
+      AtelierTensor *map = atelier_detection_render_heat_map (d, colours, image->shape[3], image->shape[2], error);
+      if (map == NULL)
+        return FALSE;
+      g_autofree char *title = g_strdup_printf (atelier_i18n ("AI-artifact heat map (p = %.2f)"), d->probability);
+      /* Semi-transparent through the layer's opacity, not its pixels, so the user can make it stronger or
+       * weaker afterwards. */
+      atelier_filter_output_add_picture (out, "heat-map", title, ATELIER_PICTURE_LAYER, 55, map);
+    }
+  if (atelier_filter_values_get_int (values, "spectrum"))
+    {
+      AtelierTensor *spectrum = atelier_detection_render_spectrum (d, error);
+      if (spectrum == NULL)
+        return FALSE;
+      atelier_filter_output_add_picture (out, "spectrum", atelier_i18n ("Residual spectrum, peaks ringed"),
+                                         ATELIER_PICTURE_IMAGE, 100, spectrum);
+    }
+  return TRUE;
+}
+
+static gboolean
+detect_run (AtelierContext *ctx, AtelierModelCache *models, const AtelierFilterValues *values,
+            const AtelierFilterInput *in, AtelierFilterOutput *out, GError **error)
+{
+  const char *jpeg_grid = atelier_filter_values_get_choice (values, "jpeg-grid");
+  const gboolean jpeg = strcmp (jpeg_grid, "auto") == 0 ? in->source_is_jpeg : strcmp (jpeg_grid, "yes") == 0;
+  const AtelierDetector *detector = atelier_model_cache_get (models, "detector", open_detector, NULL,
+                                                             (GDestroyNotify) atelier_detector_free, error);
+  g_autoptr (AtelierDetection) d = detector ? atelier_detect (ctx, detector, in->image, jpeg, error) : NULL;
+  if (d == NULL)
+    return FALSE;
+  report (d, out);
+  return add_pictures (values, d, in->image, out, error);
+}
 
 const AtelierFilterInfo atelier_filter_detect = {
-  "detect-ai",
-  ATELIER_N_ ("_Detect AI Artifacts..."),
-  ATELIER_N_ ("Estimate how likely the image is generated, from its spectrum"),
-  ATELIER_N_ ("Analyses the image's frequency spectrum for the traces generators leave (periodic up-sampling "
-              "peaks, an unnatural fall-off of fine detail) and reports a calibrated probability, the "
-              "strongest cues and a heat map. The image itself is not changed."),
-  detect_params,
-  G_N_ELEMENTS (detect_params),
-  detect_results,
-  G_N_ELEMENTS (detect_results),
-  NULL, /* no preview: the analysis needs the whole image at full resolution, and the report is its result */
+  .name = "detect-ai",
+  .menu_label = ATELIER_N_ ("_Detect AI Artifacts..."),
+  .blurb = ATELIER_N_ ("Estimate how likely the image is generated, from its spectrum"),
+  .help = ATELIER_N_ ("Analyses the image's frequency spectrum for the traces generators leave (periodic up-sampling "
+                      "peaks, an unnatural fall-off of fine detail) and reports a calibrated probability, the "
+                      "strongest cues and a heat map. The image itself is not changed."),
+  .params = detect_params,
+  .n_params = G_N_ELEMENTS (detect_params),
+  .results = detect_results,
+  .n_results = G_N_ELEMENTS (detect_results),
+  .output = ATELIER_OUTPUT_REPORT,
+  .needs_whole_image = TRUE, /* the analysis needs the whole image at full resolution: no preview */
+  .run = detect_run,
 };
-
-AtelierDetection *
-atelier_filter_detect_run (AtelierContext *ctx, const AtelierFilterValues *values, const AtelierTensor *image,
-                           gboolean source_is_jpeg, GError **error)
-{
-  if (!atelier_filter_values_validate (values, error))
-    return NULL;
-  const char *jpeg_grid = atelier_filter_values_get_choice (values, "jpeg-grid");
-  const gboolean jpeg = strcmp (jpeg_grid, "auto") == 0 ? source_is_jpeg : strcmp (jpeg_grid, "yes") == 0;
-  g_autoptr (AtelierDetector) detector = atelier_detector_open (ATELIER_DETECTOR_DEFAULT_MODEL, error);
-  if (detector == NULL)
-    return NULL;
-  return atelier_detect (ctx, detector, image, jpeg, error);
-}

@@ -2,10 +2,8 @@
 #include "filters/atelier-filter.h"
 
 #include "core/atelier-error.h"
-#include "filters/atelier-filter-detect.h"
-#include "filters/atelier-filter-inpaint.h"
-#include "filters/atelier-filter-upscale.h"
-#include "pipelines/atelier-selection.h"
+#include "core/atelier-image-planes.h"
+#include "filters/atelier-model-cache.h"
 
 #include <math.h>
 #include <string.h>
@@ -93,7 +91,7 @@ atelier_filter_values_set_choice (AtelierFilterValues *values, const char *name,
   if (i < 0)
     return unknown_param (values->info, name, error);
   const AtelierParamSpec *spec = &values->info->params[i];
-  for (int c = 0; spec->choices && spec->choices[c].nick; c++)
+  for (int c = 0; c < spec->n_choices; c++)
     if (g_strcmp0 (spec->choices[c].nick, nick) == 0)
       {
         values->values[i] = c;
@@ -105,13 +103,35 @@ atelier_filter_values_set_choice (AtelierFilterValues *values, const char *name,
   return FALSE;
 }
 
-static int
-choice_count (const AtelierParamSpec *spec)
+void
+atelier_filter_values_get_colour (const AtelierFilterValues *values, const char *name, float rgb[3])
 {
-  int n = 0;
-  while (spec->choices && spec->choices[n].nick)
-    n++;
-  return n;
+  const guint32 packed = (guint32) atelier_filter_values_get (values, name);
+  for (int c = 0; c < 3; c++)
+    rgb[c] = (float) ((packed >> (16 - 8 * c)) & 0xff) / 255.0f;
+}
+
+gboolean
+atelier_colour_parse (const char *text, double *value, GError **error)
+{
+  const char *hex = text[0] == '#' ? text + 1 : text;
+  gboolean ok = strlen (hex) == 6;
+  for (int i = 0; ok && i < 6; i++)
+    ok = g_ascii_isxdigit (hex[i]);
+  if (!ok)
+    {
+      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT, "\"%s\" is not a colour: write it as #rrggbb",
+                   text);
+      return FALSE;
+    }
+  *value = (double) g_ascii_strtoull (hex, NULL, 16);
+  return TRUE;
+}
+
+char *
+atelier_colour_format (double value)
+{
+  return g_strdup_printf ("#%06x", (guint32) value);
 }
 
 char *
@@ -122,8 +142,8 @@ atelier_param_describe_range (const AtelierParamSpec *spec)
     {
     case ATELIER_PARAM_INT:
       if (spec->allowed != NULL)
-        for (int i = 0; spec->allowed[i]; i++)
-          g_string_append_printf (s, "%s%d", i == 0 ? "" : spec->allowed[i + 1] ? ", " : " or ", spec->allowed[i]);
+        for (int i = 0; i < spec->n_allowed; i++)
+          g_string_append_printf (s, "%s%d", i == 0 ? "" : i + 1 < spec->n_allowed ? ", " : " or ", spec->allowed[i]);
       else
         g_string_append_printf (s, "%.0f to %.0f", spec->min, spec->max);
       break;
@@ -134,12 +154,13 @@ atelier_param_describe_range (const AtelierParamSpec *spec)
       g_string_append (s, "0 or 1");
       break;
     case ATELIER_PARAM_CHOICE:
-      {
-        int n = choice_count (spec);
-        for (int i = 0; i < n; i++)
-          g_string_append_printf (s, "%s%s", i == 0 ? "" : i + 1 < n ? ", " : " or ", spec->choices[i].nick);
-        break;
-      }
+      for (int i = 0; i < spec->n_choices; i++)
+        g_string_append_printf (s, "%s%s", i == 0 ? "" : i + 1 < spec->n_choices ? ", " : " or ",
+                                spec->choices[i].nick);
+      break;
+    case ATELIER_PARAM_COLOUR:
+      g_string_append (s, "a colour #rrggbb");
+      break;
     }
   return g_string_free (s, FALSE);
 }
@@ -156,7 +177,7 @@ value_is_valid (const AtelierParamSpec *spec, double v)
         return FALSE;
       if (spec->allowed != NULL)
         {
-          for (int i = 0; spec->allowed[i]; i++)
+          for (int i = 0; i < spec->n_allowed; i++)
             if ((int) v == spec->allowed[i])
               return TRUE;
           return FALSE;
@@ -167,7 +188,9 @@ value_is_valid (const AtelierParamSpec *spec, double v)
     case ATELIER_PARAM_BOOLEAN:
       return v == 0.0 || v == 1.0;
     case ATELIER_PARAM_CHOICE:
-      return v == floor (v) && v >= 0 && v < choice_count (spec);
+      return v == floor (v) && v >= 0 && v < spec->n_choices;
+    case ATELIER_PARAM_COLOUR:
+      return v == floor (v) && v >= 0 && v <= 0xffffff;
     }
   return FALSE;
 }
@@ -189,11 +212,143 @@ atelier_filter_values_validate (const AtelierFilterValues *values, GError **erro
   return TRUE;
 }
 
+char *
+atelier_filter_values_describe (const AtelierFilterValues *values)
+{
+  GString *s = g_string_new (NULL);
+  for (int i = 0; i < values->info->n_params; i++)
+    {
+      const AtelierParamSpec *spec = &values->info->params[i];
+      const double v = values->values[i];
+      g_string_append_printf (s, "%s%s ", i ? ", " : "", spec->name);
+      switch (spec->type)
+        {
+        case ATELIER_PARAM_INT:
+          g_string_append_printf (s, "%.0f", v);
+          break;
+        case ATELIER_PARAM_DOUBLE:
+          g_string_append_printf (s, "%.*f", spec->digits, v);
+          break;
+        case ATELIER_PARAM_BOOLEAN:
+          g_string_append (s, v ? "on" : "off");
+          break;
+        case ATELIER_PARAM_CHOICE:
+          g_string_append (s, spec->choices[(int) v].nick);
+          break;
+        case ATELIER_PARAM_COLOUR:
+          g_string_append_printf (s, "#%06x", (guint32) v);
+          break;
+        }
+    }
+  return g_string_free (s, FALSE);
+}
+
+/* ------------------------------------------------------------ instances */
+
+struct _AtelierFilter
+{
+  gint refs;
+  const AtelierFilterInfo *info;
+  AtelierModelCache *models;
+};
+
+AtelierFilter *
+atelier_filter_new (const AtelierFilterInfo *info)
+{
+  AtelierFilter *filter = g_new0 (AtelierFilter, 1);
+  filter->refs = 1;
+  filter->info = info;
+  filter->models = atelier_model_cache_new ();
+  return filter;
+}
+
+AtelierFilter *
+atelier_filter_ref (AtelierFilter *filter)
+{
+  g_atomic_int_inc (&filter->refs);
+  return filter;
+}
+
+void
+atelier_filter_unref (AtelierFilter *filter)
+{
+  if (filter == NULL || !g_atomic_int_dec_and_test (&filter->refs))
+    return;
+  atelier_model_cache_free (filter->models);
+  g_free (filter);
+}
+
+const AtelierFilterInfo *
+atelier_filter_get_info (const AtelierFilter *filter)
+{
+  return filter->info;
+}
+
+AtelierModelCache *
+atelier_filter_get_models (AtelierFilter *filter)
+{
+  return filter->models;
+}
+
+static gboolean
+selection_is_empty (const AtelierTensor *selection)
+{
+  for (int64_t i = 0; selection != NULL && i < atelier_tensor_numel (selection); i++)
+    if (selection->data[i] > 0.0f)
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+check_input (const AtelierFilterInfo *info, const AtelierFilterInput *in, GError **error)
+{
+  if (!atelier_planes_check (in->image, "the image", error))
+    return FALSE;
+  if (in->selection != NULL
+      && !atelier_tensor_check_shape (in->selection, "selection", 4,
+                                      (const int64_t[]) { 1, 1, in->image->shape[2], in->image->shape[3] }, error))
+    return FALSE;
+  if (info->needs_selection && selection_is_empty (in->selection))
+    {
+      g_set_error_literal (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT,
+                           "the selection is empty: select the area to fill");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+atelier_filter_run (AtelierFilter *filter, AtelierContext *ctx, const AtelierFilterValues *values,
+                    const AtelierFilterInput *in, AtelierFilterOutput *out, GError **error)
+{
+  g_return_val_if_fail (values->info == filter->info && out->info == filter->info, FALSE);
+  return atelier_filter_values_validate (values, error) && check_input (filter->info, in, error)
+         && filter->info->run (ctx, filter->models, values, in, out, error);
+}
+
+AtelierFilterOutput *
+atelier_filter_apply (AtelierFilter *filter, AtelierContext *ctx, const AtelierFilterValues *values,
+                      const AtelierFilterInput *in, GError **error)
+{
+  g_autoptr (AtelierFilterOutput) out = atelier_filter_output_new (filter->info);
+  return atelier_filter_run (filter, ctx, values, in, out, error) ? g_steal_pointer (&out) : NULL;
+}
+
+/* ------------------------------------------------------------- registry */
+
+/* engine/meson.build lists the filters (one name each) and passes them as
+ * ATELIER_FILTERS, a list of ATELIER_FILTER (name): adding a filter is its
+ * file and that line, no header and no table here. */
+#define ATELIER_FILTER(name) extern const AtelierFilterInfo atelier_filter_##name;
+ATELIER_FILTERS
+#undef ATELIER_FILTER
+
 const AtelierFilterInfo *const *
 atelier_filters (int *count)
 {
-  static const AtelierFilterInfo *const filters[] = { &atelier_filter_upscale, &atelier_filter_inpaint,
-                                                        &atelier_filter_detect };
+#define ATELIER_FILTER(name) &atelier_filter_##name,
+  static const AtelierFilterInfo *const filters[] = { ATELIER_FILTERS };
+#undef ATELIER_FILTER
   *count = G_N_ELEMENTS (filters);
   return filters;
 }
@@ -207,49 +362,4 @@ atelier_filter_find (const char *name)
     if (strcmp (all[i]->name, name) == 0)
       return all[i];
   return NULL;
-}
-
-/* A window of region_side around the selection's centre (the layer's when nothing is selected), kept inside
- * the source. */
-static void
-window_area (const AtelierFilterPreview *preview, int64_t height, int64_t width, const AtelierTensor *selection,
-             int64_t area[4])
-{
-  int64_t bounds[4] = { 0, 0, height, width };
-  if (selection != NULL)
-    atelier_selection_bounds (selection, bounds);
-  const int64_t h = MIN (preview->region_side, height), w = MIN (preview->region_side, width);
-  area[0] = CLAMP (bounds[0] + bounds[2] / 2 - h / 2, 0, height - h);
-  area[1] = CLAMP (bounds[1] + bounds[3] / 2 - w / 2, 0, width - w);
-  area[2] = h;
-  area[3] = w;
-}
-
-gboolean
-atelier_filter_preview_area (const AtelierFilterPreview *preview, int64_t height, int64_t width,
-                             const AtelierTensor *selection, int64_t area[4], double *scale, GError **error)
-{
-  if (height < 1 || width < 1)
-    {
-      g_set_error_literal (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT, "nothing to preview in an empty image");
-      return FALSE;
-    }
-  switch (preview->region)
-    {
-    case ATELIER_PREVIEW_WINDOW:
-      window_area (preview, height, width, selection, area);
-      *scale = 1.0;
-      return TRUE;
-    case ATELIER_PREVIEW_SELECTION:
-      if (selection == NULL)
-        {
-          g_set_error_literal (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT, "the selection is empty: select the area to fill");
-          return FALSE;
-        }
-      if (!atelier_selection_context_box (selection, -1, area, error))
-        return FALSE;
-      *scale = MIN (1.0, (double) preview->region_side / (double) MAX (area[2], area[3]));
-      return TRUE;
-    }
-  g_assert_not_reached ();
 }

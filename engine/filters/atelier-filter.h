@@ -5,18 +5,19 @@
  * name, menu label, help and parameters with type, range, default, label and
  * tooltip. The GIMP procedure's PDB arguments, the dialog's widgets, the
  * command line's flags and the argument checks are all derived from it, so a
- * parameter is added to a filter by adding one entry. No GIMP or GTK here. */
+ * parameter is added to a filter by adding one entry. The description also
+ * holds the filter's run, with one signature for every filter (an input of
+ * pixels and selection, an output of pixels, results and pictures), and where
+ * its output goes, so that one generic plug-in action and one generic command
+ * serve every filter. No GIMP or GTK here. */
 
 #include <glib.h>
 
 #include "core/atelier-context.h"
+#include "core/atelier-i18n.h"
 #include "core/atelier-tensor.h"
 
 G_BEGIN_DECLS
-
-/* Marks a string for translation without translating it here (the front ends
- * translate with the "atelier" gettext domain). */
-#define ATELIER_N_(text) (text)
 
 typedef enum
 {
@@ -24,6 +25,7 @@ typedef enum
   ATELIER_PARAM_DOUBLE,
   ATELIER_PARAM_BOOLEAN,
   ATELIER_PARAM_CHOICE, /* one of named choices; its value is the index */
+  ATELIER_PARAM_COLOUR, /* an 8-bit sRGB colour; its value is 0xRRGGBB */
 } AtelierParamType;
 
 typedef struct
@@ -32,6 +34,11 @@ typedef struct
   const char *label; /* translatable */
 } AtelierParamChoice;
 
+/* One row per parameter, written with designated initializers so that a row
+ * reads without counting commas:
+ *   { .name = "scale", .type = ATELIER_PARAM_INT, .label = ATELIER_N_ ("_Scale"), .help = ...,
+ *     .min = 2, .max = 8, .default_value = 4, ATELIER_ALLOWED (2, 3, 4, 8) }
+ * Fields a type does not use stay zero. */
 typedef struct
 {
   const char *name;   /* "scale": PDB argument, command-line flag --scale */
@@ -39,29 +46,121 @@ typedef struct
   const char *label;  /* translatable, with a mnemonic: "_Scale" */
   const char *help;   /* translatable tooltip and PDB description */
   double min, max;    /* INT, DOUBLE */
-  double default_value; /* CHOICE: index; BOOLEAN: 0 or 1 */
-  double step;        /* UI increment */
+  double default_value; /* CHOICE: index; BOOLEAN: 0 or 1; COLOUR: 0xRRGGBB */
+  double step;        /* UI increment (0: 1 for INT, 0.01 for DOUBLE) */
   int digits;         /* DOUBLE: decimals shown */
-  const int *allowed; /* INT: only these values (NULL: the whole range), ended by 0 */
-  const AtelierParamChoice *choices; /* CHOICE, ended by { NULL } */
+  const int *allowed; /* INT: only these n_allowed values (NULL: the whole range) */
+  int n_allowed;
+  const AtelierParamChoice *choices; /* CHOICE: n_choices of them */
+  int n_choices;
+  gboolean every_layer; /* BOOLEAN: when on, the plug-in runs every layer of the image through the filter */
 } AtelierParamSpec;
 
-/* What a filter reports besides its pixels (PDB return values, the command
- * line's report). */
+/* An INT parameter's allowed values, counted (0 may be one of them). */
+#define ATELIER_ALLOWED(...) \
+  .allowed = (const int[]) { __VA_ARGS__ }, .n_allowed = G_N_ELEMENTS (((const int[]) { __VA_ARGS__ }))
+/* A CHOICE parameter's choices: ATELIER_CHOICES ({ "slim", ATELIER_N_ ("Slim") }, { "thick", ... }). */
+#define ATELIER_CHOICES(...)                                           \
+  .choices = (const AtelierParamChoice[]) { __VA_ARGS__ },             \
+  .n_choices = G_N_ELEMENTS (((const AtelierParamChoice[]) { __VA_ARGS__ }))
+
+/* ------------------------------------------------------------ results */
+
+/* What a filter reports besides its pixels: one entry per result, read the
+ * same way by the PDB's return values (the single values, in order), the
+ * message GIMP shows, and the command line's text, JSON and CSV. */
 typedef enum
 {
   ATELIER_RESULT_DOUBLE,
+  ATELIER_RESULT_INT,
+  ATELIER_RESULT_BOOLEAN,
   ATELIER_RESULT_STRING,
+  ATELIER_RESULT_TEXTS,   /* a list of translatable sentences (or nicks) */
+  ATELIER_RESULT_NUMBERS, /* a list of numbers */
 } AtelierResultType;
 
 typedef struct
 {
-  const char *name; /* "probability" */
+  const char *name;  /* "probability": PDB return value, JSON member, CSV column */
   AtelierResultType type;
-  const char *help; /* translatable */
+  const char *label; /* translatable heading in the report shown to people; NULL: not shown there */
+  const char *help;  /* translatable: the PDB's description */
 } AtelierResultSpec;
 
+typedef struct
+{
+  double number;      /* DOUBLE, INT, BOOLEAN */
+  char *text;         /* STRING: the stable value ("likely-real") */
+  const char *shown;  /* STRING: the translatable text shown to people instead, or NULL */
+  GPtrArray *texts;   /* TEXTS: char * */
+  GArray *numbers;    /* NUMBERS: double */
+} AtelierResultValue;
+
+/* A picture a filter makes besides its main result: a layer above the source
+ * (detection's heat map) or an image of its own (its spectrum). On the command
+ * line each becomes a file NAME.<name>.png. */
+typedef enum
+{
+  ATELIER_PICTURE_LAYER,
+  ATELIER_PICTURE_IMAGE,
+} AtelierPicturePlace;
+
+typedef struct
+{
+  const char *name;   /* stable: "heat-map" */
+  char *title;        /* translated: the layer's or image's name */
+  AtelierPicturePlace place;
+  double opacity;     /* LAYER: 0..100 */
+  AtelierTensor *pixels; /* (1, C, h, w), C = 1..4; a LAYER has the source's size */
+} AtelierFilterPicture;
+
+/* ------------------------------------------------------- input, output */
+
+/* Where a filter's result goes. */
+typedef enum
+{
+  ATELIER_OUTPUT_REPLACE,   /* out->pixels replace the layer's; larger ones enlarge the image (output_scale_param) */
+  ATELIER_OUTPUT_NEW_LAYER, /* out->pixels (colour + alpha, the source's size) become a layer above the source */
+  ATELIER_OUTPUT_SELECTION, /* out->pixels (1, 1, H, W) become the selection */
+  ATELIER_OUTPUT_REPORT,    /* no pixels: the results and pictures are the output */
+} AtelierOutputKind;
+
+typedef struct
+{
+  const AtelierTensor *image;     /* (1, C, H, W), C = 1 grey, 2 grey + alpha, 3 RGB, 4 RGBA, values 0..1 */
+  const AtelierTensor *selection; /* (1, 1, H, W) 0..1; NULL: nothing selected */
+  gboolean source_is_jpeg;        /* the pixels were decoded from a JPEG file, where the front end knows */
+} AtelierFilterInput;
+
+typedef struct _AtelierFilterInfo AtelierFilterInfo;
+
+typedef struct
+{
+  const AtelierFilterInfo *info;
+  AtelierTensor *pixels;       /* see AtelierOutputKind; NULL for REPORT */
+  AtelierResultValue *results; /* one per info->results */
+  GPtrArray *pictures;         /* AtelierFilterPicture */
+} AtelierFilterOutput;
+
+AtelierFilterOutput *atelier_filter_output_new (const AtelierFilterInfo *info);
+void atelier_filter_output_free (AtelierFilterOutput *out);
+AtelierResultValue *atelier_filter_output_result (AtelierFilterOutput *out, const char *name);
+const AtelierResultValue *atelier_filter_output_get (const AtelierFilterOutput *out, const char *name);
+void atelier_filter_output_set_number (AtelierFilterOutput *out, const char *name, double number);
+/* @shown: static translatable text for people, or NULL. */
+void atelier_filter_output_set_text (AtelierFilterOutput *out, const char *name, const char *text, const char *shown);
+void atelier_filter_output_add_text (AtelierFilterOutput *out, const char *name, const char *text);
+void atelier_filter_output_add_number (AtelierFilterOutput *out, const char *name, double number);
+/* Takes @pixels. */
+void atelier_filter_output_add_picture (AtelierFilterOutput *out, const char *name, const char *title,
+                                        AtelierPicturePlace place, double opacity, AtelierTensor *pixels);
+/* The results that have a label, translated, one per line: the message GIMP shows. */
+char *atelier_filter_output_describe (const AtelierFilterOutput *out);
+
+/* ------------------------------------------------------ the description */
+
 typedef struct _AtelierFilterValues AtelierFilterValues;
+typedef struct _AtelierModelCache AtelierModelCache;
 
 /* Which part of the source a dialog preview is rendered from. */
 typedef enum
@@ -73,22 +172,19 @@ typedef enum
 /* The longest side, in pixels, of what a dialog preview shows. */
 #define ATELIER_PREVIEW_SIDE 256
 
-/* A filter cheap enough to run while its dialog is open renders itself on a
- * small part of the source; filters without one have no preview. */
+/* A filter cheap enough to run while its dialog is open runs on a small part
+ * of the source; filters without one have no preview. */
 typedef struct
 {
   AtelierPreviewRegion region;
-  int region_side; /* the longest side of the region the front end passes */
+  int region_side;  /* the longest side of the region the front end passes */
   const char *note; /* translatable: what the preview shows, when it is not the exact result, or NULL */
-  /* @region (1, C, h, w), values 0..1, C = 1..4, and @selection (1, 1, h, w) over it (NULL: none).
-   * Sets @before to the part of @region that the preview shows and @after to the filter's result on it; @after
-   * may be larger (the dialog shows @before enlarged to its size, side by side). */
-  gboolean (*render) (AtelierContext *ctx, const AtelierFilterValues *values, const AtelierTensor *region,
-                      const AtelierTensor *selection, AtelierTensor **before, AtelierTensor **after,
-                      GError **error);
+  /* Optional: narrows @window (top, left, h, w; the whole region on entry) to the part of the region the filter
+   * runs on, and changes @quick (a copy of the values) to what a preview can afford. */
+  gboolean (*prepare) (const AtelierTensor *region, AtelierFilterValues *quick, int64_t window[4], GError **error);
 } AtelierFilterPreview;
 
-typedef struct
+struct _AtelierFilterInfo
 {
   const char *name;       /* "upscale": plug-in-atelier-upscale, `atelier upscale` */
   const char *menu_label; /* translatable: "_Upscale..." */
@@ -98,8 +194,17 @@ typedef struct
   int n_params;
   const AtelierResultSpec *results; /* NULL when the filter only changes pixels */
   int n_results;
+  AtelierOutputKind output;
+  const char *output_scale_param; /* REPLACE: the INT parameter by which the result is larger, or NULL: same size */
+  const char *new_layer_name;     /* NEW_LAYER: translatable name of the layer */
+  gboolean needs_selection;       /* refuses to run on an empty selection; the command line takes --mask */
+  gboolean needs_whole_image;     /* the result depends on all of the image: it has no preview */
   const AtelierFilterPreview *preview; /* NULL: too slow to preview */
-} AtelierFilterInfo;
+  /* Runs the filter on @in, filling @out. @values are checked and @in's shapes and needs are met before it is
+   * called. Models come from @models, so that they are opened once per filter instance. */
+  gboolean (*run) (AtelierContext *ctx, AtelierModelCache *models, const AtelierFilterValues *values,
+                   const AtelierFilterInput *in, AtelierFilterOutput *out, GError **error);
+};
 
 /* Parameter values, one double per parameter in description order. */
 struct _AtelierFilterValues
@@ -119,6 +224,13 @@ const char *atelier_filter_values_get_choice (const AtelierFilterValues *values,
 gboolean atelier_filter_values_set (AtelierFilterValues *values, const char *name, double value, GError **error);
 gboolean atelier_filter_values_set_choice (AtelierFilterValues *values, const char *name, const char *nick,
                                            GError **error);
+/* A COLOUR parameter's value as three sRGB values 0..1. */
+void atelier_filter_values_get_colour (const AtelierFilterValues *values, const char *name, float rgb[3]);
+/* "#rrggbb" (the # may be left out) as a COLOUR value 0xRRGGBB, and back. */
+gboolean atelier_colour_parse (const char *text, double *value, GError **error);
+char *atelier_colour_format (double value);
+/* "scale 4, model thick, all-layers off": the values as a person reads them back. */
+char *atelier_filter_values_describe (const AtelierFilterValues *values);
 
 /* Every value in its range, allowed set or choices; the error names the
  * parameter and what it accepts. */
@@ -126,6 +238,31 @@ gboolean atelier_filter_values_validate (const AtelierFilterValues *values, GErr
 /* "2, 3, 4 or 8", "0.0 to 1.0", "slim, medium or thick": for messages and help. */
 char *atelier_param_describe_range (const AtelierParamSpec *spec);
 
+/* ------------------------------------------------------------ instances */
+
+/* A filter as a front end holds it for a while: its description and the
+ * models it has opened, which every run through it reuses (the dialog's
+ * previews, the plug-in's layers, the command line's files). Reference
+ * counted, so that a preview still rendering in a worker thread keeps it. */
+typedef struct _AtelierFilter AtelierFilter;
+
+AtelierFilter *atelier_filter_new (const AtelierFilterInfo *info);
+AtelierFilter *atelier_filter_ref (AtelierFilter *filter);
+void atelier_filter_unref (AtelierFilter *filter);
+const AtelierFilterInfo *atelier_filter_get_info (const AtelierFilter *filter);
+AtelierModelCache *atelier_filter_get_models (AtelierFilter *filter);
+/* Checks @values, @in's shapes and the filter's needs, then runs it into @out (a fresh output of this filter). */
+gboolean atelier_filter_run (AtelierFilter *filter, AtelierContext *ctx, const AtelierFilterValues *values,
+                             const AtelierFilterInput *in, AtelierFilterOutput *out, GError **error);
+/* The same, with a new output returned. */
+AtelierFilterOutput *atelier_filter_apply (AtelierFilter *filter, AtelierContext *ctx,
+                                           const AtelierFilterValues *values, const AtelierFilterInput *in,
+                                           GError **error);
+
+/* ------------------------------------------------------------- previews */
+
+/* TRUE when the filter has a dialog preview. */
+gboolean atelier_filter_has_preview (const AtelierFilterInfo *info);
 /* Where a front end reads a preview's region from a source of @height x
  * @width with @selection (1, 1, height, width) over it (NULL: none): @area
  * (top, left, h, w) in source pixels, read at @scale (<= 1) so that its longer
@@ -134,11 +271,19 @@ char *atelier_param_describe_range (const AtelierParamSpec *spec);
 gboolean atelier_filter_preview_area (const AtelierFilterPreview *preview, int64_t height, int64_t width,
                                       const AtelierTensor *selection, int64_t area[4], double *scale,
                                       GError **error);
+/* Renders the preview of @region (1, C, h, w) with @selection (1, 1, h, w) over it (NULL: none): @before the
+ * part of @region that the filter ran on, @after the result as it will look (a new layer composited over the
+ * source; @after may be larger, the dialog shows @before enlarged to its size). */
+gboolean atelier_filter_preview_render (AtelierFilter *filter, AtelierContext *ctx, const AtelierFilterValues *values,
+                                        const AtelierTensor *region, const AtelierTensor *selection,
+                                        AtelierTensor **before, AtelierTensor **after, GError **error);
 
 /* Every filter Atelier has, in menu order. */
 const AtelierFilterInfo *const *atelier_filters (int *count);
 const AtelierFilterInfo *atelier_filter_find (const char *name);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtelierFilterValues, atelier_filter_values_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtelierFilterOutput, atelier_filter_output_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtelierFilter, atelier_filter_unref)
 
 G_END_DECLS

@@ -86,14 +86,3 @@ atelier_autoencode_decode (AtelierContext *ctx, const AtelierAutoencoder *ae, co
       rgb->data[i] = CLAMP (rgb->data[i], 0.0f, 1.0f);
   return rgb;
 }
-
-AtelierTensor *
-atelier_image_rgb_planes (const AtelierTensor *image, GError **error)
-{
-  const int64_t h = image->shape[2], w = image->shape[3], plane = h * w;
-  const int channels = (int) image->shape[1];
-  AtelierTensor *rgb = atelier_tensor_new_4d (1, 3, h, w, error);
-  for (int c = 0; rgb != NULL && c < 3; c++)
-    memcpy (rgb->data + c * plane, image->data + (channels >= 3 ? c : 0) * plane, sizeof (float) * plane);
-  return rgb;
-}

@@ -24,8 +24,4 @@ AtelierTensor *atelier_autoencode_encode (AtelierContext *ctx, const AtelierAuto
 AtelierTensor *atelier_autoencode_decode (AtelierContext *ctx, const AtelierAutoencoder *ae, const AtelierTensor *latent,
                                           const AtelierAutoencodeOptions *options, GError **error);
 
-/* The RGB planes of an image (1, C, H, W) of 1 to 4 channels (grey repeated, alpha dropped): what the
- * autoencoder takes. */
-AtelierTensor *atelier_image_rgb_planes (const AtelierTensor *image, GError **error);
-
 G_END_DECLS

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "pipelines/atelier-detect.h"
 
-#include "filters/atelier-filter.h"
+#include "core/atelier-i18n.h"
 
 #include <math.h>
 

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "filters/atelier-sampling-params.h"
+
+static const AtelierParamSpec sampling_rows[] = { ATELIER_SAMPLING_PARAM_ROWS };
+
+const AtelierFilterInfo atelier_sampling_params = {
+  .name = "sample",
+  .params = sampling_rows,
+  .n_params = G_N_ELEMENTS (sampling_rows),
+};
+
+gboolean
+atelier_sampler_params_from_values (const AtelierFilterValues *values, AtelierSamplerParams *params, GError **error)
+{
+  params->steps = atelier_filter_values_get_int (values, "steps");
+  params->guidance = (float) atelier_filter_values_get (values, "guidance");
+  params->seed = (guint64) atelier_filter_values_get_int (values, "seed");
+  return atelier_sampler_kind_from_name (atelier_filter_values_get_choice (values, "sampler"), &params->kind, error);
+}

@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "plugin-action.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "plugin-params.h"
+#include "plugin-pixels.h"
+
+/* GIMP's JPEG loader leaves a "jpeg-settings" parasite on the image; a file
+ * name is the fallback for images loaded some other way. */
+static gboolean
+image_came_from_jpeg (gint32 image)
+{
+  GimpParasite *settings = gimp_image_get_parasite (image, "jpeg-settings");
+  if (settings != NULL)
+    {
+      gimp_parasite_free (settings);
+      return TRUE;
+    }
+  g_autofree char *file = gimp_image_get_filename (image);
+  g_autofree char *lower = file ? g_ascii_strdown (file, -1) : NULL;
+  return lower != NULL && (g_str_has_suffix (lower, ".jpg") || g_str_has_suffix (lower, ".jpeg"));
+}
+
+static gboolean
+every_layer (const AtelierFilterValues *values)
+{
+  for (int i = 0; i < values->info->n_params; i++)
+    if (values->info->params[i].every_layer && values->values[i] != 0.0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The layers the filter runs on: the active one, and when the values ask for every layer, each other layer
+ * that holds pixels (groups follow their children). */
+static GArray *
+source_layers (const AtelierFilterValues *values, gint32 image, gint32 drawable)
+{
+  GArray *layers = g_array_new (FALSE, FALSE, sizeof (gint32));
+  g_array_append_val (layers, drawable);
+  if (!every_layer (values))
+    return layers;
+  gint n = 0;
+  g_autofree gint32 *all = gimp_image_get_layers (image, &n);
+  for (gint i = 0; i < n; i++)
+    if (all[i] != drawable && !gimp_item_is_group (all[i]))
+      g_array_append_val (layers, all[i]);
+  return layers;
+}
+
+static gboolean
+check_source (const AtelierFilterInfo *info, const AtelierFilterValues *values, gint32 image, gint32 drawable,
+              GError **error)
+{
+  if (!gimp_item_is_layer (drawable))
+    {
+      g_set_error_literal (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT,
+                           _("select a layer, not a mask or channel"));
+      return FALSE;
+    }
+  if (info->needs_selection && gimp_selection_is_empty (image))
+    {
+      g_set_error_literal (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT, _("the selection is empty: select the area to fill"));
+      return FALSE;
+    }
+  if (info->output_scale_param != NULL)
+    {
+      const int scale = atelier_filter_values_get_int (values, info->output_scale_param);
+      const gint64 width = gimp_image_width (image), height = gimp_image_height (image);
+      if (width * scale > GIMP_MAX_IMAGE_SIZE || height * scale > GIMP_MAX_IMAGE_SIZE)
+        {
+          g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT,
+                       _("%dx%d enlarged %d times exceeds GIMP's largest image (%d pixels a side)"), (int) width,
+                       (int) height, scale, GIMP_MAX_IMAGE_SIZE);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static AtelierFilterOutput *
+run_on_layer (AtelierFilter *filter, AtelierContext *ctx, const AtelierFilterValues *values, gint32 image,
+              gint32 layer, GError **error)
+{
+  const AtelierFilterInfo *info = atelier_filter_get_info (filter);
+  g_autoptr (AtelierTensor) pixels = atelier_drawable_read (layer, error);
+  g_autoptr (AtelierTensor) selection = pixels && info->needs_selection ? atelier_selection_read (image, layer, error)
+                                                                        : NULL;
+  if (pixels == NULL || (info->needs_selection && selection == NULL))
+    return NULL;
+  const AtelierFilterInput in = { pixels, selection, image_came_from_jpeg (image) };
+  return atelier_filter_apply (filter, ctx, values, &in, error);
+}
+
+static GimpImageType
+layer_type (int channels)
+{
+  static const GimpImageType types[] = { GIMP_GRAY_IMAGE, GIMP_GRAYA_IMAGE, GIMP_RGB_IMAGE, GIMP_RGBA_IMAGE };
+  return types[CLAMP (channels, 1, 4) - 1];
+}
+
+/* A new layer of @pixels' size and channels above @source, at its offsets. */
+static gboolean
+add_layer_above (gint32 image, gint32 source, const char *name, double opacity, const AtelierTensor *pixels,
+                 GError **error)
+{
+  const gint32 layer = gimp_layer_new (image, name, (gint) pixels->shape[3], (gint) pixels->shape[2],
+                                       layer_type ((int) pixels->shape[1]), opacity, GIMP_LAYER_MODE_NORMAL);
+  if (layer < 0 || !gimp_image_insert_layer (image, layer, gimp_item_get_parent (source),
+                                             gimp_image_get_item_position (image, source)))
+    {
+      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT, _("GIMP could not add the layer \"%s\""), name);
+      return FALSE;
+    }
+  gint x, y;
+  gimp_drawable_offsets (source, &x, &y);
+  gimp_layer_set_offsets (layer, x, y);
+  return atelier_drawable_write (layer, pixels, error);
+}
+
+static gboolean
+open_as_image (const AtelierFilterPicture *picture, GimpRunMode mode, GError **error)
+{
+  const AtelierTensor *pixels = picture->pixels;
+  const int channels = (int) pixels->shape[1];
+  const gint w = (gint) pixels->shape[3], h = (gint) pixels->shape[2];
+  const gint32 image = gimp_image_new (w, h, channels >= 3 ? GIMP_RGB : GIMP_GRAY);
+  const gint32 layer = gimp_layer_new (image, picture->title, w, h, layer_type (channels), 100, GIMP_LAYER_MODE_NORMAL);
+  gimp_image_insert_layer (image, layer, 0, 0);
+  if (!atelier_drawable_write (layer, pixels, error))
+    {
+      gimp_image_delete (image);
+      return FALSE;
+    }
+  gimp_image_clean_all (image);
+  if (mode != GIMP_RUN_NONINTERACTIVE)
+    gimp_display_new (image);
+  return TRUE;
+}
+
+/* ------------------------------------------------- one per output kind */
+
+/* The canvas and every layer by GIMP's best interpolation first, then the results into their layers. */
+static gboolean
+apply_replace (gint32 image, GArray *layers, GPtrArray *outputs, GError **error)
+{
+  const AtelierFilterOutput *first = outputs->pdata[0];
+  const gint width = gimp_drawable_width (g_array_index (layers, gint32, 0));
+  const int scale = (int) (first->pixels->shape[3] / MAX (width, 1));
+  gboolean ok = TRUE;
+  if (scale > 1)
+    {
+      gimp_context_push ();
+      gimp_context_set_interpolation (GIMP_INTERPOLATION_NOHALO);
+      ok = gimp_image_scale (image, gimp_image_width (image) * scale, gimp_image_height (image) * scale);
+      gimp_context_pop ();
+      if (!ok)
+        g_set_error_literal (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT, _("GIMP could not scale the image"));
+    }
+  for (guint i = 0; ok && i < layers->len; i++)
+    ok = atelier_drawable_write (g_array_index (layers, gint32, i),
+                                 ((const AtelierFilterOutput *) outputs->pdata[i])->pixels, error);
+  return ok;
+}
+
+static gboolean
+apply_new_layer (const AtelierFilterInfo *info, gint32 image, gint32 source, const AtelierFilterOutput *out,
+                 GError **error)
+{
+  return add_layer_above (image, source, _(info->new_layer_name), 100, out->pixels, error);
+}
+
+/* The result as a channel of its own (kept, so it can be loaded again), which becomes the selection. */
+static gboolean
+apply_selection (const AtelierFilterInfo *info, gint32 image, gint32 source, const AtelierFilterOutput *out,
+                 GError **error)
+{
+  const gint32 channel = gimp_channel_new (image, _(info->menu_label), gimp_drawable_width (source),
+                                           gimp_drawable_height (source), 100, &(GimpRGB) { 0, 0, 0, 1 });
+  if (channel < 0 || !gimp_image_insert_channel (image, channel, 0, 0))
+    {
+      g_set_error_literal (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT, _("GIMP could not add the channel"));
+      return FALSE;
+    }
+  gint x, y;
+  gimp_drawable_offsets (source, &x, &y);
+  gimp_item_transform_translate (channel, x, y);
+  return atelier_drawable_write (channel, out->pixels, error)
+         && gimp_image_select_item (image, GIMP_CHANNEL_OP_REPLACE, channel);
+}
+
+static gboolean
+apply_pictures (gint32 image, gint32 source, const AtelierFilterOutput *out, GimpRunMode mode, GError **error)
+{
+  for (guint i = 0; i < out->pictures->len; i++)
+    {
+      const AtelierFilterPicture *picture = out->pictures->pdata[i];
+      const gboolean ok = picture->place == ATELIER_PICTURE_LAYER
+                            ? add_layer_above (image, source, picture->title, picture->opacity, picture->pixels, error)
+                            : open_as_image (picture, mode, error);
+      if (!ok)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+apply (const AtelierFilterInfo *info, GimpRunMode mode, gint32 image, GArray *layers, GPtrArray *outputs,
+       GError **error)
+{
+  const gint32 source = g_array_index (layers, gint32, 0);
+  const AtelierFilterOutput *out = outputs->pdata[0];
+  gimp_image_undo_group_start (image);
+  gboolean ok = TRUE;
+  switch (info->output)
+    {
+    case ATELIER_OUTPUT_REPLACE:
+      ok = apply_replace (image, layers, outputs, error);
+      break;
+    case ATELIER_OUTPUT_NEW_LAYER:
+      ok = apply_new_layer (info, image, source, out, error);
+      break;
+    case ATELIER_OUTPUT_SELECTION:
+      ok = apply_selection (info, image, source, out, error);
+      break;
+    case ATELIER_OUTPUT_REPORT:
+      break;
+    }
+  ok = ok && apply_pictures (image, source, out, mode, error);
+  gimp_image_undo_group_end (image);
+  return ok;
+}
+
+/* ---------------------------------------------------------- the results */
+
+static void
+fill_results (const AtelierFilterOutput *out, GimpParam *results)
+{
+  static char texts[ATELIER_PDB_MAX_RESULTS][256];
+  int r = 0;
+  for (int i = 0; i < out->info->n_results; i++)
+    {
+      const AtelierResultValue *v = &out->results[i];
+      switch (out->info->results[i].type)
+        {
+        case ATELIER_RESULT_DOUBLE:
+          results[r++].data.d_float = v->number;
+          break;
+        case ATELIER_RESULT_INT:
+        case ATELIER_RESULT_BOOLEAN:
+          results[r++].data.d_int32 = (gint32) v->number;
+          break;
+        case ATELIER_RESULT_STRING:
+          g_strlcpy (texts[r], v->text ? v->text : "", sizeof texts[r]);
+          results[r].data.d_string = texts[r];
+          r++;
+          break;
+        case ATELIER_RESULT_TEXTS:
+        case ATELIER_RESULT_NUMBERS:
+          break; /* lists are read in the message, not returned */
+        }
+    }
+}
+
+gboolean
+atelier_plugin_action_run (AtelierFilter *filter, AtelierContext *ctx, const AtelierFilterValues *values,
+                           GimpRunMode mode, gint32 image, gint32 drawable, GimpParam *results, GError **error)
+{
+  const AtelierFilterInfo *info = atelier_filter_get_info (filter);
+  if (!check_source (info, values, image, drawable, error))
+    return FALSE;
+  g_autoptr (GArray) layers = source_layers (values, image, drawable);
+  g_autoptr (GPtrArray) outputs = g_ptr_array_new_with_free_func ((GDestroyNotify) atelier_filter_output_free);
+  for (guint i = 0; i < layers->len; i++)
+    {
+      AtelierFilterOutput *out = run_on_layer (filter, ctx, values, image, g_array_index (layers, gint32, i), error);
+      if (out == NULL)
+        return FALSE;
+      g_ptr_array_add (outputs, out);
+    }
+  if (!apply (info, mode, image, layers, outputs, error))
+    return FALSE;
+  const AtelierFilterOutput *out = outputs->pdata[0];
+  fill_results (out, results);
+  if (mode != GIMP_RUN_NONINTERACTIVE && info->n_results > 0)
+    {
+      g_autofree char *report = atelier_filter_output_describe (out);
+      gimp_message (report);
+    }
+  return TRUE;
+}
