@@ -16,6 +16,10 @@ enum
   N_PLANES
 };
 
+/* A strip this tall holds 18 planes of 4000-pixel rows in 74 MB, with a
+ * halo of 4 radius rows (a tenth of it at radius 12). */
+#define MAX_STRIP_ROWS 256
+
 typedef struct
 {
   const AtelierTensor *guide, *input, *weight;
@@ -167,11 +171,13 @@ atelier_guided_filter (AtelierContext *ctx, const AtelierTensor *guide, const At
   if (output == NULL)
     return NULL;
   /* Strips sized so that all workers' planes together fit the memory budget,
-   * yet tall enough that the halo is not most of the work. */
+   * yet tall enough that the halo is not most of the work; never more than
+   * MAX_STRIP_ROWS, past which taller strips only cost memory. */
   const int threads = MAX (1, atelier_context_get_threads (ctx));
   const gsize per_row = (gsize) (N_PLANES + 1) * sizeof (float) * (gsize) W;
   const gint64 budget_rows = (gint64) (atelier_context_get_memory_budget (ctx) / ((gsize) threads * per_row));
-  const gint64 strip_rows = CLAMP (budget_rows - 4 * (gint64) radius, MAX (16, 2 * (gint64) radius), MAX (H, 1));
+  const gint64 strip_rows = CLAMP (MIN (budget_rows - 4 * (gint64) radius, MAX_STRIP_ROWS), MAX (16, 2 * (gint64) radius),
+                                   MAX (H, 1));
   GuidedJob job = { guide, input, weight, output, radius, eps, strip_rows, 0 };
   const gint64 strips = (H + strip_rows - 1) / strip_rows;
   atelier_context_parallel_for (ctx, strips, filter_strip, &job);

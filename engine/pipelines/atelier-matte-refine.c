@@ -51,6 +51,25 @@ check_options (const AtelierMatteOptions *o, GError **error)
  * zero, so a window with none still has a fit. */
 #define UNCERTAIN_WEIGHT 1e-3f
 
+/* Whether the pixel is on the middle line of its side of the contour (its
+ * distance to the contour no smaller than its 4 neighbours'): a stem or a
+ * strap thinner than the uncertain zone would otherwise have no trusted
+ * pixel to teach its windows the subject's colour. */
+static gboolean
+on_ridge (const float *contour, gint64 H, gint64 W, gint64 y, gint64 x)
+{
+  const float d = contour[y * W + x];
+  const float sign = d > 0.0f ? 1.0f : -1.0f;
+  const gint64 neighbours[4][2] = { { y - 1, x }, { y + 1, x }, { y, x - 1 }, { y, x + 1 } };
+  for (int k = 0; k < 4; k++)
+    {
+      const gint64 ny = neighbours[k][0], nx = neighbours[k][1];
+      if (ny >= 0 && ny < H && nx >= 0 && nx < W && sign * contour[ny * W + nx] > sign * d)
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* Replaces @alpha in a band of 2 radius pixels around @mask's contour with
  * the guided filter's output, fading back to the hard mask over the band's
  * outer quarter so the band leaves no seam; outside it the mask rules. */
@@ -70,8 +89,13 @@ refine_band (AtelierContext *ctx, const AtelierTensor *image, const guint8 *mask
   g_autoptr (AtelierTensor) trust = atelier_tensor_new_uninitialized (4, alpha->shape, error);
   if (trust == NULL)
     return FALSE;
-  for (gint64 i = 0; i < H * W; i++)
-    trust->data[i] = fabsf (contour[i]) <= (float) uncertainty ? UNCERTAIN_WEIGHT : 1.0f;
+  for (gint64 y = 0; y < H; y++)
+    for (gint64 x = 0; x < W; x++)
+      {
+        const gint64 i = y * W + x;
+        trust->data[i] = fabsf (contour[i]) > (float) uncertainty || on_ridge (contour, H, W, y, x) ? 1.0f
+                                                                                                    : UNCERTAIN_WEIGHT;
+      }
   g_autoptr (AtelierTensor) snapped = atelier_guided_filter (ctx, image, alpha, trust, radius, eps, error);
   if (snapped == NULL)
     return FALSE;
