@@ -201,7 +201,8 @@ test_distance_transform (void)
 static void
 test_guided_filter_naive (void)
 {
-  const gint64 H = 29, W = 41;
+  /* Tall enough that the smallest memory budget (1 MiB) cuts it into strips. */
+  const gint64 H = 420, W = 41;
   const int radius = 3;
   const float eps = 1e-3f;
   g_autoptr (AtelierTensor) guide = test_random_4d (1, 3, H, W);
@@ -219,9 +220,9 @@ test_guided_filter_naive (void)
       g_autoptr (AtelierTensor) whole = atelier_guided_filter (ctx, guide, input, w, radius, eps, &error);
       g_assert_no_error (error);
       test_assert_close (whole, expected, 1e-4f);
-      /* A budget of a few rows per worker: strips of 16 rows with their
-       * halos must give the whole image's result. */
-      atelier_context_set_memory_budget (ctx, 2 * 20 * 16 * sizeof (float) * W);
+      /* The smallest budget: strips of about 180 rows, whose halos must
+       * give the whole image's result. */
+      atelier_context_set_memory_budget (ctx, 0);
       g_autoptr (AtelierTensor) strips = atelier_guided_filter (ctx, guide, input, w, radius, eps, &error);
       g_assert_no_error (error);
       test_assert_close (strips, expected, 1e-4f);
@@ -497,6 +498,41 @@ test_refine_holes (void)
   g_assert_cmpfloat (filled->data[0], <, 0.05f);
 }
 
+/* A stem 3 pixels wide, thinner than the uncertain zone either side of its
+ * contour: only its middle line teaches the guided filter its colour, and
+ * the stem must come out opaque, not the grey that its background-only
+ * windows would predict. */
+static void
+test_refine_thin_part (void)
+{
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  const gint64 H = 48, W = 48;
+  g_autoptr (AtelierTensor) image = atelier_tensor_new_4d (1, 3, H, W, NULL);
+  g_autoptr (AtelierTensor) coarse = atelier_tensor_new_4d (1, 1, H, W, NULL);
+  for (gint64 y = 0; y < H; y++)
+    for (gint64 x = 0; x < W; x++)
+      {
+        const gboolean stem = x >= 22 && x < 25;
+        const double texture = 0.04 * sin (0.9 * x + 0.5 * y);
+        for (int c = 0; c < 3; c++)
+          image->data[(c * H + y) * W + x] = (float) ((stem ? 0.2 + 0.25 * c : 0.8 - 0.2 * c) + texture);
+        coarse->data[y * W + x] = stem ? 0.9f : 0.05f;
+      }
+  AtelierMatteOptions options = atelier_matte_options_default ();
+  options.radius = 6;
+  options.uncertainty = 3;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierTensor) alpha = atelier_matte_refine (ctx, image, coarse, &options, &error);
+  g_assert_no_error (error);
+  for (gint64 y = 0; y < H; y++)
+    {
+      g_assert_cmpfloat (alpha->data[y * W + 21], <, 0.15f);
+      for (gint64 x = 22; x < 25; x++)
+        g_assert_cmpfloat (alpha->data[y * W + x], >, 0.75f);
+      g_assert_cmpfloat (alpha->data[y * W + 25], <, 0.15f);
+    }
+}
+
 static void
 test_refine_grow (void)
 {
@@ -720,6 +756,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/matting/refine/snaps-to-edge", test_refine_snaps_to_edge);
   g_test_add_func ("/engine/matting/refine/softness", test_refine_softness);
   g_test_add_func ("/engine/matting/refine/holes", test_refine_holes);
+  g_test_add_func ("/engine/matting/refine/thin-part", test_refine_thin_part);
   g_test_add_func ("/engine/matting/refine/grow", test_refine_grow);
   g_test_add_func ("/engine/matting/refine/bad-input", test_refine_bad_input);
   g_test_add_func ("/engine/matting/foreground/dense-solve", test_foreground_dense_solve);
