@@ -372,16 +372,33 @@ test_feather_profile (void)
 
 /* ---------------------------------------------------------------- refinement */
 
+/* A synthetic photograph, a mask of it (coarse or alpha) and the truth. */
+typedef struct
+{
+  AtelierTensor *image, *mask, *truth;
+} Scene;
+
+static void
+scene_free (Scene *scene)
+{
+  atelier_tensor_free (scene->image);
+  atelier_tensor_free (scene->mask);
+  atelier_tensor_free (scene->truth);
+  g_free (scene);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Scene, scene_free)
+
 /* A photograph of a subject (warm, textured) whose true edge is the slanted
  * line x = edge + y / 4 on a cool textured background, and a coarse mask
  * whose edge lies @offset pixels further right, stair-stepped by @step. */
-static void
-edge_scene (gint64 H, gint64 W, double edge, double offset, int step, AtelierTensor **image, AtelierTensor **coarse,
-            AtelierTensor **truth)
+static Scene *
+edge_scene (gint64 H, gint64 W, double edge, double offset, int step)
 {
-  *image = atelier_tensor_new_4d (1, 3, H, W, NULL);
-  *coarse = atelier_tensor_new_4d (1, 1, H, W, NULL);
-  *truth = atelier_tensor_new_4d (1, 1, H, W, NULL);
+  Scene *scene = g_new (Scene, 1);
+  scene->image = atelier_tensor_new_4d (1, 3, H, W, NULL);
+  scene->mask = atelier_tensor_new_4d (1, 1, H, W, NULL);
+  scene->truth = atelier_tensor_new_4d (1, 1, H, W, NULL);
   for (gint64 y = 0; y < H; y++)
     for (gint64 x = 0; x < W; x++)
       {
@@ -389,11 +406,12 @@ edge_scene (gint64 H, gint64 W, double edge, double offset, int step, AtelierTen
         const double texture = 0.05 * sin (0.7 * x + 0.3 * y);
         const double subject_rgb[3] = { 0.85, 0.45, 0.2 }, background_rgb[3] = { 0.2, 0.35, 0.7 };
         for (int c = 0; c < 3; c++)
-          (*image)->data[(c * H + y) * W + x] = (float) ((subject ? subject_rgb[c] : background_rgb[c]) + texture);
-        (*truth)->data[y * W + x] = subject;
+          scene->image->data[(c * H + y) * W + x] = (float) ((subject ? subject_rgb[c] : background_rgb[c]) + texture);
+        scene->truth->data[y * W + x] = subject;
         const gint64 sy = y / step * step, sx = x / step * step;
-        (*coarse)->data[y * W + x] = sx < edge + offset + sy / 4.0 ? 0.97f : 0.03f;
+        scene->mask->data[y * W + x] = sx < edge + offset + sy / 4.0 ? 0.97f : 0.03f;
       }
+  return scene;
 }
 
 static double
@@ -409,9 +427,8 @@ static void
 test_refine_snaps_to_edge (void)
 {
   g_autoptr (AtelierContext) ctx = atelier_context_new (2);
-  AtelierTensor *image, *coarse, *truth;
-  edge_scene (64, 80, 30.0, 3.0, 4, &image, &coarse, &truth);
-  g_autoptr (AtelierTensor) image_owned = image, coarse_owned = coarse, truth_owned = truth;
+  g_autoptr (Scene) scene = edge_scene (64, 80, 30.0, 3.0, 4);
+  const AtelierTensor *image = scene->image, *coarse = scene->mask, *truth = scene->truth;
   AtelierMatteOptions options = atelier_matte_options_default ();
   options.radius = 6;
   options.uncertainty = 4;
@@ -442,9 +459,8 @@ static void
 test_refine_softness (void)
 {
   g_autoptr (AtelierContext) ctx = atelier_context_new (2);
-  AtelierTensor *image, *coarse, *truth;
-  edge_scene (48, 64, 24.0, 2.0, 3, &image, &coarse, &truth);
-  g_autoptr (AtelierTensor) image_owned = image, coarse_owned = coarse, truth_owned = truth;
+  g_autoptr (Scene) scene = edge_scene (48, 64, 24.0, 2.0, 3);
+  const AtelierTensor *image = scene->image, *coarse = scene->mask;
   AtelierMatteOptions options = atelier_matte_options_default ();
   g_autoptr (GError) error = NULL;
   g_autoptr (AtelierTensor) soft = atelier_matte_refine (ctx, image, coarse, &options, &error);
@@ -537,9 +553,8 @@ static void
 test_refine_grow (void)
 {
   g_autoptr (AtelierContext) ctx = atelier_context_new (2);
-  AtelierTensor *image, *coarse, *truth;
-  edge_scene (32, 48, 20.0, 0.0, 1, &image, &coarse, &truth);
-  g_autoptr (AtelierTensor) image_owned = image, coarse_owned = coarse, truth_owned = truth;
+  g_autoptr (Scene) scene = edge_scene (32, 48, 20.0, 0.0, 1);
+  const AtelierTensor *image = scene->image, *coarse = scene->mask;
   AtelierMatteOptions options = atelier_matte_options_default ();
   options.refine_edges = FALSE;
   options.grow = 3.0;
@@ -669,12 +684,13 @@ test_foreground_dense_solve (void)
 
 /* A subject of smooth colours behind a soft-edged disc with strands (alpha
  * ramps and thin partial lines), over a background of saturated waves. */
-static void
-composite_scene (gint64 H, gint64 W, AtelierTensor **image, AtelierTensor **alpha, AtelierTensor **truth)
+static Scene *
+composite_scene (gint64 H, gint64 W)
 {
-  *image = atelier_tensor_new_4d (1, 3, H, W, NULL);
-  *alpha = atelier_tensor_new_4d (1, 1, H, W, NULL);
-  *truth = atelier_tensor_new_4d (1, 3, H, W, NULL);
+  Scene *scene = g_new (Scene, 1);
+  scene->image = atelier_tensor_new_4d (1, 3, H, W, NULL);
+  scene->mask = atelier_tensor_new_4d (1, 1, H, W, NULL);
+  scene->truth = atelier_tensor_new_4d (1, 3, H, W, NULL);
   const gint64 n = H * W;
   for (gint64 y = 0; y < H; y++)
     for (gint64 x = 0; x < W; x++)
@@ -684,15 +700,16 @@ composite_scene (gint64 H, gint64 W, AtelierTensor **image, AtelierTensor **alph
         double a = CLAMP ((radius - r) / 8.0 + 0.5, 0.0, 1.0);
         if (r > radius && fmod ((atan2 (y - H / 2.0, x - W / 2.0) + G_PI) * 40.0, 2 * G_PI) < 1.0)
           a = MAX (a, CLAMP (0.6 - (r - radius) / 25.0, 0.0, 1.0));
-        (*alpha)->data[i] = (float) a;
+        scene->mask->data[i] = (float) a;
         for (int c = 0; c < 3; c++)
           {
             const double f = 0.55 + 0.25 * sin (0.05 * x + 0.04 * y + 2.1 * c);
             const double b = 0.5 + 0.4 * sin (0.07 * x - 0.05 * y + 2.0 * c);
-            (*truth)->data[c * n + i] = (float) f;
-            (*image)->data[c * n + i] = (float) (a * f + (1 - a) * b);
+            scene->truth->data[c * n + i] = (float) f;
+            scene->image->data[c * n + i] = (float) (a * f + (1 - a) * b);
           }
       }
+  return scene;
 }
 
 /* RMS colour error of @colour against @truth where 0 < alpha < 1, weighted by alpha (the visible part). */
@@ -716,9 +733,8 @@ band_colour_error (const AtelierTensor *colour, const AtelierTensor *truth, cons
 static void
 test_foreground_synthetic_composite (void)
 {
-  AtelierTensor *image, *alpha, *truth;
-  composite_scene (150, 170, &image, &alpha, &truth);
-  g_autoptr (AtelierTensor) image_owned = image, alpha_owned = alpha, truth_owned = truth;
+  g_autoptr (Scene) scene = composite_scene (150, 170);
+  const AtelierTensor *image = scene->image, *alpha = scene->mask, *truth = scene->truth;
   g_autoptr (AtelierContext) ctx = atelier_context_new (2);
   const double naive = band_colour_error (image, truth, alpha);
   AtelierForegroundOptions options = atelier_foreground_options_default ();

@@ -87,24 +87,43 @@ atelier_matte_fill_holes (guint8 *mask, gint64 h, gint64 w)
   return filled;
 }
 
-gboolean
-atelier_matte_grow (AtelierContext *ctx, guint8 *mask, gint64 h, gint64 w, double pixels, GError **error)
+/* Squared distance of every pixel to the nearest subject pixel
+ * (@to_subject) or the nearest background pixel. */
+static gboolean
+squared_distance_to (AtelierContext *ctx, const guint8 *mask, gint64 h, gint64 w, gboolean to_subject, float *out,
+                     GError **error)
 {
-  if (pixels == 0.0)
-    return TRUE;
-  const gboolean grow = pixels > 0.0;
-  g_autofree float *distance = g_try_new (float, h * w);
   g_autofree guint8 *features = g_try_new (guint8, h * w);
-  if (distance == NULL || features == NULL)
+  if (features == NULL)
     {
       g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_OUT_OF_MEMORY, "out of memory for a %" G_GINT64_FORMAT
                    " x %" G_GINT64_FORMAT " distance transform", w, h);
       return FALSE;
     }
-  /* Growing measures from the subject, shrinking from the background. */
   for (gint64 i = 0; i < h * w; i++)
-    features[i] = (mask[i] != 0) == grow;
-  if (!atelier_distance_transform_squared (ctx, features, h, w, distance, error))
+    features[i] = (mask[i] != 0) == to_subject;
+  return atelier_distance_transform_squared (ctx, features, h, w, out, error);
+}
+
+static float *
+new_plane (gint64 h, gint64 w, GError **error)
+{
+  float *plane = g_try_new (float, h * w);
+  if (plane == NULL)
+    g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_OUT_OF_MEMORY, "out of memory for a %" G_GINT64_FORMAT
+                 " x %" G_GINT64_FORMAT " distance plane", w, h);
+  return plane;
+}
+
+gboolean
+atelier_matte_grow (AtelierContext *ctx, guint8 *mask, gint64 h, gint64 w, double pixels, GError **error)
+{
+  if (pixels == 0.0)
+    return TRUE;
+  /* Growing measures from the subject, shrinking from the background. */
+  const gboolean grow = pixels > 0.0;
+  g_autofree float *distance = new_plane (h, w, error);
+  if (distance == NULL || !squared_distance_to (ctx, mask, h, w, grow, distance, error))
     return FALSE;
   const double reach = pixels * pixels;
   for (gint64 i = 0; i < h * w; i++)
@@ -117,21 +136,9 @@ gboolean
 atelier_matte_contour_distance (AtelierContext *ctx, const guint8 *mask, gint64 h, gint64 w, float *signed_distance,
                                 GError **error)
 {
-  g_autofree float *to_background = g_try_new (float, h * w);
-  g_autofree guint8 *features = g_try_new (guint8, h * w);
-  if (to_background == NULL || features == NULL)
-    {
-      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_OUT_OF_MEMORY, "out of memory for a %" G_GINT64_FORMAT
-                   " x %" G_GINT64_FORMAT " distance transform", w, h);
-      return FALSE;
-    }
-  for (gint64 i = 0; i < h * w; i++)
-    features[i] = mask[i] != 0;
-  if (!atelier_distance_transform_squared (ctx, features, h, w, signed_distance, error))
-    return FALSE;
-  for (gint64 i = 0; i < h * w; i++)
-    features[i] = mask[i] == 0;
-  if (!atelier_distance_transform_squared (ctx, features, h, w, to_background, error))
+  g_autofree float *to_background = new_plane (h, w, error);
+  if (to_background == NULL || !squared_distance_to (ctx, mask, h, w, TRUE, signed_distance, error)
+      || !squared_distance_to (ctx, mask, h, w, FALSE, to_background, error))
     return FALSE;
   for (gint64 i = 0; i < h * w; i++)
     {
