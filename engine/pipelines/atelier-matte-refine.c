@@ -86,26 +86,45 @@ refine_band (AtelierContext *ctx, const AtelierTensor *image, const guint8 *mask
     }
   if (!atelier_matte_contour_distance (ctx, mask, H, W, contour, error))
     return FALSE;
-  g_autoptr (AtelierTensor) trust = atelier_tensor_new_uninitialized (4, alpha->shape, error);
-  if (trust == NULL)
-    return FALSE;
+  /* The filter runs on the band's bounding box grown by its reach (2
+   * radius), where its output equals the whole image's: a product photo's
+   * band spans a fraction of it. */
+  const float band = 2.0f * (float) radius, fade = band / 4.0f;
+  gint64 top = H, left = W, bottom = -1, right = -1;
+  for (gint64 y = 0; y < H; y++)
+    for (gint64 x = 0; x < W; x++)
+      if (fabsf (contour[y * W + x]) < band)
+        top = MIN (top, y), bottom = MAX (bottom, y), left = MIN (left, x), right = MAX (right, x);
+  g_autoptr (AtelierTensor) snapped = NULL;
+  gint64 box_w = 0;
+  if (bottom >= 0)
+    {
+      const gint64 reach = 2 * (gint64) radius;
+      top = MAX (0, top - reach), left = MAX (0, left - reach);
+      bottom = MIN (H - 1, bottom + reach), right = MIN (W - 1, right + reach);
+      const gint64 box_h = bottom - top + 1;
+      box_w = right - left + 1;
+      g_autoptr (AtelierTensor) box_image = atelier_tensor_crop (image, top, left, box_h, box_w, error);
+      g_autoptr (AtelierTensor) box_alpha = atelier_tensor_crop (alpha, top, left, box_h, box_w, error);
+      g_autoptr (AtelierTensor) trust = atelier_tensor_new_4d (1, 1, box_h, box_w, error);
+      if (box_image == NULL || box_alpha == NULL || trust == NULL)
+        return FALSE;
+      for (gint64 y = top; y <= bottom; y++)
+        for (gint64 x = left; x <= right; x++)
+          trust->data[(y - top) * box_w + x - left] =
+            fabsf (contour[y * W + x]) > (float) uncertainty || on_ridge (contour, H, W, y, x) ? 1.0f : UNCERTAIN_WEIGHT;
+      snapped = atelier_guided_filter (ctx, box_image, box_alpha, trust, radius, eps, error);
+      if (snapped == NULL)
+        return FALSE;
+    }
   for (gint64 y = 0; y < H; y++)
     for (gint64 x = 0; x < W; x++)
       {
         const gint64 i = y * W + x;
-        trust->data[i] = fabsf (contour[i]) > (float) uncertainty || on_ridge (contour, H, W, y, x) ? 1.0f
-                                                                                                    : UNCERTAIN_WEIGHT;
+        const float weight = CLAMP ((band - fabsf (contour[i])) / fade, 0.0f, 1.0f);
+        const float q = weight > 0.0f ? CLAMP (snapped->data[(y - top) * box_w + x - left], 0.0f, 1.0f) : 0.0f;
+        alpha->data[i] = weight * q + (1.0f - weight) * (mask[i] ? 1.0f : 0.0f);
       }
-  g_autoptr (AtelierTensor) snapped = atelier_guided_filter (ctx, image, alpha, trust, radius, eps, error);
-  if (snapped == NULL)
-    return FALSE;
-  g_clear_pointer (&trust, atelier_tensor_free);
-  const float band = 2.0f * (float) radius, fade = band / 4.0f;
-  for (gint64 i = 0; i < H * W; i++)
-    {
-      const float weight = CLAMP ((band - fabsf (contour[i])) / fade, 0.0f, 1.0f);
-      alpha->data[i] = weight * CLAMP (snapped->data[i], 0.0f, 1.0f) + (1.0f - weight) * (mask[i] ? 1.0f : 0.0f);
-    }
   return TRUE;
 }
 
