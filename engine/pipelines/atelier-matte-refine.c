@@ -22,14 +22,14 @@ atelier_matte_options_default (void)
     .keep_holes = TRUE,
     .radius = 0,
     .uncertainty = 0,
-    .eps = 1e-4f,
+    .eps = 1e-5f,
   };
 }
 
 int
 atelier_matte_default_radius (gint64 h, gint64 w)
 {
-  return MAX (4, (int) ceil (3.0 * (double) MAX (h, w) / NETWORK_SIDE));
+  return MAX (4, (int) ceil (4.0 * (double) MAX (h, w) / NETWORK_SIDE));
 }
 
 static gboolean
@@ -173,7 +173,7 @@ atelier_matte_refine (AtelierContext *ctx, const AtelierTensor *image, const Ate
   if (options->refine_edges)
     {
       const int radius = options->radius > 0 ? options->radius : atelier_matte_default_radius (H, W);
-      const int uncertainty = options->uncertainty > 0 ? options->uncertainty : MAX (1, radius / 2);
+      const int uncertainty = options->uncertainty > 0 ? options->uncertainty : MAX (1, 5 * radius / 8);
       if (!refine_band (ctx, image, mask, alpha, radius, uncertainty, options->eps, error))
         return NULL;
       atelier_context_report_progress (ctx, 0.8, "Edges");

@@ -24,18 +24,18 @@ typedef struct
   int feather;           /* pixels: the final matte blurred so a hard edge ramps over 2 feather pixels */
   gboolean keep_holes;   /* keep background enclosed by the subject (a ring's inside); off: fill it */
   int radius;            /* guided filter window radius in pixels; 0: from the image size */
-  int uncertainty;       /* pixels either side of the coarse contour whose mask value is not trusted; 0: radius / 2 */
+  int uncertainty;       /* pixels either side of the coarse contour whose mask value is not trusted; 0: 5/8 radius */
   float eps;             /* guided filter regularisation (squared colour units) */
 } AtelierMatteOptions;
 
-/* Refinement on, softness 1, no grow or feather, holes kept, automatic radius, eps 1e-4. */
+/* Refinement on, softness 1, no grow or feather, holes kept, automatic radius and uncertainty, eps 1e-5
+ * (chosen on 9 images of the evaluation set: docs/cutout-evaluation.md). */
 AtelierMatteOptions atelier_matte_options_default (void);
 
 /* The guided filter's radius for an image of this size when the options
- * leave it at 0: the network's grid cell (the longer side / 1024) times 3,
- * at least 4, so a window reaches across the coarse contour's error (about a
- * grid cell, the uncertain half of the radius) to trusted pixels on both
- * sides. */
+ * leave it at 0: the network's grid cell (the longer side / 1024) times 4,
+ * at least 4, so a window reaches across the coarse contour's error (a cell
+ * or two, the uncertain 5/8 of the radius) to trusted pixels on both sides. */
 int atelier_matte_default_radius (gint64 h, gint64 w);
 
 /* image (1, 3, H, W) in 0..1, coarse (1, 1, H, W) subject probability in
