@@ -537,6 +537,10 @@ test_refine_thin_part (void)
   AtelierMatteOptions options = atelier_matte_options_default ();
   options.radius = 6;
   options.uncertainty = 3;
+  /* Regularised enough that the weakly weighted stem pixels alone do not
+   * teach the fit the stem's colour (they reach 0.62 here without its
+   * middle line, 0.86 at eps 1e-5). */
+  options.eps = 1e-4f;
   g_autoptr (GError) error = NULL;
   g_autoptr (AtelierTensor) alpha = atelier_matte_refine (ctx, image, coarse, &options, &error);
   g_assert_no_error (error);
@@ -544,7 +548,7 @@ test_refine_thin_part (void)
     {
       g_assert_cmpfloat (alpha->data[y * W + 21], <, 0.15f);
       for (gint64 x = 22; x < 25; x++)
-        g_assert_cmpfloat (alpha->data[y * W + x], >, 0.75f);
+        g_assert_cmpfloat (alpha->data[y * W + x], >, 0.8f);
       g_assert_cmpfloat (alpha->data[y * W + 25], <, 0.15f);
     }
 }
@@ -739,6 +743,7 @@ test_foreground_synthetic_composite (void)
   const double naive = band_colour_error (image, truth, alpha);
   AtelierForegroundOptions options = atelier_foreground_options_default ();
   const int tile_sizes[] = { 0, 48 };
+  g_autoptr (AtelierTensor) untiled = NULL;
   for (gsize k = 0; k < G_N_ELEMENTS (tile_sizes); k++)
     {
       options.tile_size = tile_sizes[k];
@@ -754,6 +759,15 @@ test_foreground_synthetic_composite (void)
       for (gint64 i = 0; i < atelier_tensor_numel (alpha); i++)
         if (alpha->data[i] >= 1.0f)
           g_assert_cmpfloat (foreground->data[i], ==, image->data[i]);
+      if (untiled == NULL)
+        untiled = g_steal_pointer (&foreground);
+      else
+        {
+          /* Tiles with their margins of context agree with the whole image's solve. */
+          const double apart = band_colour_error (foreground, untiled, alpha);
+          g_test_message ("tiled against untiled: band RMS %.4f", apart);
+          g_assert_cmpfloat (apart, <, 0.025);
+        }
     }
 }
 

@@ -20,10 +20,11 @@ from cutout-refine, once as written and once with the photograph's colours,
 to separate what the matte and the foreground estimate each bring).
 
 usage: evaluate.py --set DIR --coarse LABEL=DIR ... --refined LABEL=DIR ...
-                   [--contact-sheet PATH.jpg]
+                   [--exclude REGEX] [--contact-sheet PATH.jpg]
 """
 import argparse
 import os
+import re
 from collections import defaultdict
 
 import numpy as np
@@ -135,10 +136,13 @@ def main():
     parser.add_argument("--coarse", action="append", help="LABEL=DIR of coarse probabilities")
     parser.add_argument("--refined", action="append", help="LABEL=DIR of cutout-refine's outputs")
     parser.add_argument("--contact-sheet", help="JPEG of a few edges: coarse, refined, truth on white and black")
+    parser.add_argument("--exclude", help="leave out the images whose names match this regular expression")
     parser.add_argument("--sheet-names", default="tuft-00,glass-01,ring-02,bag-03,plush-04,plant-05,headphones-06")
     args = parser.parse_args()
     coarse_sets, refined_sets = parse_pairs(args.coarse), parse_pairs(args.refined)
     names = sorted(f[:-len(".png")] for f in os.listdir(os.path.join(args.set, "images")) if f.endswith(".png"))
+    if args.exclude:
+        names = [n for n in names if not re.search(args.exclude, n)]
     order = [label for label, _ in coarse_sets]
     for label, _ in refined_sets:
         order += [label + ", photograph's colours", label]
