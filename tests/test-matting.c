@@ -600,6 +600,44 @@ test_refine_bad_input (void)
   g_assert_true (atelier_tensor_all_finite (tiny));
 }
 
+/* No subject, only subject, and images one pixel thin: a matte and a
+ * foreground all the same, and the empty or full mask kept as it is. */
+static void
+test_degenerate_images (void)
+{
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  const gint64 sizes[][2] = { { 40, 50 }, { 1, 60 }, { 60, 1 }, { 1, 1 } };
+  for (gsize k = 0; k < G_N_ELEMENTS (sizes); k++)
+    for (int level = 0; level <= 2; level++)
+      {
+        const gint64 h = sizes[k][0], w = sizes[k][1];
+        g_autoptr (AtelierTensor) image = test_random_4d (1, 3, h, w);
+        g_autoptr (AtelierTensor) coarse = atelier_tensor_new_4d (1, 1, h, w, NULL);
+        /* Empty, full, and random. */
+        for (gint64 i = 0; i < h * w; i++)
+          coarse->data[i] = level < 2 ? (float) level : (float) g_test_rand_double ();
+        AtelierMatteOptions options = atelier_matte_options_default ();
+        options.feather = 2;
+        options.keep_holes = FALSE;
+        g_autoptr (GError) error = NULL;
+        g_autoptr (AtelierTensor) alpha = atelier_matte_refine (ctx, image, coarse, &options, &error);
+        g_assert_no_error (error);
+        g_assert_true (atelier_tensor_all_finite (alpha));
+        for (gint64 i = 0; i < h * w; i++)
+          {
+            g_assert_cmpfloat (alpha->data[i], >=, 0.0f);
+            g_assert_cmpfloat (alpha->data[i], <=, 1.0f);
+            if (level < 2)
+              g_assert_cmpfloat (alpha->data[i], ==, (float) level);
+          }
+        AtelierForegroundOptions foreground_options = atelier_foreground_options_default ();
+        g_autoptr (AtelierTensor) foreground =
+          atelier_foreground_estimate (ctx, image, level < 2 ? alpha : coarse, &foreground_options, &error);
+        g_assert_no_error (error);
+        g_assert_true (atelier_tensor_all_finite (foreground));
+      }
+}
+
 /* ---------------------------------------------------------------- foreground */
 
 /* The exact minimiser of Germer et al.'s energy for one channel, by a dense
@@ -789,6 +827,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/matting/refine/thin-part", test_refine_thin_part);
   g_test_add_func ("/engine/matting/refine/grow", test_refine_grow);
   g_test_add_func ("/engine/matting/refine/bad-input", test_refine_bad_input);
+  g_test_add_func ("/engine/matting/refine/degenerate-images", test_degenerate_images);
   g_test_add_func ("/engine/matting/foreground/dense-solve", test_foreground_dense_solve);
   g_test_add_func ("/engine/matting/foreground/synthetic-composite", test_foreground_synthetic_composite);
   return g_test_run ();
