@@ -8,6 +8,7 @@
 #include "ops/box-filter.h"
 #include "ops/distance-transform.h"
 #include "pipelines/atelier-foreground-estimate.h"
+#include "pipelines/atelier-matte-cutout.h"
 #include "pipelines/atelier-matte-feather.h"
 #include "pipelines/atelier-matte-guided-filter.h"
 #include "pipelines/atelier-matte-refine.h"
@@ -809,6 +810,29 @@ test_foreground_synthetic_composite (void)
     }
 }
 
+/* The RGBA cut-out is the two stages' results side by side. */
+static void
+test_cutout_rgba (void)
+{
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (Scene) scene = edge_scene (40, 56, 20.0, 2.0, 2);
+  const AtelierMatteOptions matte = atelier_matte_options_default ();
+  const AtelierForegroundOptions foreground = atelier_foreground_options_default ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierTensor) rgba = atelier_matte_cutout (ctx, scene->image, scene->mask, &matte, &foreground, &error);
+  g_assert_no_error (error);
+  g_autoptr (AtelierTensor) alpha = atelier_matte_refine (ctx, scene->image, scene->mask, &matte, &error);
+  g_autoptr (AtelierTensor) colours = atelier_foreground_estimate (ctx, scene->image, alpha, &foreground, &error);
+  g_assert_no_error (error);
+  const gint64 plane = 40 * 56;
+  g_assert_cmpint (rgba->shape[1], ==, 4);
+  g_assert_cmpmem (rgba->data, 3 * plane * sizeof (float), colours->data, 3 * plane * sizeof (float));
+  g_assert_cmpmem (rgba->data + 3 * plane, plane * sizeof (float), alpha->data, plane * sizeof (float));
+  g_autoptr (AtelierTensor) wrong = test_random_4d (1, 1, 40, 55);
+  g_assert_null (atelier_matte_cutout (ctx, scene->image, wrong, &matte, &foreground, &error));
+  g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_SHAPE_MISMATCH);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -830,5 +854,6 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/matting/refine/degenerate-images", test_degenerate_images);
   g_test_add_func ("/engine/matting/foreground/dense-solve", test_foreground_dense_solve);
   g_test_add_func ("/engine/matting/foreground/synthetic-composite", test_foreground_synthetic_composite);
+  g_test_add_func ("/engine/matting/cutout/rgba", test_cutout_rgba);
   return g_test_run ();
 }
