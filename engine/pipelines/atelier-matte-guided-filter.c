@@ -145,12 +145,11 @@ AtelierTensor *
 atelier_guided_filter (AtelierContext *ctx, const AtelierTensor *guide, const AtelierTensor *input,
                        const AtelierTensor *weight, int radius, float eps, GError **error)
 {
-  if (!atelier_tensor_check_shape (guide, "guide", 4, (const int64_t[]) { 1, 3, -1, -1 }, error)
-      || !atelier_tensor_check_shape (input, "input", 4, (const int64_t[]) { 1, 1, guide->shape[2], guide->shape[3] },
-                                      error)
-      || (weight != NULL
-          && !atelier_tensor_check_shape (weight, "weight", 4, (const int64_t[]) { 1, 1, guide->shape[2], guide->shape[3] },
-                                          error)))
+  if (!atelier_tensor_check_shape (guide, "guide", 4, (const int64_t[]) { 1, 3, -1, -1 }, error))
+    return NULL;
+  const int64_t plane_shape[4] = { 1, 1, guide->shape[2], guide->shape[3] };
+  if (!atelier_tensor_check_shape (input, "input", 4, plane_shape, error)
+      || (weight != NULL && !atelier_tensor_check_shape (weight, "weight", 4, plane_shape, error)))
     return NULL;
   if (radius < 1 || !(eps > 0.0f))
     {
@@ -176,8 +175,8 @@ atelier_guided_filter (AtelierContext *ctx, const AtelierTensor *guide, const At
   const int threads = MAX (1, atelier_context_get_threads (ctx));
   const gsize per_row = (gsize) (N_PLANES + 1) * sizeof (float) * (gsize) W;
   const gint64 budget_rows = (gint64) (atelier_context_get_memory_budget (ctx) / ((gsize) threads * per_row));
-  const gint64 strip_rows = CLAMP (MIN (budget_rows - 4 * (gint64) radius, MAX_STRIP_ROWS), MAX (16, 2 * (gint64) radius),
-                                   MAX (H, 1));
+  const gint64 strip_rows = CLAMP (MIN (budget_rows - 4 * (gint64) radius, MAX_STRIP_ROWS),
+                                   MAX (16, 2 * (gint64) radius), MAX (H, 1));
   GuidedJob job = { guide, input, weight, output, radius, eps, strip_rows, 0 };
   const gint64 strips = (H + strip_rows - 1) / strip_rows;
   atelier_context_parallel_for (ctx, strips, filter_strip, &job);

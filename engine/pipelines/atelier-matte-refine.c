@@ -35,12 +35,13 @@ atelier_matte_default_radius (gint64 h, gint64 w)
 static gboolean
 check_options (const AtelierMatteOptions *o, GError **error)
 {
-  if (!(o->softness >= 0.0 && o->softness <= 1.0) || !isfinite (o->grow) || o->feather < 0 || o->radius < 0 || o->uncertainty < 0
-      || (o->refine_edges && !(o->eps > 0.0f)))
+  if (!(o->softness >= 0.0 && o->softness <= 1.0) || !isfinite (o->grow) || o->feather < 0 || o->radius < 0
+      || o->uncertainty < 0 || (o->refine_edges && !(o->eps > 0.0f)))
     {
       g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT,
                    "matte options out of range: softness %g (0..1), grow %g, feather %d (>= 0), radius %d (>= 0), "
-                   "eps %g (> 0)", o->softness, o->grow, o->feather, o->radius, o->eps);
+                   "uncertainty %d (>= 0), eps %g (> 0)", o->softness, o->grow, o->feather, o->radius, o->uncertainty,
+                   o->eps);
       return FALSE;
     }
   return TRUE;
@@ -111,8 +112,10 @@ refine_band (AtelierContext *ctx, const AtelierTensor *image, const guint8 *mask
         return FALSE;
       for (gint64 y = top; y <= bottom; y++)
         for (gint64 x = left; x <= right; x++)
-          trust->data[(y - top) * box_w + x - left] =
-            fabsf (contour[y * W + x]) > (float) uncertainty || on_ridge (contour, H, W, y, x) ? 1.0f : UNCERTAIN_WEIGHT;
+          {
+            const gboolean trusted = fabsf (contour[y * W + x]) > (float) uncertainty || on_ridge (contour, H, W, y, x);
+            trust->data[(y - top) * box_w + x - left] = trusted ? 1.0f : UNCERTAIN_WEIGHT;
+          }
       snapped = atelier_guided_filter (ctx, box_image, box_alpha, trust, radius, eps, error);
       if (snapped == NULL)
         return FALSE;

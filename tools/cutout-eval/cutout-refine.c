@@ -221,7 +221,7 @@ main (int argc, char **argv)
     { "benchmark", 0, 0, G_OPTION_ARG_STRING, &benchmark, "Time a synthetic photograph of this size", "WxH" },
     { NULL },
   };
-  g_autoptr (GOptionContext) options = g_option_context_new ("- refine coarse subject masks for the cut-out evaluation");
+  g_autoptr (GOptionContext) options = g_option_context_new ("- refine coarse subject masks (cut-out evaluation)");
   g_option_context_add_main_entries (options, entries, NULL);
   g_autoptr (GError) error = NULL;
   if (!g_option_context_parse (options, &argc, &argv, &error))

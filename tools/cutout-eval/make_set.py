@@ -140,7 +140,8 @@ def draw_box(c, rng, cx, cy, size):
     texture = smooth_noise(rng, c.h, c.w, 24, 0.85, 1.1)
     colour = shaded(base, shade, texture)
     # Printed blocks: a label's text-like marks.
-    marks = ((np.floor(px / 14) + np.floor(py / 9)) % 3 == 0) & (np.abs(py) < half_h * 0.3) & (np.abs(px) < half_w * 0.6)
+    marks = (((np.floor(px / 14) + np.floor(py / 9)) % 3 == 0)
+             & (np.abs(py) < half_h * 0.3) & (np.abs(px) < half_w * 0.6))
     colour = np.where(marks[..., None], colour * 0.3, colour)
     c.over(coverage(sd), colour)
 
@@ -280,7 +281,8 @@ def draw_plush(c, rng, cx, cy, size):
     colour = shaded(random_colour(rng, (0.2, 0.5), (0.6, 0.95)), 0.8 + 0.2 * np.tanh(-py / size * 3),
                     smooth_noise(rng, c.h, c.w, 3, 0.85, 1.1))
     c.over(coverage(sd + fuzz, soft), colour)
-    eyes = np.minimum(sd_ellipse(px - size * 0.05, py + size * 0.22, 6, 6), sd_ellipse(px + size * 0.05, py + size * 0.22, 6, 6))
+    eyes = np.minimum(sd_ellipse(px - size * 0.05, py + size * 0.22, 6, 6),
+                      sd_ellipse(px + size * 0.05, py + size * 0.22, 6, 6))
     c.over(coverage(eyes), np.array([0.05, 0.05, 0.05]))
 
 
