@@ -45,6 +45,17 @@ pool_plane (gint64 plane, int worker, gpointer data)
       }
 }
 
+static gint64
+pooled_size (gint64 in, int kernel, int stride, int pad, gboolean ceil_mode)
+{
+  const gint64 span = in + 2 * pad - kernel;
+  gint64 out = (ceil_mode ? span + stride - 1 : span) / stride + 1;
+  /* PyTorch drops a last window that would start inside the right padding. */
+  if (ceil_mode && (out - 1) * stride >= in + pad)
+    out--;
+  return out;
+}
+
 AtelierTensor *
 atelier_pool2d (AtelierContext *ctx, const AtelierTensor *input, AtelierPoolMode mode,
                 const AtelierPool2dParams *p, GError **error)
@@ -58,8 +69,8 @@ atelier_pool2d (AtelierContext *ctx, const AtelierTensor *input, AtelierPoolMode
                    "pooling needs kernel and stride >= 1 and padding at most half the kernel");
       return NULL;
     }
-  gint64 out_h = (input->shape[2] + 2 * p->pad_h - p->kernel_h) / p->stride_h + 1;
-  gint64 out_w = (input->shape[3] + 2 * p->pad_w - p->kernel_w) / p->stride_w + 1;
+  gint64 out_h = pooled_size (input->shape[2], p->kernel_h, p->stride_h, p->pad_h, p->ceil_mode);
+  gint64 out_w = pooled_size (input->shape[3], p->kernel_w, p->stride_w, p->pad_w, p->ceil_mode);
   if (input->shape[2] + 2 * p->pad_h < p->kernel_h || input->shape[3] + 2 * p->pad_w < p->kernel_w)
     {
       g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_SHAPE_MISMATCH, "pooling window larger than its input");

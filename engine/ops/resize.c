@@ -127,22 +127,42 @@ resize_plane (gint64 plane, int worker, gpointer data)
     }
 }
 
+static gboolean
+check_sizes (const AtelierTensor *input, gint64 out_h, gint64 out_w, GError **error)
+{
+  if (out_h >= 1 && out_w >= 1 && input->shape[2] >= 1 && input->shape[3] >= 1)
+    return TRUE;
+  g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT,
+               "cannot resize %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT " to %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT,
+               input->shape[3], input->shape[2], out_w, out_h);
+  return FALSE;
+}
+
 AtelierTensor *
 atelier_resize (AtelierContext *ctx, const AtelierTensor *input, gint64 out_h, gint64 out_w,
                 AtelierResizeMode mode, GError **error)
 {
   if (!atelier_tensor_check_shape (input, "resize input", 4, (const int64_t[]) { -1, -1, -1, -1 }, error))
     return NULL;
-  if (out_h < 1 || out_w < 1 || input->shape[2] < 1 || input->shape[3] < 1)
-    {
-      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT,
-                   "cannot resize %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT " to %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT,
-                   input->shape[3], input->shape[2], out_w, out_h);
-      return NULL;
-    }
-  g_autoptr (AtelierTensor) output = atelier_tensor_new_uninitialized (4, (const int64_t[]) { input->shape[0], input->shape[1], out_h, out_w }, error);
-  if (output == NULL)
+  if (!check_sizes (input, out_h, out_w, error))
     return NULL;
+  g_autoptr (AtelierTensor) output = atelier_tensor_new_uninitialized (4, (const int64_t[]) { input->shape[0], input->shape[1], out_h, out_w }, error);
+  if (output == NULL || !atelier_resize_into (ctx, input, mode, output, error))
+    return NULL;
+  return g_steal_pointer (&output);
+}
+
+gboolean
+atelier_resize_into (AtelierContext *ctx, const AtelierTensor *input, AtelierResizeMode mode, AtelierTensor *output,
+                     GError **error)
+{
+  if (!atelier_tensor_check_shape (input, "resize input", 4, (const int64_t[]) { -1, -1, -1, -1 }, error)
+      || !atelier_tensor_check_shape (output, "resize output", 4,
+                                      (const int64_t[]) { input->shape[0], input->shape[1], -1, -1 }, error))
+    return FALSE;
+  const gint64 out_h = output->shape[2], out_w = output->shape[3];
+  if (!check_sizes (input, out_h, out_w, error))
+    return FALSE;
   g_autofree AxisTaps *rows = g_new0 (AxisTaps, out_h);
   g_autofree AxisTaps *cols = g_new0 (AxisTaps, out_w);
   int row_taps = 0, col_taps = 0;
@@ -152,5 +172,5 @@ atelier_resize (AtelierContext *ctx, const AtelierTensor *input, gint64 out_h, g
     col_taps = axis_taps (mode, input->shape[3], out_w, x, &cols[x]);
   ResizeJob job = { input, output, rows, cols, row_taps, col_taps };
   atelier_context_parallel_for (ctx, input->shape[0] * input->shape[1], resize_plane, &job);
-  return g_steal_pointer (&output);
+  return TRUE;
 }
