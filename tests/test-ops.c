@@ -340,6 +340,52 @@ test_resize_bilinear_ramp (void)
     g_assert_cmpfloat_with_epsilon (out->data[i], expected[i], 1e-6);
 }
 
+/* Area resampling, naively: each output pixel integrates the source over its
+ * footprint [y s, (y + 1) s) x [x t, (x + 1) t), in double precision. */
+static AtelierTensor *
+naive_resize_area (const AtelierTensor *in, gint64 oh, gint64 ow)
+{
+  g_autoptr (GError) error = NULL;
+  const gint64 h = in->shape[2], w = in->shape[3];
+  const double sy = (double) h / oh, sx = (double) w / ow;
+  AtelierTensor *out = atelier_tensor_new_4d (in->shape[0], in->shape[1], oh, ow, &error);
+  for (gint64 p = 0; p < in->shape[0] * in->shape[1]; p++)
+    for (gint64 y = 0; y < oh; y++)
+      for (gint64 x = 0; x < ow; x++)
+        {
+          double sum = 0;
+          for (gint64 iy = 0; iy < h; iy++)
+            for (gint64 ix = 0; ix < w; ix++)
+              {
+                const double cover_y = MIN ((y + 1) * sy, iy + 1.0) - MAX (y * sy, (double) iy);
+                const double cover_x = MIN ((x + 1) * sx, ix + 1.0) - MAX (x * sx, (double) ix);
+                if (cover_y > 0 && cover_x > 0)
+                  sum += cover_y * cover_x * in->data[(p * h + iy) * w + ix];
+              }
+          out->data[(p * oh + y) * ow + x] = (float) (sum / (sy * sx));
+        }
+  return out;
+}
+
+static void
+test_resize_area (void)
+{
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (AtelierTensor) input = test_random_4d (2, 3, 37, 23);
+  const gint64 sizes[][2] = { { 10, 7 }, { 37, 23 }, { 5, 23 }, { 1, 1 }, { 80, 41 }, { 36, 22 } };
+  for (gsize s = 0; s < G_N_ELEMENTS (sizes); s++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (AtelierTensor) out = atelier_resize_area (ctx, input, sizes[s][0], sizes[s][1], &error);
+      g_assert_no_error (error);
+      g_autoptr (AtelierTensor) ref = naive_resize_area (input, sizes[s][0], sizes[s][1]);
+      test_assert_close (out, ref, 1e-5f);
+    }
+  g_autoptr (GError) error = NULL;
+  g_assert_null (atelier_resize_area (ctx, input, 0, 4, &error));
+  g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT);
+}
+
 /* Into the first channels of a concatenation: the same values as
  * atelier_resize, and the channels after the view untouched. */
 static void
@@ -635,6 +681,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/resize/all-modes", test_resize);
   g_test_add_func ("/engine/resize/bilinear-ramp", test_resize_bilinear_ramp);
   g_test_add_func ("/engine/resize/into-view", test_resize_into_view);
+  g_test_add_func ("/engine/resize/area", test_resize_area);
   g_test_add_func ("/engine/pool/max-and-average", test_pool);
   g_test_add_func ("/engine/pool/ceil-mode", test_pool_ceil_mode);
   g_test_add_func ("/engine/norm/group", test_group_norm);

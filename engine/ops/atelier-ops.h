@@ -110,6 +110,10 @@ AtelierTensor *atelier_resize (AtelierContext *ctx, const AtelierTensor *input,
  * tensor, such as the first channels of a decoder's concatenation. */
 gboolean atelier_resize_into (AtelierContext *ctx, const AtelierTensor *input, AtelierResizeMode mode,
                               AtelierTensor *output, GError **error);
+/* Area resampling (OpenCV's INTER_AREA): each output pixel is the mean of the
+ * source area it covers, so shrinking by any factor does not alias. */
+AtelierTensor *atelier_resize_area (AtelierContext *ctx, const AtelierTensor *input, gint64 out_h, gint64 out_w,
+                                    GError **error);
 
 typedef enum
 {
