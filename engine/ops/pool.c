@@ -36,8 +36,11 @@ pool_plane (gint64 plane, int worker, gpointer data)
         for (gint64 y = y0; y < y1; y++)
           for (gint64 x = x0; x < x1; x++)
             {
-              float v = src[y * in_w + x];
-              acc = job->mode == ATELIER_POOL_MAX ? fmaxf (acc, v) : acc + v;
+              const float v = src[y * in_w + x];
+              /* A comparison, not fmaxf: the same result (a NaN input is
+               * skipped either way), but inlined; fmaxf calls were a quarter of
+               * ISNet's pooling time. */
+              acc = job->mode == ATELIER_POOL_MAX ? (v > acc ? v : acc) : acc + v;
             }
         if (job->mode == ATELIER_POOL_AVERAGE)
           acc /= (float) (p->count_include_pad ? padded_area : MAX ((y1 - y0) * (x1 - x0), 1));
