@@ -312,7 +312,7 @@ test_resize (void)
 {
   g_autoptr (AtelierContext) ctx = atelier_context_new (2);
   g_autoptr (AtelierTensor) input = test_random_4d (1, 3, 9, 13);
-  const gint64 sizes[][2] = { { 18, 26 }, { 36, 52 }, { 5, 7 }, { 1, 1 }, { 27, 11 }, { 9, 13 } };
+  const gint64 sizes[][2] = { { 18, 26 }, { 36, 52 }, { 5, 7 }, { 1, 1 }, { 27, 11 }, { 9, 13 }, { 18, 13 } };
   for (int mode = 0; mode < 3; mode++)
     for (gsize s = 0; s < G_N_ELEMENTS (sizes); s++)
       {
@@ -322,6 +322,13 @@ test_resize (void)
         g_autoptr (AtelierTensor) ref = naive_resize (input, sizes[s][0], sizes[s][1], mode);
         test_assert_close (out, ref, 1e-5f);
       }
+  /* x2 of one row and of one column: the doubling path's edges meet. */
+  g_autoptr (AtelierTensor) thin = test_random_4d (2, 1, 1, 5);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierTensor) doubled = atelier_resize (ctx, thin, 2, 10, ATELIER_RESIZE_BILINEAR, &error);
+  g_assert_no_error (error);
+  g_autoptr (AtelierTensor) ref = naive_resize (thin, 2, 10, ATELIER_RESIZE_BILINEAR);
+  test_assert_close (doubled, ref, 1e-6f);
 }
 
 static void
