@@ -77,7 +77,7 @@ def soft_photographs(atelier, shared):
     motion or denoising."""
     photos = sorted((shared / "data/sr-dev").glob("Set*/*.png"))
     lines = ["", "## Soft real photographs", "",
-             f"The {len(photos)} photographs of Set5 and Set14 (the development data's Set5 and Set14, never trained on), blurred "
+             f"The {len(photos)} photographs of the development data's Set5 and Set14 (never trained on), blurred "
              "by a Gaussian of the given radius (PIL), saved as PNG or as JPEG at quality 90: mean probability, how "
              "many lean to generated (p > 0.5) and how many get the verdict \"likely generated\" (p > 0.7; between 0.3 "
              "and 0.7 the verdict is \"uncertain\").", "",
