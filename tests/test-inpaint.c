@@ -141,8 +141,9 @@ test_hard_box (gconstpointer data)
     }
 }
 
-/* A feathered selection: the fill reads no pixel whose selection is above 0, so fully selected pixels come
- * out identical and a partly selected one blends its own value with that same fill, (1 - m) v + m fill. */
+/* A feathered selection in 8-bit steps: the fill reads no pixel whose selection is above 0 (above
+ * ATELIER_SELECTED_THRESHOLD, half a step), so fully selected pixels come out identical and a partly
+ * selected one blends its own value with that same fill, (1 - m) v + m fill. */
 static void
 test_soft_edge (void)
 {
