@@ -2,7 +2,7 @@
 /* Inpainting must not depend on what lies under the selection: the object a user removes may not leak into
  * its replacement. Every test fills the same photograph-like image and selection with the original, black,
  * white and noise under the selection and asserts the results bit-identical, through the whole pipeline
- * (membrane pre-fill, reduction to the working size, encoder, sampler, decoder, seam correction, blend). */
+ * (push-pull pre-fill, reduction to the working size, encoder, sampler, decoder, seam correction, blend). */
 #include "test-helpers.h"
 
 #include <math.h>

@@ -580,51 +580,6 @@ test_seamless_fill_ramp (void)
   g_assert_cmpfloat (test_max_abs_diff (fill, expected), <, 1e-4);
 }
 
-/* The pre-fill that hides a hole: the naive membrane of the unselected pixels, whatever the hole held
- * (here values far outside 0..1), the rest untouched; nothing to go by gives mid-grey. */
-static void
-test_membrane_fill (void)
-{
-  const int64_t h = 20, w = 24, plane = h * w;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (AtelierTensor) image = test_random_4d (1, 3, h, w);
-  g_autoptr (AtelierTensor) selection = atelier_tensor_new_4d (1, 1, h, w, &error);
-  g_autofree gboolean *hole = g_new0 (gboolean, plane);
-  for (int64_t y = 0; y < h; y++)
-    for (int64_t x = 0; x < w; x++)
-      if (blobs (y, x))
-        {
-          hole[y * w + x] = TRUE, selection->data[y * w + x] = x % 2 ? 1.0f : 1.0f / 255.0f;
-          for (int c = 0; c < 3; c++)
-            image->data[c * plane + y * w + x] = 1e6f * (float) (c - 1);
-        }
-  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
-  g_autoptr (AtelierTensor) filled = atelier_membrane_fill (ctx, image, selection, &error);
-  g_assert_no_error (error);
-  g_autofree double *membrane = g_new (double, plane);
-  float largest = 0;
-  for (int c = 0; c < 3; c++)
-    {
-      naive_membrane (image->data + c * plane, hole, h, w, membrane);
-      for (int64_t i = 0; i < plane; i++)
-        if (hole[i])
-          largest = MAX (largest, fabs (filled->data[c * plane + i] - membrane[i]));
-        else
-          g_assert_cmpfloat (filled->data[c * plane + i], ==, image->data[c * plane + i]);
-    }
-  g_test_message ("largest difference from the naive membrane %g", largest);
-  g_assert_cmpfloat (largest, <, 5e-5);
-
-  atelier_tensor_fill (selection, 1.0f);
-  g_autoptr (AtelierTensor) grey = atelier_membrane_fill (ctx, image, selection, &error);
-  g_assert_no_error (error);
-  for (int64_t i = 0; i < atelier_tensor_numel (grey); i++)
-    g_assert_cmpfloat (grey->data[i], ==, 0.5f);
-  atelier_tensor_fill (selection, 0.0f);
-  g_autoptr (AtelierTensor) copy = atelier_membrane_fill (ctx, image, selection, &error);
-  test_assert_close (copy, image, 0.0f);
-}
-
 static void
 test_seamless_fill_edge_cases (void)
 {
@@ -666,7 +621,6 @@ main (int argc, char **argv)
   g_test_add_data_func ("/diffusion/seamless-fill/vs-naive-membrane/strokes", strokes, test_seamless_fill_vs_naive);
   g_test_add_func ("/diffusion/seamless-fill/ramp", test_seamless_fill_ramp);
   g_test_add_func ("/diffusion/seamless-fill/edge-cases", test_seamless_fill_edge_cases);
-  g_test_add_func ("/diffusion/seamless-fill/membrane-fill", test_membrane_fill);
   g_test_add ("/diffusion/unet/forward-vs-pytorch", Fixture, NULL, setup, test_forward, teardown);
   g_test_add ("/diffusion/unet/bad-input", Fixture, NULL, setup, test_bad_input, teardown);
   g_test_add ("/diffusion/sampler/timesteps", Fixture, NULL, setup, test_timesteps, teardown);

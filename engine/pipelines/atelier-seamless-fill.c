@@ -191,19 +191,26 @@ solve_plane (gint64 plane_index, int worker, gpointer data)
     g_free (u[l]);
 }
 
-/* The membrane through the unselected cells of @border, the values on @box (top, left, height, width) of
- * @selection, which holds the selected box @selected with a margin: those cells keep their values, the
- * selected ones get the harmonic interpolation of them. A function of the unselected cells alone: the
- * selected ones are cleared before anything reads them. */
+/* The shift that makes the fill meet the image on @box (top, left, height, width), which holds the selected
+ * box @selected with a margin: image - fill at the unselected cells, the membrane through those at the
+ * selected ones. */
 static AtelierTensor *
-membrane_on_box (AtelierContext *ctx, AtelierTensor *border, const AtelierTensor *selection, const int64_t box[4],
-                 const int64_t selected[4], GError **error)
+shift_on_box (AtelierContext *ctx, const AtelierTensor *fill, const AtelierTensor *image,
+              const AtelierTensor *selection, const int64_t box[4], const int64_t selected[4], GError **error)
 {
-  const int64_t channels = border->shape[1], W = selection->shape[3];
+  const int64_t channels = fill->shape[1], H = fill->shape[2], W = fill->shape[3];
   const int64_t top = box[0], left = box[1], h = box[2], w = box[3], plane = h * w;
-  g_autoptr (AtelierTensor) known = atelier_tensor_new_4d (1, 1, h, w, error);
+  g_autoptr (AtelierTensor) border = atelier_tensor_new_4d (1, channels, h, w, error);
+  g_autoptr (AtelierTensor) known = border ? atelier_tensor_new_4d (1, 1, h, w, error) : NULL;
   if (known == NULL)
     return NULL;
+  for (int64_t c = 0; c < channels; c++)
+    for (int64_t y = 0; y < h; y++)
+      for (int64_t x = 0; x < w; x++)
+        {
+          const int64_t i = (c * H + top + y) * W + left + x;
+          border->data[(c * h + y) * w + x] = image->data[i] - fill->data[i];
+        }
   g_autoptr (GArray) grids = g_array_new (FALSE, FALSE, sizeof (Grid));
   g_array_set_clear_func (grids, (GDestroyNotify) grid_clear);
   Grid finest = { h, w, g_new (guint8, plane),
@@ -212,11 +219,8 @@ membrane_on_box (AtelierContext *ctx, AtelierTensor *border, const AtelierTensor
   for (int64_t y = 0; y < h; y++)
     for (int64_t x = 0; x < w; x++)
       {
-        const int64_t i = y * w + x;
-        finest.fixed[i] = selection->data[(top + y) * W + left + x] <= ATELIER_SELECTED_THRESHOLD;
-        known->data[i] = finest.fixed[i];
-        for (int64_t c = 0; !finest.fixed[i] && c < channels; c++)
-          border->data[c * plane + i] = 0.0f;
+        finest.fixed[y * w + x] = selection->data[(top + y) * W + left + x] <= ATELIER_SELECTED_THRESHOLD;
+        known->data[y * w + x] = finest.fixed[y * w + x];
       }
   g_array_append_val (grids, finest);
   for (const Grid *last = &finest; grid_has_free_cells (last) && MAX (last->h, last->w) > 2;
@@ -227,54 +231,12 @@ membrane_on_box (AtelierContext *ctx, AtelierTensor *border, const AtelierTensor
     }
   /* Push-pull interpolation of the border's values is smooth and not far from the membrane: the cycles
    * start there. */
-  AtelierTensor *membrane = atelier_alpha_fill (ctx, border, known, error);
-  if (membrane == NULL)
+  AtelierTensor *shift = atelier_alpha_fill (ctx, border, known, error);
+  if (shift == NULL)
     return NULL;
-  MembraneJob job = { grids, membrane->data };
+  MembraneJob job = { grids, shift->data };
   atelier_context_parallel_for (ctx, channels, solve_plane, &job);
-  return membrane;
-}
-
-/* The box on which the membrane of the @selected box is solved: only the border cells next to the selection
- * enter the equation, so it is the selected box grown by one pixel (clipped to h x w). */
-static void
-membrane_box (const int64_t selected[4], int64_t h, int64_t w, int64_t box[4])
-{
-  box[0] = MAX (0, selected[0] - 1), box[1] = MAX (0, selected[1] - 1);
-  box[2] = MIN (h, selected[0] + selected[2] + 1) - box[0];
-  box[3] = MIN (w, selected[1] + selected[3] + 1) - box[1];
-}
-
-AtelierTensor *
-atelier_membrane_fill (AtelierContext *ctx, const AtelierTensor *image, const AtelierTensor *selection,
-                       GError **error)
-{
-  if (!atelier_tensor_check_shape (image, "image", 4, (const int64_t[]) { 1, -1, -1, -1 }, error)
-      || !atelier_tensor_check_shape (selection, "selection", 4,
-                                      (const int64_t[]) { 1, 1, image->shape[2], image->shape[3] }, error))
-    return NULL;
-  const int64_t channels = image->shape[1], h = image->shape[2], w = image->shape[3];
-  int64_t selected[4], box[4];
-  const int64_t selected_count = atelier_selection_bounds (selection, selected);
-  g_autoptr (AtelierTensor) out = atelier_tensor_copy (image, error);
-  if (out == NULL || selected_count == 0)
-    return g_steal_pointer (&out);
-  if (selected_count == h * w)
-    {
-      atelier_tensor_fill (out, 0.5f);
-      return g_steal_pointer (&out);
-    }
-  membrane_box (selected, h, w, box);
-  g_autoptr (AtelierTensor) border = atelier_tensor_crop (image, box[0], box[1], box[2], box[3], error);
-  g_autoptr (AtelierTensor) membrane = border ? membrane_on_box (ctx, border, selection, box, selected, error) : NULL;
-  if (membrane == NULL)
-    return NULL;
-  for (int64_t c = 0; c < channels; c++)
-    for (int64_t y = 0; y < box[2]; y++)
-      for (int64_t x = 0; x < box[3]; x++)
-        if (selection->data[(box[0] + y) * w + box[1] + x] > ATELIER_SELECTED_THRESHOLD)
-          out->data[(c * h + box[0] + y) * w + box[1] + x] = membrane->data[(c * box[2] + y) * box[3] + x];
-  return g_steal_pointer (&out);
+  return shift;
 }
 
 gboolean
@@ -298,18 +260,12 @@ atelier_seamless_fill (AtelierContext *ctx, AtelierTensor *fill, const AtelierTe
   g_autoptr (AtelierTensor) shift = NULL;
   if (selected_count > 0)
     {
-      membrane_box (selected, h, w, box);
-      g_autoptr (AtelierTensor) border = atelier_tensor_new_4d (1, channels, box[2], box[3], error);
-      if (border == NULL)
-        return FALSE;
-      for (int64_t c = 0; c < channels; c++)
-        for (int64_t y = 0; y < box[2]; y++)
-          for (int64_t x = 0; x < box[3]; x++)
-            {
-              const int64_t i = (c * h + box[0] + y) * w + box[1] + x;
-              border->data[(c * box[2] + y) * box[3] + x] = image->data[i] - fill->data[i];
-            }
-      if (!(shift = membrane_on_box (ctx, border, selection, box, selected, error)))
+      /* Only the border cells next to the selection enter the equation: it is solved on the selection's
+       * box grown by one pixel. */
+      box[0] = MAX (0, selected[0] - 1), box[1] = MAX (0, selected[1] - 1);
+      box[2] = MIN (h, selected[0] + selected[2] + 1) - box[0];
+      box[3] = MIN (w, selected[1] + selected[3] + 1) - box[1];
+      if (!(shift = shift_on_box (ctx, fill, image, selection, box, selected, error)))
         return FALSE;
     }
   for (int64_t c = 0; c < channels; c++)

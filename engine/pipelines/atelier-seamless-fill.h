@@ -18,14 +18,4 @@ G_BEGIN_DECLS
 gboolean atelier_seamless_fill (AtelierContext *ctx, AtelierTensor *fill, const AtelierTensor *image,
                                 const AtelierTensor *selection, GError **error);
 
-/* Hides what lies under a selection: the selected pixels of @image become the membrane (harmonic)
- * interpolation of the unselected ones around them, the smoothest surface that meets them, by the same
- * solver. The result is a function of the unselected pixels alone (bit for bit: the selected ones are
- * never read), so a fill that reads only it cannot carry the object it replaces. Unselected pixels are
- * kept exactly; nothing selected gives a copy, everything selected a uniform mid-grey (nothing to go by).
- * image (1, C, H, W); selection (1, 1, H, W) 0..1, selected above ATELIER_SELECTED_THRESHOLD -> new
- * (1, C, H, W). */
-AtelierTensor *atelier_membrane_fill (AtelierContext *ctx, const AtelierTensor *image, const AtelierTensor *selection,
-                                      GError **error);
-
 G_END_DECLS
