@@ -299,11 +299,11 @@ atelier_latent_diffusion_inpaint (AtelierContext *ctx, const AtelierLatentDiffus
   g_autoptr (AtelierTensor) region_mask = region ? atelier_tensor_crop (selection, box[0], box[1], box[2], box[3], error) : NULL;
   /* What lies under the selection must not reach the fill, or the object being removed leaks into its own
    * replacement (a 25 % box gave three different fills for the photograph, black and grey under it). It did
-   * by every reader of the region: the reduction to the working size (its kernel straddles the hole's
-   * edge), the encoder (kept latent cells see hole pixels through their receptive field, and the sampler
-   * starts the hole's cells from the known latent noised), and the seam correction. So the hole is filled
-   * from its surroundings alone before any of them reads the region; only the final blend below, by the
-   * selection's own values, sees the original pixels. */
+   * through the reduction to the working size (its kernel straddles the hole's edge) and the encoder (kept
+   * latent cells see hole pixels through their receptive field, and the sampler starts the hole's cells from
+   * the known latent noised); the seam correction reads only unselected pixels, but gets the same context.
+   * So the hole is filled from its surroundings alone before any of them reads the region; only the final
+   * blend below, by the selection's own values, sees the original pixels. */
   g_autoptr (AtelierTensor) context = region_mask ? hide_selection (ctx, region, region_mask, error) : NULL;
   g_autoptr (AtelierTensor) filled = context ? diffuse_region (ctx, ld, context, region_mask, box[3], box[2],
                                                                options, error)
