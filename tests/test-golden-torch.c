@@ -140,7 +140,7 @@ test_pool (Golden *g, gconstpointer data)
     {
       GError *error = NULL;
       g_autoptr (AtelierTensor) x = golden_get (g, cases[i].name, "input");
-      AtelierPool2dParams p = { 3, 3, 2, 2, 1, 1, cases[i].include_pad };
+      AtelierPool2dParams p = { 3, 3, 2, 2, 1, 1, cases[i].include_pad, FALSE };
       check (g, cases[i].name, atelier_pool2d (g->ctx, x, cases[i].mode, &p, &error), &error, cases[i].tolerance);
     }
 }

@@ -87,19 +87,9 @@ typedef struct
   const AtelierTensor *tensor;
 } BuildEntry;
 
-GBytes *
-test_safetensors_build (const char *first_name, ...)
+static GBytes *
+build_from_entries (const GArray *entries)
 {
-  g_autoptr (GArray) entries = g_array_new (FALSE, FALSE, sizeof (BuildEntry));
-  va_list args;
-  va_start (args, first_name);
-  for (const char *name = first_name; name != NULL; name = va_arg (args, const char *))
-    {
-      BuildEntry e = { name, va_arg (args, const char *), va_arg (args, const AtelierTensor *) };
-      g_array_append_val (entries, e);
-    }
-  va_end (args);
-
   g_autoptr (GByteArray) data = g_byte_array_new ();
   GString *header = g_string_new ("{\"__metadata__\":{\"format\":\"pt\"}");
   for (guint i = 0; i < entries->len; i++)
@@ -139,6 +129,34 @@ test_safetensors_build (const char *first_name, ...)
   g_byte_array_append (file, data->data, data->len);
   g_string_free (header, TRUE);
   return g_byte_array_free_to_bytes (file);
+}
+
+GBytes *
+test_safetensors_build (const char *first_name, ...)
+{
+  g_autoptr (GArray) entries = g_array_new (FALSE, FALSE, sizeof (BuildEntry));
+  va_list args;
+  va_start (args, first_name);
+  for (const char *name = first_name; name != NULL; name = va_arg (args, const char *))
+    {
+      BuildEntry e = { name, va_arg (args, const char *), va_arg (args, const AtelierTensor *) };
+      g_array_append_val (entries, e);
+    }
+  va_end (args);
+  return build_from_entries (entries);
+}
+
+GBytes *
+test_safetensors_build_table (GHashTable *tensors, const char *dtype)
+{
+  g_autoptr (GArray) entries = g_array_new (FALSE, FALSE, sizeof (BuildEntry));
+  g_autoptr (GList) names = g_list_sort (g_hash_table_get_keys (tensors), (GCompareFunc) strcmp);
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      BuildEntry e = { l->data, dtype, g_hash_table_lookup (tensors, l->data) };
+      g_array_append_val (entries, e);
+    }
+  return build_from_entries (entries);
 }
 
 gboolean

@@ -26,6 +26,8 @@ void test_assert_close_impl (const char *file, int line, const AtelierTensor *ac
  * Values are converted to the given dtype. The file format is written here
  * independently of the engine's reader. */
 GBytes *test_safetensors_build (const char *first_name, ...) G_GNUC_NULL_TERMINATED;
+/* The same from a table of name -> AtelierTensor, all of one dtype, in name order. */
+GBytes *test_safetensors_build_table (GHashTable *tensors, const char *dtype);
 gboolean test_write_file (const char *path, GBytes *bytes);
 /* Tensor @name of a golden file, asserted present and readable. */
 AtelierTensor *test_golden_tensor (const AtelierSafetensors *golden, const char *name);

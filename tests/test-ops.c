@@ -314,7 +314,7 @@ test_resize (void)
 {
   g_autoptr (AtelierContext) ctx = atelier_context_new (2);
   g_autoptr (AtelierTensor) input = test_random_4d (1, 3, 9, 13);
-  const gint64 sizes[][2] = { { 18, 26 }, { 36, 52 }, { 5, 7 }, { 1, 1 }, { 27, 11 }, { 9, 13 } };
+  const gint64 sizes[][2] = { { 18, 26 }, { 36, 52 }, { 5, 7 }, { 1, 1 }, { 27, 11 }, { 9, 13 }, { 18, 13 } };
   for (int mode = 0; mode < 3; mode++)
     for (gsize s = 0; s < G_N_ELEMENTS (sizes); s++)
       {
@@ -324,6 +324,13 @@ test_resize (void)
         g_autoptr (AtelierTensor) ref = naive_resize (input, sizes[s][0], sizes[s][1], mode);
         test_assert_close (out, ref, 5e-6f); /* measured 5.1e-7 */
       }
+  /* x2 of one row and of one column: the doubling path's edges meet. */
+  g_autoptr (AtelierTensor) thin = test_random_4d (2, 1, 1, 5);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierTensor) doubled = atelier_resize (ctx, thin, 2, 10, ATELIER_RESIZE_BILINEAR, &error);
+  g_assert_no_error (error);
+  g_autoptr (AtelierTensor) ref = naive_resize (thin, 2, 10, ATELIER_RESIZE_BILINEAR);
+  test_assert_close (doubled, ref, 1e-6f);
 }
 
 static void
@@ -342,16 +349,87 @@ test_resize_bilinear_ramp (void)
     g_assert_cmpfloat_with_epsilon (out->data[i], expected[i], 1e-6);
 }
 
+/* Area resampling, naively: each output pixel integrates the source over its
+ * footprint [y s, (y + 1) s) x [x t, (x + 1) t), in double precision. */
+static AtelierTensor *
+naive_resize_area (const AtelierTensor *in, gint64 oh, gint64 ow)
+{
+  g_autoptr (GError) error = NULL;
+  const gint64 h = in->shape[2], w = in->shape[3];
+  const double sy = (double) h / oh, sx = (double) w / ow;
+  AtelierTensor *out = atelier_tensor_new_4d (in->shape[0], in->shape[1], oh, ow, &error);
+  for (gint64 p = 0; p < in->shape[0] * in->shape[1]; p++)
+    for (gint64 y = 0; y < oh; y++)
+      for (gint64 x = 0; x < ow; x++)
+        {
+          double sum = 0;
+          for (gint64 iy = 0; iy < h; iy++)
+            for (gint64 ix = 0; ix < w; ix++)
+              {
+                const double cover_y = MIN ((y + 1) * sy, iy + 1.0) - MAX (y * sy, (double) iy);
+                const double cover_x = MIN ((x + 1) * sx, ix + 1.0) - MAX (x * sx, (double) ix);
+                if (cover_y > 0 && cover_x > 0)
+                  sum += cover_y * cover_x * in->data[(p * h + iy) * w + ix];
+              }
+          out->data[(p * oh + y) * ow + x] = (float) (sum / (sy * sx));
+        }
+  return out;
+}
+
+static void
+test_resize_area (void)
+{
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (AtelierTensor) input = test_random_4d (2, 3, 37, 23);
+  const gint64 sizes[][2] = { { 10, 7 }, { 37, 23 }, { 5, 23 }, { 1, 1 }, { 80, 41 }, { 36, 22 } };
+  for (gsize s = 0; s < G_N_ELEMENTS (sizes); s++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (AtelierTensor) out = atelier_resize_area (ctx, input, sizes[s][0], sizes[s][1], &error);
+      g_assert_no_error (error);
+      g_autoptr (AtelierTensor) ref = naive_resize_area (input, sizes[s][0], sizes[s][1]);
+      test_assert_close (out, ref, 1e-5f);
+    }
+  g_autoptr (GError) error = NULL;
+  g_assert_null (atelier_resize_area (ctx, input, 0, 4, &error));
+  g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT);
+}
+
+/* Into the first channels of a concatenation: the same values as
+ * atelier_resize, and the channels after the view untouched. */
+static void
+test_resize_into_view (void)
+{
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierTensor) input = test_random_4d (1, 3, 5, 7);
+  g_autoptr (AtelierTensor) concat = atelier_tensor_new_4d (1, 5, 10, 14, &error);
+  atelier_tensor_fill (concat, 42.0f);
+  g_autoptr (AtelierTensor) view = atelier_tensor_new_view (concat->data, 4, (const int64_t[]) { 1, 3, 10, 14 });
+  g_assert_true (atelier_resize_into (ctx, input, ATELIER_RESIZE_BILINEAR, view, &error));
+  g_assert_no_error (error);
+  g_autoptr (AtelierTensor) ref = naive_resize (input, 10, 14, ATELIER_RESIZE_BILINEAR);
+  test_assert_close (view, ref, 1e-6f);
+  for (gint64 i = 3 * 10 * 14; i < atelier_tensor_numel (concat); i++)
+    g_assert_cmpfloat (concat->data[i], ==, 42.0f);
+  g_autoptr (AtelierTensor) wrong = atelier_tensor_new_4d (1, 2, 10, 14, &error);
+  g_assert_false (atelier_resize_into (ctx, input, ATELIER_RESIZE_BILINEAR, wrong, &error));
+  g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_SHAPE_MISMATCH);
+}
+
 static void
 test_pool (void)
 {
   g_autoptr (AtelierContext) ctx = atelier_context_new (2);
   g_autoptr (AtelierTensor) input = test_random_4d (2, 3, 11, 14);
   const AtelierPool2dParams params[] = {
-    { 2, 2, 2, 2, 0, 0, TRUE },
-    { 3, 3, 2, 2, 1, 1, TRUE },
-    { 3, 3, 2, 2, 1, 1, FALSE },
-    { 3, 2, 1, 2, 1, 0, TRUE },
+    { 2, 2, 2, 2, 0, 0, TRUE, FALSE },
+    { 3, 3, 2, 2, 1, 1, TRUE, FALSE },
+    { 3, 3, 2, 2, 1, 1, FALSE, FALSE },
+    { 3, 2, 1, 2, 1, 0, TRUE, FALSE },
+    { 2, 2, 2, 2, 0, 0, TRUE, TRUE },  /* ceil mode: 11x14 -> 6x7, the last row's windows clipped */
+    { 3, 3, 2, 2, 1, 1, FALSE, TRUE },
+    { 3, 3, 2, 2, 1, 1, TRUE, TRUE },
   };
   for (int mode = 0; mode < 2; mode++)
     for (gsize i = 0; i < G_N_ELEMENTS (params); i++)
@@ -362,6 +440,26 @@ test_pool (void)
         g_autoptr (AtelierTensor) ref = naive_pool2d (input, mode, &params[i]);
         test_assert_close (out, ref, 7e-7f); /* measured 6.6e-8 */
       }
+}
+
+/* ISNet's max-pooling (2x2, stride 2, ceil mode) of a 3x3 ramp: the windows
+ * of the last row and column hold what is left of the input (hand-computed). */
+static void
+test_pool_ceil_mode (void)
+{
+  g_autoptr (AtelierContext) ctx = atelier_context_new (1);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierTensor) ramp = atelier_tensor_new_4d (1, 1, 3, 3, &error);
+  for (int i = 0; i < 9; i++)
+    ramp->data[i] = (float) (i + 1);
+  const AtelierPool2dParams params = { .kernel_h = 2, .kernel_w = 2, .stride_h = 2, .stride_w = 2, .ceil_mode = TRUE };
+  g_autoptr (AtelierTensor) out = atelier_pool2d (ctx, ramp, ATELIER_POOL_MAX, &params, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (out->shape[2], ==, 2);
+  g_assert_cmpint (out->shape[3], ==, 2);
+  const float expected[4] = { 5, 6, 8, 9 };
+  for (int i = 0; i < 4; i++)
+    g_assert_cmpfloat (out->data[i], ==, expected[i]);
 }
 
 static void
@@ -599,7 +697,10 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/pixel-shuffle/both-orders", test_pixel_shuffle);
   g_test_add_func ("/engine/resize/all-modes", test_resize);
   g_test_add_func ("/engine/resize/bilinear-ramp", test_resize_bilinear_ramp);
+  g_test_add_func ("/engine/resize/into-view", test_resize_into_view);
+  g_test_add_func ("/engine/resize/area", test_resize_area);
   g_test_add_func ("/engine/pool/max-and-average", test_pool);
+  g_test_add_func ("/engine/pool/ceil-mode", test_pool_ceil_mode);
   g_test_add_func ("/engine/norm/group", test_group_norm);
   g_test_add_func ("/engine/norm/layer", test_layer_norm);
   g_test_add_func ("/engine/norm/batch-norm-fold", test_batch_norm_fold);

@@ -106,6 +106,14 @@ gboolean atelier_resize_mode_from_name (const char *name, AtelierResizeMode *mod
 
 AtelierTensor *atelier_resize (AtelierContext *ctx, const AtelierTensor *input,
                                gint64 out_h, gint64 out_w, AtelierResizeMode mode, GError **error);
+/* The same into @output (N, C, out_h, out_w), which may be a view into a larger
+ * tensor, such as the first channels of a decoder's concatenation. */
+gboolean atelier_resize_into (AtelierContext *ctx, const AtelierTensor *input, AtelierResizeMode mode,
+                              AtelierTensor *output, GError **error);
+/* Area resampling (OpenCV's INTER_AREA): each output pixel is the mean of the
+ * source area it covers, so shrinking by any factor does not alias. */
+AtelierTensor *atelier_resize_area (AtelierContext *ctx, const AtelierTensor *input, gint64 out_h, gint64 out_w,
+                                    GError **error);
 
 typedef enum
 {
@@ -119,6 +127,7 @@ typedef struct
   int stride_h, stride_w;
   int pad_h, pad_w;
   gboolean count_include_pad; /* average pooling: divide by the full window, as PyTorch's default */
+  gboolean ceil_mode;         /* output size rounded up, the last window clipped at the edge, as PyTorch's */
 } AtelierPool2dParams;
 
 AtelierTensor *atelier_pool2d (AtelierContext *ctx, const AtelierTensor *input,

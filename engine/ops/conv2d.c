@@ -94,7 +94,8 @@ convolve (AtelierContext *ctx, const AtelierConvGeometry *g, const AtelierTensor
    * sgemm inside the im2col path. */
   const gboolean stride_one = g->stride_h == 1 && g->stride_w == 1 && !depthwise
                               && !atelier_conv_geometry_is_pointwise (g);
-  const gboolean stack_taps = g->cout_per_group <= 32 && (g->cin_per_group >= 64 || g->cout_per_group <= 8);
+  const gboolean stack_taps = (g->cout_per_group <= 32 && (g->cin_per_group >= 64 || g->cout_per_group <= 8))
+                              || (g->cout_per_group <= 64 && g->cin_per_group >= 64 && g->out_w >= 128);
   g_autofree float *tap_weights = NULL;
   if (stride_one && (setup.tap_weights = tap_weights = atelier_conv_weights_by_tap (&setup, error)) == NULL)
     return FALSE;
@@ -105,7 +106,11 @@ convolve (AtelierContext *ctx, const AtelierConvGeometry *g, const AtelierTensor
    * thin (32->32: 0.37 against 0.46), except for the thinnest outputs, such as
    * the final RGB conv of an upscaler, where shifted taps leave M = 3 (slim x4
    * upscale of 256x256: 0.30 s against 0.54 s). Shifted taps take the whole
-   * batch at once. */
+   * batch at once. Wide layers of 64 outputs from 64 or more inputs stack
+   * too: ISNet's, timed in turn on one thread (GFLOP/s, shifted against
+   * stacked), 64->64 @512x512 35.0/39.9, 128->64 @512 38.4/43.9, 64->64 @256
+   * 31.2/44.8, 256->64 @256 40.6/48.3; with 128 outputs it was even (64->128
+   * @256 39.5/39.3) and from 256 on shifted taps won (256->512 @64 48.4/36.7). */
   if (stride_one && !stack_taps)
     {
       gboolean applicable = FALSE;

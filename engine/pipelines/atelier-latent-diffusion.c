@@ -135,7 +135,7 @@ resize_smooth (AtelierContext *ctx, const AtelierTensor *x, int64_t out_h, int64
   const int block = (int) MIN (x->shape[2] / out_h, x->shape[3] / out_w);
   if (block < 2)
     return atelier_resize (ctx, x, out_h, out_w, ATELIER_RESIZE_BICUBIC, error);
-  const AtelierPool2dParams pool = { block, block, block, block, 0, 0, TRUE };
+  const AtelierPool2dParams pool = { block, block, block, block, 0, 0, TRUE, FALSE };
   g_autoptr (AtelierTensor) averaged = atelier_pool2d (ctx, x, ATELIER_POOL_AVERAGE, &pool, error);
   return averaged ? atelier_resize (ctx, averaged, out_h, out_w, ATELIER_RESIZE_BICUBIC, error) : NULL;
 }

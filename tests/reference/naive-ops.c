@@ -190,8 +190,13 @@ AtelierTensor *
 naive_pool2d (const AtelierTensor *in, AtelierPoolMode mode, const AtelierPool2dParams *p)
 {
   const gint64 h = in->shape[2], w = in->shape[3];
-  const gint64 oh = (h + 2 * p->pad_h - p->kernel_h) / p->stride_h + 1;
-  const gint64 ow = (w + 2 * p->pad_w - p->kernel_w) / p->stride_w + 1;
+  gint64 oh = (gint64) (p->ceil_mode ? ceil : floor) ((double) (h + 2 * p->pad_h - p->kernel_h) / p->stride_h) + 1;
+  gint64 ow = (gint64) (p->ceil_mode ? ceil : floor) ((double) (w + 2 * p->pad_w - p->kernel_w) / p->stride_w) + 1;
+  /* As PyTorch: no window starts in the padding after the input. */
+  if ((oh - 1) * p->stride_h >= h + p->pad_h)
+    oh--;
+  if ((ow - 1) * p->stride_w >= w + p->pad_w)
+    ow--;
   AtelierTensor *out = new_4d (in->shape[0], in->shape[1], oh, ow);
   for (gint64 b = 0; b < in->shape[0]; b++)
     for (gint64 c = 0; c < in->shape[1]; c++)
