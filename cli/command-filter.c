@@ -206,22 +206,25 @@ static GPtrArray *
 batch_output_paths (const AtelierFilterInfo *info, const char *dir, int n_files, char **files)
 {
   g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GHashTable) taken = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GHashTable) inputs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GHashTable) outputs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   for (int i = 0; i < n_files; i++)
-    g_hash_table_insert (taken, g_canonicalize_filename (files[i], NULL), files[i]);
+    g_hash_table_add (inputs, g_canonicalize_filename (files[i], NULL));
   for (int i = 0; i < n_files; i++)
     {
       char *path = batch_output_path (info, dir, files[i]);
       g_ptr_array_add (paths, path);
       g_autofree char *canonical = g_canonicalize_filename (path, NULL);
-      const char *other = g_hash_table_lookup (taken, canonical);
-      if (other != NULL)
+      const char *other = g_hash_table_lookup (outputs, canonical);
+      if (other != NULL || g_hash_table_contains (inputs, canonical))
         {
-          g_printerr ("atelier: %s and %s would both be written to %s (or it is an input): nothing done\n",
-                      files[i], other, path);
+          if (other != NULL)
+            g_printerr ("atelier: %s and %s would both be written to %s: nothing done\n", other, files[i], path);
+          else
+            g_printerr ("atelier: %s's result would overwrite the input %s: nothing done\n", files[i], path);
           return NULL;
         }
-      g_hash_table_insert (taken, g_steal_pointer (&canonical), files[i]);
+      g_hash_table_insert (outputs, g_steal_pointer (&canonical), files[i]);
     }
   return g_steal_pointer (&paths);
 }

@@ -445,16 +445,6 @@ test_image_planes (void)
 
 /* ------------------------------------------------- Select Subject, Cutout */
 
-static gboolean
-isnet_ready (void)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (AtelierIsnet) net = atelier_isnet_open ("isnet-medium", &error);
-  if (net == NULL)
-    g_test_skip_printf ("ISNet not set up (%s): run models/isnet/setup.sh", error->message);
-  return net != NULL;
-}
-
 /* The subject probability the pipeline gives @rgb, fitted to the network as the filters' default does. */
 static AtelierTensor *
 pipeline_coarse (AtelierContext *ctx, const AtelierTensor *rgb)
@@ -503,7 +493,7 @@ mean_in_circle (const AtelierTensor *matte, double radius, gboolean inside)
 static void
 test_select_subject_is_the_pipeline (void)
 {
-  if (!isnet_ready ())
+  if (!test_isnet_ready ())
     return;
   const gint64 h = 160, w = 224;
   g_autoptr (AtelierTensor) image = test_subject_image (h, w);
@@ -549,7 +539,7 @@ test_select_subject_real_photo (void)
       g_test_skip_printf ("no %s", path);
       return;
     }
-  if (!isnet_ready ())
+  if (!test_isnet_ready ())
     return;
   g_autoptr (GError) error = NULL;
   g_autoptr (AtelierImage) photo = atelier_image_load (path, &error);
@@ -573,7 +563,7 @@ test_select_subject_real_photo (void)
 static void
 test_cutout_is_the_pipeline (void)
 {
-  if (!isnet_ready ())
+  if (!test_isnet_ready ())
     return;
   const gint64 h = 128, w = 176;
   g_autoptr (AtelierTensor) image = test_subject_image (h, w);
@@ -599,7 +589,7 @@ test_cutout_is_the_pipeline (void)
 static void
 test_select_subject_odd_inputs (void)
 {
-  if (!isnet_ready ())
+  if (!test_isnet_ready ())
     return;
   g_autoptr (AtelierContext) ctx = atelier_context_new (2);
   g_autoptr (AtelierFilter) filter = atelier_filter_new (atelier_filter_find ("select-subject"));
@@ -637,7 +627,7 @@ test_select_subject_odd_inputs (void)
 static void
 test_select_subject_nothing_found (void)
 {
-  if (!isnet_ready ())
+  if (!test_isnet_ready ())
     return;
   g_autoptr (AtelierContext) ctx = atelier_context_new (2);
   g_autoptr (AtelierFilter) filter = atelier_filter_new (atelier_filter_find ("select-subject"));
@@ -657,7 +647,7 @@ static void
 test_select_subject_corrupt_model (void)
 {
   g_autofree char *manifest = g_test_build_filename (G_TEST_DIST, "..", "models", "isnet", "isnet-medium.json", NULL);
-  if (!isnet_ready ())
+  if (!test_isnet_ready ())
     return;
   g_autofree char *dir = test_make_temp_dir ();
   g_autofree char *json = NULL, *weights = NULL;

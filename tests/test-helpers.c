@@ -2,6 +2,7 @@
 #include "test-helpers.h"
 
 #include "model/half-float.h"
+#include "networks/atelier-isnet.h"
 
 #include <glib/gstdio.h>
 #include <math.h>
@@ -254,4 +255,14 @@ test_subject_image (gint64 h, gint64 w)
           image->data[(c * h + y) * w + x] = CLAMP (red[c] * shade + 0.01f * pixel_noise (y, x, c), 0.0f, 1.0f);
       }
   return image;
+}
+
+gboolean
+test_isnet_ready (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierIsnet) net = atelier_isnet_open ("isnet-medium", &error);
+  if (net == NULL)
+    g_test_skip_printf ("ISNet not set up (%s): run models/isnet/setup.sh", error->message);
+  return net != NULL;
 }

@@ -41,3 +41,6 @@ AtelierTensor *test_texture_image (gint64 h, gint64 w);
 /* The texture with one clear subject on it: a shaded red disc of radius test_subject_radius at the centre. */
 AtelierTensor *test_subject_image (gint64 h, gint64 w);
 double test_subject_radius (gint64 h, gint64 w);
+
+/* TRUE when the ISNet weights are set up; otherwise marks the test skipped, saying how to set them up. */
+gboolean test_isnet_ready (void);
