@@ -216,13 +216,27 @@ add_layer_mask (const AtelierFilterInfo *info, const AtelierFilterValues *values
   return atelier_drawable_write (mask, out->pixels, error);
 }
 
+/* A menu label as an item's name: "Select _Subject..." -> "Select Subject". */
+static char *
+name_from_menu_label (const char *label)
+{
+  GString *name = g_string_new (NULL);
+  for (const char *c = label; *c != '\0'; c++)
+    if (*c != '_')
+      g_string_append_c (name, *c);
+  while (name->len > 0 && (name->str[name->len - 1] == '.' || g_str_has_suffix (name->str, "…")))
+    g_string_truncate (name, name->str[name->len - 1] == '.' ? name->len - 1 : name->len - strlen ("…"));
+  return g_string_free (name, FALSE);
+}
+
 /* The result as a channel of its own (kept, so it can be loaded again), which becomes or changes the selection;
  * optionally also the layer's mask. */
 static gboolean
 apply_selection (const AtelierFilterInfo *info, const AtelierFilterValues *values, gint32 image, gint32 source,
                  const AtelierFilterOutput *out, GError **error)
 {
-  const gint32 channel = gimp_channel_new (image, _(info->menu_label), gimp_drawable_width (source),
+  g_autofree char *name = name_from_menu_label (_(info->menu_label));
+  const gint32 channel = gimp_channel_new (image, name, gimp_drawable_width (source),
                                            gimp_drawable_height (source), 100, &(GimpRGB) { 0, 0, 0, 1 });
   if (channel < 0 || !gimp_image_insert_channel (image, channel, 0, 0))
     {
