@@ -63,7 +63,10 @@ file_entries (const AtelierFilterInfo *info, FileOptions *o)
       return entries;
     }
   const GOptionEntry bit_depth = { "bit-depth", 0, 0, G_OPTION_ARG_INT, &o->bit_depth,
-                                   "PNG output bit depth, 8 or 16 (default: the input's)", "N" };
+                                   info->output == ATELIER_OUTPUT_SELECTION
+                                     ? "PNG output bit depth, 8 or 16 (default 8)"
+                                     : "PNG output bit depth, 8 or 16 (default: the input's)",
+                                   "N" };
   const GOptionEntry quality = { "quality", 'q', 0, G_OPTION_ARG_INT, &o->quality, "JPEG output quality (default 92)", "Q" };
   g_array_append_val (entries, bit_depth);
   g_array_append_val (entries, quality);
