@@ -96,7 +96,8 @@ test_usage (void)
   run_cli (&unknown, "frobnicate", NULL);
   g_assert_cmpint (unknown.status, ==, 2);
   g_assert_nonnull (strstr (unknown.err, "unknown command \"frobnicate\""));
-  /* Every filter is a command of its PDB name (plug-in-atelier-NAME), with its flags from the description. */
+  /* Every filter is a command of its PDB name (plug-in-atelier-NAME), with its flags from the description, except
+   * the selection mode and layer mask, which only a GIMP image has. */
   int n;
   const AtelierFilterInfo *const *filters = atelier_filters (&n);
   for (int f = 0; f < n; f++)
@@ -106,8 +107,12 @@ test_usage (void)
       g_assert_cmpint (help.status, ==, 0);
       for (int p = 0; p < filters[f]->n_params; p++)
         {
-          g_autofree char *flag = g_strconcat ("--", filters[f]->params[p].name, NULL);
-          g_assert_nonnull (strstr (help.out, flag));
+          const char *name = filters[f]->params[p].name;
+          g_autofree char *flag = g_strconcat ("--", name, "=", NULL);
+          g_autofree char *switch_flag = g_strconcat ("--", name, " ", NULL);
+          const gboolean gimp_only = g_strcmp0 (name, filters[f]->selection_mode_param) == 0
+                                     || g_strcmp0 (name, filters[f]->layer_mask_param) == 0;
+          g_assert_true ((strstr (help.out, flag) != NULL || strstr (help.out, switch_flag) != NULL) != gimp_only);
         }
     }
   /* `atelier sample` takes its sampling defaults from the inpaint filter's rows. */

@@ -675,9 +675,9 @@ write_subject_input (const Gimp *g, gboolean flat)
 }
 
 /* Runs Select Subject (@mode, @layer_mask, the other parameters at their defaults) on @input after selecting a
- * 10x10 square at the top left, then prints the layer mask's id and the number of channels, saves the selection
- * as the alpha of a white layer to @selection and the source layer to @source, and prints the mask's mean
- * (0..255). */
+ * 10x10 square at the top left, then prints the layer mask's id and the number and first name of the channels,
+ * saves the selection as the alpha of a white layer to @selection and the source layer to @source, and prints the
+ * mask's mean (0..255). */
 static char *
 run_select_subject (const Gimp *g, const char *input, int mode, gboolean layer_mask, const char *selection,
                     const char *source)
@@ -690,7 +690,9 @@ run_select_subject (const Gimp *g, const char *input, int mode, gboolean layer_m
     " (let* ((mask (car (gimp-layer-get-mask drw)))"
     "        (sel (car (gimp-layer-new img %d %d RGBA-IMAGE \"sel\" 100 LAYER-MODE-NORMAL))))"
     "  (gimp-message (string-append \"mask=\" (number->string mask) \" channels=\""
-    "   (number->string (car (gimp-image-get-channels img))) \" end\"))"
+    "   (number->string (car (gimp-image-get-channels img))) \" channel=\""
+    "   (if (> (car (gimp-image-get-channels img)) 0)"
+    "       (car (gimp-item-get-name (vector-ref (cadr (gimp-image-get-channels img)) 0))) \"none\") \" end\"))"
     "  %s"
     "  (gimp-image-insert-layer img sel 0 0)"
     "  (gimp-context-set-foreground '(255 255 255))"
@@ -750,6 +752,7 @@ test_select_subject_modes (Gimp *g, gconstpointer data)
       g_assert_cmpfloat (worst, <=, 1.0f / 255.0f + 1e-6f);
       assert_untouched (input, source, log);
       g_assert_cmpfloat (number_after (log, "channels="), ==, 1); /* the matte, kept */
+      g_assert_nonnull (strstr (log, "channel=Select Subject end"));
       if (mode == 0)
         {
           g_assert_cmpfloat (number_after (log, "mask="), >, 0);
