@@ -445,7 +445,7 @@ test_image_planes (void)
 
 /* ------------------------------------------------- Select Subject, Cutout */
 
-/* The subject probability the pipeline gives @rgb, fitted to the network as the filters' default does. */
+/* The subject probability the pipeline gives @rgb, stretched to the network as the filters' default does. */
 static AtelierTensor *
 pipeline_coarse (AtelierContext *ctx, const AtelierTensor *rgb)
 {
@@ -453,7 +453,7 @@ pipeline_coarse (AtelierContext *ctx, const AtelierTensor *rgb)
   g_autoptr (AtelierIsnet) net = atelier_isnet_open ("isnet-medium", &error);
   g_assert_no_error (error);
   g_auto (AtelierSubjectMask) mask = { 0 };
-  g_assert_true (atelier_subject_mask_compute (ctx, net, rgb, ATELIER_SUBJECT_RESIZE_FIT, &mask, &error));
+  g_assert_true (atelier_subject_mask_compute (ctx, net, rgb, ATELIER_SUBJECT_RESIZE_PACKAGE, &mask, &error));
   g_assert_no_error (error);
   return g_steal_pointer (&mask.probability);
 }

@@ -52,9 +52,9 @@ atelier_subject_matte (AtelierContext *ctx, AtelierModelCache *models, const Ate
   g_autoptr (AtelierTensor) colour = net ? atelier_planes_rgb (image, error) : NULL;
   if (colour == NULL)
     return NULL;
-  const AtelierSubjectResize resize = strcmp (atelier_filter_values_get_choice (values, "network-input"), "stretch") == 0
-                                        ? ATELIER_SUBJECT_RESIZE_PACKAGE
-                                        : ATELIER_SUBJECT_RESIZE_FIT;
+  const AtelierSubjectResize resize = strcmp (atelier_filter_values_get_choice (values, "network-input"), "fit") == 0
+                                        ? ATELIER_SUBJECT_RESIZE_FIT
+                                        : ATELIER_SUBJECT_RESIZE_PACKAGE;
   const gint64 start = g_get_monotonic_time ();
   g_auto (AtelierSubjectMask) mask = { 0 };
   atelier_context_set_progress_span (ctx, 0.0, NETWORK_SHARE);

@@ -27,10 +27,11 @@ G_BEGIN_DECLS
     .help = ATELIER_N_ ("Keep background enclosed by the subject, such as the inside of a ring; off fills it"), \
     .default_value = 1 },                                                                                       \
   { .name = "network-input", .type = ATELIER_PARAM_CHOICE, .label = ATELIER_N_ ("_Network input"),            \
-    .help = ATELIER_N_ ("How the photograph is brought to the network's 1024 x 1024: fitted with its aspect "  \
-                        "ratio kept and antialiased, or stretched as the original ISNet package does"),        \
+    .help = ATELIER_N_ ("How the photograph is brought to the network's 1024 x 1024: stretched as the original " \
+                        "ISNet package does (the better masks on our evaluation set), or fitted with its aspect " \
+                        "ratio kept and antialiased"),                                                          \
     .default_value = 0,                                                                                         \
-    ATELIER_CHOICES ({ "fit", ATELIER_N_ ("Fit, antialiased") }, { "stretch", ATELIER_N_ ("Stretch (as the package)") }) }
+    ATELIER_CHOICES ({ "stretch", ATELIER_N_ ("Stretch (as the package)") }, { "fit", ATELIER_N_ ("Fit, antialiased") }) }
 
 /* The matte options @values (of a description holding the rows) ask for. */
 AtelierMatteOptions atelier_subject_matte_options (const AtelierFilterValues *values);
