@@ -21,12 +21,14 @@ static const AtelierCliCommand tools[] = {
   { "bench", "measure sgemm and convolution speed", atelier_command_bench },
 };
 
-/* Names that scripts used before the command names followed the PDB's. */
+/* Names that scripts used before the command names followed the PDB's, and the issue's short name for
+ * Select Subject's matte as a file (`atelier mask IN MASK.png`). */
 static const struct
 {
   const char *alias, *name;
 } aliases[] = {
   { "detect", "detect-ai" },
+  { "mask", "select-subject" },
 };
 
 int

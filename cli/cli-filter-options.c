@@ -13,6 +13,14 @@ struct _AtelierCliFilterOptions
   char **texts;          /* names, help and argument texts of the entries */
 };
 
+/* The selection mode and the layer mask act on what a GIMP image holds besides the layer; a file has neither, so
+ * the command line has no flag for them. */
+static gboolean
+acts_on_gimp_image (const AtelierFilterInfo *info, const AtelierParamSpec *spec)
+{
+  return g_strcmp0 (spec->name, info->selection_mode_param) == 0 || g_strcmp0 (spec->name, info->layer_mask_param) == 0;
+}
+
 AtelierCliFilterOptions *
 atelier_cli_filter_options_new (const AtelierFilterInfo *info)
 {
@@ -28,6 +36,11 @@ atelier_cli_filter_options_new (const AtelierFilterInfo *info)
   for (int i = 0; i < n; i++)
     {
       const AtelierParamSpec *spec = &info->params[i];
+      if (acts_on_gimp_image (info, spec))
+        {
+          o->ints[i] = (int) spec->default_value;
+          continue;
+        }
       g_autofree char *range = atelier_param_describe_range (spec);
       g_autofree char *fallback = spec->type == ATELIER_PARAM_CHOICE ? g_strdup (spec->choices[(int) spec->default_value].nick)
                                   : spec->type == ATELIER_PARAM_COLOUR ? atelier_colour_format (spec->default_value)

@@ -64,6 +64,14 @@ check_source (const AtelierFilterInfo *info, const AtelierFilterValues *values, 
       g_set_error_literal (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT, _("the selection is empty: select the area to fill"));
       return FALSE;
     }
+  if (info->layer_mask_param != NULL && atelier_filter_values_get (values, info->layer_mask_param) != 0.0
+      && gimp_layer_get_mask (drawable) >= 0)
+    {
+      g_set_error_literal (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT,
+                           _("the layer already has a layer mask: apply or delete it first, or turn the layer mask "
+                             "option off"));
+      return FALSE;
+    }
   if (info->output_scale_param != NULL)
     {
       const int scale = atelier_filter_values_get_int (values, info->output_scale_param);
@@ -171,12 +179,64 @@ apply_new_layer (const AtelierFilterInfo *info, gint32 image, gint32 source, con
   return add_layer_above (image, source, _(info->new_layer_name), 100, out->pixels, error);
 }
 
-/* The result as a channel of its own (kept, so it can be loaded again), which becomes the selection. */
-static gboolean
-apply_selection (const AtelierFilterInfo *info, gint32 image, gint32 source, const AtelierFilterOutput *out,
-                 GError **error)
+/* How the result combines with the selection there is: the CHOICE the description names, replace without one. */
+static GimpChannelOps
+selection_operation (const AtelierFilterInfo *info, const AtelierFilterValues *values)
 {
-  const gint32 channel = gimp_channel_new (image, _(info->menu_label), gimp_drawable_width (source),
+  static const struct
+  {
+    const char *nick;
+    GimpChannelOps operation;
+  } operations[] = {
+    { "add", GIMP_CHANNEL_OP_ADD },
+    { "subtract", GIMP_CHANNEL_OP_SUBTRACT },
+    { "intersect", GIMP_CHANNEL_OP_INTERSECT },
+  };
+  const char *nick = info->selection_mode_param ? atelier_filter_values_get_choice (values, info->selection_mode_param)
+                                                : "replace";
+  for (gsize i = 0; i < G_N_ELEMENTS (operations); i++)
+    if (strcmp (nick, operations[i].nick) == 0)
+      return operations[i].operation;
+  return GIMP_CHANNEL_OP_REPLACE;
+}
+
+/* The result itself (not the combined selection) as the layer's new mask, when the values ask for one. */
+static gboolean
+add_layer_mask (const AtelierFilterInfo *info, const AtelierFilterValues *values, gint32 source,
+                const AtelierFilterOutput *out, GError **error)
+{
+  if (info->layer_mask_param == NULL || atelier_filter_values_get (values, info->layer_mask_param) == 0.0)
+    return TRUE;
+  const gint32 mask = gimp_layer_create_mask (source, GIMP_ADD_MASK_WHITE);
+  if (mask < 0 || !gimp_layer_add_mask (source, mask))
+    {
+      g_set_error_literal (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT, _("GIMP could not add the layer mask"));
+      return FALSE;
+    }
+  return atelier_drawable_write (mask, out->pixels, error);
+}
+
+/* A menu label as an item's name: "Select _Subject..." -> "Select Subject". */
+static char *
+name_from_menu_label (const char *label)
+{
+  GString *name = g_string_new (NULL);
+  for (const char *c = label; *c != '\0'; c++)
+    if (*c != '_')
+      g_string_append_c (name, *c);
+  while (name->len > 0 && (name->str[name->len - 1] == '.' || g_str_has_suffix (name->str, "…")))
+    g_string_truncate (name, name->str[name->len - 1] == '.' ? name->len - 1 : name->len - strlen ("…"));
+  return g_string_free (name, FALSE);
+}
+
+/* The result as a channel of its own (kept, so it can be loaded again), which becomes or changes the selection;
+ * optionally also the layer's mask. */
+static gboolean
+apply_selection (const AtelierFilterInfo *info, const AtelierFilterValues *values, gint32 image, gint32 source,
+                 const AtelierFilterOutput *out, GError **error)
+{
+  g_autofree char *name = name_from_menu_label (_(info->menu_label));
+  const gint32 channel = gimp_channel_new (image, name, gimp_drawable_width (source),
                                            gimp_drawable_height (source), 100, &(GimpRGB) { 0, 0, 0, 1 });
   if (channel < 0 || !gimp_image_insert_channel (image, channel, 0, 0))
     {
@@ -187,7 +247,8 @@ apply_selection (const AtelierFilterInfo *info, gint32 image, gint32 source, con
   gimp_drawable_offsets (source, &x, &y);
   gimp_item_transform_translate (channel, x, y);
   return atelier_drawable_write (channel, out->pixels, error)
-         && gimp_image_select_item (image, GIMP_CHANNEL_OP_REPLACE, channel);
+         && gimp_image_select_item (image, selection_operation (info, values), channel)
+         && add_layer_mask (info, values, source, out, error);
 }
 
 static gboolean
@@ -206,8 +267,8 @@ apply_pictures (gint32 image, gint32 source, const AtelierFilterOutput *out, Gim
 }
 
 static gboolean
-apply (const AtelierFilterInfo *info, GimpRunMode mode, gint32 image, GArray *layers, GPtrArray *outputs,
-       GError **error)
+apply (const AtelierFilterInfo *info, const AtelierFilterValues *values, GimpRunMode mode, gint32 image,
+       GArray *layers, GPtrArray *outputs, GError **error)
 {
   const gint32 source = g_array_index (layers, gint32, 0);
   const AtelierFilterOutput *out = outputs->pdata[0];
@@ -222,7 +283,7 @@ apply (const AtelierFilterInfo *info, GimpRunMode mode, gint32 image, GArray *la
       ok = apply_new_layer (info, image, source, out, error);
       break;
     case ATELIER_OUTPUT_SELECTION:
-      ok = apply_selection (info, image, source, out, error);
+      ok = apply_selection (info, values, image, source, out, error);
       break;
     case ATELIER_OUTPUT_REPORT:
       break;
@@ -279,7 +340,7 @@ atelier_plugin_action_run (AtelierFilter *filter, AtelierContext *ctx, const Ate
         return FALSE;
       g_ptr_array_add (outputs, out);
     }
-  if (!apply (info, mode, image, layers, outputs, error))
+  if (!apply (info, values, mode, image, layers, outputs, error))
     return FALSE;
   const AtelierFilterOutput *out = outputs->pdata[0];
   fill_results (out, results);

@@ -35,6 +35,16 @@ run_cli (CliRun *run, const char *first, ...)
   va_end (args);
 }
 
+/* With @env as the environment. */
+static void
+run_cli_with (CliRun *run, char **env, const char *first, ...)
+{
+  va_list args;
+  va_start (args, first);
+  run_cli_env (run, env, first, args);
+  va_end (args);
+}
+
 static void
 run_cli_env (CliRun *run, char **env, const char *first, va_list args)
 {
@@ -86,7 +96,8 @@ test_usage (void)
   run_cli (&unknown, "frobnicate", NULL);
   g_assert_cmpint (unknown.status, ==, 2);
   g_assert_nonnull (strstr (unknown.err, "unknown command \"frobnicate\""));
-  /* Every filter is a command of its PDB name (plug-in-atelier-NAME), with its flags from the description. */
+  /* Every filter is a command of its PDB name (plug-in-atelier-NAME), with its flags from the description, except
+   * the selection mode and layer mask, which only a GIMP image has. */
   int n;
   const AtelierFilterInfo *const *filters = atelier_filters (&n);
   for (int f = 0; f < n; f++)
@@ -96,8 +107,12 @@ test_usage (void)
       g_assert_cmpint (help.status, ==, 0);
       for (int p = 0; p < filters[f]->n_params; p++)
         {
-          g_autofree char *flag = g_strconcat ("--", filters[f]->params[p].name, NULL);
-          g_assert_nonnull (strstr (help.out, flag));
+          const char *name = filters[f]->params[p].name;
+          g_autofree char *flag = g_strconcat ("--", name, "=", NULL);
+          g_autofree char *switch_flag = g_strconcat ("--", name, " ", NULL);
+          const gboolean gimp_only = g_strcmp0 (name, filters[f]->selection_mode_param) == 0
+                                     || g_strcmp0 (name, filters[f]->layer_mask_param) == 0;
+          g_assert_true ((strstr (help.out, flag) != NULL || strstr (help.out, switch_flag) != NULL) != gimp_only);
         }
     }
   /* `atelier sample` takes its sampling defaults from the inpaint filter's rows. */
@@ -338,14 +353,21 @@ test_bench (void)
   g_assert_nonnull (strstr (run.out, "1x1 320->320 @64x64"));
 }
 
+/* Takes @pixels. */
+static char *
+save_image_at_depth (const char *dir, const char *name, AtelierTensor *pixels, int bit_depth)
+{
+  g_autoptr (AtelierImage) image = atelier_image_new (pixels, bit_depth);
+  char *path = g_build_filename (dir, name, NULL);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (atelier_image_save (image, path, bit_depth, 90, &error));
+  return path;
+}
+
 static char *
 save_image (const char *dir, const char *name, AtelierTensor *pixels)
 {
-  g_autoptr (AtelierImage) image = atelier_image_new (pixels, 8);
-  char *path = g_build_filename (dir, name, NULL);
-  g_autoptr (GError) error = NULL;
-  g_assert_true (atelier_image_save (image, path, 8, 90, &error));
-  return path;
+  return save_image_at_depth (dir, name, pixels, 8);
 }
 
 static void
@@ -503,6 +525,153 @@ test_plain_background (void)
   test_remove_dir (dir);
 }
 
+/* ------------------------------------------- batches, masks and cut-outs */
+
+/* --output-dir takes several inputs, writes each result into the folder with a progress line, goes on past a file
+ * that fails (exit status 1), and refuses a batch that would write two inputs, or an input, to one path. */
+static void
+test_batch (void)
+{
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *sub = g_build_filename (dir, "sub", NULL);
+  g_assert_cmpint (g_mkdir (sub, 0755), ==, 0);
+  g_autofree char *a = save_image (dir, "a.png", test_random_4d (1, 3, 6, 5));
+  g_autofree char *b = save_image (dir, "b.jpg", test_random_4d (1, 3, 4, 9));
+  g_autofree char *a_again = save_image (sub, "a.png", test_random_4d (1, 3, 6, 5));
+  g_autofree char *missing = g_build_filename (dir, "missing.png", NULL);
+  g_autofree char *out_dir = g_build_filename (dir, "out", NULL);
+
+  g_auto (CliRun) run = { 0 };
+  run_cli (&run, "plain-background", "--output-dir", out_dir, a, missing, b, NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.out, "[1/3] "));
+  g_assert_nonnull (strstr (run.out, "[3/3] "));
+  g_assert_nonnull (strstr (run.err, "[2/3] atelier: "));
+  g_assert_nonnull (strstr (run.err, "missing.png"));
+  const char *written[] = { "a.png", "b.jpg" };
+  for (gsize i = 0; i < G_N_ELEMENTS (written); i++)
+    {
+      g_autofree char *path = g_build_filename (out_dir, written[i], NULL);
+      g_autoptr (AtelierImage) image = atelier_image_load (path, NULL);
+      g_assert_nonnull (image);
+      g_assert_cmpfloat (image->pixels->data[0], ==, 1.0f); /* white */
+    }
+
+  g_auto (CliRun) clash = { 0 };
+  g_autofree char *clash_dir = g_build_filename (dir, "clash", NULL);
+  run_cli (&clash, "plain-background", "--output-dir", clash_dir, a, a_again, NULL);
+  g_assert_cmpint (clash.status, ==, 2);
+  g_assert_nonnull (strstr (clash.err, "would both be written"));
+  g_autofree char *clashed = g_build_filename (clash_dir, "a.png", NULL);
+  g_assert_false (g_file_test (clashed, G_FILE_TEST_EXISTS));
+
+  /* Into the inputs' own folder: the input would be overwritten. */
+  g_autoptr (AtelierImage) a_before = atelier_image_load (a, NULL);
+  g_auto (CliRun) onto_input = { 0 };
+  run_cli (&onto_input, "plain-background", "--output-dir", dir, a, NULL);
+  g_assert_cmpint (onto_input.status, ==, 2);
+  g_autoptr (AtelierImage) a_after = atelier_image_load (a, NULL);
+  g_assert_cmpfloat (test_max_abs_diff (a_before->pixels, a_after->pixels), ==, 0.0f);
+  test_remove_dir (dir);
+}
+
+/* The engine's own output of filter @name on @image, for the files to be compared with. */
+static AtelierTensor *
+engine_output (const char *name, const AtelierTensor *image)
+{
+  g_autoptr (AtelierFilter) filter = atelier_filter_new (atelier_filter_find (name));
+  g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (atelier_filter_get_info (filter));
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (GError) error = NULL;
+  const AtelierFilterInput in = { image, NULL, FALSE };
+  g_autoptr (AtelierFilterOutput) out = atelier_filter_apply (filter, ctx, values, &in, &error);
+  g_assert_no_error (error);
+  return g_steal_pointer (&out->pixels);
+}
+
+/* The largest difference between @file's values and @expected's quantised to @levels. */
+static float
+max_quantised_diff (const AtelierTensor *file, const AtelierTensor *expected, float levels)
+{
+  g_assert_cmpint (atelier_tensor_numel (file), ==, atelier_tensor_numel (expected));
+  float worst = 0.0f;
+  for (gint64 i = 0; i < atelier_tensor_numel (file); i++)
+    worst = MAX (worst, fabsf (file->data[i] - roundf (expected->data[i] * levels) / levels));
+  return worst;
+}
+
+/* `atelier mask` writes the matte as 8-bit grey (255 = subject), whatever the input's depth; `atelier cutout`
+ * writes RGBA, the foreground estimate's colours and the matte as alpha, 16-bit from a 16-bit input. */
+static void
+test_mask_and_cutout (void)
+{
+  if (!test_isnet_ready ())
+    return;
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *input = save_image_at_depth (dir, "disc.png", test_subject_image (120, 150), 16);
+  g_autoptr (AtelierImage) source = atelier_image_load (input, NULL);
+  g_autofree char *mask_path = g_build_filename (dir, "mask.png", NULL);
+  g_autofree char *cutout_path = g_build_filename (dir, "cutout.png", NULL);
+
+  g_auto (CliRun) mask_run = { 0 };
+  run_cli (&mask_run, "mask", input, mask_path, NULL);
+  g_assert_cmpint (mask_run.status, ==, 0);
+  g_autoptr (AtelierImage) mask = atelier_image_load (mask_path, NULL);
+  g_assert_cmpint (mask->bit_depth, ==, 8);
+  g_assert_cmpint (atelier_image_channels (mask), ==, 1);
+  g_autoptr (AtelierTensor) matte = engine_output ("select-subject", source->pixels);
+  g_assert_cmpfloat (max_quantised_diff (mask->pixels, matte, 255.0f), <=, 1e-6f);
+  g_assert_cmpfloat (test_max_abs (mask->pixels), ==, 1.0f);
+
+  g_auto (CliRun) cutout_run = { 0 };
+  run_cli (&cutout_run, "cutout", input, cutout_path, NULL);
+  g_assert_cmpint (cutout_run.status, ==, 0);
+  g_autoptr (AtelierImage) cutout = atelier_image_load (cutout_path, NULL);
+  g_assert_cmpint (cutout->bit_depth, ==, 16);
+  g_assert_cmpint (atelier_image_channels (cutout), ==, 4);
+  g_autoptr (AtelierTensor) expected = engine_output ("cutout", source->pixels);
+  /* Within one 16-bit step: the PNG writer rounds in its own arithmetic. */
+  g_assert_cmpfloat (max_quantised_diff (cutout->pixels, expected, 65535.0f), <=, 1.01f / 65535.0f);
+  test_remove_dir (dir);
+}
+
+/* A flat image, a missing input and a truncated model: a message naming the problem, no output file, the input
+ * as it was. */
+static void
+test_select_subject_failures (void)
+{
+  if (!test_isnet_ready ())
+    return;
+  g_autofree char *dir = test_make_temp_dir ();
+  AtelierTensor *grey = atelier_tensor_new_4d (1, 3, 64, 80, NULL);
+  atelier_tensor_fill (grey, 0.5f);
+  g_autofree char *flat = save_image (dir, "flat.png", grey);
+  g_autofree char *output = g_build_filename (dir, "out.png", NULL);
+  g_auto (CliRun) nothing = { 0 };
+  run_cli (&nothing, "select-subject", flat, output, NULL);
+  g_assert_cmpint (nothing.status, ==, 1);
+  g_assert_nonnull (strstr (nothing.err, "no subject found"));
+  g_assert_false (g_file_test (output, G_FILE_TEST_EXISTS));
+
+  g_autofree char *manifest = g_test_build_filename (G_TEST_DIST, "..", "models", "isnet", "isnet-medium.json", NULL);
+  g_autofree char *json = NULL;
+  g_assert_true (g_file_get_contents (manifest, &json, NULL, NULL));
+  g_autofree char *models = g_build_filename (dir, "models", NULL);
+  g_assert_cmpint (g_mkdir (models, 0755), ==, 0);
+  g_autofree char *json_copy = g_build_filename (models, "isnet-medium.json", NULL);
+  g_autofree char *weights_copy = g_build_filename (models, "isnet-medium.safetensors", NULL);
+  g_assert_true (g_file_set_contents (json_copy, json, -1, NULL));
+  g_assert_true (g_file_set_contents (weights_copy, "{\"trunc", -1, NULL));
+  g_autofree char *photo = save_image (dir, "disc.png", test_subject_image (64, 64));
+  g_auto (GStrv) env = g_environ_setenv (g_get_environ (), "ATELIER_MODEL_PATH", models, TRUE);
+  g_auto (CliRun) corrupt = { 0 };
+  run_cli_with (&corrupt, env, "cutout", photo, output, NULL);
+  g_assert_cmpint (corrupt.status, ==, 1);
+  g_assert_nonnull (strstr (corrupt.err, "isnet-medium.safetensors"));
+  g_assert_false (g_file_test (output, G_FILE_TEST_EXISTS));
+  test_remove_dir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -516,5 +685,8 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/sample", test_sample);
   g_test_add_func ("/cli/plain-background", test_plain_background);
   g_test_add_func ("/cli/bench", test_bench);
+  g_test_add_func ("/cli/batch", test_batch);
+  g_test_add_func ("/cli/select-subject/mask-and-cutout", test_mask_and_cutout);
+  g_test_add_func ("/cli/select-subject/failures", test_select_subject_failures);
   return g_test_run ();
 }

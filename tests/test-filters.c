@@ -1,9 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Filter descriptions: defaults, validation and the range texts that the PDB
  * documentation, the command line and error messages share; the dialog
- * previews' regions and renders. */
+ * previews' regions and renders; Select Subject and Cutout against the
+ * pipelines they are made of. */
+#include "atelier-image-io.h"
+#include "pipelines/atelier-foreground-estimate.h"
+#include "pipelines/atelier-matte-cutout.h"
+#include "pipelines/atelier-subject-mask.h"
 #include "test-helpers.h"
 
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
 
@@ -135,6 +141,14 @@ test_registry (void)
       g_assert_nonnull (all[f]->run);
       g_assert_true (all[f]->output != ATELIER_OUTPUT_NEW_LAYER || all[f]->new_layer_name != NULL);
       g_assert_true (all[f]->output_scale_param == NULL || atelier_filter_param_index (all[f], all[f]->output_scale_param) >= 0);
+      /* The plug-in reads the selection mode by nick and the layer mask as a boolean. */
+      const int mode = all[f]->selection_mode_param ? atelier_filter_param_index (all[f], all[f]->selection_mode_param) : -1;
+      for (int c = 0; mode >= 0 && c < all[f]->params[mode].n_choices; c++)
+        g_assert_true (g_strv_contains ((const char *const[]) { "replace", "add", "subtract", "intersect", NULL },
+                                        all[f]->params[mode].choices[c].nick));
+      g_assert_true (all[f]->layer_mask_param == NULL
+                     || all[f]->params[atelier_filter_param_index (all[f], all[f]->layer_mask_param)].type
+                          == ATELIER_PARAM_BOOLEAN);
     }
 }
 
@@ -429,6 +443,236 @@ test_image_planes (void)
   g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT);
 }
 
+/* ------------------------------------------------- Select Subject, Cutout */
+
+/* The subject probability the pipeline gives @rgb, stretched to the network as the filters' default does. */
+static AtelierTensor *
+pipeline_coarse (AtelierContext *ctx, const AtelierTensor *rgb)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierIsnet) net = atelier_isnet_open ("isnet-medium", &error);
+  g_assert_no_error (error);
+  g_auto (AtelierSubjectMask) mask = { 0 };
+  g_assert_true (atelier_subject_mask_compute (ctx, net, rgb, ATELIER_SUBJECT_RESIZE_PACKAGE, &mask, &error));
+  g_assert_no_error (error);
+  return g_steal_pointer (&mask.probability);
+}
+
+static AtelierTensor *
+run_filter (AtelierFilter *filter, AtelierContext *ctx, const AtelierFilterValues *values, const AtelierTensor *image)
+{
+  g_autoptr (GError) error = NULL;
+  const AtelierFilterInput in = { image, NULL, FALSE };
+  g_autoptr (AtelierFilterOutput) out = atelier_filter_apply (filter, ctx, values, &in, &error);
+  g_assert_no_error (error);
+  return g_steal_pointer (&out->pixels);
+}
+
+/* The mean of @matte inside (or outside) a circle of @radius around the centre. */
+static double
+mean_in_circle (const AtelierTensor *matte, double radius, gboolean inside)
+{
+  const gint64 h = matte->shape[2], w = matte->shape[3];
+  double sum = 0.0;
+  gint64 n = 0;
+  for (gint64 y = 0; y < h; y++)
+    for (gint64 x = 0; x < w; x++)
+      {
+        const double dy = y + 0.5 - h / 2.0, dx = x + 0.5 - w / 2.0;
+        if ((dy * dy + dx * dx <= radius * radius) == inside)
+          {
+            sum += matte->data[y * w + x];
+            n++;
+          }
+      }
+  return sum / (double) MAX (n, 1);
+}
+
+/* The filter is the pipeline: ISNet's probability refined with the options its parameters name (set here field
+ * by field), on a disc on a texture; and the network does find the disc. */
+static void
+test_select_subject_is_the_pipeline (void)
+{
+  if (!test_isnet_ready ())
+    return;
+  const gint64 h = 160, w = 224;
+  g_autoptr (AtelierTensor) image = test_subject_image (h, w);
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (AtelierTensor) coarse = pipeline_coarse (ctx, image);
+  g_autoptr (AtelierFilter) filter = atelier_filter_new (atelier_filter_find ("select-subject"));
+  g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (atelier_filter_get_info (filter));
+
+  g_autoptr (AtelierTensor) matte = run_filter (filter, ctx, values, image);
+  AtelierMatteOptions options = atelier_matte_options_default ();
+  g_autoptr (AtelierTensor) expected = atelier_matte_refine (ctx, image, coarse, &options, NULL);
+  g_assert_cmpfloat (test_max_abs_diff (matte, expected), <=, 1e-6f);
+  const double r = test_subject_radius (h, w);
+  g_assert_cmpfloat (mean_in_circle (matte, 0.85 * r, TRUE), >, 0.95);
+  g_assert_cmpfloat (mean_in_circle (matte, 1.15 * r, FALSE), <, 0.05);
+
+  g_autoptr (GError) error = NULL;
+  g_assert_true (atelier_filter_values_set (values, "grow", 4, &error));
+  g_assert_true (atelier_filter_values_set (values, "feather", 3, &error));
+  g_assert_true (atelier_filter_values_set (values, "softness", 0.5, &error));
+  g_assert_true (atelier_filter_values_set (values, "keep-holes", 0, &error));
+  g_assert_no_error (error);
+  g_autoptr (AtelierTensor) grown = run_filter (filter, ctx, values, image);
+  options.grow = 4;
+  options.feather = 3;
+  options.softness = 0.5;
+  options.keep_holes = FALSE;
+  g_autoptr (AtelierTensor) grown_expected = atelier_matte_refine (ctx, image, coarse, &options, NULL);
+  g_assert_cmpfloat (test_max_abs_diff (grown, grown_expected), <=, 1e-6f);
+  g_assert_cmpfloat (mean_in_circle (grown, 1.15 * r, FALSE), >, mean_in_circle (matte, 1.15 * r, FALSE));
+  /* Two runs, one model. */
+  g_assert_cmpint (atelier_model_cache_opens (atelier_filter_get_models (filter)), ==, 1);
+}
+
+/* The same on a real product photograph, where the shared data is there. */
+static void
+test_select_subject_real_photo (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "..", "shared", "data", "products",
+                                                 "watch_plain.jpg", NULL);
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_test_skip_printf ("no %s", path);
+      return;
+    }
+  if (!test_isnet_ready ())
+    return;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierImage) photo = atelier_image_load (path, &error);
+  g_assert_no_error (error);
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (AtelierTensor) coarse = pipeline_coarse (ctx, photo->pixels);
+  g_autoptr (AtelierFilter) filter = atelier_filter_new (atelier_filter_find ("select-subject"));
+  g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (atelier_filter_get_info (filter));
+  g_autoptr (AtelierTensor) matte = run_filter (filter, ctx, values, photo->pixels);
+  const AtelierMatteOptions options = atelier_matte_options_default ();
+  g_autoptr (AtelierTensor) expected = atelier_matte_refine (ctx, photo->pixels, coarse, &options, NULL);
+  g_assert_cmpfloat (test_max_abs_diff (matte, expected), <=, 1e-6f);
+  /* A product shot: the subject is a fair part of the frame, not all of it. */
+  const double mean = mean_in_circle (matte, 1e9, TRUE);
+  g_assert_cmpfloat (mean, >, 0.05);
+  g_assert_cmpfloat (mean, <, 0.9);
+}
+
+/* Cutout's alpha is the matte and its colours the foreground estimate (atelier_matte_cutout); a grey layer gets a
+ * grey + alpha cut-out. */
+static void
+test_cutout_is_the_pipeline (void)
+{
+  if (!test_isnet_ready ())
+    return;
+  const gint64 h = 128, w = 176;
+  g_autoptr (AtelierTensor) image = test_subject_image (h, w);
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (AtelierTensor) coarse = pipeline_coarse (ctx, image);
+  g_autoptr (AtelierFilter) filter = atelier_filter_new (atelier_filter_find ("cutout"));
+  g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (atelier_filter_get_info (filter));
+  g_autoptr (AtelierTensor) cutout = run_filter (filter, ctx, values, image);
+  const AtelierMatteOptions matte = atelier_matte_options_default ();
+  const AtelierForegroundOptions foreground = atelier_foreground_options_default ();
+  g_autoptr (AtelierTensor) expected = atelier_matte_cutout (ctx, image, coarse, &matte, &foreground, NULL);
+  g_assert_cmpint (cutout->shape[1], ==, 4);
+  g_assert_cmpfloat (test_max_abs_diff (cutout, expected), <=, 1e-6f);
+
+  g_autoptr (AtelierTensor) grey = atelier_planes_from_rgb (image, 1, NULL);
+  g_autoptr (AtelierTensor) grey_cutout = run_filter (filter, ctx, values, grey);
+  g_assert_cmpint (grey_cutout->shape[1], ==, 2);
+  g_assert_cmpint (grey_cutout->shape[2], ==, h);
+}
+
+/* Inputs the network was not made for give a matte of the right size or a clear message, and never change the
+ * input. */
+static void
+test_select_subject_odd_inputs (void)
+{
+  if (!test_isnet_ready ())
+    return;
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (AtelierFilter) filter = atelier_filter_new (atelier_filter_find ("select-subject"));
+  g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (atelier_filter_get_info (filter));
+  g_autoptr (AtelierTensor) tiny = test_subject_image (8, 8);
+  g_autoptr (AtelierTensor) strip = test_subject_image (300, 20000);
+  g_autoptr (AtelierTensor) colour = test_subject_image (96, 128);
+  g_autoptr (AtelierTensor) grey = atelier_planes_from_rgb (colour, 1, NULL);
+  g_autoptr (AtelierTensor) opaque = atelier_tensor_new_4d (1, 1, 96, 128, NULL);
+  atelier_tensor_fill (opaque, 1.0f);
+  g_autoptr (AtelierTensor) rgba = atelier_planes_join (colour, opaque, NULL);
+  const AtelierTensor *inputs[] = { tiny, strip, grey, rgba };
+  for (gsize i = 0; i < G_N_ELEMENTS (inputs); i++)
+    {
+      g_autoptr (AtelierTensor) before = atelier_tensor_copy (inputs[i], NULL);
+      g_autoptr (GError) error = NULL;
+      const AtelierFilterInput in = { inputs[i], NULL, FALSE };
+      g_autoptr (AtelierFilterOutput) out = atelier_filter_apply (filter, ctx, values, &in, &error);
+      g_test_message ("%" G_GINT64_FORMAT "x%" G_GINT64_FORMAT "x%" G_GINT64_FORMAT ": %s", inputs[i]->shape[1],
+                      inputs[i]->shape[2], inputs[i]->shape[3], out ? "a matte" : error->message);
+      if (out != NULL)
+        {
+          g_assert_cmpint (out->pixels->shape[1], ==, 1);
+          g_assert_cmpint (out->pixels->shape[2], ==, inputs[i]->shape[2]);
+          g_assert_cmpint (out->pixels->shape[3], ==, inputs[i]->shape[3]);
+          g_assert_cmpfloat (test_max_abs (out->pixels), <=, 1.0f);
+        }
+      else
+        g_assert_cmpuint (strlen (error->message), >, 10);
+      g_assert_cmpfloat (test_max_abs_diff (inputs[i], before), ==, 0.0f);
+    }
+}
+
+/* A flat grey image has no subject: a message that says so, not an empty selection. */
+static void
+test_select_subject_nothing_found (void)
+{
+  if (!test_isnet_ready ())
+    return;
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (AtelierFilter) filter = atelier_filter_new (atelier_filter_find ("select-subject"));
+  g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (atelier_filter_get_info (filter));
+  g_autoptr (AtelierTensor) flat = atelier_tensor_new_4d (1, 3, 120, 160, NULL);
+  atelier_tensor_fill (flat, 0.5f);
+  g_autoptr (GError) error = NULL;
+  const AtelierFilterInput in = { flat, NULL, FALSE };
+  g_autoptr (AtelierFilterOutput) out = atelier_filter_apply (filter, ctx, values, &in, &error);
+  g_assert_null (out);
+  g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "no subject found"));
+}
+
+/* A truncated weights file is a message naming the problem, not a crash. */
+static void
+test_select_subject_corrupt_model (void)
+{
+  g_autofree char *manifest = g_test_build_filename (G_TEST_DIST, "..", "models", "isnet", "isnet-medium.json", NULL);
+  if (!test_isnet_ready ())
+    return;
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *json = NULL, *weights = NULL;
+  gsize json_size;
+  g_assert_true (g_file_get_contents (manifest, &json, &json_size, NULL));
+  g_autofree char *json_copy = g_build_filename (dir, "isnet-medium.json", NULL);
+  g_autofree char *weights_copy = g_build_filename (dir, "isnet-medium.safetensors", NULL);
+  g_assert_true (g_file_set_contents (json_copy, json, (gssize) json_size, NULL));
+  g_assert_true (g_file_set_contents (weights_copy, "{\"truncated", -1, NULL));
+  g_setenv ("ATELIER_MODEL_PATH", dir, TRUE);
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (AtelierFilter) filter = atelier_filter_new (atelier_filter_find ("select-subject"));
+  g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (atelier_filter_get_info (filter));
+  g_autoptr (AtelierTensor) image = test_subject_image (64, 64);
+  g_autoptr (GError) error = NULL;
+  const AtelierFilterInput in = { image, NULL, FALSE };
+  g_autoptr (AtelierFilterOutput) out = atelier_filter_apply (filter, ctx, values, &in, &error);
+  g_unsetenv ("ATELIER_MODEL_PATH");
+  g_assert_null (out);
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "isnet-medium"));
+  test_remove_dir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -444,5 +688,11 @@ main (int argc, char **argv)
   g_test_add_func ("/filters/preview/inpaint-is-exact", test_preview_inpaint_is_exact);
   g_test_add_func ("/filters/models-opened-once", test_models_opened_once);
   g_test_add_func ("/filters/image-planes", test_image_planes);
+  g_test_add_func ("/filters/select-subject/is-the-pipeline", test_select_subject_is_the_pipeline);
+  g_test_add_func ("/filters/select-subject/real-photo", test_select_subject_real_photo);
+  g_test_add_func ("/filters/select-subject/odd-inputs", test_select_subject_odd_inputs);
+  g_test_add_func ("/filters/select-subject/nothing-found", test_select_subject_nothing_found);
+  g_test_add_func ("/filters/select-subject/corrupt-model", test_select_subject_corrupt_model);
+  g_test_add_func ("/filters/cutout/is-the-pipeline", test_cutout_is_the_pipeline);
   return g_test_run ();
 }

@@ -655,6 +655,136 @@ test_plain_background (Gimp *g, gconstpointer data)
     }
 }
 
+/* ------------------------------------------------------- Select Subject */
+
+#define SUBJECT_H 96
+#define SUBJECT_W 128
+
+/* A disc on a texture, 8-bit RGB, in the test folder (or a flat grey when @flat). */
+static char *
+write_subject_input (const Gimp *g, gboolean flat)
+{
+  g_autoptr (AtelierTensor) pixels = test_subject_image (SUBJECT_H, SUBJECT_W);
+  if (flat)
+    atelier_tensor_fill (pixels, 0.5f);
+  g_autoptr (AtelierImage) image = atelier_image_new (g_steal_pointer (&pixels), 8);
+  char *path = g_build_filename (g->dir, flat ? "flat.png" : "subject.png", NULL);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (atelier_image_save (image, path, 8, 90, &error));
+  return path;
+}
+
+/* Runs Select Subject (@mode, @layer_mask, the other parameters at their defaults) on @input after selecting a
+ * 10x10 square at the top left, then prints the layer mask's id and the number and first name of the channels,
+ * saves the selection as the alpha of a white layer to @selection and the source layer to @source, and prints the
+ * mask's mean (0..255). */
+static char *
+run_select_subject (const Gimp *g, const char *input, int mode, gboolean layer_mask, const char *selection,
+                    const char *source)
+{
+  g_autofree char *save_selection = save_png ("sel", selection, FALSE);
+  g_autofree char *save_source = save_png ("drw", source, FALSE);
+  g_autofree char *command = g_strdup_printf (
+    "(gimp-image-select-rectangle img CHANNEL-OP-REPLACE 0 0 10 10)"
+    " (catch #f (plug-in-atelier-select-subject RUN-NONINTERACTIVE img drw %d %d 1 1.0 0 0 1 0))"
+    " (let* ((mask (car (gimp-layer-get-mask drw)))"
+    "        (sel (car (gimp-layer-new img %d %d RGBA-IMAGE \"sel\" 100 LAYER-MODE-NORMAL))))"
+    "  (gimp-message (string-append \"mask=\" (number->string mask) \" channels=\""
+    "   (number->string (car (gimp-image-get-channels img))) \" channel=\""
+    "   (if (> (car (gimp-image-get-channels img)) 0)"
+    "       (car (gimp-item-get-name (vector-ref (cadr (gimp-image-get-channels img)) 0))) \"none\") \" end\"))"
+    "  %s"
+    "  (gimp-image-insert-layer img sel 0 0)"
+    "  (gimp-context-set-foreground '(255 255 255))"
+    "  (gimp-drawable-edit-fill sel FILL-FOREGROUND)"
+    "  %s"
+    /* The histogram counts only what is selected. */
+    "  (gimp-selection-none img)"
+    "  (if (> mask 0) (gimp-message (string-append \"mask-mean=\""
+    "   (number->string (car (gimp-drawable-histogram mask HISTOGRAM-VALUE 0 1))) \" end\"))))",
+    mode, layer_mask, SUBJECT_W, SUBJECT_H, save_source, save_selection);
+  return run_on_file (g, input, command);
+}
+
+static double
+mean_of (const AtelierTensor *t)
+{
+  double sum = 0.0;
+  for (gint64 i = 0; i < atelier_tensor_numel (t); i++)
+    sum += t->data[i];
+  return sum / (double) atelier_tensor_numel (t);
+}
+
+/* Replace (with a layer mask) and add: the selection is the engine's matte within an 8-bit step (or the square
+ * united with it), the layer's pixels are unchanged, and the mask is the matte. */
+static void
+test_select_subject_modes (Gimp *g, gconstpointer data)
+{
+  (void) data;
+  if (!test_isnet_ready ())
+    return;
+  g_autofree char *input = write_subject_input (g, FALSE);
+  g_autofree char *selection = g_build_filename (g->dir, "selection.png", NULL);
+  g_autofree char *source = g_build_filename (g->dir, "source.png", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierImage) image = atelier_image_load (input, &error);
+  g_assert_no_error (error);
+  g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (atelier_filter_find ("select-subject"));
+  g_autoptr (AtelierFilterOutput) expected = engine_run (values, image->pixels, NULL);
+  const AtelierTensor *matte = expected->pixels;
+  const gint64 plane = SUBJECT_H * SUBJECT_W;
+
+  for (int mode = 0; mode < 2; mode++) /* replace (with a layer mask), add */
+    {
+      g_autofree char *log = run_select_subject (g, input, mode, mode == 0, selection, source);
+      g_test_message ("%s", log);
+      g_assert_null (strstr (log, "execution error"));
+      g_autoptr (AtelierImage) selected = load_result (selection, log);
+      g_assert_cmpint (atelier_image_channels (selected), ==, 4);
+      float worst = 0.0f;
+      for (gint64 i = 0; i < plane; i++)
+        {
+          const gboolean in_square = i / SUBJECT_W < 10 && i % SUBJECT_W < 10;
+          const float want = mode == 1 && in_square ? 1.0f : matte->data[i];
+          worst = MAX (worst, fabsf (selected->pixels->data[3 * plane + i] - want));
+        }
+      g_test_message ("mode %d: selection vs engine matte %g", mode, worst);
+      g_assert_cmpfloat (worst, <=, 1.0f / 255.0f + 1e-6f);
+      assert_untouched (input, source, log);
+      g_assert_cmpfloat (number_after (log, "channels="), ==, 1); /* the matte, kept */
+      g_assert_nonnull (strstr (log, "channel=Select Subject end"));
+      if (mode == 0)
+        {
+          g_assert_cmpfloat (number_after (log, "mask="), >, 0);
+          g_assert_cmpfloat (fabs (number_after (log, "mask-mean=") / 255.0 - mean_of (matte)), <=, 1.0 / 255.0);
+        }
+      else
+        g_assert_cmpfloat (number_after (log, "mask="), ==, -1);
+    }
+}
+
+/* Nothing to select in a flat image: a message, the selection as it was (the square), nothing added. */
+static void
+test_select_subject_nothing_found (Gimp *g, gconstpointer data)
+{
+  (void) data;
+  if (!test_isnet_ready ())
+    return;
+  g_autofree char *input = write_subject_input (g, TRUE);
+  g_autofree char *selection = g_build_filename (g->dir, "selection.png", NULL);
+  g_autofree char *source = g_build_filename (g->dir, "source.png", NULL);
+  g_autofree char *log = run_select_subject (g, input, 0, TRUE, selection, source);
+  g_test_message ("%s", log);
+  g_assert_nonnull (strstr (log, "no subject found"));
+  g_assert_cmpfloat (number_after (log, "mask="), ==, -1);
+  g_assert_cmpfloat (number_after (log, "channels="), ==, 0);
+  g_autoptr (AtelierImage) selected = load_result (selection, log);
+  const gint64 plane = SUBJECT_H * SUBJECT_W;
+  for (gint64 i = 0; i < plane; i++)
+    g_assert_cmpfloat (selected->pixels->data[3 * plane + i], ==, i / SUBJECT_W < 10 && i % SUBJECT_W < 10 ? 1.0f : 0.0f);
+  assert_untouched (input, source, log);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -684,5 +814,8 @@ main (int argc, char **argv)
               test_detect_matches_engine, gimp_teardown);
   g_test_add ("/gimp/detect/refuses-tiny-image", Gimp, NULL, gimp_setup, test_detect_refuses_tiny_image, gimp_teardown);
   g_test_add ("/gimp/plain-background/white-and-gradient", Gimp, NULL, gimp_setup, test_plain_background, gimp_teardown);
+  g_test_add ("/gimp/select-subject/modes", Gimp, NULL, gimp_setup, test_select_subject_modes, gimp_teardown);
+  g_test_add ("/gimp/select-subject/nothing-found", Gimp, NULL, gimp_setup, test_select_subject_nothing_found,
+              gimp_teardown);
   return g_test_run ();
 }

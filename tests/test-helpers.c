@@ -2,6 +2,7 @@
 #include "test-helpers.h"
 
 #include "model/half-float.h"
+#include "networks/atelier-isnet.h"
 
 #include <glib/gstdio.h>
 #include <math.h>
@@ -202,4 +203,66 @@ test_golden_tensor (const AtelierSafetensors *golden, const char *name)
   AtelierTensor *t = atelier_safetensors_load (golden, entry, &error);
   g_assert_no_error (error);
   return t;
+}
+
+/* A pixel's own noise in -1..1: an integer hash, so the texture needs no random state. */
+static float
+pixel_noise (gint64 y, gint64 x, int c)
+{
+  guint32 v = (guint32) (y * 73856093) ^ (guint32) (x * 19349663) ^ (guint32) (c * 83492791);
+  v ^= v >> 13;
+  v *= 0x5bd1e995u;
+  v ^= v >> 15;
+  return (float) (v & 0xffff) / 32767.5f - 1.0f;
+}
+
+AtelierTensor *
+test_texture_image (gint64 h, gint64 w)
+{
+  AtelierTensor *image = atelier_tensor_new_4d (1, 3, h, w, NULL);
+  static const float beige[3] = { 0.62f, 0.56f, 0.47f };
+  for (int c = 0; c < 3; c++)
+    for (gint64 y = 0; y < h; y++)
+      for (gint64 x = 0; x < w; x++)
+        {
+          const float weave = 0.05f * sinf ((float) x * 1.3f) * sinf ((float) y * 1.1f);
+          image->data[(c * h + y) * w + x] = beige[c] + weave + 0.04f * pixel_noise (y, x, c);
+        }
+  return image;
+}
+
+double
+test_subject_radius (gint64 h, gint64 w)
+{
+  return 0.3 * (double) MIN (h, w);
+}
+
+AtelierTensor *
+test_subject_image (gint64 h, gint64 w)
+{
+  AtelierTensor *image = test_texture_image (h, w);
+  static const float red[3] = { 0.85f, 0.12f, 0.10f };
+  const double r = test_subject_radius (h, w), cy = h / 2.0, cx = w / 2.0;
+  for (gint64 y = 0; y < h; y++)
+    for (gint64 x = 0; x < w; x++)
+      {
+        const double dy = (y + 0.5 - cy) / r, dx = (x + 0.5 - cx) / r;
+        if (dy * dy + dx * dx > 1.0)
+          continue;
+        /* Lit from the top left, like a ball. */
+        const float shade = (float) (0.75 + 0.25 * (-dx - dy) / 2.0);
+        for (int c = 0; c < 3; c++)
+          image->data[(c * h + y) * w + x] = CLAMP (red[c] * shade + 0.01f * pixel_noise (y, x, c), 0.0f, 1.0f);
+      }
+  return image;
+}
+
+gboolean
+test_isnet_ready (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierIsnet) net = atelier_isnet_open ("isnet-medium", &error);
+  if (net == NULL)
+    g_test_skip_printf ("ISNet not set up (%s): run models/isnet/setup.sh", error->message);
+  return net != NULL;
 }

@@ -34,3 +34,13 @@ AtelierTensor *test_golden_tensor (const AtelierSafetensors *golden, const char 
 /* A fresh temporary directory, removed (with everything in it) by test_remove_dir. */
 char *test_make_temp_dir (void);
 void test_remove_dir (const char *path);
+
+/* (1, 3, h, w), deterministic: an even, fine texture of beige and grey (woven stripes and pixel noise), a
+ * background with nothing that stands out. */
+AtelierTensor *test_texture_image (gint64 h, gint64 w);
+/* The texture with one clear subject on it: a shaded red disc of radius test_subject_radius at the centre. */
+AtelierTensor *test_subject_image (gint64 h, gint64 w);
+double test_subject_radius (gint64 h, gint64 w);
+
+/* TRUE when the ISNet weights are set up; otherwise marks the test skipped, saying how to set them up. */
+gboolean test_isnet_ready (void);

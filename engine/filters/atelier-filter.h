@@ -197,6 +197,9 @@ struct _AtelierFilterInfo
   AtelierOutputKind output;
   const char *output_scale_param; /* REPLACE: the INT parameter by which the result is larger, or NULL: same size */
   const char *new_layer_name;     /* NEW_LAYER: translatable name of the layer */
+  gboolean new_layer_alone;       /* NEW_LAYER: the command line writes the layer itself (a cut-out), not composited */
+  const char *selection_mode_param; /* SELECTION: a CHOICE of replace, add, subtract, intersect, or NULL: replace */
+  const char *layer_mask_param;     /* SELECTION: a BOOLEAN that also adds the result as a layer mask, or NULL */
   gboolean needs_selection;       /* refuses to run on an empty selection; the command line takes --mask */
   gboolean needs_whole_image;     /* the result depends on all of the image: it has no preview */
   const AtelierFilterPreview *preview; /* NULL: too slow to preview */
