@@ -515,6 +515,21 @@ test_refine_holes (void)
   g_assert_cmpfloat (filled->data[0], <, 0.05f);
 }
 
+/* The matte does not depend on how the guided filter is cut into strips. */
+static void
+test_refine_any_budget (void)
+{
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (Scene) scene = edge_scene (600, 200, 12.0, 2.0, 3);
+  const AtelierMatteOptions options = atelier_matte_options_default ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierTensor) whole = atelier_matte_refine (ctx, scene->image, scene->mask, &options, &error);
+  atelier_context_set_memory_budget (ctx, 0);
+  g_autoptr (AtelierTensor) strips = atelier_matte_refine (ctx, scene->image, scene->mask, &options, &error);
+  g_assert_no_error (error);
+  test_assert_close (strips, whole, 1e-6f);
+}
+
 /* A stem 3 pixels wide, thinner than the uncertain zone either side of its
  * contour: only its middle line teaches the guided filter its colour, and
  * the stem must come out opaque, not the grey that its background-only
@@ -849,6 +864,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/matting/refine/softness", test_refine_softness);
   g_test_add_func ("/engine/matting/refine/holes", test_refine_holes);
   g_test_add_func ("/engine/matting/refine/thin-part", test_refine_thin_part);
+  g_test_add_func ("/engine/matting/refine/any-budget", test_refine_any_budget);
   g_test_add_func ("/engine/matting/refine/grow", test_refine_grow);
   g_test_add_func ("/engine/matting/refine/bad-input", test_refine_bad_input);
   g_test_add_func ("/engine/matting/refine/degenerate-images", test_degenerate_images);

@@ -169,6 +169,33 @@ config_value (const AtelierManifest *m, const char *key, GType type, const char 
 }
 
 gboolean
+atelier_manifest_check_architecture (const AtelierManifest *m, const char *architecture, GError **error)
+{
+  if (g_strcmp0 (m->architecture, architecture) == 0)
+    return TRUE;
+  g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_UNSUPPORTED, "model %s has architecture \"%s\", not \"%s\"",
+               m->name, m->architecture, architecture);
+  return FALSE;
+}
+
+gboolean
+atelier_manifest_config_int_in (const AtelierManifest *m, const char *key, int lo, int hi, int *value,
+                                GError **error)
+{
+  gint64 v;
+  if (!atelier_manifest_config_int (m, key, &v, error))
+    return FALSE;
+  if (v < lo || v > hi)
+    {
+      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_MODEL_CORRUPT,
+                   "model %s: config \"%s\" = %" G_GINT64_FORMAT " is outside %d..%d", m->name, key, v, lo, hi);
+      return FALSE;
+    }
+  *value = (int) v;
+  return TRUE;
+}
+
+gboolean
 atelier_manifest_config_int (const AtelierManifest *m, const char *key, gint64 *value, GError **error)
 {
   JsonNode *node = config_value (m, key, G_TYPE_INT64, "an integer", error);

@@ -32,9 +32,15 @@ const char *atelier_manifest_get_source (const AtelierManifest *m);
 const char *atelier_manifest_get_license (const AtelierManifest *m);
 JsonObject *atelier_manifest_get_config (const AtelierManifest *m);
 
+/* A network refuses a manifest written for another architecture (an UNSUPPORTED error naming both). */
+gboolean atelier_manifest_check_architecture (const AtelierManifest *m, const char *architecture, GError **error);
+
 /* Required config values: a missing key or a wrong type is an error naming
  * the key and the manifest. */
 gboolean atelier_manifest_config_int (const AtelierManifest *m, const char *key, gint64 *value, GError **error);
+/* An integer in @lo..@hi: a value outside is a MODEL_CORRUPT error naming the key and the range. */
+gboolean atelier_manifest_config_int_in (const AtelierManifest *m, const char *key, int lo, int hi, int *value,
+                                         GError **error);
 gboolean atelier_manifest_config_double (const AtelierManifest *m, const char *key, double *value, GError **error);
 gboolean atelier_manifest_config_string (const AtelierManifest *m, const char *key, const char **value, GError **error);
 /* An array of integers; *values is newly allocated. */

@@ -173,12 +173,8 @@ AtelierAutoencoder *
 atelier_autoencoder_new (const AtelierModel *model, GError **error)
 {
   const AtelierManifest *m = atelier_model_get_manifest (model);
-  if (g_strcmp0 (atelier_manifest_get_architecture (m), "tiny-autoencoder") != 0)
-    {
-      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_UNSUPPORTED, "model %s has architecture \"%s\", not \"tiny-autoencoder\"",
-                   atelier_manifest_get_name (m), atelier_manifest_get_architecture (m));
-      return NULL;
-    }
+  if (!atelier_manifest_check_architecture (m, "tiny-autoencoder", error))
+    return NULL;
   g_autoptr (AtelierAutoencoder) ae = g_new0 (AtelierAutoencoder, 1);
   gint64 latent, downscale, channels, groups;
   double eps;

@@ -135,21 +135,6 @@ read_ints (const AtelierManifest *m, const char *key, int lo, int hi, int *out, 
   return (int) count;
 }
 
-static gboolean
-read_int (const AtelierManifest *m, const char *key, int lo, int hi, int *out, GError **error)
-{
-  gint64 v;
-  if (!atelier_manifest_config_int (m, key, &v, error))
-    return FALSE;
-  if (v < lo || v > hi)
-    {
-      g_autofree char *what = g_strdup_printf ("config \"%s\" = %" G_GINT64_FORMAT " is outside %d..%d", key, v, lo, hi);
-      return config_error (m, what, error);
-    }
-  *out = (int) v;
-  return TRUE;
-}
-
 /* One side's stages: "<side>_depth", "<side>_dilated", "<side>_mid", "<side>_out". */
 static int
 read_stages (const AtelierManifest *m, const char *side, AtelierIsnetStage *stages, GError **error)
@@ -183,10 +168,10 @@ read_config (const AtelierManifest *m, AtelierIsnetConfig *cfg, GError **error)
 {
   AtelierIsnetStage decoder_top_down[ATELIER_ISNET_MAX_STAGES];
   double mean, std;
-  if (!read_int (m, "input_size", 1, 1 << 16, &cfg->input_size, error)
-      || !read_int (m, "in_channels", 3, 3, &cfg->in_channels, error)
-      || !read_int (m, "stem_channels", 1, 4096, &cfg->stem_channels, error)
-      || !read_int (m, "stem_stride", 1, 4, &cfg->stem_stride, error)
+  if (!atelier_manifest_config_int_in (m, "input_size", 1, 1 << 16, &cfg->input_size, error)
+      || !atelier_manifest_config_int_in (m, "in_channels", 3, 3, &cfg->in_channels, error)
+      || !atelier_manifest_config_int_in (m, "stem_channels", 1, 4096, &cfg->stem_channels, error)
+      || !atelier_manifest_config_int_in (m, "stem_stride", 1, 4, &cfg->stem_stride, error)
       || !atelier_manifest_config_double (m, "mean", &mean, error)
       || !atelier_manifest_config_double (m, "std", &std, error))
     return FALSE;
@@ -221,12 +206,8 @@ AtelierIsnet *
 atelier_isnet_new (const AtelierModel *model, GError **error)
 {
   const AtelierManifest *m = atelier_model_get_manifest (model);
-  if (g_strcmp0 (atelier_manifest_get_architecture (m), "isnet") != 0)
-    {
-      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_UNSUPPORTED, "model %s has architecture \"%s\", not \"isnet\"",
-                   atelier_manifest_get_name (m), atelier_manifest_get_architecture (m));
-      return NULL;
-    }
+  if (!atelier_manifest_check_architecture (m, "isnet", error))
+    return NULL;
   g_autoptr (AtelierIsnet) net = g_new0 (AtelierIsnet, 1);
   AtelierIsnetConfig *cfg = &net->config;
   if (!read_config (m, cfg, error))

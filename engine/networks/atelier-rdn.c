@@ -77,22 +77,6 @@ static const AtelierNamedValue family_names[] = {
 };
 
 static gboolean
-read_int (const AtelierManifest *m, const char *key, int lo, int hi, int *out, GError **error)
-{
-  gint64 v;
-  if (!atelier_manifest_config_int (m, key, &v, error))
-    return FALSE;
-  if (v < lo || v > hi)
-    {
-      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_MODEL_CORRUPT, "model %s: config \"%s\" = %" G_GINT64_FORMAT
-                   " is outside %d..%d", atelier_manifest_get_name (m), key, v, lo, hi);
-      return FALSE;
-    }
-  *out = (int) v;
-  return TRUE;
-}
-
-static gboolean
 read_config (const AtelierManifest *m, AtelierRdnConfig *cfg, GError **error)
 {
   const char *family, *upsampling;
@@ -101,9 +85,9 @@ read_config (const AtelierManifest *m, AtelierRdnConfig *cfg, GError **error)
   if (!atelier_manifest_config_string (m, "family", &family, error)
       || !atelier_named_value_lookup (family_names, G_N_ELEMENTS (family_names), "network family", family,
                                       &family_value, error)
-      || !read_int (m, "scale", 2, 8, &cfg->scale, error) || !read_int (m, "C", 1, 64, &cfg->C, error)
-      || !read_int (m, "D", 1, 64, &cfg->D, error) || !read_int (m, "G", 1, 1024, &cfg->G, error)
-      || !read_int (m, "G0", 1, 1024, &cfg->G0, error)
+      || !atelier_manifest_config_int_in (m, "scale", 2, 8, &cfg->scale, error) || !atelier_manifest_config_int_in (m, "C", 1, 64, &cfg->C, error)
+      || !atelier_manifest_config_int_in (m, "D", 1, 64, &cfg->D, error) || !atelier_manifest_config_int_in (m, "G", 1, 1024, &cfg->G, error)
+      || !atelier_manifest_config_int_in (m, "G0", 1, 1024, &cfg->G0, error)
       || !atelier_manifest_config_double (m, "beta", &beta, error)
       || !atelier_manifest_config_double (m, "value_range", &range, error)
       || !atelier_manifest_config_string (m, "upsampling", &upsampling, error))
@@ -112,7 +96,7 @@ read_config (const AtelierManifest *m, AtelierRdnConfig *cfg, GError **error)
   cfg->beta = (float) beta;
   cfg->value_range = (float) range;
   cfg->T = 1;
-  if (cfg->family == ATELIER_RDN_FAMILY_RRDN && !read_int (m, "T", 1, 64, &cfg->T, error))
+  if (cfg->family == ATELIER_RDN_FAMILY_RRDN && !atelier_manifest_config_int_in (m, "T", 1, 64, &cfg->T, error))
     return FALSE;
   const char *expected = cfg->family == ATELIER_RDN_FAMILY_RDN ? "nearest" : "depth_to_space";
   if (g_strcmp0 (upsampling, expected) != 0 || !(range > 0.0))
@@ -129,12 +113,8 @@ AtelierRdn *
 atelier_rdn_new (const AtelierModel *model, GError **error)
 {
   const AtelierManifest *m = atelier_model_get_manifest (model);
-  if (g_strcmp0 (atelier_manifest_get_architecture (m), "idealo-rdn") != 0)
-    {
-      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_UNSUPPORTED, "model %s has architecture \"%s\", not \"idealo-rdn\"",
-                   atelier_manifest_get_name (m), atelier_manifest_get_architecture (m));
-      return NULL;
-    }
+  if (!atelier_manifest_check_architecture (m, "idealo-rdn", error))
+    return NULL;
   g_autoptr (AtelierRdn) net = g_new0 (AtelierRdn, 1);
   net->name = g_strdup (atelier_manifest_get_name (m));
   AtelierRdnConfig *cfg = &net->config;

@@ -328,12 +328,8 @@ AtelierUNet *
 atelier_unet_new (const AtelierModel *model, GError **error)
 {
   const AtelierManifest *m = atelier_model_get_manifest (model);
-  if (g_strcmp0 (atelier_manifest_get_architecture (m), "latent-unet") != 0)
-    {
-      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_UNSUPPORTED, "model %s has architecture \"%s\", not \"latent-unet\"",
-                   atelier_manifest_get_name (m), atelier_manifest_get_architecture (m));
-      return NULL;
-    }
+  if (!atelier_manifest_check_architecture (m, "latent-unet", error))
+    return NULL;
   g_autoptr (AtelierUNet) u = g_new0 (AtelierUNet, 1);
   if (!read_config (&u->config, model, error) || !read_schedule (u, model, error)
       || !atelier_manifest_config_string_array (m, "labels", &u->labels, error))

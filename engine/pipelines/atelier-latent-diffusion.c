@@ -4,6 +4,7 @@
 #include "core/atelier-error.h"
 #include "model/atelier-model-path.h"
 #include "ops/atelier-ops.h"
+#include "pipelines/atelier-alpha-fill.h"
 #include "pipelines/atelier-autoencode.h"
 #include "pipelines/atelier-seamless-fill.h"
 #include "pipelines/atelier-selection.h"
@@ -154,6 +155,29 @@ latent_mask_of (const AtelierTensor *mask, int factor, GError **error)
   return cells;
 }
 
+/* @region with what lies under @mask (above ATELIER_SELECTED_THRESHOLD) replaced by the push-pull
+ * interpolation of the unselected pixels, a function of those alone: the selected ones are cleared before
+ * the interpolation reads them. On the held-aside photographs of models/unet/evaluate.py the model's fill
+ * from this context reached 14.23 dB, SSIM 0.239, against 14.03 and 0.221 from the smoother membrane
+ * (harmonic) interpolation. */
+static AtelierTensor *
+hide_selection (AtelierContext *ctx, const AtelierTensor *region, const AtelierTensor *mask, GError **error)
+{
+  g_autoptr (AtelierTensor) known = atelier_tensor_new_like (mask, error);
+  g_autoptr (AtelierTensor) cleared = known ? atelier_tensor_copy (region, error) : NULL;
+  if (cleared == NULL)
+    return NULL;
+  const int64_t plane = atelier_tensor_numel (mask);
+  for (int64_t i = 0; i < plane; i++)
+    {
+      const gboolean selected = mask->data[i] > ATELIER_SELECTED_THRESHOLD;
+      known->data[i] = selected ? 0.0f : 1.0f;
+      for (int64_t c = 0; selected && c < region->shape[1]; c++)
+        cleared->data[c * plane + i] = 0.0f;
+    }
+  return atelier_alpha_fill (ctx, cleared, known, error);
+}
+
 static void
 normalise_latent (const AtelierUNet *unet, AtelierTensor *latent, gboolean forward)
 {
@@ -273,13 +297,22 @@ atelier_latent_diffusion_inpaint (AtelierContext *ctx, const AtelierLatentDiffus
     return NULL;
   g_autoptr (AtelierTensor) region = atelier_tensor_crop (image, box[0], box[1], box[2], box[3], error);
   g_autoptr (AtelierTensor) region_mask = region ? atelier_tensor_crop (selection, box[0], box[1], box[2], box[3], error) : NULL;
-  g_autoptr (AtelierTensor) filled = region_mask ? diffuse_region (ctx, ld, region, region_mask, box[3], box[2],
-                                                                   options, error)
-                                                 : NULL;
+  /* What lies under the selection must not reach the fill, or the object being removed leaks into its own
+   * replacement (a 25 % box gave three different fills for the photograph, black and grey under it). It did
+   * through the reduction to the working size (its kernel straddles the hole's edge) and the encoder (kept
+   * latent cells see hole pixels through their receptive field, and the sampler starts the hole's cells from
+   * the known latent noised); the seam correction reads only unselected pixels, but gets the same context.
+   * So the hole is filled from its surroundings alone before any of them reads the region; only the final
+   * blend below, by the selection's own values, sees the original pixels. */
+  g_autoptr (AtelierTensor) context = region_mask ? hide_selection (ctx, region, region_mask, error) : NULL;
+  g_autoptr (AtelierTensor) filled = context ? diffuse_region (ctx, ld, context, region_mask, box[3], box[2],
+                                                               options, error)
+                                             : NULL;
   /* The decoded fill drifts in colour from its surroundings (the autoencoder's error, the model's): on the 32
-   * held-aside photographs of models/unet/evaluate.py, matching it to the border raised the hole's PSNR from
-   * 13.44 to 14.65 dB (SSIM 0.225 to 0.255) and took away the rectangular seams of box selections. */
-  if (filled == NULL || !atelier_seamless_fill (ctx, filled, region, region_mask, error))
+   * held-aside photographs of models/unet/evaluate.py (the hole hidden), matching it to the border raises the
+   * hole's PSNR from 13.06 to 14.23 dB (SSIM 0.211 to 0.239) and takes away the rectangular seams of box
+   * selections. */
+  if (filled == NULL || !atelier_seamless_fill (ctx, filled, context, region_mask, error))
     return NULL;
   g_autoptr (AtelierTensor) out = atelier_tensor_copy (image, error);
   if (out == NULL)

@@ -48,8 +48,10 @@ AtelierTensor *atelier_latent_diffusion_generate (AtelierContext *ctx, const Ate
 
 /* image (1, 3, H, W) RGB 0..1; selection (1, 1, H, W) 0..1, where > 0 is to be filled. The model fills the
  * selection's box and its surroundings, and the result is blended in by the selection's own values: pixels
- * outside it are the input's exactly. An empty selection, or one that leaves nothing of the image to go
- * by, is an error. */
+ * outside it are the input's exactly. The fill reads only the unselected pixels (at or below
+ * ATELIER_SELECTED_THRESHOLD, what 8-bit storage holds as 0): whatever the selected ones hold, a fully
+ * selected pixel comes out the same, and a partly selected one is its own value blended with that same
+ * fill. An empty selection, or one that leaves nothing of the image to go by, is an error. */
 AtelierTensor *atelier_latent_diffusion_inpaint (AtelierContext *ctx, const AtelierLatentDiffusion *ld,
                                                  const AtelierTensor *image, const AtelierTensor *selection,
                                                  const AtelierLatentDiffusionOptions *options, GError **error);

@@ -65,8 +65,8 @@ def bootstrap_interval(real, fake, rng, draws=2000):
 
 
 def detections(atelier, files):
-    """{path: (probability, verdict)} from `atelier detect --csv`."""
-    out = subprocess.run([atelier, "detect", "--csv", *map(str, files)], check=True, capture_output=True,
+    """{path: (probability, verdict)} from `atelier detect-ai --csv`."""
+    out = subprocess.run([atelier, "detect-ai", "--csv", *map(str, files)], check=True, capture_output=True,
                          text=True).stdout
     return {row["path"]: (float(row["probability"]), row["verdict"]) for row in csv.DictReader(io.StringIO(out))}
 
@@ -77,7 +77,7 @@ def soft_photographs(atelier, shared):
     motion or denoising."""
     photos = sorted((shared / "data/sr-dev").glob("Set*/*.png"))
     lines = ["", "## Soft real photographs", "",
-             f"The {len(photos)} photographs of Set5 and Set14 (`../shared/data/sr-dev`, never trained on), blurred "
+             f"The {len(photos)} photographs of the development data's Set5 and Set14 (never trained on), blurred "
              "by a Gaussian of the given radius (PIL), saved as PNG or as JPEG at quality 90: mean probability, how "
              "many lean to generated (p > 0.5) and how many get the verdict \"likely generated\" (p > 0.7; between 0.3 "
              "and 0.7 the verdict is \"uncertain\").", "",

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Trains the AI-artifact detector's classifier from the training set synthesize.py made.
 
-Features come from our own engine (`atelier detect --features-only`), so training and inference compute
+Features come from our own engine (`atelier detect-features`), so training and inference compute
 them with the same code. The classifier is an L2-regularised logistic regression on the standardised features
 of the families in CLASSIFIER_FAMILIES (the others are kept with weight 0); the data are split by source
 photograph (80 % fit, 20 % held out), the regularisation strength is chosen on the held-out part, and Platt
@@ -43,7 +43,7 @@ def extract_features(atelier, files, chunk=200):
     rounding fills), which count at their training mean in training as in use."""
     table, names = {}, None
     for start in range(0, len(files), chunk):
-        out = subprocess.run([atelier, "detect", "--features-only", *map(str, files[start:start + chunk])],
+        out = subprocess.run([atelier, "detect-features", *map(str, files[start:start + chunk])],
                              check=True, capture_output=True, text=True).stdout
         reader = csv.reader(io.StringIO(out))
         header = next(reader)

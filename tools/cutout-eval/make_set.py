@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Builds the cut-out evaluation set: rendered product-like objects with exact
 alpha and exact foreground colour, composited onto real photographs.
@@ -331,7 +330,7 @@ def main():
     manifest = []
     for k, kind in enumerate(KINDS):
         for i in range(args.per_kind):
-            name = "%s-%02d" % (kind, i)
+            name = f"{kind}-{i:02d}"
             rng = np.random.default_rng(1000 * k + i)
             w, h = SIZES[rng.integers(len(SIZES))]
             canvas = Canvas(h, w)
@@ -347,7 +346,7 @@ def main():
                 os.path.join(args.out, "truth", name + "-alpha.png"))
             Image.fromarray(np.round(fg * 255).astype(np.uint8)).save(
                 os.path.join(args.out, "truth", name + "-foreground.png"))
-            manifest.append("%s\t%dx%d\t%s" % (name, w, h, source))
+            manifest.append(f"{name}\t{w}x{h}\t{source}")
             print(name, w, h, source, flush=True)
     with open(os.path.join(args.out, "manifest.tsv"), "w") as f:
         f.write("name\tsize\tbackground\n" + "\n".join(manifest) + "\n")

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Stands in for the segmentation network until it lands: degrades each true
 alpha the way the real pipeline degrades a mask, so the refinement can be
