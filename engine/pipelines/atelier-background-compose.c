@@ -20,6 +20,12 @@
  * foreshortened to about a twelfth of the subject's height. */
 #define SHADOW_SQUASH (1.0f / 12.0f)
 
+/* A matte within half an 8-bit step of 1 (or 0) is 1 (or 0): the refinement leaves such values just inside a
+ * subject's edge band, and blending there would change the kept product by a rounding step without any visible
+ * transparency behind it. */
+#define OPAQUE_FROM (1.0f - 0.5f / 255.0f)
+#define CLEAR_BELOW (0.5f / 255.0f)
+
 /* A matte value at or above this is the subject's body when the footprint is measured. */
 #define SOLID 0.5f
 
@@ -169,13 +175,13 @@ atelier_background_compose (const AtelierTensor *source, const AtelierTensor *fo
         const gint64 at = c * n + i;
         const float a = alpha->data[i];
         /* The source itself, not F, so the kept product is bit-identical whatever the estimate did. */
-        if (a >= 1.0f)
+        if (a >= OPAQUE_FROM)
           {
             out->data[at] = source->data[at];
             continue;
           }
         const float below = shadow ? background->data[at] * (1.0f - shadow->data[i]) : background->data[at];
-        out->data[at] = subject->data[at] * a + below * (1.0f - a);
+        out->data[at] = a <= CLEAR_BELOW ? below : subject->data[at] * a + below * (1.0f - a);
       }
   return g_steal_pointer (&out);
 }

@@ -4,7 +4,7 @@
 /* Replace Background's pixel work: a plain background (white, one colour, a
  * vertical gradient or a studio sweep), a contact shadow from the subject's
  * matte, and the subject composited over both so that wherever its matte is
- * exactly 1 the source pixel itself is kept, bit for bit (the marketplace
+ * 1 the source pixel itself is kept, bit for bit (the marketplace
  * rule: the product is never resampled). */
 
 #include "core/atelier-tensor.h"
@@ -45,7 +45,8 @@ AtelierTensor *atelier_contact_shadow (const AtelierTensor *alpha, const Atelier
 /* @source (1, C, H, W) the source's colour planes, @foreground (1, C, H, W) the subject's own colours where its
  * edge is partly transparent (NULL: the source), @alpha (1, 1, H, W), @background (1, C, H, W), @shadow
  * (1, 1, H, W) or NULL -> (1, C, H, W): background darkened by the shadow, then F alpha + B (1 - alpha), and the
- * source pixel itself wherever alpha is exactly 1. */
+ * source pixel itself wherever alpha is 1. Alpha within half an 8-bit step of 1 counts as 1, within half a step of 0
+ * as 0. */
 AtelierTensor *atelier_background_compose (const AtelierTensor *source, const AtelierTensor *foreground,
                                            const AtelierTensor *alpha, const AtelierTensor *background,
                                            const AtelierTensor *shadow, GError **error);
