@@ -672,6 +672,42 @@ test_select_subject_failures (void)
   test_remove_dir (dir);
 }
 
+/* `atelier replace-background IN OUT --background white`: exactly 255 wherever Select Subject's matte and the
+ * (here switched off) shadow leave the background alone, the source's own 8-bit values wherever the matte is 1. */
+static void
+test_replace_background (void)
+{
+  if (!test_isnet_ready ())
+    return;
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *input = save_image (dir, "disc.png", test_subject_image (120, 150));
+  g_autofree char *output = g_build_filename (dir, "out.png", NULL);
+  g_auto (CliRun) run = { 0 };
+  run_cli (&run, "replace-background", input, output, "--background", "white", "--shadow-opacity", "0", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_autoptr (AtelierImage) source = atelier_image_load (input, NULL);
+  g_autoptr (AtelierImage) result = atelier_image_load (output, NULL);
+  g_assert_nonnull (result);
+  g_autoptr (AtelierTensor) matte = engine_output ("select-subject", source->pixels);
+  const gint64 n = 120 * 150;
+  gint64 white = 0, kept = 0;
+  for (gint64 i = 0; i < n; i++)
+    for (int c = 0; c < 3; c++)
+      if (matte->data[i] < 0.5f / 255.0f)
+        {
+          g_assert_cmpfloat (roundf (result->pixels->data[c * n + i] * 255.0f), ==, 255.0f);
+          white++;
+        }
+      else if (matte->data[i] >= 1.0f - 0.5f / 255.0f)
+        {
+          g_assert_cmpfloat (result->pixels->data[c * n + i], ==, source->pixels->data[c * n + i]);
+          kept++;
+        }
+  g_assert_cmpint (white, >, n);
+  g_assert_cmpint (kept, >, n / 4);
+  test_remove_dir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -688,5 +724,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/batch", test_batch);
   g_test_add_func ("/cli/select-subject/mask-and-cutout", test_mask_and_cutout);
   g_test_add_func ("/cli/select-subject/failures", test_select_subject_failures);
+  g_test_add_func ("/cli/replace-background", test_replace_background);
   return g_test_run ();
 }

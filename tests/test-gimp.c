@@ -785,6 +785,53 @@ test_select_subject_nothing_found (Gimp *g, gconstpointer data)
   assert_untouched (input, source, log);
 }
 
+/* ---------------------------------------------------- replace background */
+
+/* No selection: the subject is found, the studio sweep and shadow put behind it in a new layer "Replaced
+ * background" above the source, which keeps every pixel; the layer is the engine's result within rounding to 8
+ * bits, and the source's own values wherever the matte is 1. */
+static void
+test_replace_background (Gimp *g, gconstpointer data)
+{
+  (void) data;
+  if (!test_isnet_ready ())
+    return;
+  g_autofree char *input = write_subject_input (g, FALSE);
+  g_autofree char *top = g_build_filename (g->dir, "top.png", NULL);
+  g_autofree char *below = g_build_filename (g->dir, "below.png", NULL);
+  const char *call = "(plug-in-atelier-replace-background RUN-NONINTERACTIVE img drw 3 '(230 230 230) '(200 200 200)"
+                     " 0.4 12 2 1 1.0 0 0 1 0)";
+  g_autofree char *log = run_adding_layer (g, input, call, top, below, "");
+  g_assert_cmpfloat (number_after (log, "layers="), ==, 2);
+  g_assert_nonnull (strstr (log, "name=Replaced background end"));
+  assert_untouched (input, below, log);
+
+  g_autoptr (AtelierImage) layer = load_result (top, log);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierImage) source = atelier_image_load (input, &error);
+  g_assert_no_error (error);
+  g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (atelier_filter_find ("replace-background"));
+  g_assert_true (atelier_filter_values_set_choice (values, "background", "studio", &error));
+  g_assert_true (atelier_filter_values_set (values, "colour", 0xe6e6e6, &error));
+  g_autoptr (AtelierFilterOutput) expected = engine_run (values, source->pixels, NULL);
+  g_autoptr (AtelierFilterValues) subject_values = atelier_filter_values_new (atelier_filter_find ("select-subject"));
+  g_autoptr (AtelierFilterOutput) matte = engine_run (subject_values, source->pixels, NULL);
+  const gint64 plane = SUBJECT_H * SUBJECT_W;
+  gint64 kept = 0;
+  for (gint64 i = 0; i < plane; i++)
+    for (int c = 0; c < 3; c++)
+      {
+        g_assert_cmpfloat (fabsf (layer->pixels->data[c * plane + i] - expected->pixels->data[c * plane + i]), <=,
+                           0.5f / 255.0f + 1e-6f);
+        if (matte->pixels->data[i] >= 1.0f - 0.5f / 255.0f)
+          {
+            g_assert_cmpfloat (layer->pixels->data[c * plane + i], ==, source->pixels->data[c * plane + i]);
+            kept++;
+          }
+      }
+  g_assert_cmpint (kept, >, plane / 4);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -814,6 +861,7 @@ main (int argc, char **argv)
               test_detect_matches_engine, gimp_teardown);
   g_test_add ("/gimp/detect/refuses-tiny-image", Gimp, NULL, gimp_setup, test_detect_refuses_tiny_image, gimp_teardown);
   g_test_add ("/gimp/plain-background/white-and-gradient", Gimp, NULL, gimp_setup, test_plain_background, gimp_teardown);
+  g_test_add ("/gimp/replace-background/studio", Gimp, NULL, gimp_setup, test_replace_background, gimp_teardown);
   g_test_add ("/gimp/select-subject/modes", Gimp, NULL, gimp_setup, test_select_subject_modes, gimp_teardown);
   g_test_add ("/gimp/select-subject/nothing-found", Gimp, NULL, gimp_setup, test_select_subject_nothing_found,
               gimp_teardown);

@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "pipelines/atelier-background-compose.h"
+
+#include "core/atelier-error.h"
+#include "pipelines/atelier-matte-feather.h"
+
+#include <math.h>
+
+/* The studio sweep: where on the height the wall curves into the floor, how
+ * much darker the top of the wall and the sides are than the lit centre, as
+ * a single soft box in front of the set lights it. */
+#define SWEEP_HORIZON 0.62f
+#define SWEEP_WALL_DARKENING 0.2f
+#define SWEEP_FLOOR_DARKENING 0.06f
+#define SWEEP_CURVE_HIGHLIGHT 0.04f
+#define SWEEP_CURVE_WIDTH 0.08f
+#define SWEEP_SIDE_DARKENING 0.12f
+
+/* A camera a little above the floor sees the subject's footprint
+ * foreshortened to about a twelfth of the subject's height. */
+#define SHADOW_SQUASH (1.0f / 12.0f)
+
+/* A matte within half an 8-bit step of 1 (or 0) is 1 (or 0): the refinement leaves such values just inside a
+ * subject's edge band, and blending there would change the kept product by a rounding step without any visible
+ * transparency behind it. */
+#define OPAQUE_FROM (1.0f - 0.5f / 255.0f)
+#define CLEAR_BELOW (0.5f / 255.0f)
+
+/* A matte value at or above this is the subject's body when the footprint is measured. */
+#define SOLID 0.5f
+
+static float
+smoothstep (float edge0, float edge1, float x)
+{
+  const float t = CLAMP ((x - edge0) / (edge1 - edge0), 0.0f, 1.0f);
+  return t * t * (3.0f - 2.0f * t);
+}
+
+/* The light on row @t (0 top, 1 bottom) of a sweep: the wall darkens upwards away from the light, the floor a
+ * little towards the camera, and the curve between them catches a soft highlight. 1 at the curve. */
+static float
+sweep_row_light (float t)
+{
+  if (t < SWEEP_HORIZON)
+    return 1.0f - SWEEP_WALL_DARKENING * (1.0f - smoothstep (0.0f, SWEEP_HORIZON, t))
+           + SWEEP_CURVE_HIGHLIGHT * expf (-powf ((t - SWEEP_HORIZON) / SWEEP_CURVE_WIDTH, 2.0f));
+  const float u = (t - SWEEP_HORIZON) / (1.0f - SWEEP_HORIZON);
+  return 1.0f - SWEEP_FLOOR_DARKENING * u * u
+         + SWEEP_CURVE_HIGHLIGHT * expf (-powf ((t - SWEEP_HORIZON) / SWEEP_CURVE_WIDTH, 2.0f));
+}
+
+static void
+row_colour (const AtelierBackgroundOptions *options, gint64 y, gint64 h, float rgb[3])
+{
+  const float t = h > 1 ? (float) y / (float) (h - 1) : 0.0f;
+  for (int c = 0; c < 3; c++)
+    switch (options->kind)
+      {
+      case ATELIER_BACKGROUND_WHITE:
+        rgb[c] = 1.0f;
+        break;
+      case ATELIER_BACKGROUND_GRADIENT:
+        rgb[c] = options->colour[c] + (options->bottom_colour[c] - options->colour[c]) * t;
+        break;
+      case ATELIER_BACKGROUND_STUDIO:
+        rgb[c] = options->colour[c] * sweep_row_light (t);
+        break;
+      case ATELIER_BACKGROUND_COLOUR:
+      default:
+        rgb[c] = options->colour[c];
+        break;
+      }
+}
+
+AtelierTensor *
+atelier_background_render (const AtelierBackgroundOptions *options, gint64 h, gint64 w, GError **error)
+{
+  g_autoptr (AtelierTensor) rgb = atelier_tensor_new_uninitialized (4, (const int64_t[]) { 1, 3, h, w }, error);
+  if (rgb == NULL)
+    return NULL;
+  for (gint64 y = 0; y < h; y++)
+    {
+      float colour[3];
+      row_colour (options, y, h, colour);
+      for (int c = 0; c < 3; c++)
+        {
+          float *row = rgb->data + (c * h + y) * w;
+          if (options->kind != ATELIER_BACKGROUND_STUDIO)
+            {
+              for (gint64 x = 0; x < w; x++)
+                row[x] = colour[c];
+              continue;
+            }
+          for (gint64 x = 0; x < w; x++)
+            {
+              const float dx = w > 1 ? (2.0f * x - (w - 1)) / (float) (w - 1) : 0.0f;
+              row[x] = CLAMP (colour[c] * (1.0f - SWEEP_SIDE_DARKENING * dx * dx), 0.0f, 1.0f);
+            }
+        }
+    }
+  return g_steal_pointer (&rgb);
+}
+
+/* The first and last rows holding a solid matte pixel; FALSE when there is none. */
+static gboolean
+solid_rows (const AtelierTensor *alpha, gint64 *top, gint64 *bottom)
+{
+  const gint64 h = alpha->shape[2], w = alpha->shape[3];
+  *top = -1;
+  for (gint64 y = 0; y < h; y++)
+    for (gint64 x = 0; x < w; x++)
+      if (alpha->data[y * w + x] >= SOLID)
+        {
+          if (*top < 0)
+            *top = y;
+          *bottom = y;
+          break;
+        }
+  return *top >= 0;
+}
+
+AtelierTensor *
+atelier_contact_shadow (const AtelierTensor *alpha, const AtelierShadowOptions *options, GError **error)
+{
+  g_autoptr (AtelierTensor) shadow = atelier_tensor_new_like (alpha, error);
+  if (shadow == NULL)
+    return NULL;
+  const gint64 h = alpha->shape[2], w = alpha->shape[3];
+  gint64 top, bottom;
+  if (options->opacity <= 0.0f || !solid_rows (alpha, &top, &bottom))
+    return g_steal_pointer (&shadow);
+  /* Every row of the subject lands on one row of a band SHADOW_SQUASH as tall, centred @distance below the
+   * subject's bottom edge; the band keeps the most opaque of what lands on it, so thin parts still cast. */
+  const gint64 height = bottom - top + 1;
+  const gint64 band = MAX (1, (gint64) lroundf (height * SHADOW_SQUASH));
+  const gint64 band_bottom = bottom + options->distance + band / 2;
+  for (gint64 y = top; y <= bottom; y++)
+    {
+      const gint64 target = band_bottom - (bottom - y) * band / height;
+      if (target < 0 || target >= h)
+        continue;
+      const float *from = alpha->data + y * w;
+      float *to = shadow->data + target * w;
+      for (gint64 x = 0; x < w; x++)
+        to[x] = MAX (to[x], from[x]);
+    }
+  if (!atelier_matte_feather (shadow->data, h, w, options->softness, error))
+    return NULL;
+  const gint64 n = h * w;
+  for (gint64 i = 0; i < n; i++)
+    shadow->data[i] = CLAMP (shadow->data[i], 0.0f, 1.0f) * options->opacity;
+  return g_steal_pointer (&shadow);
+}
+
+AtelierTensor *
+atelier_background_compose (const AtelierTensor *source, const AtelierTensor *foreground, const AtelierTensor *alpha,
+                            const AtelierTensor *background, const AtelierTensor *shadow, GError **error)
+{
+  const gint64 colours = source->shape[1], h = source->shape[2], w = source->shape[3];
+  if (!atelier_tensor_same_shape (source, background) || (foreground && !atelier_tensor_same_shape (source, foreground))
+      || alpha->shape[2] != h || alpha->shape[3] != w || (shadow && !atelier_tensor_same_shape (alpha, shadow)))
+    {
+      g_set_error_literal (error, ATELIER_ERROR, ATELIER_ERROR_SHAPE_MISMATCH,
+                           "background compose: the source, subject, background and shadow differ in size");
+      return NULL;
+    }
+  g_autoptr (AtelierTensor) out = atelier_tensor_new_like (source, error);
+  if (out == NULL)
+    return NULL;
+  const AtelierTensor *subject = foreground ? foreground : source;
+  const gint64 n = h * w;
+  for (gint64 c = 0; c < colours; c++)
+    for (gint64 i = 0; i < n; i++)
+      {
+        const gint64 at = c * n + i;
+        const float a = alpha->data[i];
+        /* The source itself, not F, so the kept product is bit-identical whatever the estimate did. */
+        if (a >= OPAQUE_FROM)
+          {
+            out->data[at] = source->data[at];
+            continue;
+          }
+        const float below = shadow ? background->data[at] * (1.0f - shadow->data[i]) : background->data[at];
+        out->data[at] = a <= CLEAR_BELOW ? below : subject->data[at] * a + below * (1.0f - a);
+      }
+  return g_steal_pointer (&out);
+}

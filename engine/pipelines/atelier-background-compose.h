@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* Replace Background's pixel work: a plain background (white, one colour, a
+ * vertical gradient or a studio sweep), a contact shadow from the subject's
+ * matte, and the subject composited over both so that wherever its matte is
+ * 1 the source pixel itself is kept, bit for bit (the marketplace
+ * rule: the product is never resampled). */
+
+#include "core/atelier-tensor.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  ATELIER_BACKGROUND_WHITE,    /* exactly 1.0 in every channel */
+  ATELIER_BACKGROUND_COLOUR,   /* @colour everywhere */
+  ATELIER_BACKGROUND_GRADIENT, /* @colour on the first row to @bottom_colour on the last, linear */
+  ATELIER_BACKGROUND_STUDIO,   /* @colour as a floor-to-wall sweep, lit from the front */
+} AtelierBackgroundKind;
+
+typedef struct
+{
+  AtelierBackgroundKind kind;
+  float colour[3];        /* sRGB 0..1 */
+  float bottom_colour[3]; /* GRADIENT only */
+} AtelierBackgroundOptions;
+
+typedef struct
+{
+  float opacity; /* 0: no shadow */
+  int softness;  /* blur, pixels */
+  int distance;  /* how far below the subject's bottom edge the footprint sits, pixels */
+} AtelierShadowOptions;
+
+/* (1, 3, h, w) */
+AtelierTensor *atelier_background_render (const AtelierBackgroundOptions *options, gint64 h, gint64 w,
+                                          GError **error);
+
+/* @alpha (1, 1, H, W) -> the shadow's strength (1, 1, H, W), 0..opacity: the matte's lowest part squashed flat
+ * onto the floor, moved down by @distance and blurred by @softness. All zero when the matte is empty. */
+AtelierTensor *atelier_contact_shadow (const AtelierTensor *alpha, const AtelierShadowOptions *options,
+                                       GError **error);
+
+/* @source (1, C, H, W) the source's colour planes, @foreground (1, C, H, W) the subject's own colours where its
+ * edge is partly transparent (NULL: the source), @alpha (1, 1, H, W), @background (1, C, H, W), @shadow
+ * (1, 1, H, W) or NULL -> (1, C, H, W): background darkened by the shadow, then F alpha + B (1 - alpha), and the
+ * source pixel itself wherever alpha is 1. Alpha within half an 8-bit step of 1 counts as 1, within half a step of 0
+ * as 0. */
+AtelierTensor *atelier_background_compose (const AtelierTensor *source, const AtelierTensor *foreground,
+                                           const AtelierTensor *alpha, const AtelierTensor *background,
+                                           const AtelierTensor *shadow, GError **error);
+
+G_END_DECLS
