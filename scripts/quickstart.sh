@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# README quick start: installs the build dependencies and the pretrained
-# super-resolution models on Debian 12, builds Atelier and runs its main job:
-# a x4 upscale of a Set5 photograph with the default model, into
-# build/quickstart-x4.png. Arguments are passed to `atelier upscale`.
+# README quick start: installs the build dependencies and the pretrained models (ESRGAN, ISNet) on Debian 12,
+# builds Atelier and runs its main job: Replace Background of the committed sample product photograph
+# (docs/samples/), onto pure white and onto a studio sweep, into build/quickstart-white.png and
+# build/quickstart-studio.png. Arguments are passed to both `atelier replace-background` runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-debian.sh
 bash models/esrgan/setup.sh
+bash models/isnet/setup.sh
 [[ -f build/build.ninja ]] || meson setup build
 ninja -C build
-input=../shared/data/sr-dev/Set5/butterfly.png
-[[ -f $input ]] || input=tests/data/grey8.png
-build/cli/atelier upscale --scale 4 "$@" "$input" build/quickstart-x4.png
+input=docs/samples/cap-on-red-fabric.jpg
+build/cli/atelier replace-background --background white "$@" "$input" build/quickstart-white.png
+build/cli/atelier replace-background --background studio "$@" "$input" build/quickstart-studio.png
