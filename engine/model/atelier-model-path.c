@@ -58,7 +58,8 @@ atelier_model_find (const char *name, GError **error)
   g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_MODEL_IO,
                "model \"%s\" not found (searched %s). Atelier's models are in its source tree's models/ folder "
                "and `meson install` installs them; the medium and thick upscalers are fetched by "
-               "models/esrgan/setup.sh. Or put the model's .json and .safetensors in ~/.local/share/atelier/models",
+               "models/esrgan/setup.sh, ISNet (Select Subject, Cut Out, Replace Background) by models/isnet/setup.sh. "
+               "Or put the model's .json and .safetensors in ~/.local/share/atelier/models",
                name, searched);
   return NULL;
 }
