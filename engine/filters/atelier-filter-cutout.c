@@ -6,7 +6,6 @@
 
 #include "core/atelier-image-planes.h"
 #include "filters/atelier-subject-params.h"
-#include "pipelines/atelier-foreground-estimate.h"
 
 static const AtelierParamSpec cutout_params[] = {
   ATELIER_SUBJECT_PARAM_ROWS,
@@ -20,11 +19,8 @@ cutout_run (AtelierContext *ctx, AtelierModelCache *models, const AtelierFilterV
   g_autoptr (AtelierTensor) alpha = atelier_subject_matte (ctx, models, values, in->image, &rgb, error);
   if (alpha == NULL)
     return FALSE;
-  const AtelierForegroundOptions options = atelier_foreground_options_default ();
-  g_autoptr (AtelierTensor) foreground = atelier_foreground_estimate (ctx, rgb, alpha, &options, error);
-  g_autoptr (AtelierTensor) colour = foreground ? atelier_planes_from_rgb (
-                                                    foreground, atelier_planes_colours ((int) in->image->shape[1]), error)
-                                                : NULL;
+  g_autoptr (AtelierTensor) colour
+    = atelier_subject_foreground (ctx, rgb, alpha, atelier_planes_colours ((int) in->image->shape[1]), error);
   out->pixels = colour ? atelier_planes_join (colour, alpha, error) : NULL;
   return out->pixels != NULL;
 }

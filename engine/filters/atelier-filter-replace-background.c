@@ -10,7 +10,6 @@
 #include "core/atelier-image-planes.h"
 #include "filters/atelier-subject-params.h"
 #include "pipelines/atelier-background-compose.h"
-#include "pipelines/atelier-foreground-estimate.h"
 
 static const AtelierParamSpec replace_background_params[] = {
   { .name = "background", .type = ATELIER_PARAM_CHOICE, .label = ATELIER_N_ ("_Background"),
@@ -80,8 +79,7 @@ subject_alpha (AtelierContext *ctx, AtelierModelCache *models, const AtelierFilt
     return NULL;
   g_autoptr (AtelierTensor) own = atelier_planes_alpha_view (in->image);
   if (own != NULL)
-    for (gint64 i = 0; i < atelier_tensor_numel (alpha); i++)
-      alpha->data[i] *= own->data[i];
+    atelier_planes_premultiply (alpha, own);
   return g_steal_pointer (&alpha);
 }
 
@@ -95,9 +93,7 @@ replace_background_run (AtelierContext *ctx, AtelierModelCache *models, const At
   g_autoptr (AtelierTensor) alpha = subject_alpha (ctx, models, values, in, &rgb, error);
   if (alpha == NULL)
     return FALSE;
-  const AtelierForegroundOptions estimate = atelier_foreground_options_default ();
-  g_autoptr (AtelierTensor) foreground_rgb = atelier_foreground_estimate (ctx, rgb, alpha, &estimate, error);
-  g_autoptr (AtelierTensor) foreground = foreground_rgb ? atelier_planes_from_rgb (foreground_rgb, colours, error) : NULL;
+  g_autoptr (AtelierTensor) foreground = atelier_subject_foreground (ctx, rgb, alpha, colours, error);
   const AtelierBackgroundOptions look = background_options (values);
   g_autoptr (AtelierTensor) background_rgb = foreground ? atelier_background_render (&look, h, w, error) : NULL;
   g_autoptr (AtelierTensor) background = background_rgb ? atelier_planes_from_rgb (background_rgb, colours, error) : NULL;

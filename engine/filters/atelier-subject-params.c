@@ -4,6 +4,7 @@
 #include "core/atelier-error.h"
 #include "core/atelier-image-planes.h"
 #include "filters/atelier-model-cache.h"
+#include "pipelines/atelier-foreground-estimate.h"
 #include "pipelines/atelier-subject-mask.h"
 
 #include <string.h>
@@ -78,4 +79,13 @@ atelier_subject_matte (AtelierContext *ctx, AtelierModelCache *models, const Ate
     }
   *rgb = g_steal_pointer (&colour);
   return g_steal_pointer (&matte);
+}
+
+AtelierTensor *
+atelier_subject_foreground (AtelierContext *ctx, const AtelierTensor *rgb, const AtelierTensor *alpha, int colours,
+                            GError **error)
+{
+  const AtelierForegroundOptions options = atelier_foreground_options_default ();
+  g_autoptr (AtelierTensor) foreground = atelier_foreground_estimate (ctx, rgb, alpha, &options, error);
+  return foreground ? atelier_planes_from_rgb (foreground, colours, error) : NULL;
 }

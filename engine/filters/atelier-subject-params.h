@@ -42,4 +42,9 @@ AtelierMatteOptions atelier_subject_matte_options (const AtelierFilterValues *va
 AtelierTensor *atelier_subject_matte (AtelierContext *ctx, AtelierModelCache *models, const AtelierFilterValues *values,
                                       const AtelierTensor *image, AtelierTensor **rgb, GError **error);
 
+/* The subject's own colours under @alpha (the foreground estimate from @rgb, default options) as @colours planes
+ * (1 grey, 3 RGB, as the layer has): what Cut Out and Replace Background show at the subject's edges. */
+AtelierTensor *atelier_subject_foreground (AtelierContext *ctx, const AtelierTensor *rgb, const AtelierTensor *alpha,
+                                           int colours, GError **error);
+
 G_END_DECLS
