@@ -749,11 +749,20 @@ test_provenance (void)
 
   /* Detect reads our own record back, and the C2PA sample's claim, in their own fields. */
   g_autofree char *firefly = g_test_build_filename (G_TEST_DIST, "data", "c2pa", "ocsp.jpg", NULL);
+  g_autofree char *created = g_test_build_filename (G_TEST_DIST, "data", "c2pa", "C.jpg", NULL);
+  g_autofree char *edited = g_test_build_filename (G_TEST_DIST, "data", "c2pa", "CA.jpg", NULL);
   g_auto (CliRun) detect = { 0 };
-  run_cli (&detect, "detect", "--json", output, firefly, NULL);
+  run_cli (&detect, "detect", "--json", output, firefly, created, edited, NULL);
   g_assert_cmpint (detect.status, ==, 0);
   g_auto (GStrv) lines = g_strsplit (g_strstrip (detect.out), "\n", -1);
-  g_assert_cmpint (g_strv_length (lines), ==, 2);
+  g_assert_cmpint (g_strv_length (lines), ==, 4);
+  for (int i = 2; i < 4; i++)
+    {
+      g_autoptr (JsonParser) sample_parser = json_parser_new ();
+      JsonObject *sample = parse_json_line (sample_parser, lines[i]);
+      g_assert_nonnull (strstr (json_object_get_string_member (sample, "file_says"), "make_test_images/0.33.1"));
+      g_assert_false (json_object_get_boolean_member (sample, "file_claims_generated"));
+    }
   g_autoptr (JsonParser) ours_parser = json_parser_new ();
   JsonObject *ours = parse_json_line (ours_parser, lines[0]);
   g_assert_nonnull (strstr (json_object_get_string_member (ours, "file_says"), "synthetic elements (XMP"));

@@ -5,6 +5,7 @@
  * ../shared/data/forensics-train as listed in its README, and for writing the
  * XMP packet read back from the PNG's iTXt chunk by our chunk walker. */
 #include "atelier-image-io.h"
+#include "filters/atelier-filter.h"
 #include "provenance/atelier-c2pa.h"
 #include "provenance/atelier-file-metadata.h"
 #include "provenance/atelier-provenance.h"
@@ -332,6 +333,23 @@ test_png_chunks (void)
   g_assert_cmpstr (atelier_file_metadata_text (good, "prompt"), ==, "test");
 }
 
+/* Every filter whose result is an image says what kind of image: a new filter cannot forget its label. */
+static void
+test_every_image_filter_has_a_source_type (void)
+{
+  int count = 0;
+  const AtelierFilterInfo *const *filters = atelier_filters (&count);
+  for (int i = 0; i < count; i++)
+    {
+      const gboolean makes_image = filters[i]->output == ATELIER_OUTPUT_REPLACE
+                                   || filters[i]->output == ATELIER_OUTPUT_NEW_LAYER;
+      g_test_message ("%s: %s", filters[i]->name, atelier_digital_source_uri (filters[i]->digital_source));
+      g_assert_true (!makes_image || atelier_digital_source_uri (filters[i]->digital_source) != NULL);
+      g_assert_true (makes_image || filters[i]->digital_source == ATELIER_SOURCE_NONE);
+    }
+  g_assert_cmpint (count, >=, 7);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -344,5 +362,6 @@ main (int argc, char **argv)
   g_test_add_func ("/provenance/write/png-itxt", test_write_png_itxt);
   g_test_add_func ("/provenance/hostile/cbor", test_hostile_cbor);
   g_test_add_func ("/provenance/hostile/png-chunks", test_png_chunks);
+  g_test_add_func ("/provenance/filters/every-image-filter-has-a-source-type", test_every_image_filter_has_a_source_type);
   return g_test_run ();
 }
