@@ -5,7 +5,6 @@
 
 #include <glib/gstdio.h>
 #include <math.h>
-#include <gexiv2/gexiv2.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
 
@@ -711,17 +710,6 @@ test_replace_background (void)
 
 /* ------------------------------------------------------ provenance */
 
-static char *
-xmp_tag (const char *path, const char *tag)
-{
-  g_autoptr (GExiv2Metadata) metadata = gexiv2_metadata_new ();
-  g_autoptr (GError) error = NULL;
-  g_assert_true (gexiv2_metadata_open_path (metadata, path, &error));
-  if (!gexiv2_metadata_try_has_tag (metadata, tag, NULL))
-    return NULL;
-  return gexiv2_metadata_try_get_tag_string (metadata, tag, &error);
-}
-
 /* An output says what made it and keeps the input's EXIF; detect reads that back, and reads a C2PA claim, without
  * the claim moving its probability; --no-provenance leaves the record out and says so. */
 static void
@@ -730,19 +718,14 @@ test_provenance (void)
   g_autofree char *dir = test_make_temp_dir ();
   g_autofree char *input = save_image (dir, "in.jpg", test_random_4d (1, 3, 80, 100));
   g_autoptr (GError) error = NULL;
-  {
-    g_autoptr (GExiv2Metadata) camera = gexiv2_metadata_new ();
-    g_assert_true (gexiv2_metadata_open_path (camera, input, &error));
-    g_assert_true (gexiv2_metadata_try_set_tag_string (camera, "Exif.Image.Make", "TestCam", &error));
-    g_assert_true (gexiv2_metadata_save_file (camera, input, &error));
-  }
+  test_set_metadata_tag (input, "Exif.Image.Make", "TestCam");
   g_autofree char *output = g_build_filename (dir, "out.jpg", NULL);
   g_auto (CliRun) run = { 0 };
   run_cli (&run, "plain-background", "--fill", "white", input, output, NULL);
   g_assert_cmpint (run.status, ==, 0);
-  g_autofree char *make = xmp_tag (output, "Exif.Image.Make");
-  g_autofree char *source = xmp_tag (output, "Xmp.iptcExt.DigitalSourceType");
-  g_autofree char *parameters = xmp_tag (output, "Xmp.xmpMM.History[1]/stEvt:parameters");
+  g_autofree char *make = test_metadata_tag (output, "Exif.Image.Make");
+  g_autofree char *source = test_metadata_tag (output, "Xmp.iptcExt.DigitalSourceType");
+  g_autofree char *parameters = test_metadata_tag (output, "Xmp.xmpMM.History[1]/stEvt:parameters");
   g_assert_cmpstr (make, ==, "TestCam");
   g_assert_cmpstr (source, ==, "http://cv.iptc.org/newscodes/digitalsourcetype/compositeSynthetic");
   g_assert_true (g_str_has_prefix (parameters, "plain-background: "));
@@ -820,7 +803,7 @@ test_provenance (void)
   run_cli (&without, "plain-background", "--no-provenance", input, bare_output, NULL);
   g_assert_cmpint (without.status, ==, 0);
   g_assert_nonnull (strstr (without.err, "--no-provenance"));
-  g_autofree char *no_source = xmp_tag (bare_output, "Xmp.iptcExt.DigitalSourceType");
+  g_autofree char *no_source = test_metadata_tag (bare_output, "Xmp.iptcExt.DigitalSourceType");
   g_assert_null (no_source);
   test_remove_dir (dir);
 }

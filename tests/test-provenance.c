@@ -153,23 +153,8 @@ write_photo (const char *path, const char *make)
     pixels->data[i] = (float) (i % 7) / 7.0f;
   g_autoptr (AtelierImage) image = atelier_image_new (g_steal_pointer (&pixels), 8);
   g_assert_true (atelier_image_save (image, path, 8, 90, &error));
-  if (make == NULL)
-    return;
-  g_autoptr (GExiv2Metadata) metadata = gexiv2_metadata_new ();
-  g_assert_true (gexiv2_metadata_open_path (metadata, path, &error));
-  g_assert_true (gexiv2_metadata_try_set_tag_string (metadata, "Exif.Image.Make", make, &error));
-  g_assert_true (gexiv2_metadata_save_file (metadata, path, &error));
-}
-
-static char *
-tag_of (const char *path, const char *tag)
-{
-  g_autoptr (GExiv2Metadata) metadata = gexiv2_metadata_new ();
-  g_autoptr (GError) error = NULL;
-  g_assert_true (gexiv2_metadata_open_path (metadata, path, &error));
-  if (!gexiv2_metadata_try_has_tag (metadata, tag, NULL))
-    return NULL;
-  return gexiv2_metadata_try_get_tag_string (metadata, tag, &error);
+  if (make != NULL)
+    test_set_metadata_tag (path, "Exif.Image.Make", make);
 }
 
 static void
@@ -186,11 +171,11 @@ test_write_keeps_exif_and_appends_history (void)
   const AtelierProvenanceEvent inpaint = { ATELIER_SOURCE_COMPOSITE_TRAINED, "edited", "inpaint: steps 20, seed 3" };
   g_assert_true (atelier_provenance_write_file (input, output, 24, 16, &inpaint, &error));
   g_assert_no_error (error);
-  g_autofree char *make = tag_of (output, "Exif.Image.Make");
-  g_autofree char *source = tag_of (output, "Xmp.iptcExt.DigitalSourceType");
-  g_autofree char *action = tag_of (output, "Xmp.xmpMM.History[1]/stEvt:action");
-  g_autofree char *agent = tag_of (output, "Xmp.xmpMM.History[1]/stEvt:softwareAgent");
-  g_autofree char *parameters = tag_of (output, "Xmp.xmpMM.History[1]/stEvt:parameters");
+  g_autofree char *make = test_metadata_tag (output, "Exif.Image.Make");
+  g_autofree char *source = test_metadata_tag (output, "Xmp.iptcExt.DigitalSourceType");
+  g_autofree char *action = test_metadata_tag (output, "Xmp.xmpMM.History[1]/stEvt:action");
+  g_autofree char *agent = test_metadata_tag (output, "Xmp.xmpMM.History[1]/stEvt:softwareAgent");
+  g_autofree char *parameters = test_metadata_tag (output, "Xmp.xmpMM.History[1]/stEvt:parameters");
   g_assert_cmpstr (make, ==, "TestCam");
   g_assert_cmpstr (source, ==, COMPOSITE_TRAINED);
   g_assert_cmpstr (action, ==, "edited");
@@ -200,8 +185,8 @@ test_write_keeps_exif_and_appends_history (void)
   /* A second run is a second event; its source type replaces the first. */
   const AtelierProvenanceEvent upscale = { ATELIER_SOURCE_ALGORITHMICALLY_ENHANCED, "edited", "upscale: scale 2" };
   g_assert_true (atelier_provenance_write_file (output, again, 48, 32, &upscale, &error));
-  g_autofree char *first = tag_of (again, "Xmp.xmpMM.History[1]/stEvt:parameters");
-  g_autofree char *second = tag_of (again, "Xmp.xmpMM.History[2]/stEvt:parameters");
+  g_autofree char *first = test_metadata_tag (again, "Xmp.xmpMM.History[1]/stEvt:parameters");
+  g_autofree char *second = test_metadata_tag (again, "Xmp.xmpMM.History[2]/stEvt:parameters");
   g_assert_cmpstr (first, ==, "inpaint: steps 20, seed 3");
   g_assert_cmpstr (second, ==, "upscale: scale 2");
 

@@ -142,21 +142,29 @@ agent_name (const cbor_item_t *item)
   return version ? g_strdup_printf ("%s %s", name, version) : g_steal_pointer (&name);
 }
 
+/* The CBOR content of the superbox @box: TRUE with *@item NULL when it has none. */
 static gboolean
-read_claim (AtelierC2paManifest *manifest, const AtelierJumbfBox *box, GError **error)
+load_content (const AtelierJumbfBox *box, cbor_item_t **item, GError **error)
 {
   AtelierJumbfBox content;
   g_autoptr (GError) inner = NULL;
-  if (!atelier_jumbf_content (box, ATELIER_JUMBF_TYPE ('c', 'b', 'o', 'r'), &content, &inner))
-    {
-      if (inner == NULL)
-        return TRUE; /* nothing to read */
-      g_propagate_error (error, g_steal_pointer (&inner));
-      return FALSE;
-    }
-  cbor_item_t *claim = load_cbor (content.data, content.size, error);
-  if (claim == NULL)
+  *item = NULL;
+  if (atelier_jumbf_content (box, ATELIER_JUMBF_TYPE ('c', 'b', 'o', 'r'), &content, &inner))
+    return (*item = load_cbor (content.data, content.size, error)) != NULL;
+  if (inner == NULL)
+    return TRUE;
+  g_propagate_error (error, g_steal_pointer (&inner));
+  return FALSE;
+}
+
+static gboolean
+read_claim (AtelierC2paManifest *manifest, const AtelierJumbfBox *box, GError **error)
+{
+  cbor_item_t *claim;
+  if (!load_content (box, &claim, error))
     return FALSE;
+  if (claim == NULL)
+    return TRUE;
   manifest->claim_generator = text_of (map_get (claim, "claim_generator"));
   if (manifest->claim_generator == NULL)
     manifest->claim_generator = agent_name (map_get (claim, "claim_generator_info"));
@@ -168,18 +176,11 @@ read_claim (AtelierC2paManifest *manifest, const AtelierJumbfBox *box, GError **
 static gboolean
 read_actions (AtelierC2paManifest *manifest, const AtelierJumbfBox *box, GError **error)
 {
-  AtelierJumbfBox content;
-  g_autoptr (GError) inner = NULL;
-  if (!atelier_jumbf_content (box, ATELIER_JUMBF_TYPE ('c', 'b', 'o', 'r'), &content, &inner))
-    {
-      if (inner == NULL)
-        return TRUE; /* nothing to read */
-      g_propagate_error (error, g_steal_pointer (&inner));
-      return FALSE;
-    }
-  cbor_item_t *assertion = load_cbor (content.data, content.size, error);
-  if (assertion == NULL)
+  cbor_item_t *assertion;
+  if (!load_content (box, &assertion, error))
     return FALSE;
+  if (assertion == NULL)
+    return TRUE;
   const cbor_item_t *actions = untagged (map_get (assertion, "actions"));
   for (gsize i = 0; actions != NULL && cbor_isa_array (actions) && i < cbor_array_size (actions); i++)
     {

@@ -9,12 +9,6 @@
 
 static const guint8 png_signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
 
-static guint32
-read_u32 (const guint8 *p)
-{
-  return ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | p[3];
-}
-
 static void
 text_chunk_free (gpointer data)
 {
@@ -127,7 +121,7 @@ parse_png (AtelierFileMetadata *metadata, const guint8 *data, gsize size, GError
   gsize offset = sizeof png_signature;
   while (offset + 12 <= size)
     {
-      const guint32 length = read_u32 (data + offset);
+      const guint32 length = atelier_read_be32 (data + offset);
       const guint8 *type = data + offset + 4;
       const guint8 *content = data + offset + 8;
       if (length > size - offset - 12)
@@ -170,7 +164,7 @@ static const ExifTextTag exif_text_tags[] = {
 static guint32
 tiff_u32 (const guint8 *p, gboolean big)
 {
-  return big ? read_u32 (p) : ((guint32) p[3] << 24) | ((guint32) p[2] << 16) | ((guint32) p[1] << 8) | p[0];
+  return big ? atelier_read_be32 (p) : ((guint32) p[3] << 24) | ((guint32) p[2] << 16) | ((guint32) p[1] << 8) | p[0];
 }
 
 static guint16
@@ -268,10 +262,10 @@ collect_app11 (GArray *boxes, const guint8 *segment, gsize size)
   if (size < 16 || segment[0] != 'J' || segment[1] != 'P')
     return;
   const guint16 instance = (guint16) ((segment[2] << 8) | segment[3]);
-  const guint32 sequence = read_u32 (segment + 4);
+  const guint32 sequence = atelier_read_be32 (segment + 4);
   const guint8 *box = segment + 8;
   const gsize box_size = size - 8;
-  gsize header = read_u32 (box) == 1 ? 16 : 8;
+  gsize header = atelier_read_be32 (box) == 1 ? 16 : 8;
   if (box_size < header)
     return;
   SplitBox *found = NULL;

@@ -5,12 +5,6 @@
 
 #include <string.h>
 
-static guint32
-read_u32 (const guint8 *p)
-{
-  return ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | p[3];
-}
-
 static gboolean
 malformed (GError **error, const char *what)
 {
@@ -33,15 +27,15 @@ atelier_jumbf_next (const guint8 *data, gsize size, gsize *offset, AtelierJumbfB
     return FALSE;
   if (left < 8)
     return malformed (error, "a box header is cut off");
-  guint64 length = read_u32 (data + *offset);
+  guint64 length = atelier_read_be32 (data + *offset);
   gsize header = 8;
-  box->type = read_u32 (data + *offset + 4);
+  box->type = atelier_read_be32 (data + *offset + 4);
   if (length == 1)
     {
       /* ISO BMFF's 64-bit length follows the type. */
       if (left < 16)
         return malformed (error, "a box's long length is cut off");
-      length = ((guint64) read_u32 (data + *offset + 8) << 32) | read_u32 (data + *offset + 12);
+      length = ((guint64) atelier_read_be32 (data + *offset + 8) << 32) | atelier_read_be32 (data + *offset + 12);
       header = 16;
     }
   else if (length == 0)

@@ -18,6 +18,13 @@ typedef struct
   guint32 type;       /* four characters, big-endian: 'jumb', 'cbor' */
 } AtelierJumbfBox;
 
+/* Boxes, PNG chunks and JPEG segments all count in big-endian 32-bit words. */
+static inline guint32
+atelier_read_be32 (const guint8 *p)
+{
+  return ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | p[3];
+}
+
 #define ATELIER_JUMBF_TYPE(a, b, c, d) (((guint32) (a) << 24) | ((guint32) (b) << 16) | ((guint32) (c) << 8) | (guint32) (d))
 
 /* The next box of @data[*offset..size): FALSE at the end, FALSE with @error for a box that does not fit. */
