@@ -2,6 +2,7 @@
 #include "atelier-image-io.h"
 #include "cli-commands.h"
 #include "cli-progress.h"
+#include "provenance/atelier-provenance.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -61,7 +62,11 @@ atelier_command_autoencode (int argc, char **argv)
           squared += (v - rgb->data[(c * h + y) * w + x]) * (double) (v - rgb->data[(c * h + y) * w + x]);
         }
   g_autoptr (AtelierImage) output = atelier_image_new (out, input->bit_depth);
-  if (!atelier_image_save (output, argv[2], input->bit_depth, 92, &error))
+  /* Every pixel of the round trip comes from the trained decoder. */
+  g_autofree char *parameters = g_strdup_printf ("autoencode: model %s", model_name ? model_name : "taef2");
+  const AtelierProvenanceEvent event = { ATELIER_SOURCE_TRAINED, "edited", parameters };
+  if (!atelier_image_save (output, argv[2], input->bit_depth, 92, &error)
+      || !atelier_provenance_write_file (argv[1], argv[2], w, h, &event, &error))
     return atelier_cli_fail (error);
   printf ("%s %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT " -> latent %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT "x%" G_GINT64_FORMAT
           " -> %s: PSNR %.2f dB, encode %.2f s, decode %.2f s\n",

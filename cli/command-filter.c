@@ -15,6 +15,8 @@
 #include "cli-filter-options.h"
 #include "cli-progress.h"
 #include "cli-report.h"
+#include "provenance/atelier-file-metadata.h"
+#include "provenance/atelier-provenance.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -22,7 +24,7 @@
 typedef struct
 {
   int threads, bit_depth, quality;
-  gboolean json, csv;
+  gboolean json, csv, no_provenance;
   char *mask_path, *output_dir;
 } FileOptions;
 
@@ -68,8 +70,12 @@ file_entries (const AtelierFilterInfo *info, FileOptions *o)
                                      : "PNG output bit depth, 8 or 16 (default: the input's)",
                                    "N" };
   const GOptionEntry quality = { "quality", 'q', 0, G_OPTION_ARG_INT, &o->quality, "JPEG output quality (default 92)", "Q" };
+  const GOptionEntry no_provenance = { "no-provenance", 0, 0, G_OPTION_ARG_NONE, &o->no_provenance,
+                                       "Leave out the record of how the output was made (XMP: digital source type, "
+                                       "history); the input's other metadata is then not copied either", NULL };
   g_array_append_val (entries, bit_depth);
   g_array_append_val (entries, quality);
+  g_array_append_val (entries, no_provenance);
   return entries;
 }
 
@@ -147,6 +153,23 @@ output_bit_depth (const AtelierFilterInfo *info, const FileOptions *o, const Ate
   return info->output == ATELIER_OUTPUT_SELECTION ? 8 : input->bit_depth;
 }
 
+/* The output's metadata: the input's, with a record of this run (docs/provenance.md). */
+static gboolean
+write_provenance (const AtelierFilterValues *values, const AtelierFilterOutput *out, const char *in_path,
+                  const char *out_path, const AtelierImage *output, GError **error)
+{
+  g_autofree char *settings = atelier_filter_values_describe (values);
+  g_autofree char *parameters = g_strdup_printf ("%s: %s", values->info->name, settings);
+  const AtelierProvenanceEvent event = { out->digital_source, "edited", parameters };
+  /* A C2PA manifest is signed over the input's bytes: it cannot follow the edit, and the user should know. */
+  g_autoptr (AtelierFileMetadata) metadata = atelier_file_metadata_read (in_path, NULL);
+  if (metadata != NULL && metadata->c2pa != NULL)
+    g_printerr ("atelier: %s carries a C2PA manifest; editing invalidates its signature, so %s does not carry it "
+                "(sign the output with a C2PA tool: docs/provenance.md)\n", in_path, out_path);
+  return atelier_provenance_write_file (in_path, out_path, atelier_image_width (output), atelier_image_height (output),
+                                        &event, error);
+}
+
 /* Runs the filter on one file; @label ("[2/5] ") starts its lines, and a failure names the file when in a batch. */
 static int
 file_failed (const char *path, const char *label, GError *error)
@@ -171,7 +194,7 @@ run_on_image (AtelierFilter *filter, const AtelierFilterValues *values, const Fi
   g_autoptr (AtelierContext) ctx = atelier_context_new (o->threads);
   atelier_cli_progress_attach (ctx);
   const gint64 start = g_get_monotonic_time ();
-  const AtelierFilterInput in = { input->pixels, selection, input->format == ATELIER_IMAGE_FORMAT_JPEG };
+  const AtelierFilterInput in = { input->pixels, selection, input->format == ATELIER_IMAGE_FORMAT_JPEG, in_path };
   g_autoptr (AtelierFilterOutput) out = atelier_filter_apply (filter, ctx, values, &in, &error);
   atelier_cli_progress_finish ();
   AtelierTensor *pixels = out ? output_pixels (info, input->pixels, out, &error) : NULL;
@@ -179,6 +202,7 @@ run_on_image (AtelierFilter *filter, const AtelierFilterValues *values, const Fi
     return file_failed (in_path, label, error);
   g_autoptr (AtelierImage) output = atelier_image_new (pixels, input->bit_depth);
   if (!atelier_image_save (output, out_path, output_bit_depth (info, o, input), o->quality, &error)
+      || (!o->no_provenance && !write_provenance (values, out, in_path, out_path, output, &error))
       || !save_pictures (out, in_path, o->output_dir, &error))
     return file_failed (in_path, label, error);
   g_autofree char *settings = atelier_filter_values_describe (values);
@@ -269,7 +293,7 @@ report_files (AtelierFilter *filter, const AtelierFilterValues *values, const Fi
       g_autoptr (AtelierImage) image = atelier_image_load (files[i], &error);
       const gint64 start = g_get_monotonic_time ();
       const AtelierFilterInput in = { image ? image->pixels : NULL, NULL,
-                                      image && image->format == ATELIER_IMAGE_FORMAT_JPEG };
+                                      image && image->format == ATELIER_IMAGE_FORMAT_JPEG, files[i] };
       g_autoptr (AtelierFilterOutput) out = image ? atelier_filter_apply (filter, ctx, values, &in, &error) : NULL;
       if (out != NULL && save_pictures (out, files[i], o->output_dir, &error))
         {
@@ -314,6 +338,8 @@ atelier_command_filter (const AtelierFilterInfo *info, int argc, char **argv)
       g_printerr ("atelier: cannot create %s\n", o.output_dir);
       return 1;
     }
+  if (o.no_provenance && !report)
+    g_printerr ("atelier: --no-provenance: the output will not say that Atelier made or changed it\n");
   g_autoptr (AtelierFilter) filter = atelier_filter_new (info);
   if (report)
     return report_files (filter, values, &o, argc - 1, argv + 1);

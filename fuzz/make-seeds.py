@@ -3,6 +3,8 @@
 
 usage: /usr/bin/python3 -m fuzz.make-seeds   (from the repository root)"""
 import json
+import struct
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -23,3 +25,33 @@ manifests.mkdir(parents=True, exist_ok=True)
     "format": "atelier-model/1", "name": "n", "architecture": "a",
     "config": {"channels": 8, "scale": 0.5, "activation": "silu", "blocks": [1, 2]},
     "weights": "w.safetensors", "sha256": "0" * 64, "source": "s", "license": "MIT"}))
+
+# Provenance: a PNG with text chunks (one compressed) and the C2PA manifest store of the SDK's sample C.jpg
+# (tests/data/c2pa), reassembled from its APP11 segments, as a bare JUMBF store and inside a PNG caBX chunk.
+provenance = here / "corpus" / "provenance"
+provenance.mkdir(parents=True, exist_ok=True)
+
+
+def png_chunk(kind, content):
+    return struct.pack(">I", len(content)) + kind + content + struct.pack(">I", zlib.crc32(kind + content))
+
+
+def c2pa_store(jpeg):
+    store, at = b"", 2
+    while at + 4 <= len(jpeg) and jpeg[at] == 0xFF and jpeg[at + 1] != 0xDA:
+        length = int.from_bytes(jpeg[at + 2:at + 4], "big")
+        segment = jpeg[at + 4:at + 2 + length]
+        if jpeg[at + 1] == 0xEB and segment[:2] == b"JP":
+            sequence = int.from_bytes(segment[4:8], "big")
+            store += segment[8:] if sequence == 1 else segment[16:]
+        at += 2 + length
+    return store
+
+
+signature = b"\x89PNG\r\n\x1a\n"
+texts = (png_chunk(b"tEXt", b"parameters\0a cat, Steps: 20, Sampler: Euler")
+         + png_chunk(b"iTXt", b"prompt\0\x01\x00\0\0" + zlib.compress(b'{"4": {"ckpt_name": "x"}}')))
+(provenance / "texts.png").write_bytes(signature + texts + png_chunk(b"IEND", b""))
+store = c2pa_store((here.parent / "tests" / "data" / "c2pa" / "C.jpg").read_bytes())
+(provenance / "store.jumbf").write_bytes(store)
+(provenance / "store.png").write_bytes(signature + png_chunk(b"caBX", store) + png_chunk(b"IEND", b""))

@@ -6,6 +6,7 @@
 
 #include "plugin-params.h"
 #include "plugin-pixels.h"
+#include "provenance/atelier-provenance.h"
 
 /* GIMP's JPEG loader leaves a "jpeg-settings" parasite on the image; a file
  * name is the fallback for images loaded some other way. */
@@ -97,7 +98,9 @@ run_on_layer (AtelierFilter *filter, AtelierContext *ctx, const AtelierFilterVal
                                                                         : NULL;
   if (pixels == NULL || (info->needs_selection && selection == NULL))
     return NULL;
-  const AtelierFilterInput in = { pixels, selection, image_came_from_jpeg (image) };
+  /* The file the image was opened from, so that Detect AI Artifacts can read what it says about itself. */
+  g_autofree char *path = gimp_image_get_filename (image);
+  const AtelierFilterInput in = { pixels, selection, image_came_from_jpeg (image), path };
   return atelier_filter_apply (filter, ctx, values, &in, error);
 }
 
@@ -266,6 +269,24 @@ apply_pictures (gint32 image, gint32 source, const AtelierFilterOutput *out, Gim
   return TRUE;
 }
 
+/* The image's metadata gets the record of this run, so that GIMP's own export writes it (its metadata options
+ * on, the default). It never stops a run: the layers are already in place, and the message says what failed. */
+static void
+record_provenance (gint32 image, const AtelierFilterValues *values, const AtelierFilterOutput *out)
+{
+  GimpMetadata *metadata = gimp_image_get_metadata (image);
+  if (metadata == NULL)
+    metadata = gimp_metadata_new ();
+  g_autofree char *settings = atelier_filter_values_describe (values);
+  g_autofree char *parameters = g_strdup_printf ("%s: %s", values->info->name, settings);
+  const AtelierProvenanceEvent event = { out->digital_source, "edited", parameters };
+  g_autoptr (GError) error = NULL;
+  if (!atelier_provenance_stamp (GEXIV2_METADATA (metadata), &event, &error) || !gimp_image_set_metadata (image, metadata))
+    g_message (_("Atelier could not record how the image was changed in its metadata: %s"),
+               error ? error->message : _("GIMP refused the metadata"));
+  g_object_unref (metadata);
+}
+
 static gboolean
 apply (const AtelierFilterInfo *info, const AtelierFilterValues *values, GimpRunMode mode, gint32 image,
        GArray *layers, GPtrArray *outputs, GError **error)
@@ -289,6 +310,8 @@ apply (const AtelierFilterInfo *info, const AtelierFilterValues *values, GimpRun
       break;
     }
   ok = ok && apply_pictures (image, source, out, mode, error);
+  if (ok && info->output != ATELIER_OUTPUT_REPORT && info->output != ATELIER_OUTPUT_SELECTION)
+    record_provenance (image, values, out);
   gimp_image_undo_group_end (image);
   return ok;
 }

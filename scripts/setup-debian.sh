@@ -16,6 +16,7 @@ packages=(
   build-essential meson ninja-build pkg-config gettext
   libglib2.0-dev libjson-glib-dev libopenblas-dev libfftw3-dev
   libpng-dev libjpeg-dev
+  libgexiv2-dev libcbor-dev exiv2   # provenance: XMP through exiv2, C2PA claims in CBOR; exiv2 -px in tests
   clang libclang-rt-14-dev   # libFuzzer and the sanitizer runtimes
   python3-numpy              # model converters
   python3-pytest             # their tests (models/tests); Ruff comes from npm (tools/lint-python.py)

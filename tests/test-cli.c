@@ -708,6 +708,106 @@ test_replace_background (void)
   test_remove_dir (dir);
 }
 
+/* ------------------------------------------------------ provenance */
+
+/* An output says what made it and keeps the input's EXIF; detect reads that back, and reads a C2PA claim, without
+ * the claim moving its probability; --no-provenance leaves the record out and says so. */
+static void
+test_provenance (void)
+{
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *input = save_image (dir, "in.jpg", test_random_4d (1, 3, 80, 100));
+  g_autoptr (GError) error = NULL;
+  test_set_metadata_tag (input, "Exif.Image.Make", "TestCam");
+  g_autofree char *output = g_build_filename (dir, "out.jpg", NULL);
+  g_auto (CliRun) run = { 0 };
+  run_cli (&run, "plain-background", "--fill", "white", input, output, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_autofree char *make = test_metadata_tag (output, "Exif.Image.Make");
+  g_autofree char *source = test_metadata_tag (output, "Xmp.iptcExt.DigitalSourceType");
+  g_autofree char *parameters = test_metadata_tag (output, "Xmp.xmpMM.History[1]/stEvt:parameters");
+  g_assert_cmpstr (make, ==, "TestCam");
+  g_assert_cmpstr (source, ==, "http://cv.iptc.org/newscodes/digitalsourcetype/compositeSynthetic");
+  g_assert_true (g_str_has_prefix (parameters, "plain-background: "));
+
+  /* Detect reads our own record back, and the C2PA sample's claim, in their own fields. */
+  g_autofree char *firefly = g_test_build_filename (G_TEST_DIST, "data", "c2pa", "ocsp.jpg", NULL);
+  g_autofree char *created = g_test_build_filename (G_TEST_DIST, "data", "c2pa", "C.jpg", NULL);
+  g_autofree char *edited = g_test_build_filename (G_TEST_DIST, "data", "c2pa", "CA.jpg", NULL);
+  g_auto (CliRun) detect = { 0 };
+  run_cli (&detect, "detect", "--json", output, firefly, created, edited, NULL);
+  g_assert_cmpint (detect.status, ==, 0);
+  g_auto (GStrv) lines = g_strsplit (g_strstrip (detect.out), "\n", -1);
+  g_assert_cmpint (g_strv_length (lines), ==, 4);
+  for (int i = 2; i < 4; i++)
+    {
+      g_autoptr (JsonParser) sample_parser = json_parser_new ();
+      JsonObject *sample = parse_json_line (sample_parser, lines[i]);
+      g_assert_nonnull (strstr (json_object_get_string_member (sample, "file_says"), "make_test_images/0.33.1"));
+      g_assert_false (json_object_get_boolean_member (sample, "file_claims_generated"));
+    }
+  g_autoptr (JsonParser) ours_parser = json_parser_new ();
+  JsonObject *ours = parse_json_line (ours_parser, lines[0]);
+  g_assert_nonnull (strstr (json_object_get_string_member (ours, "file_says"), "synthetic elements (XMP"));
+  g_assert_false (json_object_get_boolean_member (ours, "file_claims_generated"));
+  g_autoptr (JsonParser) c2pa_parser = json_parser_new ();
+  JsonObject *c2pa = parse_json_line (c2pa_parser, lines[1]);
+  g_assert_true (json_object_get_boolean_member (c2pa, "file_claims_generated"));
+  g_assert_nonnull (strstr (json_object_get_string_member (c2pa, "file_says"), "C2PA, claim generator Adobe_Photoshop"));
+
+  /* The claim does not move the pixel probability: the same pixels without the metadata score the same. */
+  g_autoptr (AtelierImage) pixels = atelier_image_load (firefly, &error);
+  g_assert_no_error (error);
+  g_autofree char *stripped = g_build_filename (dir, "stripped.jpg", NULL);
+  {
+    g_autoptr (GMappedFile) file = g_mapped_file_new (firefly, FALSE, &error);
+    g_assert_no_error (error);
+    /* The metadata is removed without decoding: a byte copy without the APP1 (EXIF, XMP) and APP11 (C2PA)
+     * segments, so the pixels stay exactly the same. */
+    const guint8 *data = (const guint8 *) g_mapped_file_get_contents (file);
+    const gsize size = g_mapped_file_get_length (file);
+    g_autoptr (GByteArray) copy = g_byte_array_new ();
+    gsize at = 2;
+    g_byte_array_append (copy, data, 2);
+    while (at + 4 <= size && data[at] == 0xff && data[at + 1] != 0xda)
+      {
+        const gsize length = ((gsize) data[at + 2] << 8) | data[at + 3];
+        if (data[at + 1] != 0xeb && data[at + 1] != 0xe1)
+          g_byte_array_append (copy, data + at, (guint) (length + 2));
+        at += length + 2;
+      }
+    g_byte_array_append (copy, data + at, (guint) (size - at));
+    g_assert_true (g_file_set_contents (stripped, (const char *) copy->data, copy->len, &error));
+  }
+  g_auto (CliRun) again = { 0 };
+  run_cli (&again, "detect", "--json", stripped, NULL);
+  g_assert_cmpint (again.status, ==, 0);
+  g_autoptr (JsonParser) stripped_parser = json_parser_new ();
+  JsonObject *bare = parse_json_line (stripped_parser, g_strstrip (again.out));
+  g_assert_false (json_object_get_boolean_member (bare, "file_claims_generated"));
+  /* Within the run-to-run wobble of the threaded sums (about 1e-8). */
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (bare, "probability"),
+                                  json_object_get_double_member (c2pa, "probability"), 1e-6);
+
+  /* Editing a signed file says that the signature cannot follow. */
+  g_autofree char *signed_input = g_test_build_filename (G_TEST_DIST, "data", "c2pa", "CA.jpg", NULL);
+  g_autofree char *signed_output = g_build_filename (dir, "signed-edit.jpg", NULL);
+  g_auto (CliRun) signed_edit = { 0 };
+  run_cli (&signed_edit, "plain-background", signed_input, signed_output, NULL);
+  g_assert_cmpint (signed_edit.status, ==, 0);
+  g_assert_nonnull (strstr (signed_edit.err, "editing invalidates its signature"));
+
+  /* Left out on request, and said so. */
+  g_autofree char *bare_output = g_build_filename (dir, "bare.jpg", NULL);
+  g_auto (CliRun) without = { 0 };
+  run_cli (&without, "plain-background", "--no-provenance", input, bare_output, NULL);
+  g_assert_cmpint (without.status, ==, 0);
+  g_assert_nonnull (strstr (without.err, "--no-provenance"));
+  g_autofree char *no_source = test_metadata_tag (bare_output, "Xmp.iptcExt.DigitalSourceType");
+  g_assert_null (no_source);
+  test_remove_dir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -725,5 +825,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/select-subject/mask-and-cutout", test_mask_and_cutout);
   g_test_add_func ("/cli/select-subject/failures", test_select_subject_failures);
   g_test_add_func ("/cli/replace-background", test_replace_background);
+  g_test_add_func ("/cli/provenance", test_provenance);
   return g_test_run ();
 }

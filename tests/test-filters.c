@@ -292,7 +292,7 @@ test_preview_upscale (void)
       int64_t top, left;
       locate (before, region, &top, &left);
 
-      const AtelierFilterInput in = { region, NULL, FALSE };
+      const AtelierFilterInput in = { region, NULL, FALSE, NULL };
       g_autoptr (AtelierFilterOutput) whole = atelier_filter_apply (filter, ctx, values, &in, &error);
       g_assert_no_error (error);
       g_autoptr (AtelierRdn) net = atelier_rdn_open ("slim", s, &error);
@@ -335,7 +335,7 @@ test_models_opened_once (void)
   for (int layer = 0; layer < 2; layer++)
     {
       g_autoptr (AtelierTensor) image = random_image (3, 12 + layer, 9);
-      const AtelierFilterInput in = { image, NULL, FALSE };
+      const AtelierFilterInput in = { image, NULL, FALSE, NULL };
       g_autoptr (AtelierFilterOutput) out = atelier_filter_apply (filter, ctx, values, &in, &error);
       g_assert_no_error (error);
       g_assert_cmpint (out->pixels->shape[2], ==, 2 * (12 + layer));
@@ -462,7 +462,7 @@ static AtelierTensor *
 run_filter (AtelierFilter *filter, AtelierContext *ctx, const AtelierFilterValues *values, const AtelierTensor *image)
 {
   g_autoptr (GError) error = NULL;
-  const AtelierFilterInput in = { image, NULL, FALSE };
+  const AtelierFilterInput in = { image, NULL, FALSE, NULL };
   g_autoptr (AtelierFilterOutput) out = atelier_filter_apply (filter, ctx, values, &in, &error);
   g_assert_no_error (error);
   return g_steal_pointer (&out->pixels);
@@ -663,7 +663,7 @@ test_select_subject_corrupt_model (void)
   g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (atelier_filter_get_info (filter));
   g_autoptr (AtelierTensor) image = test_subject_image (64, 64);
   g_autoptr (GError) error = NULL;
-  const AtelierFilterInput in = { image, NULL, FALSE };
+  const AtelierFilterInput in = { image, NULL, FALSE, NULL };
   g_autoptr (AtelierFilterOutput) out = atelier_filter_apply (filter, ctx, values, &in, &error);
   g_unsetenv ("ATELIER_MODEL_PATH");
   g_assert_null (out);

@@ -7,6 +7,7 @@
 #include "atelier-image-io.h"
 #include "test-helpers.h"
 
+#include <gexiv2/gexiv2.h>
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
@@ -832,6 +833,36 @@ test_replace_background (Gimp *g, gconstpointer data)
   g_assert_cmpint (kept, >, plane / 4);
 }
 
+/* GIMP's own export writes what the filter recorded in the image's metadata: the Digital Source Type and a
+ * history event naming the filter and its settings. */
+static void
+test_provenance_in_export (Gimp *g, gconstpointer data)
+{
+  (void) data;
+  g_autofree char *input = write_picture_input (g);
+  g_autofree char *exported = g_build_filename (g->dir, "exported.png", NULL);
+  g_autofree char *command = g_strdup_printf (
+    "(plug-in-atelier-upscale RUN-NONINTERACTIVE img drw 2 0 0 0)"
+    " (file-png-save-defaults RUN-NONINTERACTIVE img (car (gimp-image-get-active-drawable img)) \"%s\" \"%s\")",
+    exported, exported);
+  g_autofree char *log = run_on_file (g, input, command);
+  g_autoptr (GExiv2Metadata) metadata = gexiv2_metadata_new ();
+  g_autoptr (GError) error = NULL;
+  if (!gexiv2_metadata_open_path (metadata, exported, &error))
+    g_error ("GIMP exported nothing readable: %s\n%s", error->message, log);
+  g_autofree char *source = gexiv2_metadata_try_get_tag_string (metadata, "Xmp.iptcExt.DigitalSourceType", &error);
+  g_assert_cmpstr (source, ==, "http://cv.iptc.org/newscodes/digitalsourcetype/algorithmicallyEnhanced");
+  gboolean found = FALSE;
+  for (int i = 1; i <= 4 && !found; i++)
+    {
+      g_autofree char *tag = g_strdup_printf ("Xmp.xmpMM.History[%d]/stEvt:parameters", i);
+      g_autofree char *parameters = gexiv2_metadata_try_has_tag (metadata, tag, NULL)
+                                      ? gexiv2_metadata_try_get_tag_string (metadata, tag, &error) : NULL;
+      found = parameters != NULL && g_str_has_prefix (parameters, "upscale: scale 2, model slim");
+    }
+  g_assert_true (found);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -865,5 +896,6 @@ main (int argc, char **argv)
   g_test_add ("/gimp/select-subject/modes", Gimp, NULL, gimp_setup, test_select_subject_modes, gimp_teardown);
   g_test_add ("/gimp/select-subject/nothing-found", Gimp, NULL, gimp_setup, test_select_subject_nothing_found,
               gimp_teardown);
+  g_test_add ("/gimp/provenance/in-export", Gimp, NULL, gimp_setup, test_provenance_in_export, gimp_teardown);
   return g_test_run ();
 }

@@ -4,6 +4,7 @@
 #include "model/half-float.h"
 #include "networks/atelier-isnet.h"
 
+#include <gexiv2/gexiv2.h>
 #include <glib/gstdio.h>
 #include <math.h>
 #include <stdarg.h>
@@ -265,4 +266,26 @@ test_isnet_ready (void)
   if (net == NULL)
     g_test_skip_printf ("ISNet not set up (%s): run models/isnet/setup.sh", error->message);
   return net != NULL;
+}
+
+char *
+test_metadata_tag (const char *path, const char *tag)
+{
+  g_autoptr (GExiv2Metadata) metadata = gexiv2_metadata_new ();
+  g_autoptr (GError) error = NULL;
+  g_assert_true (gexiv2_metadata_open_path (metadata, path, &error));
+  if (!gexiv2_metadata_try_has_tag (metadata, tag, NULL))
+    return NULL;
+  return gexiv2_metadata_try_get_tag_string (metadata, tag, &error);
+}
+
+void
+test_set_metadata_tag (const char *path, const char *tag, const char *value)
+{
+  g_autoptr (GExiv2Metadata) metadata = gexiv2_metadata_new ();
+  g_autoptr (GError) error = NULL;
+  g_assert_true (gexiv2_metadata_open_path (metadata, path, &error));
+  g_assert_true (gexiv2_metadata_try_set_tag_string (metadata, tag, value, &error));
+  g_assert_true (gexiv2_metadata_save_file (metadata, path, &error));
+  g_assert_no_error (error);
 }

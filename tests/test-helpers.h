@@ -29,6 +29,11 @@ GBytes *test_safetensors_build (const char *first_name, ...) G_GNUC_NULL_TERMINA
 /* The same from a table of name -> AtelierTensor, all of one dtype, in name order. */
 GBytes *test_safetensors_build_table (GHashTable *tensors, const char *dtype);
 gboolean test_write_file (const char *path, GBytes *bytes);
+/* The metadata tag @tag ("Xmp.xmp.CreatorTool", "Exif.Image.Make") of the image file @path as exiv2 reads it, or
+ * NULL when it has none. */
+char *test_metadata_tag (const char *path, const char *tag);
+/* Writes the text tag @tag into the image file @path, as a camera or an editor would have. */
+void test_set_metadata_tag (const char *path, const char *tag, const char *value);
 /* Tensor @name of a golden file, asserted present and readable. */
 AtelierTensor *test_golden_tensor (const AtelierSafetensors *golden, const char *name);
 /* A fresh temporary directory, removed (with everything in it) by test_remove_dir. */

@@ -36,6 +36,7 @@ const AtelierFilterInfo atelier_filter_cutout = {
   .params = cutout_params,
   .n_params = G_N_ELEMENTS (cutout_params),
   .output = ATELIER_OUTPUT_NEW_LAYER,
+  .digital_source = ATELIER_SOURCE_ALGORITHMICALLY_ENHANCED,
   .new_layer_name = ATELIER_N_ ("Cut-out"),
   .new_layer_alone = TRUE,
   .needs_whole_image = TRUE,

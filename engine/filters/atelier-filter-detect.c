@@ -5,6 +5,7 @@
 
 #include "filters/atelier-model-cache.h"
 #include "pipelines/atelier-detect.h"
+#include "provenance/atelier-provenance.h"
 
 #include <string.h>
 
@@ -48,6 +49,13 @@ static const AtelierResultSpec detect_results[] = {
     .help = ATELIER_N_ ("The conditions found: jpeg, grey, rounding-high...") },
   { .name = "tile_probabilities", .type = ATELIER_RESULT_NUMBERS,
     .help = ATELIER_N_ ("Every tile's probability, row by row") },
+  /* Provenance apart from the pixel evidence: what the file's metadata claims, which never moves the probability. */
+  { .name = "file_says", .type = ATELIER_RESULT_STRING, .label = ATELIER_N_ ("Provenance"),
+    .help = ATELIER_N_ ("What the file's own metadata (C2PA, XMP, generator text) says about how it was made") },
+  { .name = "file_claims_generated", .type = ATELIER_RESULT_BOOLEAN,
+    .help = ATELIER_N_ ("1 when the file's metadata claims that a trained model made all or part of it") },
+  { .name = "provenance", .type = ATELIER_RESULT_TEXTS, .label = ATELIER_N_ ("Provenance details"),
+    .help = ATELIER_N_ ("Every provenance record found in the file, a line each; nothing is verified") },
 };
 
 static gpointer
@@ -116,6 +124,35 @@ add_pictures (const AtelierFilterValues *values, const AtelierDetection *d, cons
   return TRUE;
 }
 
+/* What the file says, beside what the pixels say. Only the front end knows the file; without one (pixels from
+ * elsewhere) the report says so. Unreadable metadata is a finding, not a failure of the analysis. */
+static void
+report_provenance (const char *path, AtelierFilterOutput *out)
+{
+  if (path == NULL)
+    {
+      atelier_filter_output_set_text (out, "file_says", atelier_i18n ("No file to read provenance from."), NULL);
+      return;
+    }
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierProvenance) provenance = atelier_provenance_read_file (path, &error);
+  if (provenance == NULL)
+    {
+      atelier_filter_output_set_text (out, "file_says", error->message, NULL);
+      return;
+    }
+  g_autofree char *summary = atelier_provenance_summary (provenance);
+  atelier_filter_output_set_text (out, "file_says", summary, NULL);
+  atelier_filter_output_set_number (out, "file_claims_generated", atelier_provenance_claims_generated (provenance));
+  g_auto (GStrv) lines = atelier_provenance_lines (provenance);
+  for (char **line = lines; *line != NULL; line++)
+    atelier_filter_output_add_text (out, "provenance", *line);
+  if (lines[0] != NULL)
+    atelier_filter_output_add_text (out, "provenance",
+                                    atelier_i18n ("The probability above comes from the pixels alone: metadata is "
+                                                  "stripped by a re-save and anyone can write it."));
+}
+
 static gboolean
 detect_run (AtelierContext *ctx, AtelierModelCache *models, const AtelierFilterValues *values,
             const AtelierFilterInput *in, AtelierFilterOutput *out, GError **error)
@@ -128,6 +165,7 @@ detect_run (AtelierContext *ctx, AtelierModelCache *models, const AtelierFilterV
   if (d == NULL)
     return FALSE;
   report (d, out);
+  report_provenance (in->source_path, out);
   return add_pictures (values, d, in->image, out, error);
 }
 

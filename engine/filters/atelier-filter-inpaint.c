@@ -92,6 +92,7 @@ const AtelierFilterInfo atelier_filter_inpaint = {
   .params = inpaint_params,
   .n_params = G_N_ELEMENTS (inpaint_params),
   .output = ATELIER_OUTPUT_NEW_LAYER,
+  .digital_source = ATELIER_SOURCE_COMPOSITE_TRAINED,
   .new_layer_name = ATELIER_N_ ("Inpainted"),
   .needs_selection = TRUE,
   .preview = &inpaint_preview,

@@ -18,6 +18,7 @@ atelier_filter_output_new (const AtelierFilterInfo *info)
 {
   AtelierFilterOutput *out = g_new0 (AtelierFilterOutput, 1);
   out->info = info;
+  out->digital_source = info->digital_source;
   out->results = g_new0 (AtelierResultValue, MAX (info->n_results, 1));
   out->pictures = g_ptr_array_new_with_free_func (picture_free);
   return out;

@@ -75,6 +75,7 @@ const AtelierFilterInfo atelier_filter_plain_background = {
   .params = plain_background_params,
   .n_params = G_N_ELEMENTS (plain_background_params),
   .output = ATELIER_OUTPUT_NEW_LAYER,
+  .digital_source = ATELIER_SOURCE_COMPOSITE_SYNTHETIC,
   .new_layer_name = ATELIER_N_ ("Background"),
   .needs_whole_image = TRUE, /* a gradient spans the whole layer, so a window of it would preview another one */
   .run = plain_background_run,

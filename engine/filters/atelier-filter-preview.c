@@ -92,7 +92,7 @@ atelier_filter_preview_render (AtelierFilter *filter, AtelierContext *ctx, const
   g_autoptr (AtelierTensor) part_selection = selection ? crop_window (selection, window, error) : NULL;
   if (part == NULL || (selection != NULL && part_selection == NULL))
     return FALSE;
-  const AtelierFilterInput in = { part, part_selection, FALSE };
+  const AtelierFilterInput in = { part, part_selection, FALSE, NULL };
   g_autoptr (AtelierFilterOutput) out = atelier_filter_apply (filter, ctx, quick, &in, error);
   g_autoptr (AtelierTensor) seen = out ? as_seen (info, part, out->pixels, error) : NULL;
   if (seen == NULL)

@@ -126,6 +126,7 @@ const AtelierFilterInfo atelier_filter_replace_background = {
   .params = replace_background_params,
   .n_params = G_N_ELEMENTS (replace_background_params),
   .output = ATELIER_OUTPUT_NEW_LAYER,
+  .digital_source = ATELIER_SOURCE_COMPOSITE_SYNTHETIC,
   .new_layer_name = ATELIER_N_ ("Replaced background"),
   .needs_whole_image = TRUE, /* the subject is found in, and the shadow cast across, the whole photograph */
   .run = replace_background_run,

@@ -81,6 +81,7 @@ const AtelierFilterInfo atelier_filter_upscale = {
   .params = upscale_params,
   .n_params = G_N_ELEMENTS (upscale_params),
   .output = ATELIER_OUTPUT_REPLACE,
+  .digital_source = ATELIER_SOURCE_ALGORITHMICALLY_ENHANCED,
   .output_scale_param = "scale",
   .preview = &upscale_preview,
   .run = upscale_run,

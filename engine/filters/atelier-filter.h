@@ -16,6 +16,7 @@
 #include "core/atelier-context.h"
 #include "core/atelier-i18n.h"
 #include "core/atelier-tensor.h"
+#include "provenance/atelier-digital-source.h"
 
 G_BEGIN_DECLS
 
@@ -130,6 +131,7 @@ typedef struct
   const AtelierTensor *image;     /* (1, C, H, W), C = 1 grey, 2 grey + alpha, 3 RGB, 4 RGBA, values 0..1 */
   const AtelierTensor *selection; /* (1, 1, H, W) 0..1; NULL: nothing selected */
   gboolean source_is_jpeg;        /* the pixels were decoded from a JPEG file, where the front end knows */
+  const char *source_path;        /* the file the pixels were read from, where the front end knows; or NULL */
 } AtelierFilterInput;
 
 typedef struct _AtelierFilterInfo AtelierFilterInfo;
@@ -140,6 +142,8 @@ typedef struct
   AtelierTensor *pixels;       /* see AtelierOutputKind; NULL for REPORT */
   AtelierResultValue *results; /* one per info->results */
   GPtrArray *pictures;         /* AtelierFilterPicture */
+  AtelierDigitalSource digital_source; /* what the result is, for its provenance record: the description's, unless
+                                        * the run says otherwise (a generated background, not a plain one) */
 } AtelierFilterOutput;
 
 AtelierFilterOutput *atelier_filter_output_new (const AtelierFilterInfo *info);
@@ -202,6 +206,7 @@ struct _AtelierFilterInfo
   const char *layer_mask_param;     /* SELECTION: a BOOLEAN that also adds the result as a layer mask, or NULL */
   gboolean needs_selection;       /* refuses to run on an empty selection; the command line takes --mask */
   gboolean needs_whole_image;     /* the result depends on all of the image: it has no preview */
+  AtelierDigitalSource digital_source; /* what the result is in IPTC's terms, written into it by the front ends */
   const AtelierFilterPreview *preview; /* NULL: too slow to preview */
   /* Runs the filter on @in, filling @out. @values are checked and @in's shapes and needs are met before it is
    * called. Models come from @models, so that they are opened once per filter instance. */
