@@ -33,7 +33,26 @@ atelier_image_free (AtelierImage *image)
   if (image == NULL)
     return;
   atelier_tensor_free (image->pixels);
+  g_clear_pointer (&image->icc_profile, g_bytes_unref);
   g_free (image);
+}
+
+void
+atelier_image_keep_profile (AtelierImage *to, const AtelierImage *from)
+{
+  g_clear_pointer (&to->icc_profile, g_bytes_unref);
+  to->icc_profile = from->icc_profile ? g_bytes_ref (from->icc_profile) : NULL;
+}
+
+/* An ICC profile names its colour space at byte 16: an RGB profile cannot describe a grey file, nor the reverse. */
+static gboolean
+profile_fits (GBytes *profile, int channels)
+{
+  gsize size = 0;
+  const guint8 *data = profile ? g_bytes_get_data (profile, &size) : NULL;
+  if (data == NULL || size < 132)
+    return FALSE;
+  return memcmp (data + 16, channels <= 2 ? "GRAY" : "RGB ", 4) == 0;
 }
 
 static gboolean
@@ -76,10 +95,13 @@ load_png (FILE *file, const char *path, GError **error)
   AtelierTensor *volatile pixels = NULL;
   png_bytep *volatile rows = NULL;
   png_bytep volatile buffer = NULL;
+  GBytes *volatile profile = NULL;
   if (setjmp (state.jump))
     {
       png_destroy_read_struct (&png, &info, NULL);
       atelier_tensor_free (pixels);
+      if (profile != NULL)
+        g_bytes_unref (profile);
       g_free (rows);
       g_free (buffer);
       io_error (error, path, state.message[0] ? state.message : "corrupt PNG file");
@@ -89,6 +111,12 @@ load_png (FILE *file, const char *path, GError **error)
   png_set_user_limits (png, MAX_IMAGE_SIDE, MAX_IMAGE_SIDE);
   png_read_info (png, info);
   int file_depth = png_get_bit_depth (png, info);
+  png_charp profile_name;
+  int compression;
+  png_bytep profile_data;
+  png_uint_32 profile_size;
+  if (png_get_iCCP (png, info, &profile_name, &compression, &profile_data, &profile_size))
+    profile = g_bytes_new (profile_data, profile_size);
   png_set_expand (png); /* palette -> RGB, grey < 8 bits -> 8 bits, tRNS -> alpha */
   png_set_interlace_handling (png);
   png_read_update_info (png, info);
@@ -122,6 +150,7 @@ load_png (FILE *file, const char *path, GError **error)
   g_free (buffer);
   AtelierImage *image = atelier_image_new (pixels, file_depth == 16 ? 16 : 8);
   image->format = ATELIER_IMAGE_FORMAT_PNG;
+  image->icc_profile = profile;
   return image;
 }
 
@@ -145,6 +174,9 @@ save_png (const AtelierImage *image, FILE *file, const char *path, int bit_depth
   png_init_io (png, file);
   png_set_IHDR (png, info, (png_uint_32) width, (png_uint_32) height, bit_depth, color_types[channels - 1],
                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+  if (profile_fits (image->icc_profile, channels))
+    png_set_iCCP (png, info, "ICC profile", PNG_COMPRESSION_TYPE_BASE, g_bytes_get_data (image->icc_profile, NULL),
+                  (png_uint_32) g_bytes_get_size (image->icc_profile));
   png_write_info (png, info);
   const int bytes = bit_depth / 8;
   const float max = bit_depth == 16 ? 65535.0f : 255.0f;
@@ -231,20 +263,30 @@ load_jpeg (FILE *file, const char *path, GError **error)
   state.manager.error_exit = jpeg_error_jump;
   AtelierTensor *volatile pixels = NULL;
   JSAMPLE *volatile row = NULL;
+  GBytes *volatile profile = NULL;
   if (setjmp (state.jump))
     {
       jpeg_destroy_decompress (&cinfo);
       atelier_tensor_free (pixels);
+      if (profile != NULL)
+        g_bytes_unref (profile);
       g_free (row);
       io_error (error, path, state.message);
       return NULL;
     }
   jpeg_create_decompress (&cinfo);
   jpeg_stdio_src (&cinfo, file);
+  jpeg_save_markers (&cinfo, JPEG_APP0 + 2, 0xffff); /* the ICC profile's segments */
   jpeg_read_header (&cinfo, TRUE);
+  JOCTET *profile_data = NULL;
+  unsigned int profile_size = 0;
+  if (jpeg_read_icc_profile (&cinfo, &profile_data, &profile_size))
+    profile = g_bytes_new_with_free_func (profile_data, profile_size, free, profile_data);
   if (cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK)
     {
       jpeg_destroy_decompress (&cinfo);
+      if (profile != NULL)
+        g_bytes_unref (profile);
       io_error (error, path, "CMYK JPEG files are not supported; convert the file to RGB");
       return NULL;
     }
@@ -258,6 +300,8 @@ load_jpeg (FILE *file, const char *path, GError **error)
   if (pixels == NULL)
     {
       jpeg_destroy_decompress (&cinfo);
+      if (profile != NULL)
+        g_bytes_unref (profile);
       g_propagate_error (error, g_steal_pointer (&alloc_error));
       return NULL;
     }
@@ -278,6 +322,7 @@ load_jpeg (FILE *file, const char *path, GError **error)
   AtelierImage *image = atelier_image_new (pixels, 8);
   image->format = ATELIER_IMAGE_FORMAT_JPEG;
   image->jpeg_quality = quality;
+  image->icc_profile = profile;
   return image;
 }
 
@@ -308,6 +353,9 @@ save_jpeg (const AtelierImage *image, FILE *file, const char *path, int quality,
   jpeg_set_defaults (&cinfo);
   jpeg_set_quality (&cinfo, CLAMP (quality, 1, 100), TRUE);
   jpeg_start_compress (&cinfo, TRUE);
+  if (profile_fits (image->icc_profile, channels))
+    jpeg_write_icc_profile (&cinfo, g_bytes_get_data (image->icc_profile, NULL),
+                            (unsigned int) g_bytes_get_size (image->icc_profile));
   row = g_malloc ((gsize) width * channels);
   const gsize plane = (gsize) width * height;
   for (gint64 y = 0; y < height; y++)

@@ -22,12 +22,17 @@ typedef struct
   int bit_depth;          /* of the file: 8 or 16 */
   int jpeg_quality;       /* JPEG: estimated IJG quality of its luminance table, 1..100; otherwise 0 */
   AtelierTensor *pixels;  /* (1, channels, height, width); channels 1 grey, 2 grey+alpha, 3 RGB, 4 RGBA */
+  GBytes *icc_profile;    /* the file's embedded ICC profile, or NULL; written back when it fits the channels */
 } AtelierImage;
 
 AtelierImage *atelier_image_load (const char *path, GError **error);
 /* Takes ownership of @pixels. */
 AtelierImage *atelier_image_new (AtelierTensor *pixels, int bit_depth);
 void atelier_image_free (AtelierImage *image);
+
+/* Atelier does no colour management: its outputs keep their input's colour space by carrying its ICC profile
+ * (a phone's Display P3 photo stays P3). @to takes @from's profile. */
+void atelier_image_keep_profile (AtelierImage *to, const AtelierImage *from);
 
 /* The format follows the file name's extension (.png, .jpg, .jpeg).
  * @bit_depth 8 or 16 (PNG only); @jpeg_quality 1..100. Values are clamped to

@@ -62,6 +62,7 @@ atelier_command_autoencode (int argc, char **argv)
           squared += (v - rgb->data[(c * h + y) * w + x]) * (double) (v - rgb->data[(c * h + y) * w + x]);
         }
   g_autoptr (AtelierImage) output = atelier_image_new (out, input->bit_depth);
+  atelier_image_keep_profile (output, input);
   /* Every pixel of the round trip comes from the trained decoder. */
   g_autofree char *parameters = g_strdup_printf ("autoencode: model %s", model_name ? model_name : "taef2");
   const AtelierProvenanceEvent event = { ATELIER_SOURCE_TRAINED, "edited", parameters };

@@ -201,6 +201,8 @@ run_on_image (AtelierFilter *filter, const AtelierFilterValues *values, const Fi
   if (pixels == NULL)
     return file_failed (in_path, label, error);
   g_autoptr (AtelierImage) output = atelier_image_new (pixels, input->bit_depth);
+  if (info->output != ATELIER_OUTPUT_SELECTION)
+    atelier_image_keep_profile (output, input);
   if (!atelier_image_save (output, out_path, output_bit_depth (info, o, input), o->quality, &error)
       || (!o->no_provenance && !write_provenance (values, out, in_path, out_path, output, &error))
       || !save_pictures (out, in_path, o->output_dir, &error))

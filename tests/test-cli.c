@@ -716,8 +716,14 @@ static void
 test_provenance (void)
 {
   g_autofree char *dir = test_make_temp_dir ();
-  g_autofree char *input = save_image (dir, "in.jpg", test_random_4d (1, 3, 80, 100));
   g_autoptr (GError) error = NULL;
+  g_autofree char *input = g_build_filename (dir, "in.jpg", NULL);
+  g_autoptr (GBytes) profile = test_minimal_icc_profile (FALSE);
+  {
+    g_autoptr (AtelierImage) photo = atelier_image_new (test_random_4d (1, 3, 80, 100), 8);
+    photo->icc_profile = g_bytes_ref (profile);
+    g_assert_true (atelier_image_save (photo, input, 8, 90, &error));
+  }
   test_set_metadata_tag (input, "Exif.Image.Make", "TestCam");
   g_autofree char *output = g_build_filename (dir, "out.jpg", NULL);
   g_auto (CliRun) run = { 0 };
@@ -729,6 +735,10 @@ test_provenance (void)
   g_assert_cmpstr (make, ==, "TestCam");
   g_assert_cmpstr (source, ==, "http://cv.iptc.org/newscodes/digitalsourcetype/compositeSynthetic");
   g_assert_true (g_str_has_prefix (parameters, "plain-background: "));
+  /* The colour space travels with the pixels, through exiv2's rewrite too. */
+  g_autoptr (AtelierImage) written = atelier_image_load (output, &error);
+  g_assert_no_error (error);
+  g_assert_true (written->icc_profile != NULL && g_bytes_equal (written->icc_profile, profile));
 
   /* Detect reads our own record back, and the C2PA sample's claim, in their own fields. */
   g_autofree char *firefly = g_test_build_filename (G_TEST_DIST, "data", "c2pa", "ocsp.jpg", NULL);

@@ -289,3 +289,35 @@ test_set_metadata_tag (const char *path, const char *tag, const char *value)
   g_assert_true (gexiv2_metadata_save_file (metadata, path, &error));
   g_assert_no_error (error);
 }
+
+GBytes *
+test_minimal_icc_profile (gboolean grey)
+{
+  enum { SIZE = 420 };
+  guint8 *profile = g_new0 (guint8, SIZE);
+  const guint8 size[4] = { 0, 0, 1, SIZE - 256 }, version[4] = { 2, 0x10, 0, 0 };
+  const guint8 d50[12] = { 0, 0, 0xf6, 0xd6, 0, 1, 0, 0, 0, 0, 0xd3, 0x2d };
+  /* Two tags: the media white point at offset 156 (20 bytes: type signature, 4 reserved bytes, D50), and a
+   * copyright text at 176 (244 bytes) of varied letters, because libpng refuses an iCCP chunk that compresses to
+   * almost nothing. */
+  const guint8 tags[28] = { 0, 0, 0, 2, 'w', 't', 'p', 't', 0, 0, 0, 156, 0, 0, 0, 20,
+                            'c', 'p', 'r', 't', 0, 0, 0, 176, 0, 0, 0, 244 };
+  memcpy (profile, size, 4);
+  memcpy (profile + 8, version, 4);
+  memcpy (profile + 12, "mntr", 4);
+  memcpy (profile + 16, grey ? "GRAY" : "RGB ", 4);
+  memcpy (profile + 20, "XYZ ", 4);
+  memcpy (profile + 36, "acsp", 4);
+  memcpy (profile + 68, d50, 12);
+  memcpy (profile + 128, tags, 28);
+  memcpy (profile + 156, "XYZ ", 4);
+  memcpy (profile + 164, d50, 12);
+  memcpy (profile + 176, "text", 4);
+  guint32 state = 12345;
+  for (int i = 184; i < SIZE - 1; i++)
+    {
+      state = state * 1103515245u + 12345u;
+      profile[i] = (guint8) ('a' + (state >> 16) % 26);
+    }
+  return g_bytes_new_take (profile, SIZE);
+}

@@ -32,6 +32,9 @@ gboolean test_write_file (const char *path, GBytes *bytes);
 /* The metadata tag @tag ("Xmp.xmp.CreatorTool", "Exif.Image.Make") of the image file @path as exiv2 reads it, or
  * NULL when it has none. */
 char *test_metadata_tag (const char *path, const char *tag);
+/* A tiny ICC profile that libpng accepts: a v2 display header (D50 white, XYZ connection space) and one tag, of
+ * colour space "RGB " or "GRAY"; enough to see a profile travel through files intact. */
+GBytes *test_minimal_icc_profile (gboolean grey);
 /* Writes the text tag @tag into the image file @path, as a camera or an editor would have. */
 void test_set_metadata_tag (const char *path, const char *tag, const char *value);
 /* Tensor @name of a golden file, asserted present and readable. */

@@ -99,6 +99,33 @@ test_round_trips (void)
   round_trip (1, 8, "t.JPEG", 6 / 255.0f);
 }
 
+/* An embedded ICC profile is read and written back byte for byte, in PNG and JPEG; a profile that cannot describe
+ * the file (an RGB profile on a grey image) is left out rather than written wrong. */
+static void
+test_icc_profiles (void)
+{
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autoptr (GBytes) rgb = test_minimal_icc_profile (FALSE);
+  const char *names[] = { "p.png", "p.jpg" };
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    for (int channels = 1; channels <= 3; channels += 2)
+      {
+        g_autofree char *path = g_build_filename (dir, names[i], NULL);
+        g_autoptr (GError) error = NULL;
+        g_autoptr (AtelierImage) image = atelier_image_new (test_random_4d (1, channels, 9, 11), 8);
+        image->icc_profile = g_bytes_ref (rgb);
+        g_assert_true (atelier_image_save (image, path, 8, 90, &error));
+        g_autoptr (AtelierImage) back = atelier_image_load (path, &error);
+        g_assert_no_error (error);
+        if (channels == 3)
+          g_assert_true (back->icc_profile != NULL && g_bytes_equal (back->icc_profile, rgb));
+        else
+          g_assert_null (back->icc_profile);
+        g_remove (path);
+      }
+  g_rmdir (dir);
+}
+
 static void
 test_errors (void)
 {
@@ -146,5 +173,6 @@ main (int argc, char **argv)
   g_test_add_func ("/image-io/grey-and-palette", test_grey_and_palette);
   g_test_add_func ("/image-io/round-trips", test_round_trips);
   g_test_add_func ("/image-io/errors", test_errors);
+  g_test_add_func ("/image-io/icc-profiles", test_icc_profiles);
   return g_test_run ();
 }
