@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "atelier-image-io.h"
 
+#include "atomic-file.h"
+
 #include "core/atelier-error.h"
 
 #include <errno.h>
@@ -368,22 +370,11 @@ atelier_image_save (const AtelierImage *image, const char *path, int bit_depth, 
     return io_error (error, path, "unknown file type: use .png, .jpg or .jpeg");
   if (!jpeg && bit_depth != 8 && bit_depth != 16)
     return io_error (error, path, "PNG bit depth must be 8 or 16");
-  FILE *file = fopen (path, "wb");
+  g_autoptr (AtelierAtomicFile) file = atelier_atomic_file_open (path, error);
   if (file == NULL)
-    {
-      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT, "cannot write %s: %s", path,
-                   g_strerror (errno));
-      return FALSE;
-    }
-  gboolean ok = jpeg ? save_jpeg (image, file, path, jpeg_quality, error)
-                     : save_png (image, file, path, bit_depth, error);
-  if (fclose (file) != 0 && ok)
-    {
-      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT, "cannot write %s: %s", path,
-                   g_strerror (errno));
-      ok = FALSE;
-    }
-  if (!ok)
-    g_unlink (path);
-  return ok;
+    return FALSE;
+  FILE *stream = atelier_atomic_file_stream (file);
+  const gboolean ok = jpeg ? save_jpeg (image, stream, path, jpeg_quality, error)
+                           : save_png (image, stream, path, bit_depth, error);
+  return ok && atelier_atomic_file_commit (g_steal_pointer (&file), error);
 }

@@ -31,7 +31,8 @@ void atelier_image_free (AtelierImage *image);
 
 /* The format follows the file name's extension (.png, .jpg, .jpeg).
  * @bit_depth 8 or 16 (PNG only); @jpeg_quality 1..100. Values are clamped to
- * 0..1 and rounded. */
+ * 0..1 and rounded. The file is replaced atomically (atomic-file.h): a
+ * process killed while saving leaves the old file or none, never half of one. */
 gboolean atelier_image_save (const AtelierImage *image, const char *path, int bit_depth, int jpeg_quality,
                              GError **error);
 
