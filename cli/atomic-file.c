@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
+#include <string.h>
 #include <unistd.h>
 
 struct _AtelierAtomicFile
@@ -25,12 +26,20 @@ system_error (GError **error, const char *what, const char *path, int code)
   return FALSE;
 }
 
+/* ".NAME." and ".part": the temporary names of @base (NAME) are the prefix, 6 characters and the suffix. */
+static char *
+temporary_prefix (const char *base)
+{
+  return g_strdup_printf (".%s.", base);
+}
+
 AtelierAtomicFile *
 atelier_atomic_file_open (const char *path, GError **error)
 {
   g_autofree char *dir = g_path_get_dirname (path);
   g_autofree char *base = g_path_get_basename (path);
-  g_autofree char *name = g_strdup_printf (".%s.XXXXXX.part", base);
+  g_autofree char *prefix = temporary_prefix (base);
+  g_autofree char *name = g_strconcat (prefix, "XXXXXX.part", NULL);
   g_autofree char *temporary = g_build_filename (dir, name, NULL);
   /* 0666 less the umask, as fopen would have made the file. */
   const int fd = g_mkstemp_full (temporary, O_WRONLY | O_CLOEXEC, 0666);
@@ -117,6 +126,22 @@ atelier_atomic_file_commit (AtelierAtomicFile *file, GError **error)
   /* Renamed: nothing left for the cleanup to remove. */
   g_clear_pointer (&owned->temporary, g_free);
   return sync_folder (owned->path, error);
+}
+
+void
+atelier_atomic_file_remove_leftovers (const char *path)
+{
+  g_autofree char *dir_path = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *prefix = temporary_prefix (base);
+  g_autoptr (GDir) dir = g_dir_open (dir_path, 0, NULL);
+  for (const char *name; dir != NULL && (name = g_dir_read_name (dir)) != NULL;)
+    if (g_str_has_prefix (name, prefix) && g_str_has_suffix (name, ".part")
+        && strlen (name) == strlen (prefix) + strlen ("XXXXXX.part"))
+      {
+        g_autofree char *leftover = g_build_filename (dir_path, name, NULL);
+        g_unlink (leftover);
+      }
 }
 
 gboolean

@@ -25,6 +25,10 @@ gboolean atelier_atomic_file_commit (AtelierAtomicFile *file, GError **error);
 /* Closes and removes the temporary file, leaving the path as it was; frees @file. */
 void atelier_atomic_file_abort (AtelierAtomicFile *file);
 
+/* Removes the temporary files of @path that a killed writer left. Only for a caller that knows no other
+ * process is writing @path now (a batch holding the output's lock). */
+void atelier_atomic_file_remove_leftovers (const char *path);
+
 /* @size bytes of @data as the whole of @path, atomically. */
 gboolean atelier_atomic_file_write (const char *path, const void *data, gsize size, GError **error);
 

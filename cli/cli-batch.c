@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "cli-batch.h"
 
+#include "atomic-file.h"
 #include "batch-record.h"
 #include "cli-commands.h"
 #include "cli-report.h"
@@ -325,6 +326,7 @@ process_file (const BatchRun *b, const char *input, const char *output, GError *
   const int lock = atelier_batch_lock (output, error);
   if (lock < 0)
     return g_steal_pointer (&line);
+  atelier_atomic_file_remove_leftovers (output);
   g_autofree char *input_sha256 = atelier_batch_file_sha256 (input, error);
   g_autoptr (JsonObject) record = input_sha256 && !b->options->force ? atelier_batch_record_load (output) : NULL;
   if (record != NULL && atelier_batch_record_matches (record, output, ATELIER_VERSION, input_sha256, settings))

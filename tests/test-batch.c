@@ -340,7 +340,8 @@ test_resume (void)
   test_remove_dir (dir);
 }
 
-/* Another task holding an output's lock (two tasks given one shard): that output fails, it is not written. */
+/* Another task holding an output's lock (two tasks given one shard): that output fails, it is not written, and
+ * its temporary files are left to the task writing it. */
 static void
 test_lock (void)
 {
@@ -350,6 +351,11 @@ test_lock (void)
   g_autofree char *records = g_build_filename (out, ".atelier-batch", NULL);
   g_assert_cmpint (g_mkdir_with_parents (records, 0755), ==, 0);
   g_autofree char *lock_path = g_build_filename (records, "img00.png.lock", NULL);
+  /* What killed tasks left of both outputs: the batch removes the one whose lock it holds. */
+  g_autofree char *left_locked = g_build_filename (out, ".img00.png.AbC123.part", NULL);
+  g_autofree char *left_free = g_build_filename (out, ".img01.png.XyZ789.part", NULL);
+  g_assert_true (g_file_set_contents (left_locked, "half", -1, NULL));
+  g_assert_true (g_file_set_contents (left_free, "half", -1, NULL));
   const int lock = open (lock_path, O_RDWR | O_CREAT, 0644);
   g_assert_cmpint (flock (lock, LOCK_EX), ==, 0);
   const char *task[] = { "plain-background", "--jsonl", "-", "--output-dir", out, inputs->pdata[0], inputs->pdata[1],
@@ -363,6 +369,8 @@ test_lock (void)
   g_assert_cmpstr (status_of (lines, inputs->pdata[1]), ==, "done");
   g_autofree char *locked_output = g_build_filename (out, "img00.png", NULL);
   g_assert_false (g_file_test (locked_output, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (left_locked, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (left_free, G_FILE_TEST_EXISTS));
   test_remove_dir (dir);
 }
 
