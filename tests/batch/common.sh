@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
+# shellcheck shell=bash
 # What the batch engines' tests share (sourced by tests/batch/slurm-test.sh and parallel-test.sh): the
 # catalogue, the one-process reference run, and the checks that a sharded run made the same bytes, every
 # output once, and one JSON line per input.

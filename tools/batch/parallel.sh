@@ -11,7 +11,7 @@
 # missing; the exit status is non-zero when any shard had a failure.
 set -euo pipefail
 
-jobs=$(nproc) shards= threads=1 login=()
+jobs=$(nproc) shards='' threads=1 login=()
 while (($# > 0)); do
   case $1 in
     -j) jobs=$2; shift 2 ;;
