@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "cli-batch.h"
 
+#include "atelier-image-io.h"
 #include "atomic-file.h"
 #include "batch-record.h"
 #include "cli-commands.h"
 #include "cli-report.h"
+#include "listing-figures.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -259,9 +261,24 @@ results_node (const AtelierFilterOutput *out)
   return json_builder_get_root (b);
 }
 
+/* The marketplace figures of the file as written (cli/listing-figures.h), or NULL when it cannot be read. */
+static JsonNode *
+listing_node (const char *output)
+{
+  g_autoptr (AtelierImage) image = atelier_image_load (output, NULL);
+  if (image == NULL)
+    return NULL;
+  const AtelierListingFigures figures = atelier_listing_measure (image->pixels, 0.0f);
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  atelier_listing_figures_add_json (b, &figures);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
 /* The figures of a finished file, added to its line. */
 static void
-add_run (JsonObject *line, const AtelierCliFileRun *run)
+add_run (JsonObject *line, const char *output, const AtelierCliFileRun *run)
 {
   json_object_set_int_member (line, "width", run->width);
   json_object_set_int_member (line, "height", run->height);
@@ -269,6 +286,10 @@ add_run (JsonObject *line, const AtelierCliFileRun *run)
   json_object_set_int_member (line, "output_height", run->output_height);
   json_object_set_member (line, "timings_ms", timings_node (run));
   json_object_set_member (line, "results", results_node (run->output));
+  /* A picture's figures: a mask's white border says nothing. */
+  JsonNode *listing = run->output->info->output != ATELIER_OUTPUT_SELECTION ? listing_node (output) : NULL;
+  if (listing != NULL)
+    json_object_set_member (line, "listing", listing);
   /* Replace Background's promise, by the name the issue gives it, when the filter reports it. */
   for (int i = 0; i < run->output->info->n_results; i++)
     if (g_str_equal (run->output->info->results[i].name, "subject-untouched"))
@@ -340,7 +361,7 @@ process_file (const BatchRun *b, const char *input, const char *output, GError *
       g_autofree char *output_sha256 = atelier_batch_file_sha256 (output, error);
       set_string (line, "input_sha256", input_sha256);
       set_string (line, "output_sha256", output_sha256);
-      add_run (line, &run);
+      add_run (line, output, &run);
       json_object_set_string_member (line, "status", "done");
       g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), line);
       if (output_sha256 == NULL || !atelier_batch_record_save (output, node, error))

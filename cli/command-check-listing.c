@@ -7,70 +7,14 @@
 #include "atelier-image-io.h"
 #include "cli-commands.h"
 #include "cli-report.h"
+#include "listing-figures.h"
 
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 #include <string.h>
 
-typedef struct
-{
-  gint64 width, height;
-  double white_border; /* 0..1 of the outermost ring of pixels */
-  double fill;         /* the box's larger share of the frame's width or height, 0..1 */
-  gint64 box[4];       /* x, y, width, height of what is not white; all 0 when everything is */
-} ListingFigures;
-
-/* Within @tolerance (0..1) of white in every colour, and opaque. */
-static gboolean
-is_white (const AtelierTensor *pixels, gint64 y, gint64 x, float tolerance)
-{
-  const int channels = (int) pixels->shape[1];
-  const gint64 h = pixels->shape[2], w = pixels->shape[3];
-  for (int c = 0; c < channels; c++)
-    {
-      const gboolean alpha = c == channels - 1 && (channels == 2 || channels == 4);
-      const float v = pixels->data[(c * h + y) * w + x];
-      if (alpha ? v < 1.0f : v < 1.0f - tolerance)
-        return FALSE;
-    }
-  return TRUE;
-}
-
-static ListingFigures
-measure (const AtelierTensor *pixels, float tolerance)
-{
-  ListingFigures f = { .width = pixels->shape[3], .height = pixels->shape[2] };
-  gint64 border = 0, white = 0;
-  gint64 x0 = f.width, y0 = f.height, x1 = -1, y1 = -1;
-  for (gint64 y = 0; y < f.height; y++)
-    for (gint64 x = 0; x < f.width; x++)
-      {
-        const gboolean on_border = y == 0 || x == 0 || y == f.height - 1 || x == f.width - 1;
-        if (on_border)
-          {
-            border++;
-            white += is_white (pixels, y, x, 0.0f);
-          }
-        if (!is_white (pixels, y, x, tolerance))
-          {
-            x0 = MIN (x0, x);
-            y0 = MIN (y0, y);
-            x1 = MAX (x1, x);
-            y1 = MAX (y1, y);
-          }
-      }
-  f.white_border = (double) white / (double) border;
-  if (x1 >= 0)
-    {
-      const gint64 box[4] = { x0, y0, x1 - x0 + 1, y1 - y0 + 1 };
-      memcpy (f.box, box, sizeof box);
-      f.fill = MAX ((double) f.box[2] / (double) f.width, (double) f.box[3] / (double) f.height);
-    }
-  return f;
-}
-
 static void
-print_csv (const char *path, const ListingFigures *f)
+print_csv (const char *path, const AtelierListingFigures *f)
 {
   atelier_cli_csv_quoted (path);
   printf (",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%.4f,%.4f,%.4f,%" G_GINT64_FORMAT
@@ -80,39 +24,13 @@ print_csv (const char *path, const ListingFigures *f)
 }
 
 static void
-print_json (const char *path, const ListingFigures *f)
+print_json (const char *path, const AtelierListingFigures *f)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "path");
   json_builder_add_string_value (b, path);
-  const struct
-  {
-    const char *name;
-    gint64 value;
-  } sizes[] = { { "width", f->width }, { "height", f->height }, { "long_side", MAX (f->width, f->height) } };
-  for (gsize i = 0; i < G_N_ELEMENTS (sizes); i++)
-    {
-      json_builder_set_member_name (b, sizes[i].name);
-      json_builder_add_int_value (b, sizes[i].value);
-    }
-  const struct
-  {
-    const char *name;
-    double value;
-  } shares[] = { { "aspect", (double) f->width / (double) f->height },
-                 { "white_border", f->white_border },
-                 { "fill", f->fill } };
-  for (gsize i = 0; i < G_N_ELEMENTS (shares); i++)
-    {
-      json_builder_set_member_name (b, shares[i].name);
-      json_builder_add_double_value (b, shares[i].value);
-    }
-  json_builder_set_member_name (b, "product_box");
-  json_builder_begin_array (b);
-  for (int i = 0; i < 4; i++)
-    json_builder_add_int_value (b, f->box[i]);
-  json_builder_end_array (b);
+  atelier_listing_figures_add_json (b, f);
   json_builder_end_object (b);
   g_autoptr (JsonNode) root = json_builder_get_root (b);
   g_autofree char *text = json_to_string (root, FALSE);
@@ -198,7 +116,7 @@ atelier_command_check_listing (int argc, char **argv)
           status = 1;
           continue;
         }
-      const ListingFigures figures = measure (image->pixels, tolerance / 255.0f);
+      const AtelierListingFigures figures = atelier_listing_measure (image->pixels, tolerance / 255.0f);
       if (json)
         print_json (paths->pdata[i], &figures);
       else

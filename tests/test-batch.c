@@ -93,6 +93,14 @@ lines_by_input (const char *text, guint expected)
   return lines;
 }
 
+static GHashTable *
+lines_in_file (const char *path, guint expected)
+{
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  return lines_by_input (text, expected);
+}
+
 static const char *
 status_of (GHashTable *lines, const char *input)
 {
@@ -277,22 +285,25 @@ test_resume (void)
   g_auto (Run) run = { 0 };
   atelier (&run, first);
   g_assert_cmpint (run.status, ==, 1);
-  g_autofree char *text = NULL;
-  g_assert_true (g_file_get_contents (jsonl, &text, NULL, NULL));
-  g_autoptr (GHashTable) lines = lines_by_input (text, 4);
+  g_autoptr (GHashTable) lines = lines_in_file (jsonl, 4);
   g_assert_cmpstr (status_of (lines, broken), ==, "failed");
   g_assert_nonnull (json_object_get_string_member (g_hash_table_lookup (lines, broken), "error"));
   for (guint i = 0; i < inputs->len; i++)
-    g_assert_cmpstr (status_of (lines, inputs->pdata[i]), ==, "done");
+    {
+      g_assert_cmpstr (status_of (lines, inputs->pdata[i]), ==, "done");
+      /* Plain white: the listing figures of a blank white frame. */
+      JsonObject *listing = json_object_get_object_member (g_hash_table_lookup (lines, inputs->pdata[i]), "listing");
+      g_assert_cmpfloat (json_object_get_double_member (listing, "white_border"), ==, 1.0);
+      g_assert_cmpfloat (json_object_get_double_member (listing, "fill"), ==, 0.0);
+      g_assert_cmpint (json_object_get_int_member (listing, "long_side"), ==, 12 + (gint64) i);
+    }
 
   /* The rerun: all skipped, the file rewritten with the same figures. */
   const char *again[] = BATCH ("--colour", "#3c78b4");
   g_auto (Run) rerun = { 0 };
   atelier (&rerun, again);
   g_assert_cmpint (rerun.status, ==, 0);
-  g_clear_pointer (&text, g_free);
-  g_assert_true (g_file_get_contents (jsonl, &text, NULL, NULL));
-  g_autoptr (GHashTable) skipped = lines_by_input (text, 3);
+  g_autoptr (GHashTable) skipped = lines_in_file (jsonl, 3);
   for (guint i = 0; i < inputs->len; i++)
     {
       g_assert_cmpstr (status_of (skipped, inputs->pdata[i]), ==, "skipped");
@@ -311,9 +322,7 @@ test_resume (void)
   g_auto (Run) third_run = { 0 };
   atelier (&third_run, third);
   g_assert_cmpint (third_run.status, ==, 0);
-  g_clear_pointer (&text, g_free);
-  g_assert_true (g_file_get_contents (jsonl, &text, NULL, NULL));
-  g_autoptr (GHashTable) redone = lines_by_input (text, 3);
+  g_autoptr (GHashTable) redone = lines_in_file (jsonl, 3);
   g_assert_cmpstr (status_of (redone, inputs->pdata[0]), ==, "done");
   g_assert_cmpstr (status_of (redone, inputs->pdata[1]), ==, "done");
   g_assert_cmpstr (status_of (redone, inputs->pdata[2]), ==, "skipped");
@@ -330,9 +339,7 @@ test_resume (void)
       g_auto (Run) all = { 0 };
       atelier (&all, redo[r]);
       g_assert_cmpint (all.status, ==, 0);
-      g_clear_pointer (&text, g_free);
-      g_assert_true (g_file_get_contents (jsonl, &text, NULL, NULL));
-      g_autoptr (GHashTable) done = lines_by_input (text, 3);
+      g_autoptr (GHashTable) done = lines_in_file (jsonl, 3);
       for (guint i = 0; i < inputs->len; i++)
         g_assert_cmpstr (status_of (done, inputs->pdata[i]), ==, "done");
     }

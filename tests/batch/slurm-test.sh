@@ -123,4 +123,11 @@ wait_for "$job"
 check_identical "$work" "$work/resumed"
 skipped=$(jq -r 'select(.status == "skipped") | .input' "$lines" | wc -l)
 ((skipped == finished)) || fail "the resubmitted task 1 skipped $skipped images, not the $finished it had finished"
+echo "--- Slurm's own cost per array (docs/batch.md): 4 tasks with nothing to do"
+: > "$work/empty.txt"
+start=$(date +%s%N)
+job=$(sbatch --parsable --array=0-3 --chdir="$work" --output=/dev/null tools/batch/slurm-array.sh "$work/empty.txt" \
+  "$work/empty" "${FILTER[@]}")
+wait_for "$job"
+echo "an array of 4 empty tasks ran in $((($(date +%s%N) - start) / 1000000)) ms from sbatch to the queue's end"
 echo "slurm-test: passed (task 1 cancelled after $finished of $((IMAGES / 4)) images, resumed)"
