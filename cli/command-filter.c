@@ -8,8 +8,10 @@
  * description's results. Pictures (a heat map, a spectrum) go to --output-dir
  * as FILE.NAME.png. With --output-dir, a filter that changes pixels takes
  * INPUT... instead and writes each result into DIR, through one filter
- * instance so that its model is opened once for the whole batch. A "likely generated" verdict is a finding, not a failure:
- * the exit status is 0 unless a file could not be processed. */
+ * instance so that its model is opened once for the whole batch, with the
+ * batch options of cli/cli-batch.h (--list, --shard, --jsonl, --force; reports
+ * take --list and --shard too). A "likely generated" verdict is a finding, not
+ * a failure: the exit status is 0 unless a file could not be processed. */
 #include "atelier-image-io.h"
 #include "cli-batch.h"
 #include "cli-commands.h"
