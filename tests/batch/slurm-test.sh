@@ -38,12 +38,14 @@ munged --force --socket="$work/munge.socket" --pid-file="$work/munged.pid" --key
   --log-file="$work/munged.log" --seed-file="$work/munged.seed"
 node=$(hostname -s)
 memory=$(($(free -m | awk '/^Mem:/ { print $2 }') - 256))
+# High ports of this run's own, so that two runs on one machine (two CI jobs) do not meet.
+port=$((20000 + ($$ % 5000) * 2))
 mkdir -p "$work/state" "$work/spool"
 cat > "$work/slurm.conf" << CONF
 ClusterName=atelier-ci
 SlurmctldHost=$node
-SlurmctldPort=16817
-SlurmdPort=16818
+SlurmctldPort=$port
+SlurmdPort=$((port + 1))
 SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
