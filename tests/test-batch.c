@@ -438,6 +438,36 @@ test_seed_per_file (void)
   test_remove_dir (dir);
 }
 
+/* A report filter takes --list and --shard too: of three inputs (one an argument, two listed out of order),
+ * shard 1 of 2 and shard 1 of 3 are both the second in byte order alone. */
+static void
+test_report_slices (void)
+{
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autoptr (GPtrArray) inputs = g_ptr_array_new_with_free_func (g_free);
+  for (int i = 0; i < 3; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("photo-%d.png", i);
+      g_ptr_array_add (inputs, save_png (dir, name, test_texture_image (64 + 8 * i, 64)));
+    }
+  g_autofree char *list = g_build_filename (dir, "list.txt", NULL);
+  g_autofree char *listed = g_strdup_printf ("%s\n%s\n", (const char *) inputs->pdata[2], (const char *) inputs->pdata[1]);
+  g_assert_true (g_file_set_contents (list, listed, -1, NULL));
+  const char *shards[] = { "1/2", "1/3" };
+  for (gsize s = 0; s < G_N_ELEMENTS (shards); s++)
+    {
+      const char *task[] = { "detect-ai", "--json", "--list", list, "--shard", shards[s], inputs->pdata[0], NULL };
+      g_auto (Run) run = { 0 };
+      atelier (&run, task);
+      g_assert_cmpint (run.status, ==, 0);
+      g_autoptr (JsonParser) parser = json_parser_new ();
+      g_assert_true (json_parser_load_from_data (parser, run.out, -1, NULL));
+      JsonObject *report = json_node_get_object (json_parser_get_root (parser));
+      g_assert_cmpstr (json_object_get_string_member (report, "path"), ==, inputs->pdata[1]);
+    }
+  test_remove_dir (dir);
+}
+
 static void
 test_bad_arguments (void)
 {
@@ -576,6 +606,7 @@ main (int argc, char **argv)
   g_test_add_func ("/batch/resume", test_resume);
   g_test_add_func ("/batch/lock", test_lock);
   g_test_add_func ("/batch/seed-per-file", test_seed_per_file);
+  g_test_add_func ("/batch/report-slices", test_report_slices);
   g_test_add_func ("/batch/bad-arguments", test_bad_arguments);
   g_test_add_func ("/batch/check-listing", test_check_listing);
   return g_test_run ();
