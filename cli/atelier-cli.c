@@ -17,6 +17,8 @@ static const AtelierCliCommand tools[] = {
   { "sample", "generate an image of a style label with the latent diffusion model", atelier_command_sample },
   { "detect-features", "the detector's spectral features as CSV, without the classifier (for training)",
     atelier_command_detect_features },
+  { "check-listing", "marketplace figures of finished images (white border, product fill, long side); changes "
+    "nothing", atelier_command_check_listing },
   { "info", "print a model's manifest and tensors", atelier_command_info },
   { "bench", "measure sgemm and convolution speed", atelier_command_bench },
 };

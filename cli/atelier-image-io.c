@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "atelier-image-io.h"
 
+#include "atomic-file.h"
+
 #include "core/atelier-error.h"
 
 #include <errno.h>
@@ -404,6 +406,13 @@ atelier_image_load (const char *path, GError **error)
 gboolean
 atelier_image_save (const AtelierImage *image, const char *path, int bit_depth, int jpeg_quality, GError **error)
 {
+  return atelier_image_save_finished (image, path, bit_depth, jpeg_quality, NULL, NULL, error);
+}
+
+gboolean
+atelier_image_save_finished (const AtelierImage *image, const char *path, int bit_depth, int jpeg_quality,
+                             AtelierImageFinish finish, gpointer data, GError **error)
+{
   const int channels = atelier_image_channels (image);
   if (channels < 1 || channels > 4 || image->pixels->rank != 4 || image->pixels->shape[0] != 1)
     return io_error (error, path, "an image needs 1 to 4 channels");
@@ -416,22 +425,18 @@ atelier_image_save (const AtelierImage *image, const char *path, int bit_depth, 
     return io_error (error, path, "unknown file type: use .png, .jpg or .jpeg");
   if (!jpeg && bit_depth != 8 && bit_depth != 16)
     return io_error (error, path, "PNG bit depth must be 8 or 16");
-  FILE *file = fopen (path, "wb");
+  g_autoptr (AtelierAtomicFile) file = atelier_atomic_file_open (path, error);
   if (file == NULL)
+    return FALSE;
+  FILE *stream = atelier_atomic_file_stream (file);
+  gboolean ok = jpeg ? save_jpeg (image, stream, path, jpeg_quality, error)
+                     : save_png (image, stream, path, bit_depth, error);
+  if (ok && finish != NULL)
     {
-      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT, "cannot write %s: %s", path,
-                   g_strerror (errno));
-      return FALSE;
+      /* The finishing step reads the file by its name: everything written must be in it. */
+      if (fflush (stream) != 0)
+        return io_error (error, path, g_strerror (errno));
+      ok = finish (atelier_atomic_file_temporary_path (file), data, error);
     }
-  gboolean ok = jpeg ? save_jpeg (image, file, path, jpeg_quality, error)
-                     : save_png (image, file, path, bit_depth, error);
-  if (fclose (file) != 0 && ok)
-    {
-      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT, "cannot write %s: %s", path,
-                   g_strerror (errno));
-      ok = FALSE;
-    }
-  if (!ok)
-    g_unlink (path);
-  return ok;
+  return ok && atelier_atomic_file_commit (g_steal_pointer (&file), error);
 }

@@ -36,9 +36,16 @@ void atelier_image_keep_profile (AtelierImage *to, const AtelierImage *from);
 
 /* The format follows the file name's extension (.png, .jpg, .jpeg).
  * @bit_depth 8 or 16 (PNG only); @jpeg_quality 1..100. Values are clamped to
- * 0..1 and rounded. */
+ * 0..1 and rounded. The file is replaced atomically (atomic-file.h): a
+ * process killed while saving leaves the old file or none, never half of one. */
 gboolean atelier_image_save (const AtelierImage *image, const char *path, int bit_depth, int jpeg_quality,
                              GError **error);
+/* A last step on the written file before it takes its name (the provenance record): @temporary_path holds the
+ * whole image. */
+typedef gboolean (*AtelierImageFinish) (const char *temporary_path, gpointer data, GError **error);
+/* atelier_image_save, with @finish (or NULL) run on the temporary file before it is renamed to @path. */
+gboolean atelier_image_save_finished (const AtelierImage *image, const char *path, int bit_depth, int jpeg_quality,
+                                      AtelierImageFinish finish, gpointer data, GError **error);
 
 static inline gint64 atelier_image_width (const AtelierImage *i) { return i->pixels->shape[3]; }
 static inline gint64 atelier_image_height (const AtelierImage *i) { return i->pixels->shape[2]; }

@@ -20,6 +20,7 @@ int atelier_command_bench (int argc, char **argv);
 int atelier_command_autoencode (int argc, char **argv);
 int atelier_command_sample (int argc, char **argv);
 int atelier_command_detect_features (int argc, char **argv);
+int atelier_command_check_listing (int argc, char **argv);
 
 /* Prints "atelier: <message>" to stderr and returns the exit status 1. */
 int atelier_cli_fail (const GError *error);

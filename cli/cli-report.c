@@ -131,6 +131,13 @@ json_result (JsonBuilder *b, const AtelierResultSpec *spec, const AtelierResultV
     }
 }
 
+void
+atelier_cli_report_json_results (JsonBuilder *b, const AtelierFilterOutput *out)
+{
+  for (int i = 0; i < out->info->n_results; i++)
+    json_result (b, &out->info->results[i], &out->results[i]);
+}
+
 static void
 report_json (const AtelierFilterOutput *out, const AtelierCliFileFacts *facts)
 {
@@ -138,8 +145,7 @@ report_json (const AtelierFilterOutput *out, const AtelierCliFileFacts *facts)
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "path");
   json_builder_add_string_value (b, facts->path);
-  for (int i = 0; i < out->info->n_results; i++)
-    json_result (b, &out->info->results[i], &out->results[i]);
+  atelier_cli_report_json_results (b, out);
   json_builder_set_member_name (b, "width");
   json_builder_add_int_value (b, facts->width);
   json_builder_set_member_name (b, "height");

@@ -6,6 +6,8 @@
 
 #include "atelier.h"
 
+#include <json-glib/json-glib.h>
+
 typedef enum
 {
   ATELIER_CLI_REPORT_TEXT, /* "FILE: name value, ..." of the results a person reads (those with a label) */
@@ -27,3 +29,5 @@ void atelier_cli_csv_quoted (const char *text);
 
 void atelier_cli_report_csv_header (const AtelierFilterInfo *info);
 void atelier_cli_report (const AtelierFilterOutput *out, const AtelierCliFileFacts *facts, AtelierCliReportFormat format);
+/* Every result by name into the object @b is building (lists as arrays): the JSON report's and the batch's. */
+void atelier_cli_report_json_results (JsonBuilder *b, const AtelierFilterOutput *out);

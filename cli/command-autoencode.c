@@ -2,7 +2,7 @@
 #include "atelier-image-io.h"
 #include "cli-commands.h"
 #include "cli-progress.h"
-#include "provenance/atelier-provenance.h"
+#include "cli-provenance.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -65,9 +65,9 @@ atelier_command_autoencode (int argc, char **argv)
   atelier_image_keep_profile (output, input);
   /* Every pixel of the round trip comes from the trained decoder. */
   g_autofree char *parameters = g_strdup_printf ("autoencode: model %s", model_name ? model_name : "taef2");
-  const AtelierProvenanceEvent event = { ATELIER_SOURCE_TRAINED, "edited", parameters };
-  if (!atelier_image_save (output, argv[2], input->bit_depth, 92, &error)
-      || !atelier_provenance_write_file (argv[1], argv[2], w, h, &event, &error))
+  AtelierCliProvenance provenance = { argv[1], argv[2], { ATELIER_SOURCE_TRAINED, "edited", parameters }, w, h };
+  if (!atelier_image_save_finished (output, argv[2], input->bit_depth, 92, atelier_cli_stamp_provenance, &provenance,
+                                    &error))
     return atelier_cli_fail (error);
   printf ("%s %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT " -> latent %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT "x%" G_GINT64_FORMAT
           " -> %s: PSNR %.2f dB, encode %.2f s, decode %.2f s\n",

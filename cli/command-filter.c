@@ -8,15 +8,17 @@
  * description's results. Pictures (a heat map, a spectrum) go to --output-dir
  * as FILE.NAME.png. With --output-dir, a filter that changes pixels takes
  * INPUT... instead and writes each result into DIR, through one filter
- * instance so that its model is opened once for the whole batch. A "likely generated" verdict is a finding, not a failure:
- * the exit status is 0 unless a file could not be processed. */
+ * instance so that its model is opened once for the whole batch, with the
+ * batch options of cli/cli-batch.h (--list, --shard, --jsonl, --force; reports
+ * take --list and --shard too). A "likely generated" verdict is a finding, not
+ * a failure: the exit status is 0 unless a file could not be processed. */
 #include "atelier-image-io.h"
+#include "cli-batch.h"
 #include "cli-commands.h"
 #include "cli-filter-options.h"
 #include "cli-progress.h"
 #include "cli-report.h"
-#include "provenance/atelier-file-metadata.h"
-#include "provenance/atelier-provenance.h"
+#include "cli-provenance.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -26,6 +28,7 @@ typedef struct
   int threads, bit_depth, quality;
   gboolean json, csv, no_provenance;
   char *mask_path, *output_dir;
+  AtelierCliBatchOptions batch;
 } FileOptions;
 
 static void
@@ -33,6 +36,7 @@ file_options_clear (FileOptions *o)
 {
   g_free (o->mask_path);
   g_free (o->output_dir);
+  atelier_cli_batch_options_clear (&o->batch);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FileOptions, file_options_clear)
@@ -50,6 +54,7 @@ file_entries (const AtelierFilterInfo *info, FileOptions *o)
                                   "DIR" };
   g_array_append_val (entries, threads);
   g_array_append_val (entries, pictures);
+  atelier_cli_batch_add_entries (entries, &o->batch, info->output != ATELIER_OUTPUT_REPORT);
   if (info->needs_selection)
     {
       const GOptionEntry mask = { "mask", 0, 0, G_OPTION_ARG_FILENAME, &o->mask_path,
@@ -153,136 +158,108 @@ output_bit_depth (const AtelierFilterInfo *info, const FileOptions *o, const Ate
   return info->output == ATELIER_OUTPUT_SELECTION ? 8 : input->bit_depth;
 }
 
-/* The output's metadata: the input's, with a record of this run (docs/provenance.md). */
+/* Runs the filter on the file @in_path into @out_path (and its pictures into --output-dir), filling @run. */
 static gboolean
-write_provenance (const AtelierFilterValues *values, const AtelierFilterOutput *out, const char *in_path,
-                  const char *out_path, const AtelierImage *output, GError **error)
+filter_file (AtelierFilter *filter, const AtelierFilterValues *values, const FileOptions *o, const char *in_path,
+             const char *out_path, AtelierCliFileRun *run, GError **error)
 {
-  g_autofree char *settings = atelier_filter_values_describe (values);
-  g_autofree char *parameters = g_strdup_printf ("%s: %s", values->info->name, settings);
-  const AtelierProvenanceEvent event = { out->digital_source, "edited", parameters };
-  /* A C2PA manifest is signed over the input's bytes: it cannot follow the edit, and the user should know. */
-  g_autoptr (AtelierFileMetadata) metadata = atelier_file_metadata_read (in_path, NULL);
-  if (metadata != NULL && metadata->c2pa != NULL)
-    g_printerr ("atelier: %s carries a C2PA manifest; editing invalidates its signature, so %s does not carry it "
-                "(sign the output with a C2PA tool: docs/provenance.md)\n", in_path, out_path);
-  return atelier_provenance_write_file (in_path, out_path, atelier_image_width (output), atelier_image_height (output),
-                                        &event, error);
-}
+  const AtelierFilterInfo *info = atelier_filter_get_info (filter);
+  const gint64 start = g_get_monotonic_time ();
+  g_autoptr (AtelierImage) input = atelier_image_load (in_path, error);
+  g_autoptr (AtelierTensor) selection = input && o->mask_path ? load_selection (o->mask_path, input, error) : NULL;
+  if (input == NULL || (o->mask_path != NULL && selection == NULL))
+    return FALSE;
+  run->width = atelier_image_width (input);
+  run->height = atelier_image_height (input);
+  const gint64 loaded = g_get_monotonic_time ();
 
-/* Runs the filter on one file; @label ("[2/5] ") starts its lines, and a failure names the file when in a batch. */
-static int
-file_failed (const char *path, const char *label, GError *error)
-{
-  if (*label == '\0')
-    return atelier_cli_fail (error);
-  g_printerr ("%satelier: %s: %s\n", label, path, error->message);
-  return 1;
+  g_autoptr (AtelierContext) ctx = atelier_context_new (o->threads);
+  atelier_cli_progress_attach (ctx);
+  const AtelierFilterInput in = { input->pixels, selection, input->format == ATELIER_IMAGE_FORMAT_JPEG, in_path };
+  run->output = atelier_filter_apply (filter, ctx, values, &in, error);
+  atelier_cli_progress_finish ();
+  AtelierTensor *pixels = run->output ? output_pixels (info, input->pixels, run->output, error) : NULL;
+  if (pixels == NULL)
+    return FALSE;
+  const gint64 filtered = g_get_monotonic_time ();
+  g_autoptr (AtelierImage) output = atelier_image_new (pixels, input->bit_depth);
+  if (info->output != ATELIER_OUTPUT_SELECTION)
+    atelier_image_keep_profile (output, input);
+  run->output_width = atelier_image_width (output);
+  run->output_height = atelier_image_height (output);
+  g_autofree char *settings = atelier_filter_values_describe (values);
+  g_autofree char *parameters = g_strdup_printf ("%s: %s", info->name, settings);
+  AtelierCliProvenance provenance = { in_path, out_path, { run->output->digital_source, "edited", parameters },
+                                      run->output_width, run->output_height };
+  if (!atelier_image_save_finished (output, out_path, output_bit_depth (info, o, input), o->quality,
+                                    o->no_provenance ? NULL : atelier_cli_stamp_provenance, &provenance, error)
+      || !save_pictures (run->output, in_path, o->output_dir, error))
+    return FALSE;
+  run->load_seconds = (loaded - start) / 1e6;
+  run->filter_seconds = (filtered - loaded) / 1e6;
+  run->save_seconds = (g_get_monotonic_time () - filtered) / 1e6;
+  return TRUE;
 }
 
 static int
 run_on_image (AtelierFilter *filter, const AtelierFilterValues *values, const FileOptions *o, const char *in_path,
-              const char *out_path, const char *label)
+              const char *out_path)
 {
-  const AtelierFilterInfo *info = atelier_filter_get_info (filter);
   g_autoptr (GError) error = NULL;
-  g_autoptr (AtelierImage) input = atelier_image_load (in_path, &error);
-  g_autoptr (AtelierTensor) selection = input && o->mask_path ? load_selection (o->mask_path, input, &error) : NULL;
-  if (input == NULL || (o->mask_path != NULL && selection == NULL))
-    return file_failed (in_path, label, error);
-
-  g_autoptr (AtelierContext) ctx = atelier_context_new (o->threads);
-  atelier_cli_progress_attach (ctx);
-  const gint64 start = g_get_monotonic_time ();
-  const AtelierFilterInput in = { input->pixels, selection, input->format == ATELIER_IMAGE_FORMAT_JPEG, in_path };
-  g_autoptr (AtelierFilterOutput) out = atelier_filter_apply (filter, ctx, values, &in, &error);
-  atelier_cli_progress_finish ();
-  AtelierTensor *pixels = out ? output_pixels (info, input->pixels, out, &error) : NULL;
-  if (pixels == NULL)
-    return file_failed (in_path, label, error);
-  g_autoptr (AtelierImage) output = atelier_image_new (pixels, input->bit_depth);
-  if (info->output != ATELIER_OUTPUT_SELECTION)
-    atelier_image_keep_profile (output, input);
-  if (!atelier_image_save (output, out_path, output_bit_depth (info, o, input), o->quality, &error)
-      || (!o->no_provenance && !write_provenance (values, out, in_path, out_path, output, &error))
-      || !save_pictures (out, in_path, o->output_dir, &error))
-    return file_failed (in_path, label, error);
+  g_auto (AtelierCliFileRun) run = { 0 };
+  if (!filter_file (filter, values, o, in_path, out_path, &run, &error))
+    return atelier_cli_fail (error);
   g_autofree char *settings = atelier_filter_values_describe (values);
-  printf ("%s%s %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT " -> %s %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT " (%s; %.1f s)\n",
-          label, in_path, atelier_image_width (input), atelier_image_height (input), out_path, atelier_image_width (output),
-          atelier_image_height (output), settings, (g_get_monotonic_time () - start) / 1e6);
+  printf ("%s %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT " -> %s %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT " (%s; %.1f s)\n",
+          in_path, run.width, run.height, out_path, run.output_width, run.output_height, settings,
+          run.load_seconds + run.filter_seconds + run.save_seconds);
   return 0;
 }
 
-/* Where @input's result goes in @dir: its base name, with .png for a mask or a cut-out (which JPEG cannot hold),
- * its own extension otherwise. */
-static char *
-batch_output_path (const AtelierFilterInfo *info, const char *dir, const char *input)
+typedef struct
 {
-  g_autofree char *base = g_path_get_basename (input);
-  const gboolean png = info->output == ATELIER_OUTPUT_SELECTION || info->new_layer_alone;
-  char *dot = strrchr (base, '.');
-  g_autofree char *extension = g_strdup (png || dot == NULL ? ".png" : dot);
-  if (dot != NULL)
-    *dot = '\0';
-  g_autofree char *name = g_strconcat (base, extension, NULL);
-  return g_build_filename (dir, name, NULL);
+  AtelierFilter *filter;
+  const FileOptions *options;
+} BatchFiles;
+
+static gboolean
+filter_batch_file (const char *input, const char *output, const AtelierFilterValues *values, AtelierCliFileRun *run,
+                   gpointer data, GError **error)
+{
+  const BatchFiles *files = data;
+  return filter_file (files->filter, values, files->options, input, output, run, error);
 }
 
-/* The output paths of a batch, or NULL with a message when two inputs would be written to one path or an output
- * would overwrite an input. */
-static GPtrArray *
-batch_output_paths (const AtelierFilterInfo *info, const char *dir, int n_files, char **files)
-{
-  g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GHashTable) inputs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr (GHashTable) outputs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  for (int i = 0; i < n_files; i++)
-    g_hash_table_add (inputs, g_canonicalize_filename (files[i], NULL));
-  for (int i = 0; i < n_files; i++)
-    {
-      char *path = batch_output_path (info, dir, files[i]);
-      g_ptr_array_add (paths, path);
-      g_autofree char *canonical = g_canonicalize_filename (path, NULL);
-      const char *other = g_hash_table_lookup (outputs, canonical);
-      if (other != NULL || g_hash_table_contains (inputs, canonical))
-        {
-          if (other != NULL)
-            g_printerr ("atelier: %s and %s would both be written to %s: nothing done\n", other, files[i], path);
-          else
-            g_printerr ("atelier: %s's result would overwrite the input %s: nothing done\n", files[i], path);
-          return NULL;
-        }
-      g_hash_table_insert (outputs, g_steal_pointer (&canonical), files[i]);
-    }
-  return g_steal_pointer (&paths);
-}
-
-/* Every input into the output folder through one filter instance; a file that fails is reported and the rest go
- * on, the exit status saying whether any failed. */
+/* Every input into the output folder through one filter instance, so that its model is opened once per task
+ * (cli/cli-batch.h). */
 static int
 run_batch (AtelierFilter *filter, const AtelierFilterValues *values, const FileOptions *o, int n_files, char **files)
 {
-  g_autoptr (GPtrArray) outputs = batch_output_paths (atelier_filter_get_info (filter), o->output_dir, n_files, files);
-  if (outputs == NULL)
-    return 2;
-  int failed = 0;
-  for (int i = 0; i < n_files; i++)
-    {
-      g_autofree char *label = g_strdup_printf ("[%d/%d] ", i + 1, n_files);
-      failed += run_on_image (filter, values, o, files[i], outputs->pdata[i], label) != 0;
-      fflush (stdout);
-    }
-  if (failed > 0)
-    g_printerr ("atelier: %d of %d files failed\n", failed, n_files);
-  return failed > 0 ? 1 : 0;
+  BatchFiles data = { filter, o };
+  g_autofree char *output_options = g_strdup_printf ("bit-depth %d, quality %d, mask %s", o->bit_depth, o->quality,
+                                                      o->mask_path ? o->mask_path : "none");
+  const AtelierCliBatch batch = { atelier_filter_get_info (filter), values, o->output_dir, output_options,
+                                  filter_batch_file, &data };
+  return atelier_cli_batch_run (&batch, &o->batch, n_files, files);
 }
 
 /* One report per file, all through the same filter instance, so its model is opened once. */
 static int
-report_files (AtelierFilter *filter, const AtelierFilterValues *values, const FileOptions *o, int n_files,
-              char **files)
+report_files (AtelierFilter *filter, const AtelierFilterValues *values, const FileOptions *o, int n_arguments,
+              char **arguments)
 {
+  g_autoptr (GError) list_error = NULL;
+  g_autoptr (GPtrArray) slice = NULL;
+  g_autoptr (GPtrArray) inputs = atelier_cli_batch_options_given (&o->batch)
+                                   ? atelier_cli_batch_inputs (&o->batch, n_arguments, arguments, &slice, &list_error)
+                                   : NULL;
+  if (list_error != NULL)
+    {
+      atelier_cli_fail (list_error);
+      return 2; /* a bad list or shard: nothing was done */
+    }
+  const int n_files = slice ? (int) slice->len : n_arguments;
+  char **files = slice ? (char **) slice->pdata : arguments;
   const AtelierCliReportFormat format = o->json ? ATELIER_CLI_REPORT_JSON : o->csv ? ATELIER_CLI_REPORT_CSV
                                                                                  : ATELIER_CLI_REPORT_TEXT;
   if (format == ATELIER_CLI_REPORT_CSV)
@@ -327,8 +304,10 @@ atelier_command_filter (const AtelierFilterInfo *info, int argc, char **argv)
   if (values == NULL)
     return parse_status;
   const gboolean batch = !report && o.output_dir != NULL;
-  if (report || batch ? argc < 2 || (o.json && o.csv)
-                      : argc != 3 || (info->needs_selection && o.mask_path == NULL))
+  const int least_files = o.batch.list_path != NULL ? 1 : 2;
+  if (report || batch ? argc < least_files || (o.json && o.csv)
+                      : argc != 3 || (info->needs_selection && o.mask_path == NULL)
+                          || atelier_cli_batch_options_given (&o.batch))
     {
       g_printerr ("usage: atelier %s [OPTIONS]%s %s (see --help)\n", info->name,
                   info->needs_selection ? " --mask MASK" : "",
@@ -345,5 +324,5 @@ atelier_command_filter (const AtelierFilterInfo *info, int argc, char **argv)
   g_autoptr (AtelierFilter) filter = atelier_filter_new (info);
   if (report)
     return report_files (filter, values, &o, argc - 1, argv + 1);
-  return batch ? run_batch (filter, values, &o, argc - 1, argv + 1) : run_on_image (filter, values, &o, argv[1], argv[2], "");
+  return batch ? run_batch (filter, values, &o, argc - 1, argv + 1) : run_on_image (filter, values, &o, argv[1], argv[2]);
 }

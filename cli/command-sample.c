@@ -6,7 +6,7 @@
 #include "cli-commands.h"
 #include "cli-filter-options.h"
 #include "cli-progress.h"
-#include "provenance/atelier-provenance.h"
+#include "cli-provenance.h"
 
 #include <stdio.h>
 
@@ -68,9 +68,8 @@ atelier_command_sample (int argc, char **argv)
   g_autofree char *settings = atelier_filter_values_describe (values);
   g_autofree char *parameters = g_strdup_printf ("sample: style %s, %s", style ? style : "photo", settings);
   /* Wholly generated: the file says so, as the EU AI Act's marking duty asks (docs/provenance.md). */
-  const AtelierProvenanceEvent event = { ATELIER_SOURCE_TRAINED, "created", parameters };
-  if (!atelier_image_save (output, argv[1], 8, 92, &error)
-      || !atelier_provenance_write_file (NULL, argv[1], width, height, &event, &error))
+  AtelierCliProvenance provenance = { NULL, argv[1], { ATELIER_SOURCE_TRAINED, "created", parameters }, width, height };
+  if (!atelier_image_save_finished (output, argv[1], 8, 92, atelier_cli_stamp_provenance, &provenance, &error))
     return atelier_cli_fail (error);
   printf ("%s %dx%d, style %s, seed %" G_GUINT64_FORMAT " (%.1f s)\n", argv[1], width, height,
           style ? style : "photo", p->seed, (g_get_monotonic_time () - start) / 1e6);

@@ -279,7 +279,7 @@ record_provenance (gint32 image, const AtelierFilterValues *values, const Atelie
     metadata = gimp_metadata_new ();
   g_autofree char *settings = atelier_filter_values_describe (values);
   g_autofree char *parameters = g_strdup_printf ("%s: %s", values->info->name, settings);
-  const AtelierProvenanceEvent event = { out->digital_source, "edited", parameters };
+  const AtelierProvenanceEvent event = { out->digital_source, "edited", parameters, NULL };
   g_autoptr (GError) error = NULL;
   if (!atelier_provenance_stamp (GEXIV2_METADATA (metadata), &event, &error) || !gimp_image_set_metadata (image, metadata))
     g_message (_("Atelier could not record how the image was changed in its metadata: %s"),

@@ -22,6 +22,7 @@ packages=(
   python3-pytest             # their tests (models/tests); Ruff comes from npm (tools/lint-python.py)
   libgimp2.0-dev gimp        # the GIMP 2.10 plug-in and its gimp-console tests
   libgtk-3-dev xvfb xauth    # the GTK3 dialogs, tested under Xvfb
+  slurm-wlm munge parallel jq  # the batch engines' tests (tests/batch/): a real single-node Slurm, GNU parallel
 )
 # npm fetches the pretrained super-resolution packages; a machine that already
 # has Node.js from elsewhere keeps it.

@@ -544,9 +544,10 @@ test_batch (void)
   g_auto (CliRun) run = { 0 };
   run_cli (&run, "plain-background", "--output-dir", out_dir, a, missing, b, NULL);
   g_assert_cmpint (run.status, ==, 1);
+  /* In byte order of their paths (cli/cli-batch.h), so the missing file comes last. */
   g_assert_nonnull (strstr (run.out, "[1/3] "));
-  g_assert_nonnull (strstr (run.out, "[3/3] "));
-  g_assert_nonnull (strstr (run.err, "[2/3] atelier: "));
+  g_assert_nonnull (strstr (run.out, "[2/3] "));
+  g_assert_nonnull (strstr (run.err, "[3/3] atelier: "));
   g_assert_nonnull (strstr (run.err, "missing.png"));
   const char *written[] = { "a.png", "b.jpg" };
   for (gsize i = 0; i < G_N_ELEMENTS (written); i++)

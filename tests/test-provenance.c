@@ -168,7 +168,8 @@ test_write_keeps_exif_and_appends_history (void)
   write_photo (output, NULL);
   write_photo (again, NULL);
   g_autoptr (GError) error = NULL;
-  const AtelierProvenanceEvent inpaint = { ATELIER_SOURCE_COMPOSITE_TRAINED, "edited", "inpaint: steps 20, seed 3" };
+  const AtelierProvenanceEvent inpaint = { ATELIER_SOURCE_COMPOSITE_TRAINED, "edited", "inpaint: steps 20, seed 3",
+                                          NULL };
   g_assert_true (atelier_provenance_write_file (input, output, 24, 16, &inpaint, &error));
   g_assert_no_error (error);
   g_autofree char *make = test_metadata_tag (output, "Exif.Image.Make");
@@ -183,12 +184,15 @@ test_write_keeps_exif_and_appends_history (void)
   g_assert_cmpstr (parameters, ==, "inpaint: steps 20, seed 3");
 
   /* A second run is a second event; its source type replaces the first. */
-  const AtelierProvenanceEvent upscale = { ATELIER_SOURCE_ALGORITHMICALLY_ENHANCED, "edited", "upscale: scale 2" };
+  g_autoptr (GDateTime) fixed = g_date_time_new_from_unix_utc (1700000000);
+  const AtelierProvenanceEvent upscale = { ATELIER_SOURCE_ALGORITHMICALLY_ENHANCED, "edited", "upscale: scale 2", fixed };
   g_assert_true (atelier_provenance_write_file (output, again, 48, 32, &upscale, &error));
   g_autofree char *first = test_metadata_tag (again, "Xmp.xmpMM.History[1]/stEvt:parameters");
   g_autofree char *second = test_metadata_tag (again, "Xmp.xmpMM.History[2]/stEvt:parameters");
   g_assert_cmpstr (first, ==, "inpaint: steps 20, seed 3");
   g_assert_cmpstr (second, ==, "upscale: scale 2");
+  g_autofree char *when = test_metadata_tag (again, "Xmp.xmpMM.History[2]/stEvt:when");
+  g_assert_cmpstr (when, ==, "2023-11-14T22:13:20Z");
 
   /* Read back through the reader as a checker of a file would. */
   g_autoptr (AtelierProvenance) provenance = atelier_provenance_read_file (again, &error);
@@ -207,7 +211,7 @@ test_write_png_itxt (void)
   g_autofree char *output = g_build_filename (dir, "out.png", NULL);
   write_photo (output, NULL);
   g_autoptr (GError) error = NULL;
-  const AtelierProvenanceEvent generated = { ATELIER_SOURCE_TRAINED, "created", "sample: style wood, seed 1" };
+  const AtelierProvenanceEvent generated = { ATELIER_SOURCE_TRAINED, "created", "sample: style wood, seed 1", NULL };
   g_assert_true (atelier_provenance_write_file (NULL, output, 24, 16, &generated, &error));
   g_autoptr (AtelierFileMetadata) metadata = atelier_file_metadata_read (output, &error);
   g_assert_no_error (error);

@@ -33,7 +33,7 @@ gboolean
 atelier_provenance_stamp (GExiv2Metadata *metadata, const AtelierProvenanceEvent *event, GError **error)
 {
   const char *source = atelier_digital_source_uri (event->source);
-  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GDateTime) now = event->when ? g_date_time_to_utc (event->when) : g_date_time_new_now_utc ();
   g_autofree char *when = g_date_time_format_iso8601 (now);
   const int n = history_length (metadata);
   g_autofree char *entry = g_strdup_printf ("Xmp.xmpMM.History[%d]/stEvt:", n + 1);

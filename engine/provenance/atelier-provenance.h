@@ -44,6 +44,7 @@ typedef struct
   AtelierDigitalSource source;
   const char *action;     /* stEvt:action: "edited" for a changed photograph, "created" for a generated image */
   const char *parameters; /* stEvt:parameters: filter, settings, model names and sha256, seed */
+  GDateTime *when;        /* stEvt:when, or NULL: now */
 } AtelierProvenanceEvent;
 
 /* The software agent Atelier writes: "Atelier VERSION". */
