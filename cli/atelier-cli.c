@@ -5,8 +5,10 @@
 
 #include "atelier.h"
 
+#include <libintl.h>
 #include <locale.h>
 #include <malloc.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -31,11 +33,47 @@ static const struct
   { "mask", "select-subject" },
 };
 
+const char *
+atelier_cli_error_advice (const GError *error)
+{
+  const gboolean model_fault = error->domain == ATELIER_ERROR
+                               && (error->code == ATELIER_ERROR_MODEL_IO || error->code == ATELIER_ERROR_MODEL_CORRUPT
+                                   || error->code == ATELIER_ERROR_MODEL_MISSING_TENSOR);
+  /* The model-path and checksum messages already say what to do. */
+  if (!model_fault || strstr (error->message, "setup") != NULL)
+    return "";
+  return "\n  The model file is damaged, incomplete or unreadable: run the model's setup again (models/esrgan/setup.sh "
+         "or models/isnet/setup.sh in Atelier's source tree) or reinstall Atelier; the folders of "
+         "ATELIER_MODEL_PATH, when it is set, are searched first";
+}
+
 int
 atelier_cli_fail (const GError *error)
 {
-  g_printerr ("atelier: %s\n", error->message);
+  g_printerr ("atelier: %s%s\n", error->message, atelier_cli_error_advice (error));
   return 1;
+}
+
+int
+atelier_cli_usage_error (const GError *error)
+{
+  atelier_cli_fail (error);
+  return 2;
+}
+
+/* The build tree's program finds the build tree's translations: bound to them when this executable is the one
+ * the build made and ATELIER_LOCALEDIR does not say otherwise. An installed copy keeps the installed ones. */
+static void
+bind_build_tree_translations (void)
+{
+  const char *chosen = g_getenv ("ATELIER_LOCALEDIR");
+  if (chosen != NULL && *chosen != '\0')
+    return;
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *dir = self ? g_path_get_dirname (self) : NULL;
+  g_autofree char *build_dir = g_canonicalize_filename (ATELIER_BUILD_CLI_DIR, NULL);
+  if (dir != NULL && strcmp (dir, build_dir) == 0)
+    bindtextdomain ("atelier", ATELIER_BUILD_LOCALEDIR);
 }
 
 static void
@@ -56,7 +94,10 @@ int
 main (int argc, char **argv)
 {
   setlocale (LC_ALL, "");
+  /* Past a file-size limit (ulimit -f) a write should fail with EFBIG and a message, not kill the process. */
+  signal (SIGXFSZ, SIG_IGN);
   atelier_i18n_init ();
+  bind_build_tree_translations ();
   /* Networks allocate and free feature maps of tens of MiB per layer. By
    * default glibc maps each one fresh and unmaps it on free, so every layer
    * pays its page faults again (measured: 3x3 128->128 at 256x256 went from

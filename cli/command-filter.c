@@ -13,16 +13,18 @@
 #include "atelier-image-io.h"
 #include "cli-commands.h"
 #include "cli-filter-options.h"
+#include "cli-output-check.h"
 #include "cli-progress.h"
 #include "cli-report.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 typedef struct
 {
   int threads, bit_depth, quality;
-  gboolean json, csv;
+  gboolean json, csv, quiet;
   char *mask_path, *output_dir;
 } FileOptions;
 
@@ -40,34 +42,43 @@ static GArray *
 file_entries (const AtelierFilterInfo *info, FileOptions *o)
 {
   GArray *entries = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
-  const GOptionEntry threads = { "threads", 't', 0, G_OPTION_ARG_INT, &o->threads, "Threads (default: all cores)", "N" };
+  const GOptionEntry threads = { "threads", 't', 0, G_OPTION_ARG_INT, &o->threads,
+                                 atelier_i18n ("Threads (default: all cores)"), "N" };
   const GOptionEntry pictures = { "output-dir", 'o', 0, G_OPTION_ARG_FILENAME, &o->output_dir,
                                   info->output == ATELIER_OUTPUT_REPORT
-                                    ? "Write the filter's pictures (heat map, spectrum...) as FILE.NAME.png into DIR"
-                                    : "Batch: take INPUT... and write each result (and picture) into DIR",
+                                    ? atelier_i18n ("Write the filter's pictures (heat map, spectrum...) as "
+                                                    "FILE.NAME.png into DIR")
+                                    : atelier_i18n ("Batch: take INPUT... and write each result (and picture) into DIR"),
                                   "DIR" };
+  const GOptionEntry quiet = { "quiet", 0, 0, G_OPTION_ARG_NONE, &o->quiet,
+                               atelier_i18n ("No progress line on the terminal"), NULL };
   g_array_append_val (entries, threads);
+  g_array_append_val (entries, quiet);
   g_array_append_val (entries, pictures);
   if (info->needs_selection)
     {
       const GOptionEntry mask = { "mask", 0, 0, G_OPTION_ARG_FILENAME, &o->mask_path,
-                                  "Mask image of the input's size: white (or opaque) = selected", "FILE" };
+                                  atelier_i18n ("Mask image of the input's size: white (or opaque) = selected"), "FILE" };
       g_array_append_val (entries, mask);
     }
   if (info->output == ATELIER_OUTPUT_REPORT)
     {
-      const GOptionEntry json = { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, "One JSON object per file and line", NULL };
-      const GOptionEntry csv = { "csv", 0, 0, G_OPTION_ARG_NONE, &o->csv, "CSV with a header row", NULL };
+      const GOptionEntry json = { "json", 0, 0, G_OPTION_ARG_NONE, &o->json,
+                                  atelier_i18n ("One JSON object per file and line"), NULL };
+      const GOptionEntry csv = { "csv", 0, 0, G_OPTION_ARG_NONE, &o->csv, atelier_i18n ("CSV with a header row"), NULL };
       g_array_append_val (entries, json);
       g_array_append_val (entries, csv);
       return entries;
     }
   const GOptionEntry bit_depth = { "bit-depth", 0, 0, G_OPTION_ARG_INT, &o->bit_depth,
                                    info->output == ATELIER_OUTPUT_SELECTION
-                                     ? "PNG output bit depth, 8 or 16 (default 8)"
-                                     : "PNG output bit depth, 8 or 16 (default: the input's)",
+                                     ? atelier_i18n ("PNG output bit depth, 8 or 16 (default 8)")
+                                     : atelier_i18n ("PNG output bit depth, 8 or 16 (default: the input's)"),
                                    "N" };
-  const GOptionEntry quality = { "quality", 'q', 0, G_OPTION_ARG_INT, &o->quality, "JPEG output quality (default 92)", "Q" };
+  const GOptionEntry quality = { "quality", 'q', 0, G_OPTION_ARG_INT, &o->quality,
+                                 atelier_i18n ("JPEG output quality, 1 to 100 (default 92); a transparent result "
+                                               "needs a .png output"),
+                                 "Q" };
   g_array_append_val (entries, bit_depth);
   g_array_append_val (entries, quality);
   return entries;
@@ -147,16 +158,43 @@ output_bit_depth (const AtelierFilterInfo *info, const FileOptions *o, const Ate
   return info->output == ATELIER_OUTPUT_SELECTION ? 8 : input->bit_depth;
 }
 
-/* Runs the filter on one file; @label ("[2/5] ") starts its lines, and a failure names the file when in a batch. */
-static int
-file_failed (const char *path, const char *label, GError *error)
+/* "atelier: PATH: message", naming the file once: the image readers' messages already name it. */
+static void
+print_file_error (const char *label, const char *path, const GError *error)
 {
-  if (*label == '\0')
-    return atelier_cli_fail (error);
-  g_printerr ("%satelier: %s: %s\n", label, path, error->message);
-  return 1;
+  if (strstr (error->message, path) != NULL)
+    g_printerr ("%satelier: %s%s\n", label, error->message, atelier_cli_error_advice (error));
+  else
+    g_printerr ("%satelier: %s: %s%s\n", label, path, error->message, atelier_cli_error_advice (error));
 }
 
+/* A failure on one file: @status (1, or 2 for a refused argument) alone, 1 in a batch, whose other files go on. */
+static int
+file_failed (const char *path, const char *label, GError *error, int status)
+{
+  print_file_error (label, path, error);
+  return *label == '\0' ? status : 1;
+}
+
+/* Whether the result of @info on an image of @channels has transparency: a cut-out always, a mask never, other
+ * results when the input has it. */
+static gboolean
+output_has_alpha (const AtelierFilterInfo *info, int channels)
+{
+  if (info->new_layer_alone)
+    return TRUE;
+  return info->output != ATELIER_OUTPUT_SELECTION && (channels == 2 || channels == 4);
+}
+
+/* @out_path can hold the result of @info on an input of @channels (0: not read yet, taken as opaque). */
+static gboolean
+check_output (const AtelierFilterInfo *info, const FileOptions *o, int channels, const char *out_path, GError **error)
+{
+  const AtelierCliOutputPlan plan = { output_has_alpha (info, channels), o->bit_depth, o->quality };
+  return atelier_cli_output_check (out_path, &plan, error);
+}
+
+/* Runs the filter on one file; @label ("[2/5] ") starts its lines, and a failure names the file when in a batch. */
 static int
 run_on_image (AtelierFilter *filter, const AtelierFilterValues *values, const FileOptions *o, const char *in_path,
               const char *out_path, const char *label)
@@ -166,21 +204,24 @@ run_on_image (AtelierFilter *filter, const AtelierFilterValues *values, const Fi
   g_autoptr (AtelierImage) input = atelier_image_load (in_path, &error);
   g_autoptr (AtelierTensor) selection = input && o->mask_path ? load_selection (o->mask_path, input, &error) : NULL;
   if (input == NULL || (o->mask_path != NULL && selection == NULL))
-    return file_failed (in_path, label, error);
+    return file_failed (in_path, label, error, 1);
+  if (!check_output (info, o, atelier_image_channels (input), out_path, &error))
+    return file_failed (in_path, label, error, 2);
 
   g_autoptr (AtelierContext) ctx = atelier_context_new (o->threads);
-  atelier_cli_progress_attach (ctx);
+  g_autoptr (AtelierCliProgress) progress = atelier_cli_progress_new (o->quiet);
+  atelier_cli_progress_attach (progress, ctx);
   const gint64 start = g_get_monotonic_time ();
   const AtelierFilterInput in = { input->pixels, selection, input->format == ATELIER_IMAGE_FORMAT_JPEG };
   g_autoptr (AtelierFilterOutput) out = atelier_filter_apply (filter, ctx, values, &in, &error);
-  atelier_cli_progress_finish ();
+  atelier_cli_progress_finish (progress);
   AtelierTensor *pixels = out ? output_pixels (info, input->pixels, out, &error) : NULL;
   if (pixels == NULL)
-    return file_failed (in_path, label, error);
+    return file_failed (in_path, label, error, 1);
   g_autoptr (AtelierImage) output = atelier_image_new (pixels, input->bit_depth);
   if (!atelier_image_save (output, out_path, output_bit_depth (info, o, input), o->quality, &error)
       || !save_pictures (out, in_path, o->output_dir, &error))
-    return file_failed (in_path, label, error);
+    return file_failed (in_path, label, error, 1);
   g_autofree char *settings = atelier_filter_values_describe (values);
   printf ("%s%s %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT " -> %s %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT " (%s; %.1f s)\n",
           label, in_path, atelier_image_width (input), atelier_image_height (input), out_path, atelier_image_width (output),
@@ -262,6 +303,7 @@ report_files (AtelierFilter *filter, const AtelierFilterValues *values, const Fi
   if (format == ATELIER_CLI_REPORT_CSV)
     atelier_cli_report_csv_header (atelier_filter_get_info (filter));
   g_autoptr (AtelierContext) ctx = atelier_context_new (o->threads);
+  g_autoptr (AtelierCliProgress) progress = atelier_cli_progress_new (o->quiet);
   int status = 0;
   for (int i = 0; i < n_files; i++)
     {
@@ -270,7 +312,9 @@ report_files (AtelierFilter *filter, const AtelierFilterValues *values, const Fi
       const gint64 start = g_get_monotonic_time ();
       const AtelierFilterInput in = { image ? image->pixels : NULL, NULL,
                                       image && image->format == ATELIER_IMAGE_FORMAT_JPEG };
+      atelier_cli_progress_attach (progress, ctx);
       g_autoptr (AtelierFilterOutput) out = image ? atelier_filter_apply (filter, ctx, values, &in, &error) : NULL;
+      atelier_cli_progress_finish (progress);
       if (out != NULL && save_pictures (out, files[i], o->output_dir, &error))
         {
           const AtelierCliFileFacts facts = { files[i], atelier_image_width (image), atelier_image_height (image),
@@ -279,12 +323,37 @@ report_files (AtelierFilter *filter, const AtelierFilterValues *values, const Fi
         }
       else
         {
-          g_printerr ("atelier: %s: %s\n", files[i], error->message);
+          print_file_error ("", files[i], error);
           status = 1;
         }
       fflush (stdout);
     }
   return status;
+}
+
+/* Everything about the options and the output that can be checked before an image is read: 0, or the exit
+ * status after a message. @out_path: the single output, or NULL. */
+static int
+refuse_arguments (const AtelierFilterInfo *info, const FileOptions *o, const char *out_path)
+{
+  g_autoptr (GError) error = NULL;
+  const AtelierCliOutputPlan plan = { info->new_layer_alone, o->bit_depth, o->quality };
+  if (!atelier_cli_output_check_options (&plan, &error) || (out_path && !check_output (info, o, 0, out_path, &error)))
+    return atelier_cli_usage_error (error);
+  if (o->output_dir == NULL)
+    return 0;
+  if (g_mkdir_with_parents (o->output_dir, 0755) != 0)
+    {
+      g_printerr ("atelier: cannot create %s: %s\n", o->output_dir, g_strerror (errno));
+      return 2;
+    }
+  g_autofree char *probe = g_build_filename (o->output_dir, "probe.png", NULL);
+  if (!check_output (info, o, 0, probe, &error))
+    {
+      g_printerr ("atelier: cannot write into %s: %s\n", o->output_dir, g_strerror (EACCES));
+      return 2;
+    }
+  return 0;
 }
 
 int
@@ -309,11 +378,9 @@ atelier_command_filter (const AtelierFilterInfo *info, int argc, char **argv)
                   report ? "[--json | --csv] FILE..." : "INPUT OUTPUT | --output-dir DIR INPUT...");
       return 2;
     }
-  if (o.output_dir != NULL && g_mkdir_with_parents (o.output_dir, 0755) != 0)
-    {
-      g_printerr ("atelier: cannot create %s\n", o.output_dir);
-      return 1;
-    }
+  const int refused = refuse_arguments (info, &o, batch ? NULL : argv[2]);
+  if (refused != 0)
+    return refused;
   g_autoptr (AtelierFilter) filter = atelier_filter_new (info);
   if (report)
     return report_files (filter, values, &o, argc - 1, argv + 1);
