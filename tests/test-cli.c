@@ -948,6 +948,34 @@ test_model_permissions (void)
   test_remove_dir (dir);
 }
 
+/* An output folder the user may not write into, or an --output-dir it may not create: exit 2 before any work. */
+static void
+test_unwritable_output (void)
+{
+  g_autofree char *dir = test_make_temp_dir ();
+  g_assert_cmpint (g_chmod (dir, 0755), ==, 0);
+  g_autofree char *input = save_image (dir, "in.png", test_random_4d (1, 3, 8, 8));
+  g_assert_cmpint (g_chmod (input, 0644), ==, 0);
+  g_autofree char *output = g_build_filename (dir, "out.png", NULL);
+  g_autofree char *batch = g_build_filename (dir, "batch", NULL);
+  g_auto (CliRun) single = { 0 }, many = { 0 };
+  run_cli_setup (&single, NULL, become_nobody, "upscale", "--scale", "2", "--model", "slim", input, output, NULL);
+  run_cli_setup (&many, NULL, become_nobody, "upscale", "--scale", "2", "--model", "slim", "--output-dir", batch,
+                 input, NULL);
+  if (single.status == 77 || (geteuid () != 0 && g_access (dir, W_OK) == 0))
+    {
+      g_test_skip ("cannot run as a user without write permission here");
+      test_remove_dir (dir);
+      return;
+    }
+  g_assert_cmpint (single.status, ==, 2);
+  g_assert_nonnull (strstr (single.err, "no permission to write"));
+  g_assert_cmpint (many.status, ==, 2);
+  g_assert_nonnull (strstr (many.err, "cannot create"));
+  g_assert_false (g_file_test (output, G_FILE_TEST_EXISTS));
+  test_remove_dir (dir);
+}
+
 /* A full disk for the output, as a file-size limit of 4 KiB: exit status 1 with a message naming the output, no
  * file left behind. */
 static void
@@ -1090,6 +1118,18 @@ test_progress (void)
       g_test_message ("quiet %d: %s", quiet, terminal);
       g_assert_true ((strstr (terminal, "%") != NULL) == !quiet);
       g_assert_true ((strstr (terminal, " left") != NULL) == !quiet);
+      /* The percentage moves through the whole job: never back, up to 100. */
+      int last = -1;
+      for (const char *at = strchr (terminal, '%'); at != NULL; at = strchr (at + 1, '%'))
+        {
+          const char *digits = at;
+          while (digits > terminal && g_ascii_isdigit (digits[-1]))
+            digits--;
+          const int percent = atoi (digits);
+          g_assert_cmpint (percent, >=, last);
+          last = percent;
+        }
+      g_assert_cmpint (last, ==, quiet ? -1 : 100);
     }
   g_auto (CliRun) logged = { 0 };
   run_cli (&logged, "upscale", "--scale", "4", "--model", "slim", "--tile", "64", "--threads", "1", input, output,
@@ -1119,6 +1159,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/early-errors", test_early_errors);
   g_test_add_func ("/cli/model-faults", test_model_faults);
   g_test_add_func ("/cli/model-faults/permissions", test_model_permissions);
+  g_test_add_func ("/cli/early-errors/unwritable-output", test_unwritable_output);
   g_test_add_func ("/cli/full-disk", test_full_disk);
   g_test_add_func ("/cli/two-processes", test_two_processes);
   g_test_add_func ("/cli/help/translated", test_help_translated);
