@@ -15,12 +15,14 @@
 /* The commands that are not filters; every filter is a command of its own name (the PDB's
  * plug-in-atelier-NAME is `atelier NAME`). */
 static const AtelierCliCommand tools[] = {
-  { "autoencode", "round-trip an image through the latent autoencoder (taef2)", atelier_command_autoencode },
-  { "sample", "generate an image of a style label with the latent diffusion model", atelier_command_sample },
-  { "detect-features", "the detector's spectral features as CSV, without the classifier (for training)",
+  { "autoencode", ATELIER_N_ ("round-trip an image through the latent autoencoder (taef2)"),
+    atelier_command_autoencode },
+  { "sample", ATELIER_N_ ("generate an image of a style label with the latent diffusion model"),
+    atelier_command_sample },
+  { "detect-features", ATELIER_N_ ("the detector's spectral features as CSV, without the classifier (for training)"),
     atelier_command_detect_features },
-  { "info", "print a model's manifest and tensors", atelier_command_info },
-  { "bench", "measure sgemm and convolution speed", atelier_command_bench },
+  { "info", ATELIER_N_ ("print a model's manifest and tensors"), atelier_command_info },
+  { "bench", ATELIER_N_ ("measure sgemm and convolution speed"), atelier_command_bench },
 };
 
 /* Names that scripts used before the command names followed the PDB's, and the issue's short name for
@@ -79,15 +81,16 @@ bind_build_tree_translations (void)
 static void
 print_usage (FILE *out)
 {
-  fprintf (out, "Usage: atelier COMMAND [OPTIONS...]\n\nFilters (also in GIMP as plug-in-atelier-COMMAND):\n");
+  fprintf (out, "%s\n\n%s\n", atelier_i18n ("Usage: atelier COMMAND [OPTIONS...]"),
+           atelier_i18n ("Filters (also in GIMP as plug-in-atelier-COMMAND):"));
   int n;
   const AtelierFilterInfo *const *filters = atelier_filters (&n);
   for (int i = 0; i < n; i++)
     fprintf (out, "  %-16s %s\n", filters[i]->name, atelier_i18n (filters[i]->blurb));
-  fprintf (out, "\nTools:\n");
+  fprintf (out, "\n%s\n", atelier_i18n ("Tools:"));
   for (gsize i = 0; i < G_N_ELEMENTS (tools); i++)
-    fprintf (out, "  %-16s %s\n", tools[i].name, tools[i].summary);
-  fprintf (out, "\nRun 'atelier COMMAND --help' for a command's options.\n");
+    fprintf (out, "  %-16s %s\n", tools[i].name, atelier_i18n (tools[i].summary));
+  fprintf (out, "\n%s\n", atelier_i18n ("Run 'atelier COMMAND --help' for a command's options."));
 }
 
 int

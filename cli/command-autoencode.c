@@ -14,14 +14,16 @@ atelier_command_autoencode (int argc, char **argv)
   gboolean quiet = FALSE;
   int tile = 0, threads = 0;
   g_autofree char *model_name = NULL;
+  g_autofree char *summary = g_strdup_printf ("INPUT OUTPUT - %s",
+                                              atelier_i18n ("round-trip an image through the latent autoencoder"));
   const GOptionEntry entries[] = {
-    { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name, "Autoencoder (default taef2)", "NAME" },
-    { "tile", 0, 0, G_OPTION_ARG_INT, &tile, "Tile side in pixels (default: from the memory budget)", "PX" },
-    { "threads", 't', 0, G_OPTION_ARG_INT, &threads, "Threads (default: all cores)", "N" },
-    { "quiet", 0, 0, G_OPTION_ARG_NONE, &quiet, "No progress line on the terminal", NULL },
+    { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name, atelier_i18n ("Autoencoder (default taef2)"), "NAME" },
+    { "tile", 0, 0, G_OPTION_ARG_INT, &tile, atelier_i18n ("Tile side in pixels (default: from the memory budget)"), "PX" },
+    { "threads", 't', 0, G_OPTION_ARG_INT, &threads, atelier_i18n ("Threads (default: all cores)"), "N" },
+    { "quiet", 0, 0, G_OPTION_ARG_NONE, &quiet, atelier_i18n ("No progress line on the terminal"), NULL },
     { NULL },
   };
-  g_autoptr (GOptionContext) options = g_option_context_new ("INPUT OUTPUT - round-trip an image through the latent autoencoder");
+  g_autoptr (GOptionContext) options = g_option_context_new (summary);
   g_option_context_add_main_entries (options, entries, NULL);
   g_autoptr (GError) error = NULL;
   if (!g_option_context_parse (options, &argc, &argv, &error))

@@ -17,19 +17,22 @@ atelier_command_sample (int argc, char **argv)
   int threads = 0, width = 512, height = 512;
   double eta = 0.0;
   g_autofree char *style = NULL, *model = NULL;
+  g_autofree char *unet_help = g_strdup_printf (atelier_i18n ("U-Net model (default %s)"),
+                                                ATELIER_LATENT_DIFFUSION_DEFAULT_UNET);
+  g_autofree char *summary = g_strdup_printf ("OUTPUT - %s", atelier_i18n ("generate an image of a style label"));
   const GOptionEntry entries[] = {
-    { "style", 's', 0, G_OPTION_ARG_STRING, &style, "Style label (default photo; --style list prints them)", "NAME" },
-    { "eta", 0, 0, G_OPTION_ARG_DOUBLE, &eta, "DDIM's eta: 0 deterministic (default), 1 as DDPM", "E" },
-    { "width", 'W', 0, G_OPTION_ARG_INT, &width, "Width in pixels (default 512)", "PX" },
-    { "height", 'H', 0, G_OPTION_ARG_INT, &height, "Height in pixels (default 512)", "PX" },
-    { "model", 'm', 0, G_OPTION_ARG_STRING, &model, "U-Net model (default " ATELIER_LATENT_DIFFUSION_DEFAULT_UNET ")", "NAME" },
-    { "threads", 't', 0, G_OPTION_ARG_INT, &threads, "Threads (default: all cores)", "N" },
-    { "quiet", 0, 0, G_OPTION_ARG_NONE, &quiet, "No progress line on the terminal", NULL },
+    { "style", 's', 0, G_OPTION_ARG_STRING, &style, atelier_i18n ("Style label (default photo; --style list prints them)"), "NAME" },
+    { "eta", 0, 0, G_OPTION_ARG_DOUBLE, &eta, atelier_i18n ("DDIM's eta: 0 deterministic (default), 1 as DDPM"), "E" },
+    { "width", 'W', 0, G_OPTION_ARG_INT, &width, atelier_i18n ("Width in pixels (default 512)"), "PX" },
+    { "height", 'H', 0, G_OPTION_ARG_INT, &height, atelier_i18n ("Height in pixels (default 512)"), "PX" },
+    { "model", 'm', 0, G_OPTION_ARG_STRING, &model, unet_help, "NAME" },
+    { "threads", 't', 0, G_OPTION_ARG_INT, &threads, atelier_i18n ("Threads (default: all cores)"), "N" },
+    { "quiet", 0, 0, G_OPTION_ARG_NONE, &quiet, atelier_i18n ("No progress line on the terminal"), NULL },
     { NULL },
   };
   int parse_status;
   g_autoptr (AtelierFilterValues) values = atelier_cli_filter_parse (&atelier_sampling_params, entries,
-                                                                     "OUTPUT - generate an image of a style label",
+                                                                     summary,
                                                                      &argc, &argv, &parse_status);
   if (values == NULL)
     return parse_status;

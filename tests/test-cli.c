@@ -1072,6 +1072,18 @@ test_help_translated (void)
             g_error ("%s --help in German still says \"%s\"", filters[f]->name, help);
         }
     }
+  /* The program's own usage and the tools people run (sample, autoencode). */
+  g_auto (CliRun) usage = { 0 }, sample = { 0 }, autoencode = { 0 };
+  run_cli_in (&usage, "de", NULL);
+  run_cli_in (&sample, "de", "sample", "--help", NULL);
+  run_cli_in (&autoencode, "de", "autoencode", "--help", NULL);
+  const char *texts[] = { usage.err, sample.out, autoencode.out };
+  const char *tool_english[] = { "Usage:", "Tools:", "Run 'atelier", "Style label", "Width in", "U-Net model",
+                                 "Autoencoder (default", "Tile side", "all cores", "progress line" };
+  for (gsize t = 0; t < G_N_ELEMENTS (texts); t++)
+    for (gsize i = 0; i < G_N_ELEMENTS (tool_english); i++)
+      if (strstr (texts[t], tool_english[i]) != NULL)
+        g_error ("German help still says \"%s\":\n%s", tool_english[i], texts[t]);
 }
 
 /* Each flag is worded for the command line: no GIMP, layers, new images or selections (the command line has
