@@ -7,6 +7,8 @@
 /* Before this much of the job and this much time the rate says little, and a job this short needs no estimate. */
 #define ESTIMATE_AFTER_FRACTION 0.02
 #define ESTIMATE_AFTER_SECONDS 0.5
+/* A job expected to be over in less than this needs no announcement. */
+#define ANNOUNCE_FROM_SECONDS 1.0
 
 struct _AtelierCliProgress
 {
@@ -62,6 +64,15 @@ atelier_cli_progress_attach (AtelierCliProgress *progress, AtelierContext *ctx)
   progress->start = g_get_monotonic_time ();
   if (progress->shown)
     atelier_context_set_progress (ctx, print_progress, progress);
+}
+
+void
+atelier_cli_progress_expect (AtelierCliProgress *progress, double seconds)
+{
+  if (!progress->shown || seconds < ANNOUNCE_FROM_SECONDS)
+    return;
+  g_autofree char *duration = format_duration (seconds);
+  fprintf (stderr, "Expected: about %s (from earlier runs of these settings)\n", duration);
 }
 
 void

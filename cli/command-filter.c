@@ -12,6 +12,7 @@
  * the exit status is 0 unless a file could not be processed. */
 #include "atelier-image-io.h"
 #include "cli-commands.h"
+#include "cli-cost-history.h"
 #include "cli-filter-options.h"
 #include "cli-output-check.h"
 #include "cli-progress.h"
@@ -194,6 +195,33 @@ check_output (const AtelierFilterInfo *info, const FileOptions *o, int channels,
   return atelier_cli_output_check (out_path, &plan, error);
 }
 
+/* The kind of job whose times predict this one's: the command, its settings and its threads. */
+static char *
+job_kind (const AtelierFilterValues *values, const AtelierContext *ctx)
+{
+  g_autofree char *settings = atelier_filter_values_describe (values);
+  return g_strdup_printf ("%s: %s; threads %d", values->info->name, settings, atelier_context_get_threads (ctx));
+}
+
+/* Runs @filter on @in with the expected time announced first, from earlier runs of the same kind, and this run's
+ * time recorded for the next. */
+static AtelierFilterOutput *
+apply_timed (AtelierFilter *filter, AtelierContext *ctx, const AtelierFilterValues *values,
+             const AtelierFilterInput *in, AtelierCliProgress *progress, GError **error)
+{
+  g_autoptr (AtelierCliCostHistory) history = atelier_cli_cost_history_new ();
+  g_autofree char *job = job_kind (values, ctx);
+  const double megapixels = (double) in->image->shape[2] * (double) in->image->shape[3] / 1e6;
+  atelier_cli_progress_expect (progress, atelier_cli_cost_history_predict (history, job, megapixels));
+  atelier_cli_progress_attach (progress, ctx);
+  const gint64 start = g_get_monotonic_time ();
+  AtelierFilterOutput *out = atelier_filter_apply (filter, ctx, values, in, error);
+  atelier_cli_progress_finish (progress);
+  if (out != NULL)
+    atelier_cli_cost_history_record (history, job, megapixels, (g_get_monotonic_time () - start) / 1e6);
+  return out;
+}
+
 /* Runs the filter on one file; @label ("[2/5] ") starts its lines, and a failure names the file when in a batch. */
 static int
 run_on_image (AtelierFilter *filter, const AtelierFilterValues *values, const FileOptions *o, const char *in_path,
@@ -210,11 +238,9 @@ run_on_image (AtelierFilter *filter, const AtelierFilterValues *values, const Fi
 
   g_autoptr (AtelierContext) ctx = atelier_context_new (o->threads);
   g_autoptr (AtelierCliProgress) progress = atelier_cli_progress_new (o->quiet);
-  atelier_cli_progress_attach (progress, ctx);
   const gint64 start = g_get_monotonic_time ();
   const AtelierFilterInput in = { input->pixels, selection, input->format == ATELIER_IMAGE_FORMAT_JPEG };
-  g_autoptr (AtelierFilterOutput) out = atelier_filter_apply (filter, ctx, values, &in, &error);
-  atelier_cli_progress_finish (progress);
+  g_autoptr (AtelierFilterOutput) out = apply_timed (filter, ctx, values, &in, progress, &error);
   AtelierTensor *pixels = out ? output_pixels (info, input->pixels, out, &error) : NULL;
   if (pixels == NULL)
     return file_failed (in_path, label, error, 1);
@@ -312,9 +338,7 @@ report_files (AtelierFilter *filter, const AtelierFilterValues *values, const Fi
       const gint64 start = g_get_monotonic_time ();
       const AtelierFilterInput in = { image ? image->pixels : NULL, NULL,
                                       image && image->format == ATELIER_IMAGE_FORMAT_JPEG };
-      atelier_cli_progress_attach (progress, ctx);
-      g_autoptr (AtelierFilterOutput) out = image ? atelier_filter_apply (filter, ctx, values, &in, &error) : NULL;
-      atelier_cli_progress_finish (progress);
+      g_autoptr (AtelierFilterOutput) out = image ? apply_timed (filter, ctx, values, &in, progress, &error) : NULL;
       if (out != NULL && save_pictures (out, files[i], o->output_dir, &error))
         {
           const AtelierCliFileFacts facts = { files[i], atelier_image_width (image), atelier_image_height (image),
