@@ -27,20 +27,23 @@ void
 atelier_cli_batch_add_entries (GArray *entries, AtelierCliBatchOptions *o, gboolean makes_files)
 {
   const GOptionEntry list = { "list", 0, 0, G_OPTION_ARG_FILENAME, &o->list_path,
-                              "Batch: read the inputs from FILE, one per line (besides any given as arguments)",
+                              atelier_i18n ("Batch: read the inputs from FILE, one per line (besides any given as "
+                                            "arguments)"),
                               "FILE" };
   const GOptionEntry shard = { "shard", 0, 0, G_OPTION_ARG_STRING, &o->shard,
-                               "Batch: process only slice I (0..N-1) of N of the sorted inputs (a Slurm array "
-                               "task id, a Kubernetes completion index)",
+                               atelier_i18n ("Batch: process only slice I (0..N-1) of N of the sorted inputs (a Slurm "
+                                             "array task id, a Kubernetes completion index)"),
                                "I/N" };
   g_array_append_val (entries, list);
   g_array_append_val (entries, shard);
   if (!makes_files)
     return;
   const GOptionEntry jsonl = { "jsonl", 0, 0, G_OPTION_ARG_FILENAME, &o->jsonl_path,
-                               "Batch: one JSON line per input into FILE (rewritten; - for stdout)", "FILE" };
+                               atelier_i18n ("Batch: one JSON line per input into FILE (rewritten; - for stdout)"),
+                               "FILE" };
   const GOptionEntry force = { "force", 0, 0, G_OPTION_ARG_NONE, &o->force,
-                               "Batch: redo outputs that are already done with the same settings", NULL };
+                               atelier_i18n ("Batch: redo outputs that are already done with the same settings"),
+                               NULL };
   g_array_append_val (entries, jsonl);
   g_array_append_val (entries, force);
 }

@@ -47,6 +47,7 @@ typedef struct
   gint64 width, height, output_width, output_height;
   double load_seconds, filter_seconds, save_seconds;
   AtelierFilterOutput *output; /* the filter's results */
+  gboolean refused;            /* the output cannot hold this input's result (transparency into a JPEG) */
 } AtelierCliFileRun;
 
 void atelier_cli_file_run_clear (AtelierCliFileRun *run);

@@ -22,5 +22,11 @@ int atelier_command_sample (int argc, char **argv);
 int atelier_command_detect_features (int argc, char **argv);
 int atelier_command_check_listing (int argc, char **argv);
 
-/* Prints "atelier: <message>" to stderr and returns the exit status 1. */
+/* What to do about @error, as a sentence after it ("" when its message says it): for a damaged or missing model
+ * file, how to get it again. */
+const char *atelier_cli_error_advice (const GError *error);
+/* Prints "atelier: <message>" and the advice to stderr and returns the exit status 1. */
 int atelier_cli_fail (const GError *error);
+/* The same for a mistake in the command line (an option's value, an output that cannot be written), with the
+ * exit status 2 of every usage error. */
+int atelier_cli_usage_error (const GError *error);

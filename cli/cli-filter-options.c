@@ -13,12 +13,20 @@ struct _AtelierCliFilterOptions
   char **texts;          /* names, help and argument texts of the entries */
 };
 
-/* The selection mode and the layer mask act on what a GIMP image holds besides the layer; a file has neither, so
- * the command line has no flag for them. */
+/* The selection mode and the layer mask act on what a GIMP image holds besides the layer, and a switch for every
+ * layer on the image's other layers; a file has none of them, so the command line has no flag for them. */
 static gboolean
 acts_on_gimp_image (const AtelierFilterInfo *info, const AtelierParamSpec *spec)
 {
-  return g_strcmp0 (spec->name, info->selection_mode_param) == 0 || g_strcmp0 (spec->name, info->layer_mask_param) == 0;
+  return spec->every_layer || g_strcmp0 (spec->name, info->selection_mode_param) == 0
+         || g_strcmp0 (spec->name, info->layer_mask_param) == 0;
+}
+
+/* What the flag does, in the command line's own words where the description has them. */
+static const char *
+flag_help (const AtelierParamSpec *spec)
+{
+  return atelier_i18n (spec->cli_help != NULL ? spec->cli_help : spec->help);
 }
 
 AtelierCliFilterOptions *
@@ -41,7 +49,7 @@ atelier_cli_filter_options_new (const AtelierFilterInfo *info)
           o->ints[i] = (int) spec->default_value;
           continue;
         }
-      g_autofree char *range = atelier_param_describe_range (spec);
+      g_autofree char *range = atelier_param_describe_range_translated (spec);
       g_autofree char *fallback = spec->type == ATELIER_PARAM_CHOICE ? g_strdup (spec->choices[(int) spec->default_value].nick)
                                   : spec->type == ATELIER_PARAM_COLOUR ? atelier_colour_format (spec->default_value)
                                   : g_strdup_printf ("%g", spec->default_value);
@@ -53,8 +61,9 @@ atelier_cli_filter_options_new (const AtelierFilterInfo *info)
           /* A switch, as in every Unix tool: --heat-map turns it on,
            * --no-heat-map off. */
           e->arg = G_OPTION_ARG_NONE;
-          e->description = text[0] = g_strdup_printf ("%s (default %s)", atelier_i18n (spec->help),
-                                                      spec->default_value ? "on" : "off");
+          e->description = text[0] = g_strdup_printf (spec->default_value ? atelier_i18n ("%s (default on)")
+                                                                          : atelier_i18n ("%s (default off)"),
+                                                      flag_help (spec));
           o->ints[i] = (int) spec->default_value;
           e->arg_data = &o->ints[i];
           GOptionEntry *off = &o->entries[n_entries++];
@@ -62,10 +71,11 @@ atelier_cli_filter_options_new (const AtelierFilterInfo *info)
           off->flags = G_OPTION_FLAG_REVERSE;
           off->arg = G_OPTION_ARG_NONE;
           off->arg_data = &o->ints[i];
-          off->description = text[2] = g_strdup_printf ("Turn --%s off", spec->name);
+          off->description = text[2] = g_strdup_printf (atelier_i18n ("Turn --%s off"), spec->name);
           continue;
         }
-      e->description = text[0] = g_strdup_printf ("%s (%s; default %s)", atelier_i18n (spec->help), range, fallback);
+      e->description = text[0] = g_strdup_printf (atelier_i18n ("%s (%s; default %s)"), flag_help (spec), range,
+                                                  fallback);
       e->arg_description = text[1] = g_strdup (spec->type == ATELIER_PARAM_CHOICE ? "NAME"
                                                : spec->type == ATELIER_PARAM_COLOUR ? "#RRGGBB" : "N");
       switch (spec->type)
@@ -155,14 +165,11 @@ atelier_cli_filter_parse (const AtelierFilterInfo *info, const GOptionEntry *ext
   g_autoptr (GError) error = NULL;
   if (!g_option_context_parse (context, argc, argv, &error))
     {
-      *status = atelier_cli_fail (error);
+      *status = atelier_cli_usage_error (error);
       return NULL;
     }
   AtelierFilterValues *values = atelier_cli_filter_options_values (filter_options, &error);
   if (values == NULL)
-    {
-      atelier_cli_fail (error);
-      *status = 2;
-    }
+    *status = atelier_cli_usage_error (error);
   return values;
 }

@@ -3,8 +3,19 @@
 
 #include "atelier.h"
 
-/* Progress on stderr ("\rUpscaling tile 3/12  25%") when it is a terminal;
- * nothing in batch logs. */
-void atelier_cli_progress_attach (AtelierContext *ctx);
+/* Progress on stderr when it is a terminal: "\rTile 3/12   25%  about 1 min 10 s left", the time left
+ * extrapolated from the time so far once the job is long enough to need it. Nothing in batch logs (stderr not a
+ * terminal) or with --quiet. */
+typedef struct _AtelierCliProgress AtelierCliProgress;
+
+AtelierCliProgress *atelier_cli_progress_new (gboolean quiet);
+void atelier_cli_progress_free (AtelierCliProgress *progress);
+/* Reports @ctx's progress from now on, its clock starting now. */
+void atelier_cli_progress_attach (AtelierCliProgress *progress, AtelierContext *ctx);
+/* Before a job: "Expected: about 3 min 05 s", when @seconds (a measured estimate, < 0: none) is long enough to
+ * say so. */
+void atelier_cli_progress_expect (AtelierCliProgress *progress, double seconds);
 /* Ends the progress line, if one was drawn. */
-void atelier_cli_progress_finish (void);
+void atelier_cli_progress_finish (AtelierCliProgress *progress);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtelierCliProgress, atelier_cli_progress_free)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "atelier-image-io.h"
 #include "cli-commands.h"
+#include "cli-output-check.h"
 #include "cli-progress.h"
 #include "cli-provenance.h"
 
@@ -11,24 +12,31 @@
 int
 atelier_command_autoencode (int argc, char **argv)
 {
+  gboolean quiet = FALSE;
   int tile = 0, threads = 0;
   g_autofree char *model_name = NULL;
+  g_autofree char *summary = g_strdup_printf ("INPUT OUTPUT - %s",
+                                              atelier_i18n ("round-trip an image through the latent autoencoder"));
   const GOptionEntry entries[] = {
-    { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name, "Autoencoder (default taef2)", "NAME" },
-    { "tile", 0, 0, G_OPTION_ARG_INT, &tile, "Tile side in pixels (default: from the memory budget)", "PX" },
-    { "threads", 't', 0, G_OPTION_ARG_INT, &threads, "Threads (default: all cores)", "N" },
+    { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name, atelier_i18n ("Autoencoder (default taef2)"), "NAME" },
+    { "tile", 0, 0, G_OPTION_ARG_INT, &tile, atelier_i18n ("Tile side in pixels (default: from the memory budget)"), "PX" },
+    { "threads", 't', 0, G_OPTION_ARG_INT, &threads, atelier_i18n ("Threads (default: all cores)"), "N" },
+    { "quiet", 0, 0, G_OPTION_ARG_NONE, &quiet, atelier_i18n ("No progress line on the terminal"), NULL },
     { NULL },
   };
-  g_autoptr (GOptionContext) options = g_option_context_new ("INPUT OUTPUT - round-trip an image through the latent autoencoder");
+  g_autoptr (GOptionContext) options = g_option_context_new (summary);
   g_option_context_add_main_entries (options, entries, NULL);
   g_autoptr (GError) error = NULL;
   if (!g_option_context_parse (options, &argc, &argv, &error))
-    return atelier_cli_fail (error);
+    return atelier_cli_usage_error (error);
   if (argc != 3)
     {
       g_printerr ("usage: atelier autoencode [OPTIONS] INPUT OUTPUT (see --help)\n");
       return 2;
     }
+  const AtelierCliOutputPlan plan = { FALSE, 0, 92 };
+  if (!atelier_cli_output_check (argv[2], &plan, &error))
+    return atelier_cli_usage_error (error);
   g_autofree char *manifest = atelier_model_find (model_name ? model_name : "taef2", &error);
   g_autoptr (AtelierModel) model = manifest ? atelier_model_open (manifest, &error) : NULL;
   g_autoptr (AtelierAutoencoder) ae = model ? atelier_autoencoder_new (model, &error) : NULL;
@@ -38,14 +46,15 @@ atelier_command_autoencode (int argc, char **argv)
     return atelier_cli_fail (error);
 
   g_autoptr (AtelierContext) ctx = atelier_context_new (threads);
-  atelier_cli_progress_attach (ctx);
+  g_autoptr (AtelierCliProgress) progress = atelier_cli_progress_new (quiet);
+  atelier_cli_progress_attach (progress, ctx);
   AtelierAutoencodeOptions ae_options = { tile };
   gint64 start = g_get_monotonic_time ();
   g_autoptr (AtelierTensor) latent = atelier_autoencode_encode (ctx, ae, rgb, &ae_options, &error);
   gint64 encoded = g_get_monotonic_time ();
   g_autoptr (AtelierTensor) decoded = latent ? atelier_autoencode_decode (ctx, ae, latent, &ae_options, &error) : NULL;
   gint64 done = g_get_monotonic_time ();
-  atelier_cli_progress_finish ();
+  atelier_cli_progress_finish (progress);
   if (decoded == NULL)
     return atelier_cli_fail (error);
 

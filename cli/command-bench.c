@@ -229,7 +229,7 @@ atelier_command_bench (int argc, char **argv)
   g_option_context_add_main_entries (options, entries, NULL);
   g_autoptr (GError) error = NULL;
   if (!g_option_context_parse (options, &argc, &argv, &error))
-    return atelier_cli_fail (error);
+    return atelier_cli_usage_error (error);
 
   g_autoptr (AtelierContext) ctx = atelier_context_new (threads);
   threads = atelier_context_get_threads (ctx);

@@ -52,7 +52,7 @@ atelier_command_detect_features (int argc, char **argv)
   g_option_context_add_main_entries (options, entries, NULL);
   g_autoptr (GError) error = NULL;
   if (!g_option_context_parse (options, &argc, &argv, &error))
-    return atelier_cli_fail (error);
+    return atelier_cli_usage_error (error);
   if (argc < 2)
     {
       g_printerr ("usage: atelier detect-features [OPTIONS] FILE... (see --help)\n");

@@ -15,18 +15,21 @@
 #include "atelier-image-io.h"
 #include "cli-batch.h"
 #include "cli-commands.h"
+#include "cli-cost-history.h"
 #include "cli-filter-options.h"
+#include "cli-output-check.h"
 #include "cli-progress.h"
 #include "cli-report.h"
 #include "cli-provenance.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 typedef struct
 {
   int threads, bit_depth, quality;
-  gboolean json, csv, no_provenance;
+  gboolean json, csv, quiet, no_provenance;
   char *mask_path, *output_dir;
   AtelierCliBatchOptions batch;
 } FileOptions;
@@ -46,38 +49,48 @@ static GArray *
 file_entries (const AtelierFilterInfo *info, FileOptions *o)
 {
   GArray *entries = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
-  const GOptionEntry threads = { "threads", 't', 0, G_OPTION_ARG_INT, &o->threads, "Threads (default: all cores)", "N" };
+  const GOptionEntry threads = { "threads", 't', 0, G_OPTION_ARG_INT, &o->threads,
+                                 atelier_i18n ("Threads (default: all cores)"), "N" };
   const GOptionEntry pictures = { "output-dir", 'o', 0, G_OPTION_ARG_FILENAME, &o->output_dir,
                                   info->output == ATELIER_OUTPUT_REPORT
-                                    ? "Write the filter's pictures (heat map, spectrum...) as FILE.NAME.png into DIR"
-                                    : "Batch: take INPUT... and write each result (and picture) into DIR",
+                                    ? atelier_i18n ("Write the filter's pictures (heat map, spectrum...) as "
+                                                    "FILE.NAME.png into DIR")
+                                    : atelier_i18n ("Batch: take INPUT... and write each result (and picture) into DIR"),
                                   "DIR" };
+  const GOptionEntry quiet = { "quiet", 0, 0, G_OPTION_ARG_NONE, &o->quiet,
+                               atelier_i18n ("No progress line on the terminal"), NULL };
   g_array_append_val (entries, threads);
+  g_array_append_val (entries, quiet);
   g_array_append_val (entries, pictures);
   atelier_cli_batch_add_entries (entries, &o->batch, info->output != ATELIER_OUTPUT_REPORT);
   if (info->needs_selection)
     {
       const GOptionEntry mask = { "mask", 0, 0, G_OPTION_ARG_FILENAME, &o->mask_path,
-                                  "Mask image of the input's size: white (or opaque) = selected", "FILE" };
+                                  atelier_i18n ("Mask image of the input's size: white (or opaque) = selected"), "FILE" };
       g_array_append_val (entries, mask);
     }
   if (info->output == ATELIER_OUTPUT_REPORT)
     {
-      const GOptionEntry json = { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, "One JSON object per file and line", NULL };
-      const GOptionEntry csv = { "csv", 0, 0, G_OPTION_ARG_NONE, &o->csv, "CSV with a header row", NULL };
+      const GOptionEntry json = { "json", 0, 0, G_OPTION_ARG_NONE, &o->json,
+                                  atelier_i18n ("One JSON object per file and line"), NULL };
+      const GOptionEntry csv = { "csv", 0, 0, G_OPTION_ARG_NONE, &o->csv, atelier_i18n ("CSV with a header row"), NULL };
       g_array_append_val (entries, json);
       g_array_append_val (entries, csv);
       return entries;
     }
   const GOptionEntry bit_depth = { "bit-depth", 0, 0, G_OPTION_ARG_INT, &o->bit_depth,
                                    info->output == ATELIER_OUTPUT_SELECTION
-                                     ? "PNG output bit depth, 8 or 16 (default 8)"
-                                     : "PNG output bit depth, 8 or 16 (default: the input's)",
+                                     ? atelier_i18n ("PNG output bit depth, 8 or 16 (default 8)")
+                                     : atelier_i18n ("PNG output bit depth, 8 or 16 (default: the input's)"),
                                    "N" };
-  const GOptionEntry quality = { "quality", 'q', 0, G_OPTION_ARG_INT, &o->quality, "JPEG output quality (default 92)", "Q" };
+  const GOptionEntry quality = { "quality", 'q', 0, G_OPTION_ARG_INT, &o->quality,
+                                 atelier_i18n ("JPEG output quality, 1 to 100 (default 92); a transparent result "
+                                               "needs a .png output"),
+                                 "Q" };
   const GOptionEntry no_provenance = { "no-provenance", 0, 0, G_OPTION_ARG_NONE, &o->no_provenance,
-                                       "Leave out the record of how the output was made (XMP: digital source type, "
-                                       "history); the input's other metadata is then not copied either", NULL };
+                                       atelier_i18n ("Leave out the record of how the output was made (XMP: digital "
+                                                     "source type, history); the input's other metadata is then not "
+                                                     "copied either"), NULL };
   g_array_append_val (entries, bit_depth);
   g_array_append_val (entries, quality);
   g_array_append_val (entries, no_provenance);
@@ -158,6 +171,61 @@ output_bit_depth (const AtelierFilterInfo *info, const FileOptions *o, const Ate
   return info->output == ATELIER_OUTPUT_SELECTION ? 8 : input->bit_depth;
 }
 
+/* "atelier: PATH: message", naming the file once: the image readers' messages already name it. */
+static void
+print_file_error (const char *label, const char *path, const GError *error)
+{
+  if (strstr (error->message, path) != NULL)
+    g_printerr ("%satelier: %s%s\n", label, error->message, atelier_cli_error_advice (error));
+  else
+    g_printerr ("%satelier: %s: %s%s\n", label, path, error->message, atelier_cli_error_advice (error));
+}
+
+/* Whether the result of @info on an image of @channels has transparency: a cut-out always, a mask never, other
+ * results when the input has it. */
+static gboolean
+output_has_alpha (const AtelierFilterInfo *info, int channels)
+{
+  if (info->new_layer_alone)
+    return TRUE;
+  return info->output != ATELIER_OUTPUT_SELECTION && (channels == 2 || channels == 4);
+}
+
+/* @out_path can hold the result of @info on an input of @channels (0: not read yet, taken as opaque). */
+static gboolean
+check_output (const AtelierFilterInfo *info, const FileOptions *o, int channels, const char *out_path, GError **error)
+{
+  const AtelierCliOutputPlan plan = { output_has_alpha (info, channels), o->bit_depth, o->quality };
+  return atelier_cli_output_check (out_path, &plan, error);
+}
+
+/* The kind of job whose times predict this one's: the command, its settings and its threads. */
+static char *
+job_kind (const AtelierFilterValues *values, const AtelierContext *ctx)
+{
+  g_autofree char *settings = atelier_filter_values_describe (values);
+  return g_strdup_printf ("%s: %s; threads %d", values->info->name, settings, atelier_context_get_threads (ctx));
+}
+
+/* Runs @filter on @in with the expected time announced first, from earlier runs of the same kind, and this run's
+ * time recorded for the next. */
+static AtelierFilterOutput *
+apply_timed (AtelierFilter *filter, AtelierContext *ctx, const AtelierFilterValues *values,
+             const AtelierFilterInput *in, AtelierCliProgress *progress, GError **error)
+{
+  g_autoptr (AtelierCliCostHistory) history = atelier_cli_cost_history_new ();
+  g_autofree char *job = job_kind (values, ctx);
+  const double megapixels = (double) in->image->shape[2] * (double) in->image->shape[3] / 1e6;
+  atelier_cli_progress_expect (progress, atelier_cli_cost_history_predict (history, job, megapixels));
+  atelier_cli_progress_attach (progress, ctx);
+  const gint64 start = g_get_monotonic_time ();
+  AtelierFilterOutput *out = atelier_filter_apply (filter, ctx, values, in, error);
+  atelier_cli_progress_finish (progress);
+  if (out != NULL)
+    atelier_cli_cost_history_record (history, job, megapixels, (g_get_monotonic_time () - start) / 1e6);
+  return out;
+}
+
 /* Runs the filter on the file @in_path into @out_path (and its pictures into --output-dir), filling @run. */
 static gboolean
 filter_file (AtelierFilter *filter, const AtelierFilterValues *values, const FileOptions *o, const char *in_path,
@@ -171,13 +239,17 @@ filter_file (AtelierFilter *filter, const AtelierFilterValues *values, const Fil
     return FALSE;
   run->width = atelier_image_width (input);
   run->height = atelier_image_height (input);
+  if (!check_output (info, o, atelier_image_channels (input), out_path, error))
+    {
+      run->refused = TRUE;
+      return FALSE;
+    }
   const gint64 loaded = g_get_monotonic_time ();
 
   g_autoptr (AtelierContext) ctx = atelier_context_new (o->threads);
-  atelier_cli_progress_attach (ctx);
+  g_autoptr (AtelierCliProgress) progress = atelier_cli_progress_new (o->quiet);
   const AtelierFilterInput in = { input->pixels, selection, input->format == ATELIER_IMAGE_FORMAT_JPEG, in_path };
-  run->output = atelier_filter_apply (filter, ctx, values, &in, error);
-  atelier_cli_progress_finish ();
+  run->output = apply_timed (filter, ctx, values, &in, progress, error);
   AtelierTensor *pixels = run->output ? output_pixels (info, input->pixels, run->output, error) : NULL;
   if (pixels == NULL)
     return FALSE;
@@ -208,7 +280,7 @@ run_on_image (AtelierFilter *filter, const AtelierFilterValues *values, const Fi
   g_autoptr (GError) error = NULL;
   g_auto (AtelierCliFileRun) run = { 0 };
   if (!filter_file (filter, values, o, in_path, out_path, &run, &error))
-    return atelier_cli_fail (error);
+    return run.refused ? atelier_cli_usage_error (error) : atelier_cli_fail (error);
   g_autofree char *settings = atelier_filter_values_describe (values);
   printf ("%s %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT " -> %s %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT " (%s; %.1f s)\n",
           in_path, run.width, run.height, out_path, run.output_width, run.output_height, settings,
@@ -265,6 +337,7 @@ report_files (AtelierFilter *filter, const AtelierFilterValues *values, const Fi
   if (format == ATELIER_CLI_REPORT_CSV)
     atelier_cli_report_csv_header (atelier_filter_get_info (filter));
   g_autoptr (AtelierContext) ctx = atelier_context_new (o->threads);
+  g_autoptr (AtelierCliProgress) progress = atelier_cli_progress_new (o->quiet);
   int status = 0;
   for (int i = 0; i < n_files; i++)
     {
@@ -273,7 +346,7 @@ report_files (AtelierFilter *filter, const AtelierFilterValues *values, const Fi
       const gint64 start = g_get_monotonic_time ();
       const AtelierFilterInput in = { image ? image->pixels : NULL, NULL,
                                       image && image->format == ATELIER_IMAGE_FORMAT_JPEG, files[i] };
-      g_autoptr (AtelierFilterOutput) out = image ? atelier_filter_apply (filter, ctx, values, &in, &error) : NULL;
+      g_autoptr (AtelierFilterOutput) out = image ? apply_timed (filter, ctx, values, &in, progress, &error) : NULL;
       if (out != NULL && save_pictures (out, files[i], o->output_dir, &error))
         {
           const AtelierCliFileFacts facts = { files[i], atelier_image_width (image), atelier_image_height (image),
@@ -282,12 +355,37 @@ report_files (AtelierFilter *filter, const AtelierFilterValues *values, const Fi
         }
       else
         {
-          g_printerr ("atelier: %s: %s\n", files[i], error->message);
+          print_file_error ("", files[i], error);
           status = 1;
         }
       fflush (stdout);
     }
   return status;
+}
+
+/* Everything about the options and the output that can be checked before an image is read: 0, or the exit
+ * status after a message. @out_path: the single output, or NULL. */
+static int
+refuse_arguments (const AtelierFilterInfo *info, const FileOptions *o, const char *out_path)
+{
+  g_autoptr (GError) error = NULL;
+  const AtelierCliOutputPlan plan = { info->new_layer_alone, o->bit_depth, o->quality };
+  if (!atelier_cli_output_check_options (&plan, &error) || (out_path && !check_output (info, o, 0, out_path, &error)))
+    return atelier_cli_usage_error (error);
+  if (o->output_dir == NULL)
+    return 0;
+  if (g_mkdir_with_parents (o->output_dir, 0755) != 0)
+    {
+      g_printerr ("atelier: cannot create %s: %s\n", o->output_dir, g_strerror (errno));
+      return 2;
+    }
+  g_autofree char *probe = g_build_filename (o->output_dir, "probe.png", NULL);
+  if (!check_output (info, o, 0, probe, &error))
+    {
+      g_printerr ("atelier: cannot write into %s: %s\n", o->output_dir, g_strerror (EACCES));
+      return 2;
+    }
+  return 0;
 }
 
 int
@@ -314,11 +412,9 @@ atelier_command_filter (const AtelierFilterInfo *info, int argc, char **argv)
                   report ? "[--json | --csv] FILE..." : "INPUT OUTPUT | --output-dir DIR INPUT...");
       return 2;
     }
-  if (o.output_dir != NULL && g_mkdir_with_parents (o.output_dir, 0755) != 0)
-    {
-      g_printerr ("atelier: cannot create %s\n", o.output_dir);
-      return 1;
-    }
+  const int refused = refuse_arguments (info, &o, batch || report ? NULL : argv[2]);
+  if (refused != 0)
+    return refused;
   if (o.no_provenance && !report)
     g_printerr ("atelier: --no-provenance: the output will not say that Atelier made or changed it\n");
   g_autoptr (AtelierFilter) filter = atelier_filter_new (info);

@@ -11,7 +11,7 @@ atelier_command_info (int argc, char **argv)
   g_autoptr (GOptionContext) options = g_option_context_new ("MODEL.json - print a model's manifest and tensors");
   g_autoptr (GError) error = NULL;
   if (!g_option_context_parse (options, &argc, &argv, &error))
-    return atelier_cli_fail (error);
+    return atelier_cli_usage_error (error);
   if (argc != 2)
     {
       g_printerr ("usage: atelier info MODEL.json\n");

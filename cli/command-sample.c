@@ -5,6 +5,7 @@
 #include "atelier-image-io.h"
 #include "cli-commands.h"
 #include "cli-filter-options.h"
+#include "cli-output-check.h"
 #include "cli-progress.h"
 #include "cli-provenance.h"
 
@@ -13,21 +14,26 @@
 int
 atelier_command_sample (int argc, char **argv)
 {
+  gboolean quiet = FALSE;
   int threads = 0, width = 512, height = 512;
   double eta = 0.0;
   g_autofree char *style = NULL, *model = NULL;
+  g_autofree char *unet_help = g_strdup_printf (atelier_i18n ("U-Net model (default %s)"),
+                                                ATELIER_LATENT_DIFFUSION_DEFAULT_UNET);
+  g_autofree char *summary = g_strdup_printf ("OUTPUT - %s", atelier_i18n ("generate an image of a style label"));
   const GOptionEntry entries[] = {
-    { "style", 's', 0, G_OPTION_ARG_STRING, &style, "Style label (default photo; --style list prints them)", "NAME" },
-    { "eta", 0, 0, G_OPTION_ARG_DOUBLE, &eta, "DDIM's eta: 0 deterministic (default), 1 as DDPM", "E" },
-    { "width", 'W', 0, G_OPTION_ARG_INT, &width, "Width in pixels (default 512)", "PX" },
-    { "height", 'H', 0, G_OPTION_ARG_INT, &height, "Height in pixels (default 512)", "PX" },
-    { "model", 'm', 0, G_OPTION_ARG_STRING, &model, "U-Net model (default " ATELIER_LATENT_DIFFUSION_DEFAULT_UNET ")", "NAME" },
-    { "threads", 't', 0, G_OPTION_ARG_INT, &threads, "Threads (default: all cores)", "N" },
+    { "style", 's', 0, G_OPTION_ARG_STRING, &style, atelier_i18n ("Style label (default photo; --style list prints them)"), "NAME" },
+    { "eta", 0, 0, G_OPTION_ARG_DOUBLE, &eta, atelier_i18n ("DDIM's eta: 0 deterministic (default), 1 as DDPM"), "E" },
+    { "width", 'W', 0, G_OPTION_ARG_INT, &width, atelier_i18n ("Width in pixels (default 512)"), "PX" },
+    { "height", 'H', 0, G_OPTION_ARG_INT, &height, atelier_i18n ("Height in pixels (default 512)"), "PX" },
+    { "model", 'm', 0, G_OPTION_ARG_STRING, &model, unet_help, "NAME" },
+    { "threads", 't', 0, G_OPTION_ARG_INT, &threads, atelier_i18n ("Threads (default: all cores)"), "N" },
+    { "quiet", 0, 0, G_OPTION_ARG_NONE, &quiet, atelier_i18n ("No progress line on the terminal"), NULL },
     { NULL },
   };
   int parse_status;
   g_autoptr (AtelierFilterValues) values = atelier_cli_filter_parse (&atelier_sampling_params, entries,
-                                                                     "OUTPUT - generate an image of a style label",
+                                                                     summary,
                                                                      &argc, &argv, &parse_status);
   if (values == NULL)
     return parse_status;
@@ -38,6 +44,9 @@ atelier_command_sample (int argc, char **argv)
       g_printerr ("usage: atelier sample [OPTIONS] OUTPUT (see --help)\n");
       return 2;
     }
+  const AtelierCliOutputPlan plan = { FALSE, 0, 92 };
+  if (!list && !atelier_cli_output_check (argv[1], &plan, &error))
+    return atelier_cli_usage_error (error);
   g_autoptr (AtelierLatentDiffusion) ld = atelier_latent_diffusion_open (model ? model : ATELIER_LATENT_DIFFUSION_DEFAULT_UNET,
                                                                          ATELIER_LATENT_DIFFUSION_DEFAULT_AUTOENCODER, &error);
   if (ld == NULL)
@@ -45,7 +54,8 @@ atelier_command_sample (int argc, char **argv)
   const AtelierUNet *unet = atelier_latent_diffusion_get_unet (ld);
   if (list)
     {
-      for (const char *const *label = atelier_unet_get_labels (unet) + 1; *label; label++)
+      /* Every label --style takes, null (no style: the model's unconditional fill) among them. */
+      for (const char *const *label = atelier_unet_get_labels (unet); *label; label++)
         printf ("%s\n", *label);
       return 0;
     }
@@ -55,13 +65,14 @@ atelier_command_sample (int argc, char **argv)
   ld_options.working_side = MAX (64, MAX (width, height));
   if (!atelier_sampler_params_from_values (values, p, &error)
       || (p->label = atelier_unet_label_index (unet, style ? style : "photo", &error)) < 0)
-    return atelier_cli_fail (error);
+    return atelier_cli_usage_error (error);
 
   g_autoptr (AtelierContext) ctx = atelier_context_new (threads);
-  atelier_cli_progress_attach (ctx);
+  g_autoptr (AtelierCliProgress) progress = atelier_cli_progress_new (quiet);
+  atelier_cli_progress_attach (progress, ctx);
   gint64 start = g_get_monotonic_time ();
   AtelierTensor *pixels = atelier_latent_diffusion_generate (ctx, ld, width, height, &ld_options, &error);
-  atelier_cli_progress_finish ();
+  atelier_cli_progress_finish (progress);
   if (pixels == NULL)
     return atelier_cli_fail (error);
   g_autoptr (AtelierImage) output = atelier_image_new (pixels, 8);

@@ -7,6 +7,9 @@
 #include <math.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 typedef struct
 {
@@ -24,14 +27,14 @@ cli_run_clear (CliRun *run)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliRun, cli_run_clear)
 
-static void run_cli_env (CliRun *run, char **env, const char *first, va_list args);
+static void run_cli_env (CliRun *run, char **env, GSpawnChildSetupFunc setup, const char *first, va_list args);
 
 static void
 run_cli (CliRun *run, const char *first, ...)
 {
   va_list args;
   va_start (args, first);
-  run_cli_env (run, NULL, first, args);
+  run_cli_env (run, NULL, NULL, first, args);
   va_end (args);
 }
 
@@ -41,12 +44,22 @@ run_cli_with (CliRun *run, char **env, const char *first, ...)
 {
   va_list args;
   va_start (args, first);
-  run_cli_env (run, env, first, args);
+  run_cli_env (run, env, NULL, first, args);
+  va_end (args);
+}
+
+/* With @setup run in the child before the program starts (limits, user). */
+static void
+run_cli_setup (CliRun *run, char **env, GSpawnChildSetupFunc setup, const char *first, ...)
+{
+  va_list args;
+  va_start (args, first);
+  run_cli_env (run, env, setup, first, args);
   va_end (args);
 }
 
 static void
-run_cli_env (CliRun *run, char **env, const char *first, va_list args)
+run_cli_env (CliRun *run, char **env, GSpawnChildSetupFunc setup, const char *first, va_list args)
 {
   g_autoptr (GPtrArray) argv = g_ptr_array_new ();
   g_ptr_array_add (argv, (gpointer) g_getenv ("ATELIER_CLI"));
@@ -55,7 +68,7 @@ run_cli_env (CliRun *run, char **env, const char *first, va_list args)
   g_ptr_array_add (argv, NULL);
   g_autoptr (GError) error = NULL;
   int wait_status;
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL, &run->out, &run->err,
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_DEFAULT, setup, NULL, &run->out, &run->err,
                                &wait_status, &error));
   g_assert_no_error (error);
   g_autoptr (GError) exit_error = NULL;
@@ -97,7 +110,7 @@ test_usage (void)
   g_assert_cmpint (unknown.status, ==, 2);
   g_assert_nonnull (strstr (unknown.err, "unknown command \"frobnicate\""));
   /* Every filter is a command of its PDB name (plug-in-atelier-NAME), with its flags from the description, except
-   * the selection mode and layer mask, which only a GIMP image has. */
+   * the selection mode, the layer mask and the switch for every layer, which only a GIMP image has. */
   int n;
   const AtelierFilterInfo *const *filters = atelier_filters (&n);
   for (int f = 0; f < n; f++)
@@ -110,7 +123,8 @@ test_usage (void)
           const char *name = filters[f]->params[p].name;
           g_autofree char *flag = g_strconcat ("--", name, "=", NULL);
           g_autofree char *switch_flag = g_strconcat ("--", name, " ", NULL);
-          const gboolean gimp_only = g_strcmp0 (name, filters[f]->selection_mode_param) == 0
+          const gboolean gimp_only = filters[f]->params[p].every_layer
+                                     || g_strcmp0 (name, filters[f]->selection_mode_param) == 0
                                      || g_strcmp0 (name, filters[f]->layer_mask_param) == 0;
           g_assert_true ((strstr (help.out, flag) != NULL || strstr (help.out, switch_flag) != NULL) != gimp_only);
         }
@@ -200,16 +214,17 @@ run_cli_in (CliRun *run, const char *language, const char *first, ...)
   g_auto (GStrv) env = g_get_environ ();
   env = g_environ_setenv (env, "LC_ALL", "C.UTF-8", TRUE);
   env = g_environ_setenv (env, "LANGUAGE", language, TRUE);
+  env = g_environ_unsetenv (env, "ATELIER_LOCALEDIR");
   va_list args;
   va_start (args, first);
-  run_cli_env (run, env, first, args);
+  run_cli_env (run, env, NULL, first, args);
   va_end (args);
 }
 
 static void
 test_translations (void)
 {
-  /* ATELIER_LOCALEDIR points at the build tree's compiled catalogues. */
+  /* The build tree's program reads the build tree's compiled catalogues. */
   const struct
   {
     const char *language, *expected;
@@ -453,7 +468,15 @@ test_sample (void)
   run_cli (&list, "sample", "--style", "list", NULL);
   g_assert_cmpint (list.status, ==, 0);
   g_assert_nonnull (strstr (list.out, "studio\n"));
-  g_assert_null (strstr (list.out, "null"));
+  /* The list holds every label that the unknown-style error offers, null among them. */
+  g_assert_true (g_str_has_prefix (list.out, "null\n"));
+  g_auto (CliRun) plaid = { 0 };
+  run_cli (&plaid, "sample", "--style", "plaid", a, NULL);
+  g_assert_cmpint (plaid.status, ==, 2);
+  g_auto (GStrv) labels = g_strsplit (g_strstrip (list.out), "\n", -1);
+  g_assert_cmpint (g_strv_length (labels), >, 2);
+  for (char **label = labels; *label != NULL; label++)
+    g_assert_nonnull (strstr (plaid.err, *label));
   const char *common[] = { "--style", "wood", "--steps", "2", "--width", "72", "--height", "40", NULL };
   g_auto (CliRun) first = { 0 }, again = { 0 }, other = { 0 };
   run_cli (&first, "sample", common[0], common[1], common[2], common[3], common[4], common[5], common[6], common[7],
@@ -477,7 +500,7 @@ test_sample (void)
   g_assert_cmpfloat (test_max_abs_diff (ia->pixels, ic->pixels), >, 0.02f);
   g_auto (CliRun) unknown = { 0 };
   run_cli (&unknown, "sample", "--style", "velvet", a, NULL);
-  g_assert_cmpint (unknown.status, ==, 1);
+  g_assert_cmpint (unknown.status, ==, 2);
   g_assert_nonnull (strstr (unknown.err, "known: null, photo, studio"));
   test_remove_dir (dir);
 }
@@ -819,10 +842,449 @@ test_provenance (void)
   test_remove_dir (dir);
 }
 
+/* ------------------------------------------------ early errors and faults */
+
+/* A copy of the slim x2 upscaler in a folder of its own, for ATELIER_MODEL_PATH: its manifest and weights. */
+static char *
+copy_slim_model (const char *dir, char **weights)
+{
+  const char *files[] = { "esrgan-slim-x2.json", "esrgan-slim-x2.safetensors" };
+  for (gsize i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *from = g_test_build_filename (G_TEST_DIST, "..", "models", "esrgan", files[i], NULL);
+      g_autofree char *contents = NULL;
+      gsize length;
+      g_assert_true (g_file_get_contents (from, &contents, &length, NULL));
+      g_autofree char *to = g_build_filename (dir, files[i], NULL);
+      g_assert_true (g_file_set_contents (to, contents, length, NULL));
+    }
+  *weights = g_build_filename (dir, files[1], NULL);
+  return g_build_filename (dir, files[0], NULL);
+}
+
+static char **
+environ_with_model_path (const char *dir)
+{
+  char **env = g_get_environ ();
+  return g_environ_setenv (env, "ATELIER_MODEL_PATH", dir, TRUE);
+}
+
+/* Every mistake in the arguments or the output is refused with exit status 2 before any work: the model the
+ * command would open is garbage, and the message never mentions it, so it was never opened. */
+static void
+test_early_errors (void)
+{
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *garbage = g_build_filename (dir, "esrgan-slim-x2.json", NULL);
+  g_assert_true (g_file_set_contents (garbage, "not a manifest", -1, NULL));
+  g_auto (GStrv) env = environ_with_model_path (dir);
+  g_autofree char *rgb = save_image (dir, "rgb.png", test_random_4d (1, 3, 5, 4));
+  g_autofree char *rgba = g_test_build_filename (G_TEST_DIST, "data", "rgba16.png", NULL);
+  g_autofree char *out = g_build_filename (dir, "out.png", NULL);
+  g_autofree char *out_jpeg = g_build_filename (dir, "out.jpg", NULL);
+  g_autofree char *out_bmp = g_build_filename (dir, "out.bmp", NULL);
+  g_autofree char *out_missing = g_build_filename (dir, "missing", "out.png", NULL);
+  g_autofree char *folder = g_build_filename (dir, "folder.png", NULL);
+  g_assert_cmpint (g_mkdir (folder, 0755), ==, 0);
+
+  /* The marker works: with good arguments the garbage model is opened, and the message names it. */
+  g_auto (CliRun) control = { 0 };
+  run_cli_with (&control, env, "upscale", "--scale", "2", "--model", "slim", rgb, out, NULL);
+  g_assert_cmpint (control.status, ==, 1);
+  g_assert_nonnull (strstr (control.err, garbage));
+  g_assert_nonnull (strstr (control.err, "setup.sh"));
+
+  const struct
+  {
+    const char *flag, *value, *input, *output, *expected;
+  } cases[] = {
+    { "--scale", "2", rgb, out_missing, "does not exist" },
+    { "--scale", "2", rgb, out_bmp, "unknown file type" },
+    { "--scale", "2", rgba, out_jpeg, "JPEG has no transparency" },
+    { "--bit-depth", "12", rgb, out, "--bit-depth must be 8 or 16" },
+    { "--bit-depth", "16", rgb, out_jpeg, "JPEG holds 8 bits" },
+    { "--quality", "200", rgb, out_jpeg, "--quality must be 1 to 100" },
+    { "--quality", "0", rgb, out_jpeg, "--quality must be 1 to 100" },
+    { "--scale", "abc", rgb, out, "abc" },
+    { "--scale", "2", rgb, folder, "it is a folder" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto (CliRun) run = { 0 };
+      run_cli_with (&run, env, "upscale", "--model", "slim", cases[i].flag, cases[i].value, cases[i].input,
+                    cases[i].output, NULL);
+      g_test_message ("case %" G_GSIZE_FORMAT ": %s", i, run.err);
+      g_assert_cmpint (run.status, ==, 2);
+      g_assert_nonnull (strstr (run.err, cases[i].expected));
+      g_assert_null (strstr (run.err, garbage));
+      g_assert_false (g_file_test (cases[i].output, G_FILE_TEST_IS_REGULAR));
+    }
+
+  /* A report names an unreadable file once. */
+  g_autofree char *truncated = g_build_filename (dir, "trunc.png", NULL);
+  g_autofree char *contents = NULL;
+  gsize length;
+  g_assert_true (g_file_get_contents (rgb, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (truncated, contents, length / 2, NULL));
+  g_auto (CliRun) detect = { 0 };
+  run_cli (&detect, "detect", truncated, NULL);
+  g_assert_cmpint (detect.status, ==, 1);
+  const char *first = strstr (detect.err, truncated);
+  g_assert_nonnull (first);
+  g_assert_null (strstr (first + strlen (truncated), truncated));
+  test_remove_dir (dir);
+}
+
+/* Damaged, missing and unreadable model files: exit status 1 (never a crash), a message that names the file and
+ * says what to do. */
+static void
+test_model_faults (void)
+{
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *models = g_build_filename (dir, "models", NULL);
+  g_assert_cmpint (g_mkdir (models, 0755), ==, 0);
+  g_autofree char *input = save_image (dir, "in.png", test_random_4d (1, 3, 8, 8));
+  g_autofree char *output = g_build_filename (dir, "out.png", NULL);
+  g_auto (GStrv) env = environ_with_model_path (models);
+  enum { CORRUPT, TRUNCATED, WRONG_SHA, MISSING_WEIGHTS, N_FAULTS };
+  const char *advice[] = { "setup.sh", "setup.sh", "run the model setup again", "setup.sh" };
+  for (int fault = 0; fault < N_FAULTS; fault++)
+    {
+      g_autofree char *weights = NULL;
+      g_autofree char *manifest = copy_slim_model (models, &weights);
+      g_autofree char *bytes = NULL;
+      gsize length;
+      g_assert_true (g_file_get_contents (weights, &bytes, &length, NULL));
+      const char *named = weights;
+      if (fault == CORRUPT || fault == TRUNCATED)
+        {
+          /* With the manifest's checksum made to match, so that the weights' own reader meets the damage. */
+          gsize kept = fault == TRUNCATED ? length / 3 : length;
+          if (fault == CORRUPT)
+            memset (bytes, 0xff, 16);
+          g_assert_true (g_file_set_contents (weights, bytes, kept, NULL));
+          g_autofree char *sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) bytes, kept);
+          g_autofree char *json = NULL;
+          g_assert_true (g_file_get_contents (manifest, &json, NULL, NULL));
+          char *at = strstr (json, "\"sha256\": \"");
+          g_assert_nonnull (at);
+          memcpy (at + strlen ("\"sha256\": \""), sha, 64);
+          g_assert_true (g_file_set_contents (manifest, json, -1, NULL));
+        }
+      else if (fault == WRONG_SHA)
+        {
+          bytes[length - 1] ^= 1;
+          g_assert_true (g_file_set_contents (weights, bytes, length, NULL));
+        }
+      else
+        g_assert_cmpint (g_unlink (weights), ==, 0);
+      g_auto (CliRun) run = { 0 };
+      run_cli_with (&run, env, "upscale", "--scale", "2", "--model", "slim", input, output, NULL);
+      g_test_message ("fault %d: %s", fault, run.err);
+      g_assert_cmpint (run.status, ==, 1);
+      g_assert_nonnull (strstr (run.err, named));
+      g_assert_nonnull (strstr (run.err, advice[fault]));
+      g_assert_false (g_file_test (output, G_FILE_TEST_EXISTS));
+    }
+
+  /* ATELIER_MODEL_PATH naming a file that is not a folder: the installed models are found past it. */
+  g_auto (GStrv) file_env = environ_with_model_path (input);
+  g_auto (CliRun) past = { 0 };
+  run_cli_with (&past, file_env, "upscale", "--scale", "2", "--model", "slim", input, output, NULL);
+  g_assert_cmpint (past.status, ==, 0);
+  test_remove_dir (dir);
+}
+
+/* Model files the user may not read. Root reads everything, so the program runs as nobody. */
+static void
+become_nobody (gpointer data)
+{
+  (void) data;
+  if (geteuid () == 0 && (setgid (65534) != 0 || setuid (65534) != 0))
+    _exit (77);
+}
+
+static void
+test_model_permissions (void)
+{
+  g_autofree char *dir = test_make_temp_dir ();
+  g_assert_cmpint (g_chmod (dir, 0755), ==, 0);
+  g_autofree char *models = g_build_filename (dir, "models", NULL);
+  g_assert_cmpint (g_mkdir (models, 0755), ==, 0);
+  g_autofree char *weights = NULL;
+  g_autofree char *manifest = copy_slim_model (models, &weights);
+  g_autofree char *input = save_image (dir, "in.png", test_random_4d (1, 3, 8, 8));
+  g_assert_cmpint (g_chmod (input, 0644), ==, 0);
+  g_autofree char *out_dir = g_build_filename (dir, "out", NULL);
+  g_assert_cmpint (g_mkdir (out_dir, 0777), ==, 0);
+  g_assert_cmpint (g_chmod (out_dir, 0777), ==, 0);
+  g_autofree char *output = g_build_filename (out_dir, "out.png", NULL);
+  g_auto (GStrv) env = environ_with_model_path (models);
+  env = g_environ_setenv (env, "XDG_DATA_HOME", dir, TRUE);
+  const struct
+  {
+    const char *path;
+    int mode, status;
+    const char *expected;
+  } cases[] = {
+    /* Weights it may not read: named, with what to do. */
+    { weights, 0, 1, "setup.sh" },
+    /* A folder it may not list but may enter: the model is read by its name. */
+    { models, 0311, 0, NULL },
+    /* A folder it may not enter: passed over, the next folder of the search path (the source tree's) has it. */
+    { models, 0, 0, NULL },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_assert_cmpint (g_chmod (weights, 0644), ==, 0);
+      g_assert_cmpint (g_chmod (cases[i].path, cases[i].mode), ==, 0);
+      g_auto (CliRun) run = { 0 };
+      run_cli_setup (&run, env, become_nobody, "upscale", "--scale", "2", "--model", "slim", "--threads", "1", input,
+                     output, NULL);
+      g_assert_cmpint (g_chmod (cases[i].path, cases[i].path == models ? 0755 : 0644), ==, 0);
+      if (run.status == 77)
+        {
+          g_test_skip ("cannot run as nobody");
+          break;
+        }
+      g_test_message ("case %" G_GSIZE_FORMAT ": %s", i, run.err);
+      g_assert_cmpint (run.status, ==, cases[i].status);
+      if (cases[i].expected != NULL)
+        {
+          g_assert_nonnull (strstr (run.err, cases[i].path));
+          g_assert_nonnull (strstr (run.err, cases[i].expected));
+        }
+      g_unlink (output);
+    }
+  test_remove_dir (dir);
+}
+
+/* An output folder the user may not write into, or an --output-dir it may not create: exit 2 before any work. */
+static void
+test_unwritable_output (void)
+{
+  g_autofree char *dir = test_make_temp_dir ();
+  g_assert_cmpint (g_chmod (dir, 0755), ==, 0);
+  g_autofree char *input = save_image (dir, "in.png", test_random_4d (1, 3, 8, 8));
+  g_assert_cmpint (g_chmod (input, 0644), ==, 0);
+  g_autofree char *output = g_build_filename (dir, "out.png", NULL);
+  g_autofree char *batch = g_build_filename (dir, "batch", NULL);
+  g_auto (CliRun) single = { 0 }, many = { 0 };
+  run_cli_setup (&single, NULL, become_nobody, "upscale", "--scale", "2", "--model", "slim", input, output, NULL);
+  run_cli_setup (&many, NULL, become_nobody, "upscale", "--scale", "2", "--model", "slim", "--output-dir", batch,
+                 input, NULL);
+  if (single.status == 77 || (geteuid () != 0 && g_access (dir, W_OK) == 0))
+    {
+      g_test_skip ("cannot run as a user without write permission here");
+      test_remove_dir (dir);
+      return;
+    }
+  g_assert_cmpint (single.status, ==, 2);
+  g_assert_nonnull (strstr (single.err, "no permission to write"));
+  g_assert_cmpint (many.status, ==, 2);
+  g_assert_nonnull (strstr (many.err, "cannot create"));
+  g_assert_false (g_file_test (output, G_FILE_TEST_EXISTS));
+  test_remove_dir (dir);
+}
+
+/* A full disk for the output, as a file-size limit of 4 KiB: exit status 1 with a message naming the output, no
+ * file left behind. */
+static void
+limit_file_size (gpointer data)
+{
+  (void) data;
+  const struct rlimit limit = { 4096, 4096 };
+  setrlimit (RLIMIT_FSIZE, &limit);
+}
+
+static void
+test_full_disk (void)
+{
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *input = save_image (dir, "in.png", test_random_4d (1, 3, 48, 48));
+  g_autofree char *output = g_build_filename (dir, "out.png", NULL);
+  g_auto (CliRun) run = { 0 };
+  run_cli_setup (&run, NULL, limit_file_size, "upscale", "--scale", "2", "--model", "slim", input, output, NULL);
+  g_test_message ("%s", run.err);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, output));
+  g_assert_false (g_file_test (output, G_FILE_TEST_EXISTS));
+  test_remove_dir (dir);
+}
+
+/* Two processes writing into one output folder at once: each result is the one a run alone writes. */
+static void
+test_two_processes (void)
+{
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *shared = g_build_filename (dir, "shared", NULL);
+  g_autofree char *alone = g_build_filename (dir, "alone", NULL);
+  const char *names[] = { "a.png", "b.png", "c.png", "d.png" };
+  char *inputs[G_N_ELEMENTS (names)];
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    inputs[i] = save_image (dir, names[i], test_random_4d (1, 3, 40 + 8 * i, 48));
+  GPid pids[2];
+  for (int p = 0; p < 2; p++)
+    {
+      const char *argv[] = { g_getenv ("ATELIER_CLI"), "upscale", "--scale", "2", "--model", "slim", "--threads", "1",
+                             "--output-dir", shared, inputs[2 * p], inputs[2 * p + 1], NULL };
+      g_assert_true (g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
+                                    NULL, NULL, &pids[p], NULL));
+    }
+  for (int p = 0; p < 2; p++)
+    {
+      int status;
+      g_assert_cmpint (waitpid (pids[p], &status, 0), ==, pids[p]);
+      g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+      g_spawn_close_pid (pids[p]);
+    }
+  g_auto (CliRun) sequential = { 0 };
+  run_cli (&sequential, "upscale", "--scale", "2", "--model", "slim", "--output-dir", alone, inputs[0], inputs[1],
+           inputs[2], inputs[3], NULL);
+  g_assert_cmpint (sequential.status, ==, 0);
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *a = g_build_filename (shared, names[i], NULL);
+      g_autofree char *b = g_build_filename (alone, names[i], NULL);
+      g_autofree char *a_bytes = NULL, *b_bytes = NULL;
+      gsize a_length, b_length;
+      g_assert_true (g_file_get_contents (a, &a_bytes, &a_length, NULL));
+      g_assert_true (g_file_get_contents (b, &b_bytes, &b_length, NULL));
+      g_assert_cmpmem (a_bytes, a_length, b_bytes, b_length);
+      g_free (inputs[i]);
+    }
+  test_remove_dir (dir);
+}
+
+/* Under LANGUAGE=de every filter's --help is German: no description's English text and none of the generated
+ * fragments ("default", "or", "to", "Turn ... off") is left. The build tree's program finds the build tree's
+ * catalogues by itself (no ATELIER_LOCALEDIR). */
+static void
+test_help_translated (void)
+{
+  const char *english[] = { "(default", "; default", " or ", " to ", "Turn --", "all cores", "Batch:", "Write the",
+                            "PNG output", "JPEG output", "Mask image", "One JSON", "CSV with", "progress line" };
+  int n;
+  const AtelierFilterInfo *const *filters = atelier_filters (&n);
+  for (int f = 0; f < n; f++)
+    {
+      g_auto (CliRun) run = { 0 };
+      run_cli_in (&run, "de", filters[f]->name, "--help", NULL);
+      g_assert_cmpint (run.status, ==, 0);
+      for (gsize i = 0; i < G_N_ELEMENTS (english); i++)
+        if (strstr (run.out, english[i]) != NULL)
+          g_error ("%s --help in German still says \"%s\":\n%s", filters[f]->name, english[i], run.out);
+      for (int p = 0; p < filters[f]->n_params; p++)
+        {
+          const AtelierParamSpec *spec = &filters[f]->params[p];
+          const char *help = spec->cli_help ? spec->cli_help : spec->help;
+          g_autofree char *start = g_strndup (help, 24);
+          if (strstr (run.out, start) != NULL)
+            g_error ("%s --help in German still says \"%s\"", filters[f]->name, help);
+        }
+    }
+  /* The program's own usage and the tools people run (sample, autoencode). */
+  g_auto (CliRun) usage = { 0 }, sample = { 0 }, autoencode = { 0 };
+  run_cli_in (&usage, "de", NULL);
+  run_cli_in (&sample, "de", "sample", "--help", NULL);
+  run_cli_in (&autoencode, "de", "autoencode", "--help", NULL);
+  const char *texts[] = { usage.err, sample.out, autoencode.out };
+  const char *tool_english[] = { "Usage:", "Tools:", "Run 'atelier", "Style label", "Width in", "U-Net model",
+                                 "Autoencoder (default", "Tile side", "all cores", "progress line" };
+  for (gsize t = 0; t < G_N_ELEMENTS (texts); t++)
+    for (gsize i = 0; i < G_N_ELEMENTS (tool_english); i++)
+      if (strstr (texts[t], tool_english[i]) != NULL)
+        g_error ("German help still says \"%s\":\n%s", tool_english[i], texts[t]);
+}
+
+/* Each flag is worded for the command line: no GIMP, layers, new images or selections (the command line has
+ * --mask), and no flag for what only a GIMP image has. */
+static void
+test_help_speaks_cli (void)
+{
+  const char *gimp_words[] = { "GIMP", "a layer", "active", "new image", "selection", "--all-layers", "--mode=",
+                               "--layer-mask" };
+  int n;
+  const AtelierFilterInfo *const *filters = atelier_filters (&n);
+  for (int f = 0; f < n; f++)
+    {
+      g_auto (CliRun) run = { 0 };
+      run_cli (&run, filters[f]->name, "--help", NULL);
+      g_assert_cmpint (run.status, ==, 0);
+      const char *options = strstr (run.out, "--help");
+      g_assert_nonnull (options);
+      for (gsize i = 0; i < G_N_ELEMENTS (gimp_words); i++)
+        if (strstr (options, gimp_words[i]) != NULL)
+          g_error ("%s --help speaks of \"%s\":\n%s", filters[f]->name, gimp_words[i], run.out);
+    }
+}
+
+/* On a terminal (a pseudo-terminal through script(1)) a job longer than a second shows its percentage and the
+ * time left on stderr, and once a job of its kind was timed, the expected time before it starts; with --quiet, or
+ * when stderr is not a terminal, nothing. */
+/* What @command wrote to the terminal, into @terminal. */
+static void
+run_on_terminal (char **env, const char *command, char **terminal)
+{
+  const char *argv[] = { "script", "-qec", command, "/dev/null", NULL };
+  int wait_status;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
+                               NULL, terminal, NULL, &wait_status, NULL));
+  g_assert_true (g_spawn_check_wait_status (wait_status, NULL));
+  g_test_message ("%s: %s", command, *terminal);
+}
+
+static void
+test_progress (void)
+{
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *input = save_image (dir, "in.png", test_random_4d (1, 3, 128, 128));
+  g_autofree char *output = g_build_filename (dir, "out.png", NULL);
+  g_auto (GStrv) env = g_get_environ ();
+  env = g_environ_setenv (env, "XDG_CACHE_HOME", dir, TRUE);
+  const char *job = "upscale --scale 4 --model slim --tile 64 --threads 1";
+  for (int run = 0; run < 3; run++)
+    {
+      const gboolean quiet = run == 1;
+      g_autofree char *command = g_strdup_printf ("%s %s%s %s %s", g_getenv ("ATELIER_CLI"), job,
+                                                  quiet ? " --quiet" : "", input, output);
+      g_autofree char *terminal = NULL;
+      run_on_terminal (env, command, &terminal);
+      g_assert_true ((strstr (terminal, "%") != NULL) == !quiet);
+      g_assert_true ((strstr (terminal, " left") != NULL) == !quiet);
+      /* The first run of its kind has nothing to go by; the third has the first two. */
+      g_assert_true ((strstr (terminal, "Expected: about ") != NULL) == (run == 2));
+      /* The percentage moves through the whole job: never back, up to 100. */
+      int last = -1;
+      for (const char *at = strchr (terminal, '%'); at != NULL; at = strchr (at + 1, '%'))
+        {
+          const char *digits = at;
+          while (digits > terminal && g_ascii_isdigit (digits[-1]))
+            digits--;
+          const int percent = atoi (digits);
+          g_assert_cmpint (percent, >=, last);
+          last = percent;
+        }
+      g_assert_cmpint (last, ==, quiet ? -1 : 100);
+    }
+  g_auto (CliRun) logged = { 0 };
+  run_cli_with (&logged, env, "upscale", "--scale", "4", "--model", "slim", "--tile", "64", "--threads", "1", input,
+                output, NULL);
+  g_assert_cmpint (logged.status, ==, 0);
+  g_assert_null (strstr (logged.err, "%"));
+  g_assert_null (strstr (logged.err, "Expected"));
+  test_remove_dir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  /* The program records its job times in the user's cache; the tests' go into the build tree. */
+  g_autofree char *cache = g_test_build_filename (G_TEST_BUILT, "cli-cache", NULL);
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  /* Outputs record when they were made: one fixed time lets runs be compared byte for byte (docs/batch.md). */
+  g_setenv ("SOURCE_DATE_EPOCH", "1700000000", TRUE);
   g_test_add_func ("/cli/usage", test_usage);
   g_test_add_func ("/cli/info", test_info);
   g_test_add_func ("/cli/upscale", test_upscale);
@@ -837,5 +1299,14 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/select-subject/failures", test_select_subject_failures);
   g_test_add_func ("/cli/replace-background", test_replace_background);
   g_test_add_func ("/cli/provenance", test_provenance);
+  g_test_add_func ("/cli/early-errors", test_early_errors);
+  g_test_add_func ("/cli/model-faults", test_model_faults);
+  g_test_add_func ("/cli/model-faults/permissions", test_model_permissions);
+  g_test_add_func ("/cli/early-errors/unwritable-output", test_unwritable_output);
+  g_test_add_func ("/cli/full-disk", test_full_disk);
+  g_test_add_func ("/cli/two-processes", test_two_processes);
+  g_test_add_func ("/cli/help/translated", test_help_translated);
+  g_test_add_func ("/cli/help/speaks-cli", test_help_speaks_cli);
+  g_test_add_func ("/cli/progress", test_progress);
   return g_test_run ();
 }

@@ -19,9 +19,13 @@ static const AtelierParamSpec detect_params[] = {
                      { "no", ATELIER_N_ ("No: the image was never a JPEG") }) },
   { .name = "heat-map", .type = ATELIER_PARAM_BOOLEAN, .label = ATELIER_N_ ("Add a _heat-map layer"),
     .help = ATELIER_N_ ("A semi-transparent layer colouring each region by its probability: green real, red generated"),
+    .cli_help = ATELIER_N_ ("With --output-dir, write FILE.heat-map.png colouring each region by its probability: "
+                            "green real, red generated"),
     .default_value = 1 },
   { .name = "spectrum", .type = ATELIER_PARAM_BOOLEAN, .label = ATELIER_N_ ("Open the _spectrum"),
     .help = ATELIER_N_ ("Open the image's residual spectrum as a new image, periodic peaks ringed in red"),
+    .cli_help = ATELIER_N_ ("With --output-dir, write the image's residual spectrum as FILE.spectrum.png, periodic "
+                            "peaks ringed in red"),
     .default_value = 0 },
 };
 

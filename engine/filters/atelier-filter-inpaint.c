@@ -12,6 +12,8 @@ static const AtelierParamSpec inpaint_params[] = {
   { .name = "working-size", .type = ATELIER_PARAM_INT, .label = ATELIER_N_ ("_Working size"),
     .help = ATELIER_N_ ("Longest side, in pixels, at which the selection and its surroundings are generated; larger "
                         "areas are reduced for it and enlarged back"),
+    .cli_help = ATELIER_N_ ("Longest side, in pixels, at which the mask's white area and its surroundings are "
+                            "generated; larger areas are reduced for it and enlarged back"),
     .min = 128, .max = 1024, .default_value = 512, .step = 64 },
 };
 

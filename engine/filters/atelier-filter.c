@@ -134,35 +134,70 @@ atelier_colour_format (double value)
   return g_strdup_printf ("#%06x", (guint32) value);
 }
 
-char *
-atelier_param_describe_range (const AtelierParamSpec *spec)
+/* @text in the reader's language when @translate, else as written (messages and the PDB stay English). */
+static const char *
+phrase (gboolean translate, const char *text)
 {
-  GString *s = g_string_new (NULL);
+  return translate ? atelier_i18n (text) : text;
+}
+
+/* "2, 3, 4 or 8": takes @items. */
+static char *
+join_alternatives (GPtrArray *items, gboolean translate)
+{
+  g_autoptr (GPtrArray) owned = items;
+  if (owned->len == 1)
+    return g_strdup (owned->pdata[0]);
+  g_autofree char *last = g_strdup (owned->pdata[owned->len - 1]);
+  g_ptr_array_set_size (owned, owned->len - 1);
+  g_ptr_array_add (owned, NULL);
+  g_autofree char *head = g_strjoinv (", ", (char **) owned->pdata);
+  return g_strdup_printf (phrase (translate, ATELIER_N_ ("%s or %s")), head, last);
+}
+
+static char *
+describe_range (const AtelierParamSpec *spec, gboolean translate)
+{
+  GPtrArray *items = g_ptr_array_new_with_free_func (g_free);
   switch (spec->type)
     {
     case ATELIER_PARAM_INT:
-      if (spec->allowed != NULL)
-        for (int i = 0; i < spec->n_allowed; i++)
-          g_string_append_printf (s, "%s%d", i == 0 ? "" : i + 1 < spec->n_allowed ? ", " : " or ", spec->allowed[i]);
-      else
-        g_string_append_printf (s, "%.0f to %.0f", spec->min, spec->max);
-      break;
+      if (spec->allowed == NULL)
+        break;
+      for (int i = 0; i < spec->n_allowed; i++)
+        g_ptr_array_add (items, g_strdup_printf ("%d", spec->allowed[i]));
+      return join_alternatives (items, translate);
     case ATELIER_PARAM_DOUBLE:
-      g_string_append_printf (s, "%.*f to %.*f", spec->digits, spec->min, spec->digits, spec->max);
       break;
     case ATELIER_PARAM_BOOLEAN:
-      g_string_append (s, "0 or 1");
-      break;
+      g_ptr_array_add (items, g_strdup ("0"));
+      g_ptr_array_add (items, g_strdup ("1"));
+      return join_alternatives (items, translate);
     case ATELIER_PARAM_CHOICE:
       for (int i = 0; i < spec->n_choices; i++)
-        g_string_append_printf (s, "%s%s", i == 0 ? "" : i + 1 < spec->n_choices ? ", " : " or ",
-                                spec->choices[i].nick);
-      break;
+        g_ptr_array_add (items, g_strdup (spec->choices[i].nick));
+      return join_alternatives (items, translate);
     case ATELIER_PARAM_COLOUR:
-      g_string_append (s, "a colour #rrggbb");
-      break;
+      g_ptr_array_unref (items);
+      return g_strdup (phrase (translate, ATELIER_N_ ("a colour #rrggbb")));
     }
-  return g_string_free (s, FALSE);
+  g_ptr_array_unref (items);
+  const int digits = spec->type == ATELIER_PARAM_DOUBLE ? spec->digits : 0;
+  g_autofree char *min = g_strdup_printf ("%.*f", digits, spec->min);
+  g_autofree char *max = g_strdup_printf ("%.*f", digits, spec->max);
+  return g_strdup_printf (phrase (translate, ATELIER_N_ ("%s to %s")), min, max);
+}
+
+char *
+atelier_param_describe_range (const AtelierParamSpec *spec)
+{
+  return describe_range (spec, FALSE);
+}
+
+char *
+atelier_param_describe_range_translated (const AtelierParamSpec *spec)
+{
+  return describe_range (spec, TRUE);
 }
 
 static gboolean

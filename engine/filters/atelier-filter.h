@@ -46,6 +46,8 @@ typedef struct
   AtelierParamType type;
   const char *label;  /* translatable, with a mnemonic: "_Scale" */
   const char *help;   /* translatable tooltip and PDB description */
+  const char *cli_help; /* translatable: the command line's wording where .help speaks of GIMP (layers, the
+                         * selection, new images); NULL: .help */
   double min, max;    /* INT, DOUBLE */
   double default_value; /* CHOICE: index; BOOLEAN: 0 or 1; COLOUR: 0xRRGGBB */
   double step;        /* UI increment (0: 1 for INT, 0.01 for DOUBLE) */
@@ -245,6 +247,8 @@ char *atelier_filter_values_describe (const AtelierFilterValues *values);
 gboolean atelier_filter_values_validate (const AtelierFilterValues *values, GError **error);
 /* "2, 3, 4 or 8", "0.0 to 1.0", "slim, medium or thick": for messages and help. */
 char *atelier_param_describe_range (const AtelierParamSpec *spec);
+/* The same in the user's language, for help texts. */
+char *atelier_param_describe_range_translated (const AtelierParamSpec *spec);
 
 /* ------------------------------------------------------------ instances */
 
