@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Replace Background: the kept subject is the source bit for bit, the white background is exactly 1, the gradient
- * is the hand-computed interpolation, the contact shadow lies under the subject, and with ISNet the subject it
- * finds on a disc-on-texture image is kept exactly. */
+/* Replace Background: the kept subject is the source bit for bit (plain and generated backgrounds), the white
+ * background is exactly 1, the gradient is the hand-computed interpolation, the contact shadow lies under the
+ * subject, with ISNet the subject it finds on a disc-on-texture image is kept exactly, the output is the same byte
+ * for byte on one thread and on two, and a generated background with "keep layout" at 0 does not depend on the old
+ * background's pixels. */
 #include "atelier.h"
 #include "pipelines/atelier-background-compose.h"
 #include "test-helpers.h"
@@ -40,17 +42,37 @@ square_selection (void)
   return selection;
 }
 
+/* A generated background's steps in these tests: enough to run every part of the sampler, few enough to be quick. */
+#define TEST_STEPS 3
+
+static AtelierFilterValues *
+generated_values (const char *style, double keep_layout)
+{
+  AtelierFilterValues *values = atelier_filter_values_new (atelier_filter_find ("replace-background"));
+  g_assert_true (atelier_filter_values_set_choice (values, "background", "generated", NULL));
+  g_assert_true (atelier_filter_values_set_choice (values, "style", style, NULL));
+  g_assert_true (atelier_filter_values_set (values, "keep-layout", keep_layout, NULL));
+  g_assert_true (atelier_filter_values_set (values, "steps", TEST_STEPS, NULL));
+  return values;
+}
+
 static AtelierFilterOutput *
-run_with_selection (AtelierFilterValues *values, const AtelierTensor *image, const AtelierTensor *selection)
+run_on_threads (AtelierFilterValues *values, const AtelierTensor *image, const AtelierTensor *selection, int threads)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (AtelierContext) ctx = atelier_context_new (threads);
   g_autoptr (AtelierFilter) filter = atelier_filter_new (atelier_filter_find ("replace-background"));
   const AtelierFilterInput in = { image, selection, FALSE };
   AtelierFilterOutput *out = atelier_filter_apply (filter, ctx, values, &in, &error);
   g_assert_no_error (error);
   g_assert_cmpint (out->pixels->shape[1], ==, atelier_planes_colours ((int) image->shape[1]) + 1);
   return out;
+}
+
+static AtelierFilterOutput *
+run_with_selection (AtelierFilterValues *values, const AtelierTensor *image, const AtelierTensor *selection)
+{
+  return run_on_threads (values, image, selection, 2);
 }
 
 /* Every colour plane of @out equals @image's bit for bit wherever @alpha is (within half a step of) 1; returns how many pixels that is. */
@@ -85,6 +107,10 @@ test_selection_kept_exactly (void)
       for (gint64 i = 0; i < H * W; i++)
         g_assert_cmpfloat (out->pixels->data[3 * H * W + i], ==, 1.0f);
     }
+  g_autoptr (AtelierFilterValues) generated = generated_values ("wood", 0.0);
+  g_autoptr (AtelierFilterOutput) on_wood = run_with_selection (generated, image, selection);
+  g_assert_cmpint (assert_kept_where_opaque (on_wood->pixels, image, selection), ==,
+                   (BOTTOM - TOP + 1) * (RIGHT - LEFT + 1));
   /* A grey image too: no trip through RGB may change its grey. */
   g_autoptr (AtelierTensor) grey = test_random_4d (1, 1, H, W);
   g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (atelier_filter_find ("replace-background"));
@@ -228,6 +254,83 @@ test_found_subject_kept_exactly (void)
   g_assert_cmpint (white, >, 0);
 }
 
+static void
+assert_same_bytes (const AtelierTensor *a, const AtelierTensor *b)
+{
+  g_assert_true (atelier_tensor_same_shape (a, b));
+  g_assert_cmpmem (a->data, atelier_tensor_numel (a) * sizeof (float), b->data, atelier_tensor_numel (b) * sizeof (float));
+}
+
+/* One worker and two give the same output, float for float: plain with the subject found by ISNet (when its weights
+ * are there), and generated around a selection. */
+static void
+test_threads_same_bytes (void)
+{
+  g_autoptr (AtelierTensor) image = test_random_4d (1, 3, H, W);
+  g_autoptr (AtelierTensor) selection = square_selection ();
+  g_autoptr (AtelierFilterValues) generated = generated_values ("stone", 0.0);
+  g_autoptr (AtelierFilterOutput) one = run_on_threads (generated, image, selection, 1);
+  g_autoptr (AtelierFilterOutput) two = run_on_threads (generated, image, selection, 2);
+  assert_same_bytes (one->pixels, two->pixels);
+  if (!test_isnet_ready ())
+    return;
+  g_autoptr (AtelierTensor) disc = test_subject_image (160, 224);
+  g_autoptr (AtelierFilterValues) studio = atelier_filter_values_new (atelier_filter_find ("replace-background"));
+  g_assert_true (atelier_filter_values_set_choice (studio, "background", "studio", NULL));
+  g_autoptr (AtelierFilterOutput) found_one = run_on_threads (studio, disc, NULL, 1);
+  g_autoptr (AtelierFilterOutput) found_two = run_on_threads (studio, disc, NULL, 2);
+  assert_same_bytes (found_one->pixels, found_two->pixels);
+}
+
+/* @image with every pixel the selection does not fully hold replaced by other random values. */
+static AtelierTensor *
+with_other_background (const AtelierTensor *image, const AtelierTensor *selection)
+{
+  AtelierTensor *other = test_random_4d (1, 3, H, W);
+  for (gint64 c = 0; c < 3; c++)
+    for (gint64 i = 0; i < H * W; i++)
+      if (selection->data[i] >= OPAQUE_FROM)
+        other->data[c * H * W + i] = image->data[c * H * W + i];
+  return other;
+}
+
+/* How many of the pixels outside the selection differ between @a and @b. */
+static gint64
+background_differences (const AtelierTensor *a, const AtelierTensor *b, const AtelierTensor *selection)
+{
+  gint64 differences = 0;
+  for (gint64 c = 0; c < 3; c++)
+    for (gint64 i = 0; i < H * W; i++)
+      if (selection->data[i] == 0.0f && a->data[c * H * W + i] != b->data[c * H * W + i])
+        differences++;
+  return differences;
+}
+
+/* With "keep layout" at 0 the generated background is a function of the subject alone: the old background replaced
+ * by noise (the edge band too) leaves every pixel outside the subject as it was. Restyling the old background
+ * instead (keep layout 0.5) does depend on it, so the comparison can tell. The seed changes the background. */
+static void
+test_new_background_ignores_old (void)
+{
+  g_autoptr (AtelierTensor) image = test_random_4d (1, 3, H, W);
+  g_autoptr (AtelierTensor) selection = square_selection ();
+  g_autoptr (AtelierTensor) other = with_other_background (image, selection);
+  g_autoptr (AtelierFilterValues) fresh = generated_values ("fabric", 0.0);
+  g_autoptr (AtelierFilterOutput) first = run_with_selection (fresh, image, selection);
+  g_autoptr (AtelierFilterOutput) second = run_with_selection (fresh, other, selection);
+  g_assert_cmpint (background_differences (first->pixels, second->pixels, selection), ==, 0);
+  assert_kept_where_opaque (second->pixels, other, selection);
+
+  g_autoptr (AtelierFilterValues) restyled = generated_values ("fabric", 0.5);
+  g_autoptr (AtelierFilterOutput) restyled_first = run_with_selection (restyled, image, selection);
+  g_autoptr (AtelierFilterOutput) restyled_second = run_with_selection (restyled, other, selection);
+  g_assert_cmpint (background_differences (restyled_first->pixels, restyled_second->pixels, selection), >, H * W / 2);
+
+  g_assert_true (atelier_filter_values_set (fresh, "seed", 1, NULL));
+  g_autoptr (AtelierFilterOutput) reseeded = run_with_selection (fresh, image, selection);
+  g_assert_cmpint (background_differences (first->pixels, reseeded->pixels, selection), >, H * W / 2);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -238,5 +341,7 @@ main (int argc, char **argv)
   g_test_add_func ("/replace-background/shadow-under-subject", test_shadow_under_subject);
   g_test_add_func ("/replace-background/whole-selection-refused", test_whole_selection_refused);
   g_test_add_func ("/replace-background/found-subject-kept-exactly", test_found_subject_kept_exactly);
+  g_test_add_func ("/replace-background/threads-same-bytes", test_threads_same_bytes);
+  g_test_add_func ("/replace-background/generated/ignores-old-background", test_new_background_ignores_old);
   return g_test_run ();
 }

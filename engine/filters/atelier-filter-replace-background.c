@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Replace Background: the photograph's subject on a new plain background (pure white, a colour, a vertical
- * gradient or a studio sweep) with a soft contact shadow under it. The subject is the selection when there is
+/* Replace Background: the photograph's subject on a new background, plain (pure white, a colour, a vertical
+ * gradient or a studio sweep) or generated around it by the latent diffusion model in one of its styles, with a
+ * soft contact shadow under it. The subject is the selection when there is
  * one, otherwise Select Subject's matte with the subject's own colours in its edge; wherever it is fully
  * opaque the source pixel is kept bit for bit. The result is a new layer above the source, which is not
  * changed. */
@@ -8,16 +9,23 @@
 
 #include "core/atelier-error.h"
 #include "core/atelier-image-planes.h"
+#include "filters/atelier-model-cache.h"
+#include "filters/atelier-sampling-params.h"
 #include "filters/atelier-subject-params.h"
 #include "pipelines/atelier-background-compose.h"
+#include "pipelines/atelier-background-generate.h"
+
+#include <string.h>
 
 static const AtelierParamSpec replace_background_params[] = {
   { .name = "background", .type = ATELIER_PARAM_CHOICE, .label = ATELIER_N_ ("_Background"),
     .help = ATELIER_N_ ("Pure white (RGB 255, as marketplaces ask), one colour, a gradient from the colour to the "
-                        "bottom colour, or a studio sweep of the colour curving from the floor up the wall"),
+                        "bottom colour, a studio sweep of the colour curving from the floor up the wall, or a "
+                        "background of the chosen style generated around the subject"),
     .default_value = 0,
     ATELIER_CHOICES ({ "white", ATELIER_N_ ("White") }, { "colour", ATELIER_N_ ("Colour") },
-                     { "gradient", ATELIER_N_ ("Vertical gradient") }, { "studio", ATELIER_N_ ("Studio sweep") }) },
+                     { "gradient", ATELIER_N_ ("Vertical gradient") }, { "studio", ATELIER_N_ ("Studio sweep") },
+                     { "generated", ATELIER_N_ ("Generated") }) },
   { .name = "colour", .type = ATELIER_PARAM_COLOUR, .label = ATELIER_N_ ("_Colour"),
     .help = ATELIER_N_ ("The background's colour, the gradient's colour at the top, or the studio sweep's"),
     .default_value = 0xf2f2f2 },
@@ -33,6 +41,24 @@ static const AtelierParamSpec replace_background_params[] = {
     .help = ATELIER_N_ ("How far below the subject's bottom edge the shadow's centre lies, in pixels"), .min = 0,
     .max = 200, .default_value = 2 },
   ATELIER_SUBJECT_PARAM_ROWS,
+  { .name = "style", .type = ATELIER_PARAM_CHOICE, .label = ATELIER_N_ ("St_yle"),
+    .help = ATELIER_N_ ("What the generated background looks like: one of the latent diffusion model's styles"),
+    .default_value = 0,
+    ATELIER_CHOICES ({ "studio", ATELIER_N_ ("Studio") }, { "wood", ATELIER_N_ ("Wood") },
+                     { "stone", ATELIER_N_ ("Stone") }, { "fabric", ATELIER_N_ ("Fabric") },
+                     { "paper", ATELIER_N_ ("Paper") }, { "bokeh", ATELIER_N_ ("Out of focus (bokeh)") },
+                     { "photo", ATELIER_N_ ("Photograph") }) },
+  { .name = "keep-layout", .type = ATELIER_PARAM_DOUBLE, .label = ATELIER_N_ ("Keep _layout"),
+    .help = ATELIER_N_ ("0 generates a new background that does not depend on the old one at all; more restyles "
+                        "the old background in the chosen style, keeping more of its layout"),
+    .min = 0.0, .max = 0.95, .default_value = 0.0, .step = 0.05, .digits = 2 },
+  { .name = "enlarge", .type = ATELIER_PARAM_CHOICE, .label = ATELIER_N_ ("_Enlarge with"),
+    .help = ATELIER_N_ ("How the generated background is brought from the model's working size to the picture's: "
+                        "a bicubic resize, or a super-resolution model (sharper, slower)"),
+    .default_value = 0,
+    ATELIER_CHOICES ({ "bicubic", ATELIER_N_ ("Bicubic resize") }, { "medium", ATELIER_N_ ("ESRGAN medium") },
+                     { "thick", ATELIER_N_ ("ESRGAN thick") }) },
+  ATELIER_SAMPLING_PARAM_ROWS,
 };
 
 static AtelierBackgroundOptions
@@ -83,20 +109,100 @@ subject_alpha (AtelierContext *ctx, AtelierModelCache *models, const AtelierFilt
   return g_steal_pointer (&alpha);
 }
 
+static gpointer
+open_latent_diffusion (gconstpointer data, GError **error)
+{
+  (void) data;
+  return atelier_latent_diffusion_open (ATELIER_LATENT_DIFFUSION_DEFAULT_UNET,
+                                        ATELIER_LATENT_DIFFUSION_DEFAULT_AUTOENCODER, error);
+}
+
+typedef struct
+{
+  const char *model;
+  int scale;
+} EnlargerName;
+
+static gpointer
+open_enlarger (gconstpointer data, GError **error)
+{
+  const EnlargerName *name = data;
+  return atelier_rdn_open (name->model, name->scale, error);
+}
+
+/* The super-resolution network the values ask for, at the smallest of its scales that takes the working size to
+ * the picture's long side @side (a bicubic resize then fits it exactly); NULL without an error for bicubic or when
+ * nothing is enlarged. */
+static const AtelierRdn *
+enlarger (AtelierModelCache *models, const AtelierFilterValues *values, gint64 side, int working_side,
+          GError **error)
+{
+  const char *model = atelier_filter_values_get_choice (values, "enlarge");
+  if (strcmp (model, "bicubic") == 0 || side <= working_side)
+    return NULL;
+  const int scale = side <= 2 * working_side ? 2 : side <= 3 * working_side ? 3 : side <= 4 * working_side ? 4 : 8;
+  const EnlargerName name = { model, scale };
+  g_autofree char *key = g_strdup_printf ("esrgan-%s-x%d", model, scale);
+  return atelier_model_cache_get (models, key, open_enlarger, &name, (GDestroyNotify) atelier_rdn_free, error);
+}
+
+/* The model's background around the subject @alpha of @rgb (1, 3, H, W). */
+static AtelierTensor *
+generated_background (AtelierContext *ctx, AtelierModelCache *models, const AtelierFilterValues *values,
+                      const AtelierTensor *rgb, const AtelierTensor *alpha, GError **error)
+{
+  AtelierGeneratedBackgroundOptions options = {
+    .diffusion = atelier_latent_diffusion_options_default (),
+    .keep_layout = (float) atelier_filter_values_get (values, "keep-layout"),
+  };
+  if (!atelier_sampler_params_from_values (values, &options.diffusion.sampler, error))
+    return NULL;
+  const AtelierLatentDiffusion *ld = atelier_model_cache_get (models, "latent-diffusion", open_latent_diffusion, NULL,
+                                                              (GDestroyNotify) atelier_latent_diffusion_free, error);
+  if (ld == NULL
+      || (options.diffusion.sampler.label = atelier_unet_label_index (atelier_latent_diffusion_get_unet (ld),
+                                                                      atelier_filter_values_get_choice (values, "style"),
+                                                                      error)) < 0)
+    return NULL;
+  GError *enlarger_error = NULL;
+  options.enlarger = enlarger (models, values, MAX (rgb->shape[2], rgb->shape[3]), options.diffusion.working_side,
+                               &enlarger_error);
+  if (enlarger_error != NULL)
+    {
+      g_propagate_error (error, enlarger_error);
+      return NULL;
+    }
+  return atelier_background_generate (ctx, ld, rgb, alpha, &options, error);
+}
+
+/* The new background (1, colours, H, W) under the subject @alpha of @rgb. */
+static AtelierTensor *
+new_background (AtelierContext *ctx, AtelierModelCache *models, const AtelierFilterValues *values,
+                const AtelierTensor *rgb, const AtelierTensor *alpha, int colours, GError **error)
+{
+  g_autoptr (AtelierTensor) background_rgb = NULL;
+  if (strcmp (atelier_filter_values_get_choice (values, "background"), "generated") == 0)
+    background_rgb = generated_background (ctx, models, values, rgb, alpha, error);
+  else
+    {
+      const AtelierBackgroundOptions look = background_options (values);
+      background_rgb = atelier_background_render (&look, rgb->shape[2], rgb->shape[3], error);
+    }
+  return background_rgb ? atelier_planes_from_rgb (background_rgb, colours, error) : NULL;
+}
+
 static gboolean
 replace_background_run (AtelierContext *ctx, AtelierModelCache *models, const AtelierFilterValues *values,
                         const AtelierFilterInput *in, AtelierFilterOutput *out, GError **error)
 {
   const int colours = atelier_planes_colours ((int) in->image->shape[1]);
-  const gint64 h = in->image->shape[2], w = in->image->shape[3];
   g_autoptr (AtelierTensor) rgb = NULL;
   g_autoptr (AtelierTensor) alpha = subject_alpha (ctx, models, values, in, &rgb, error);
   if (alpha == NULL)
     return FALSE;
   g_autoptr (AtelierTensor) foreground = atelier_subject_foreground (ctx, rgb, alpha, colours, error);
-  const AtelierBackgroundOptions look = background_options (values);
-  g_autoptr (AtelierTensor) background_rgb = foreground ? atelier_background_render (&look, h, w, error) : NULL;
-  g_autoptr (AtelierTensor) background = background_rgb ? atelier_planes_from_rgb (background_rgb, colours, error) : NULL;
+  g_autoptr (AtelierTensor) background = foreground ? new_background (ctx, models, values, rgb, alpha, colours, error)
+                                                    : NULL;
   const AtelierShadowOptions shadow_options = {
     .opacity = atelier_filter_values_get (values, "shadow-opacity"),
     .softness = atelier_filter_values_get_int (values, "shadow-softness"),
@@ -117,7 +223,8 @@ replace_background_run (AtelierContext *ctx, AtelierModelCache *models, const At
 const AtelierFilterInfo atelier_filter_replace_background = {
   .name = "replace-background",
   .menu_label = ATELIER_N_ ("_Replace Background..."),
-  .blurb = ATELIER_N_ ("Put the photograph's subject on pure white, a colour, a gradient or a studio sweep"),
+  .blurb = ATELIER_N_ ("Put the photograph's subject on pure white, a colour, a gradient, a studio sweep or a "
+                       "generated background"),
   .help = ATELIER_N_ ("Keeps the photograph's subject (the selection, or the main object found like Select "
                       "Subject when nothing is selected) and puts it on a new background with a soft contact "
                       "shadow, as a new layer above the active one. Wherever the subject is fully opaque its "
