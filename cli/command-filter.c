@@ -127,13 +127,14 @@ save_pictures (const AtelierFilterOutput *out, const char *input, const char *di
   return TRUE;
 }
 
-/* What the output file holds: the new pixels, a new layer over the input (or alone: a cut-out), the selection as
- * grey. */
+/* What the output file holds: the new pixels, a new layer over the input (or alone: a cut-out, or a layer on a
+ * canvas of its own size, such as Replace Background's square), the selection as grey. */
 static AtelierTensor *
 output_pixels (const AtelierFilterInfo *info, const AtelierTensor *input, const AtelierFilterOutput *out,
                GError **error)
 {
-  if (info->output == ATELIER_OUTPUT_NEW_LAYER && !info->new_layer_alone)
+  if (info->output == ATELIER_OUTPUT_NEW_LAYER && !info->new_layer_alone
+      && out->pixels->shape[2] == input->shape[2] && out->pixels->shape[3] == input->shape[3])
     return atelier_planes_over (out->pixels, input, error);
   return atelier_tensor_copy (out->pixels, error);
 }

@@ -5,6 +5,7 @@
  * for byte on one thread and on two, and a generated background with "keep layout" at 0 does not depend on the old
  * background's pixels. */
 #include "atelier.h"
+#include "pipelines/atelier-background-canvas.h"
 #include "pipelines/atelier-background-compose.h"
 #include "test-helpers.h"
 
@@ -331,6 +332,72 @@ test_new_background_ignores_old (void)
   g_assert_cmpint (background_differences (first->pixels, reseeded->pixels, selection), >, H * W / 2);
 }
 
+/* The square's box, soft edge included: rows TOP - EDGE .. BOTTOM + EDGE, columns LEFT - EDGE .. RIGHT + EDGE. */
+#define BOX_H (BOTTOM - TOP + 1 + 2 * EDGE)
+#define BOX_W (RIGHT - LEFT + 1 + 2 * EDGE)
+
+/* Square, 85 % fill, centred: the canvas is the box's wider side over 0.85 (rounded up), the subject lands whole
+ * pixels in, its pixels bit for bit at their new place, the border all white; the long side minimum grows the
+ * canvas around it (the subject is not enlarged), and a given size that cannot hold it is refused. */
+static void
+test_canvas_square_fill (void)
+{
+  g_autoptr (AtelierTensor) image = test_random_4d (1, 3, H, W);
+  g_autoptr (AtelierTensor) selection = square_selection ();
+  g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (atelier_filter_find ("replace-background"));
+  g_assert_true (atelier_filter_values_set_choice (values, "canvas", "square", NULL));
+  g_assert_true (atelier_filter_values_set_choice (values, "placement", "centre", NULL));
+  g_assert_true (atelier_filter_values_set (values, "fill", 85.0, NULL));
+  g_assert_true (atelier_filter_values_set (values, "shadow-opacity", 0.0, NULL));
+  g_autoptr (AtelierFilterOutput) out = run_with_selection (values, image, selection);
+  const gint64 side = (gint64) ceil (BOX_W / 0.85);
+  g_assert_cmpint (out->pixels->shape[2], ==, side);
+  g_assert_cmpint (out->pixels->shape[3], ==, side);
+  const gint64 top = (side - BOX_H) / 2 - (TOP - EDGE), left = (side - BOX_W) / 2 - (LEFT - EDGE);
+  gint64 kept = 0;
+  for (gint64 y = 0; y < H; y++)
+    for (gint64 x = 0; x < W; x++)
+      if (selection->data[y * W + x] >= OPAQUE_FROM)
+        {
+          for (int c = 0; c < 3; c++)
+            g_assert_cmpmem (&out->pixels->data[(c * side + y + top) * side + x + left], sizeof (float),
+                             &image->data[(c * H + y) * W + x], sizeof (float));
+          kept++;
+        }
+  g_assert_cmpint (kept, ==, (BOTTOM - TOP + 1) * (RIGHT - LEFT + 1));
+  for (int c = 0; c < 3; c++)
+    for (gint64 i = 0; i < side; i++)
+      {
+        g_assert_cmpfloat (out->pixels->data[(c * side + 0) * side + i], ==, 1.0f);
+        g_assert_cmpfloat (out->pixels->data[(c * side + i) * side + side - 1], ==, 1.0f);
+      }
+
+  AtelierCanvasPlan plan;
+  const AtelierCanvasOptions larger = { .shape = ATELIER_CANVAS_4_5, .fill = 0.85f, .min_long_side = 500, .centre = TRUE };
+  g_assert_true (atelier_canvas_plan (&larger, selection, &plan, NULL));
+  g_assert_cmpint (plan.height, ==, 500);
+  g_assert_cmpint (plan.width, ==, 400);
+  g_autoptr (AtelierTensor) placed = atelier_canvas_place (selection, &plan, 0.0f, NULL);
+  g_assert_cmpfloat_with_epsilon (atelier_canvas_fill (placed), (double) BOX_W / 400, 1e-12);
+
+  const AtelierCanvasOptions small = { .shape = ATELIER_CANVAS_SIZE, .width = BOX_W - 1, .height = 500 };
+  g_autoptr (GError) error = NULL;
+  g_assert_false (atelier_canvas_plan (&small, selection, &plan, &error));
+  g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "never scaled"));
+}
+
+/* Kept in place on the photograph's own frame, nothing moves: the plan is the identity. */
+static void
+test_canvas_keep_in_place (void)
+{
+  g_autoptr (AtelierTensor) selection = square_selection ();
+  const AtelierCanvasOptions keep = { .shape = ATELIER_CANVAS_KEEP };
+  AtelierCanvasPlan plan;
+  g_assert_true (atelier_canvas_plan (&keep, selection, &plan, NULL));
+  g_assert_true (atelier_canvas_is_identity (&plan, selection));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -342,6 +409,8 @@ main (int argc, char **argv)
   g_test_add_func ("/replace-background/whole-selection-refused", test_whole_selection_refused);
   g_test_add_func ("/replace-background/found-subject-kept-exactly", test_found_subject_kept_exactly);
   g_test_add_func ("/replace-background/threads-same-bytes", test_threads_same_bytes);
+  g_test_add_func ("/replace-background/canvas/square-fill", test_canvas_square_fill);
+  g_test_add_func ("/replace-background/canvas/keep-in-place", test_canvas_keep_in_place);
   g_test_add_func ("/replace-background/generated/ignores-old-background", test_new_background_ignores_old);
   return g_test_run ();
 }

@@ -12,6 +12,7 @@
 #include "filters/atelier-model-cache.h"
 #include "filters/atelier-sampling-params.h"
 #include "filters/atelier-subject-params.h"
+#include "pipelines/atelier-background-canvas.h"
 #include "pipelines/atelier-background-compose.h"
 #include "pipelines/atelier-background-generate.h"
 
@@ -41,6 +42,31 @@ static const AtelierParamSpec replace_background_params[] = {
     .help = ATELIER_N_ ("How far below the subject's bottom edge the shadow's centre lies, in pixels"), .min = 0,
     .max = 200, .default_value = 2 },
   ATELIER_SUBJECT_PARAM_ROWS,
+  { .name = "canvas", .type = ATELIER_PARAM_CHOICE, .label = ATELIER_N_ ("Can_vas"),
+    .help = ATELIER_N_ ("The finished picture's frame: the photograph's, square, 4:5 (4 wide, 5 high) or the width "
+                        "and height below. The subject is never scaled: the canvas is sized around it"),
+    .default_value = 0,
+    ATELIER_CHOICES ({ "keep", ATELIER_N_ ("As the photograph") }, { "square", ATELIER_N_ ("Square 1:1") },
+                     { "4:5", ATELIER_N_ ("Portrait 4:5") }, { "size", ATELIER_N_ ("Width x height") }) },
+  { .name = "canvas-width", .type = ATELIER_PARAM_INT, .label = ATELIER_N_ ("Canvas _width"),
+    .help = ATELIER_N_ ("The canvas's width in pixels when it is given as width x height"), .min = 1, .max = 30000,
+    .default_value = 2000 },
+  { .name = "canvas-height", .type = ATELIER_PARAM_INT, .label = ATELIER_N_ ("Canvas _height"),
+    .help = ATELIER_N_ ("The canvas's height in pixels when it is given as width x height"), .min = 1, .max = 30000,
+    .default_value = 2000 },
+  { .name = "fill", .type = ATELIER_PARAM_DOUBLE, .label = ATELIER_N_ ("Product f_ill (%)"),
+    .help = ATELIER_N_ ("How much of the canvas's width or height (the tighter one) the product spans, e.g. 85 as "
+                        "marketplaces ask, a margin of 7.5 % each side; the canvas is sized around the product, "
+                        "which is never scaled. 0 keeps the photograph's framing"),
+    .min = 0.0, .max = 100.0, .default_value = 0.0, .step = 1.0, .digits = 1 },
+  { .name = "min-long-side", .type = ATELIER_PARAM_INT, .label = ATELIER_N_ ("_Long side at least (px)"),
+    .help = ATELIER_N_ ("The canvas grows to at least this long side (e.g. 1600), the product filling less of it; "
+                        "0: no minimum"),
+    .min = 0, .max = 30000, .default_value = 0 },
+  { .name = "placement", .type = ATELIER_PARAM_CHOICE, .label = ATELIER_N_ ("_Placement"),
+    .help = ATELIER_N_ ("The subject centred on the canvas, or where it was in the photograph's frame"),
+    .default_value = 0,
+    ATELIER_CHOICES ({ "in-place", ATELIER_N_ ("Where it was") }, { "centre", ATELIER_N_ ("Centred") }) },
   { .name = "style", .type = ATELIER_PARAM_CHOICE, .label = ATELIER_N_ ("St_yle"),
     .help = ATELIER_N_ ("What the generated background looks like: one of the latent diffusion model's styles"),
     .default_value = 0,
@@ -192,27 +218,82 @@ new_background (AtelierContext *ctx, AtelierModelCache *models, const AtelierFil
 }
 
 static gboolean
+canvas_plan (const AtelierFilterValues *values, const AtelierTensor *alpha, AtelierCanvasPlan *plan, GError **error)
+{
+  const AtelierCanvasOptions options = {
+    .shape = atelier_filter_values_get_int (values, "canvas"),
+    .width = atelier_filter_values_get_int (values, "canvas-width"),
+    .height = atelier_filter_values_get_int (values, "canvas-height"),
+    .fill = (float) (atelier_filter_values_get (values, "fill") / 100.0),
+    .min_long_side = atelier_filter_values_get_int (values, "min-long-side"),
+    .centre = strcmp (atelier_filter_values_get_choice (values, "placement"), "centre") == 0,
+  };
+  return atelier_canvas_plan (&options, alpha, plan, error);
+}
+
+/* The subject's planes: the photograph as RGB, its matte, its own colours at the edges, its colour planes. */
+typedef struct
+{
+  AtelierTensor *rgb, *alpha, *foreground, *source;
+} Subject;
+
+static void
+subject_clear (Subject *s)
+{
+  g_clear_pointer (&s->rgb, atelier_tensor_free);
+  g_clear_pointer (&s->alpha, atelier_tensor_free);
+  g_clear_pointer (&s->foreground, atelier_tensor_free);
+  g_clear_pointer (&s->source, atelier_tensor_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Subject, subject_clear)
+
+static gboolean
+replace_planes (AtelierTensor **planes, AtelierTensor *placed)
+{
+  if (placed == NULL)
+    return FALSE;
+  atelier_tensor_free (*planes);
+  *planes = placed;
+  return TRUE;
+}
+
+/* Every plane of @s moved onto the canvas at whole-pixel offsets (the subject copied, never resampled); outside the
+ * photograph the matte is 0 and the RGB the photograph continued, for a model restyling it. */
+static gboolean
+subject_on_canvas (AtelierContext *ctx, const AtelierCanvasPlan *plan, Subject *s, GError **error)
+{
+  if (atelier_canvas_is_identity (plan, s->alpha))
+    return TRUE;
+  return replace_planes (&s->rgb, atelier_canvas_place_extended (ctx, s->rgb, plan, error))
+         && replace_planes (&s->alpha, atelier_canvas_place (s->alpha, plan, 0.0f, error))
+         && replace_planes (&s->foreground, atelier_canvas_place (s->foreground, plan, 0.0f, error))
+         && replace_planes (&s->source, atelier_canvas_place (s->source, plan, 0.0f, error));
+}
+
+static gboolean
 replace_background_run (AtelierContext *ctx, AtelierModelCache *models, const AtelierFilterValues *values,
                         const AtelierFilterInput *in, AtelierFilterOutput *out, GError **error)
 {
   const int colours = atelier_planes_colours ((int) in->image->shape[1]);
-  g_autoptr (AtelierTensor) rgb = NULL;
-  g_autoptr (AtelierTensor) alpha = subject_alpha (ctx, models, values, in, &rgb, error);
-  if (alpha == NULL)
+  g_auto (Subject) subject = { 0 };
+  AtelierCanvasPlan plan;
+  if (!(subject.alpha = subject_alpha (ctx, models, values, in, &subject.rgb, error))
+      || !(subject.foreground = atelier_subject_foreground (ctx, subject.rgb, subject.alpha, colours, error))
+      || !(subject.source = atelier_planes_colour (in->image, error))
+      || !canvas_plan (values, subject.alpha, &plan, error) || !subject_on_canvas (ctx, &plan, &subject, error))
     return FALSE;
-  g_autoptr (AtelierTensor) foreground = atelier_subject_foreground (ctx, rgb, alpha, colours, error);
-  g_autoptr (AtelierTensor) background = foreground ? new_background (ctx, models, values, rgb, alpha, colours, error)
-                                                    : NULL;
+  g_autoptr (AtelierTensor) background = new_background (ctx, models, values, subject.rgb, subject.alpha, colours, error);
   const AtelierShadowOptions shadow_options = {
     .opacity = atelier_filter_values_get (values, "shadow-opacity"),
     .softness = atelier_filter_values_get_int (values, "shadow-softness"),
     .distance = atelier_filter_values_get_int (values, "shadow-distance"),
   };
-  g_autoptr (AtelierTensor) shadow = background ? atelier_contact_shadow (alpha, &shadow_options, error) : NULL;
-  g_autoptr (AtelierTensor) source = shadow ? atelier_planes_colour (in->image, error) : NULL;
+  g_autoptr (AtelierTensor) shadow = background ? atelier_contact_shadow (subject.alpha, &shadow_options, error) : NULL;
   g_autoptr (AtelierTensor) composed
-    = source ? atelier_background_compose (source, foreground, alpha, background, shadow, error) : NULL;
-  g_autoptr (AtelierTensor) opaque = composed ? atelier_tensor_new_like (alpha, error) : NULL;
+    = shadow ? atelier_background_compose (subject.source, subject.foreground, subject.alpha, background, shadow, error)
+             : NULL;
+  g_autoptr (AtelierTensor) opaque = composed ? atelier_tensor_new_like (subject.alpha, error) : NULL;
   if (opaque == NULL)
     return FALSE;
   atelier_tensor_fill (opaque, 1.0f);
