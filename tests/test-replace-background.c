@@ -201,6 +201,68 @@ test_shadow_under_subject (void)
   g_assert_cmpfloat (test_max_abs (none), ==, 0.0f);
 }
 
+static double
+shadow_centre_x (const AtelierTensor *shadow)
+{
+  double mass = 0.0, moment = 0.0;
+  for (gint64 y = 0; y < H; y++)
+    for (gint64 x = 0; x < W; x++)
+      {
+        mass += shadow->data[y * W + x];
+        moment += shadow->data[y * W + x] * x;
+      }
+  return moment / mass;
+}
+
+/* Direction 90° moves the whole footprint right by the distance (its centre, unblurred, by exactly that); the
+ * reflection is the subject's bottom row blended into the floor right under it, by the opacity faded one step;
+ * the light wrap and the reflection leave every opaque subject pixel as it was. */
+static void
+test_shadow_direction_reflection_wrap (void)
+{
+  g_autoptr (AtelierTensor) selection = square_selection ();
+  AtelierShadowOptions options = { .opacity = 1.0f, .softness = 0, .distance = 10, .direction = 0.0f };
+  g_autoptr (AtelierTensor) down = atelier_contact_shadow (selection, &options, NULL);
+  options.direction = 90.0f;
+  g_autoptr (AtelierTensor) right = atelier_contact_shadow (selection, &options, NULL);
+  g_assert_cmpfloat_with_epsilon (shadow_centre_x (right) - shadow_centre_x (down), 10.0, 1e-9);
+
+  g_autoptr (AtelierTensor) image = test_random_4d (1, 3, H, W);
+  g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (atelier_filter_find ("replace-background"));
+  g_assert_true (atelier_filter_values_set (values, "shadow-opacity", 0.0, NULL));
+  g_assert_true (atelier_filter_values_set (values, "reflection", 0.5, NULL));
+  g_assert_true (atelier_filter_values_set (values, "light-wrap", 1.0, NULL));
+  g_autoptr (AtelierFilterOutput) out = run_with_selection (values, image, selection);
+  assert_kept_where_opaque (out->pixels, image, selection);
+  /* The light wrap brings the white floor's light into the soft edge: an edge pixel (matte 0.5) is lighter with it. */
+  g_assert_true (atelier_filter_values_set (values, "light-wrap", 0.0, NULL));
+  g_autoptr (AtelierFilterOutput) unwrapped = run_with_selection (values, image, selection);
+  const gint64 edge = (TOP - 2) * W + (LEFT + RIGHT) / 2;
+  g_assert_cmpfloat (selection->data[edge], ==, 0.5f);
+  g_assert_cmpfloat (out->pixels->data[edge], >, unwrapped->pixels->data[edge]);
+
+  /* On a white floor: the body's rows (matte >= 0.5) are TOP - 2 .. BOTTOM + 2, so the reflection is a third of 34
+   * rows deep, row BOTTOM + 2 + k mirroring row BOTTOM + 3 - k, faded by 0.5 (1 - k / (depth + 1)). */
+  g_autoptr (AtelierTensor) floor = atelier_tensor_new_4d (1, 3, H, W, NULL);
+  atelier_tensor_fill (floor, 1.0f);
+  g_assert_true (atelier_floor_reflection (floor, image, selection, 0.5f, NULL));
+  const gint64 bottom = BOTTOM + 2, depth = 11;
+  for (gint64 y = 0; y < H; y++)
+    for (gint64 x = 0; x < W; x++)
+      for (int c = 0; c < 3; c++)
+        {
+          const gint64 k = y - bottom;
+          float expected = 1.0f;
+          if (k >= 1 && k <= depth)
+            {
+              const gint64 from = (bottom - k + 1) * W + x;
+              const float a = selection->data[from] * 0.5f * (1.0f - (float) k / (float) (depth + 1));
+              expected += (image->data[c * H * W + from] - 1.0f) * a;
+            }
+          g_assert_cmpfloat_with_epsilon (floor->data[(c * H + y) * W + x], expected, 1e-6);
+        }
+}
+
 static void
 test_whole_selection_refused (void)
 {
@@ -406,6 +468,7 @@ main (int argc, char **argv)
   g_test_add_func ("/replace-background/white-is-exact", test_white_is_exact);
   g_test_add_func ("/replace-background/gradient-rows", test_gradient_rows);
   g_test_add_func ("/replace-background/shadow-under-subject", test_shadow_under_subject);
+  g_test_add_func ("/replace-background/shadow-direction-reflection-wrap", test_shadow_direction_reflection_wrap);
   g_test_add_func ("/replace-background/whole-selection-refused", test_whole_selection_refused);
   g_test_add_func ("/replace-background/found-subject-kept-exactly", test_found_subject_kept_exactly);
   g_test_add_func ("/replace-background/threads-same-bytes", test_threads_same_bytes);

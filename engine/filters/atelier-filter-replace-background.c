@@ -16,6 +16,7 @@
 #include "pipelines/atelier-background-compose.h"
 #include "pipelines/atelier-background-generate.h"
 
+#include <math.h>
 #include <string.h>
 
 static const AtelierParamSpec replace_background_params[] = {
@@ -42,6 +43,17 @@ static const AtelierParamSpec replace_background_params[] = {
     .help = ATELIER_N_ ("How far below the subject's bottom edge the shadow's centre lies, in pixels"), .min = 0,
     .max = 200, .default_value = 2 },
   ATELIER_SUBJECT_PARAM_ROWS,
+  { .name = "shadow-direction", .type = ATELIER_PARAM_DOUBLE, .label = ATELIER_N_ ("Shadow di_rection (°)"),
+    .help = ATELIER_N_ ("Which way the shadow is moved by its distance: 0 straight down, positive towards the right (the "
+                        "light from the left), negative towards the left"),
+    .min = -90.0, .max = 90.0, .default_value = 0.0, .step = 5.0, .digits = 0 },
+  { .name = "reflection", .type = ATELIER_PARAM_DOUBLE, .label = ATELIER_N_ ("Floor reflec_tion"),
+    .help = ATELIER_N_ ("How strongly the subject is mirrored on a glossy floor below it; 0 leaves it out"),
+    .min = 0.0, .max = 1.0, .default_value = 0.0, .step = 0.05, .digits = 2 },
+  { .name = "light-wrap", .type = ATELIER_PARAM_DOUBLE, .label = ATELIER_N_ ("Light _wrap"),
+    .help = ATELIER_N_ ("How much of the new background's light spills onto the subject's soft edges, so that it sits "
+                        "in the new scene; its opaque pixels are never changed"),
+    .min = 0.0, .max = 1.0, .default_value = 0.0, .step = 0.05, .digits = 2 },
   { .name = "canvas", .type = ATELIER_PARAM_CHOICE, .label = ATELIER_N_ ("Can_vas"),
     .help = ATELIER_N_ ("The finished picture's frame: the photograph's, square, 4:5 (4 wide, 5 high) or the width "
                         "and height below. The subject is never scaled: the canvas is sized around it"),
@@ -271,6 +283,29 @@ subject_on_canvas (AtelierContext *ctx, const AtelierCanvasPlan *plan, Subject *
          && replace_planes (&s->source, atelier_canvas_place (s->source, plan, 0.0f, error));
 }
 
+/* The light wrap's blur: about 1 % of the picture's long side, the scale of a soft edge's glow. */
+#define LIGHT_WRAP_SHARE 0.01
+
+/* The contact shadow the values ask for, with the floor reflection put into @background and the light wrap onto the
+ * subject's edges. */
+static AtelierTensor *
+shadow_and_light (const AtelierFilterValues *values, Subject *s, AtelierTensor *background, GError **error)
+{
+  const AtelierShadowOptions options = {
+    .opacity = atelier_filter_values_get (values, "shadow-opacity"),
+    .softness = atelier_filter_values_get_int (values, "shadow-softness"),
+    .distance = atelier_filter_values_get_int (values, "shadow-distance"),
+    .direction = atelier_filter_values_get (values, "shadow-direction"),
+  };
+  const int wrap_radius = MAX (1, (int) lround (MAX (s->alpha->shape[2], s->alpha->shape[3]) * LIGHT_WRAP_SHARE));
+  if (!atelier_floor_reflection (background, s->foreground, s->alpha, atelier_filter_values_get (values, "reflection"),
+                                 error)
+      || !atelier_light_wrap (s->foreground, s->alpha, background, atelier_filter_values_get (values, "light-wrap"),
+                              wrap_radius, error))
+    return NULL;
+  return atelier_contact_shadow (s->alpha, &options, error);
+}
+
 static gboolean
 replace_background_run (AtelierContext *ctx, AtelierModelCache *models, const AtelierFilterValues *values,
                         const AtelierFilterInput *in, AtelierFilterOutput *out, GError **error)
@@ -280,16 +315,12 @@ replace_background_run (AtelierContext *ctx, AtelierModelCache *models, const At
   AtelierCanvasPlan plan;
   if (!(subject.alpha = subject_alpha (ctx, models, values, in, &subject.rgb, error))
       || !(subject.foreground = atelier_subject_foreground (ctx, subject.rgb, subject.alpha, colours, error))
+      || !atelier_edge_colours_from_interior (ctx, subject.foreground, subject.alpha, error)
       || !(subject.source = atelier_planes_colour (in->image, error))
       || !canvas_plan (values, subject.alpha, &plan, error) || !subject_on_canvas (ctx, &plan, &subject, error))
     return FALSE;
   g_autoptr (AtelierTensor) background = new_background (ctx, models, values, subject.rgb, subject.alpha, colours, error);
-  const AtelierShadowOptions shadow_options = {
-    .opacity = atelier_filter_values_get (values, "shadow-opacity"),
-    .softness = atelier_filter_values_get_int (values, "shadow-softness"),
-    .distance = atelier_filter_values_get_int (values, "shadow-distance"),
-  };
-  g_autoptr (AtelierTensor) shadow = background ? atelier_contact_shadow (subject.alpha, &shadow_options, error) : NULL;
+  g_autoptr (AtelierTensor) shadow = background ? shadow_and_light (values, &subject, background, error) : NULL;
   g_autoptr (AtelierTensor) composed
     = shadow ? atelier_background_compose (subject.source, subject.foreground, subject.alpha, background, shadow, error)
              : NULL;
