@@ -147,14 +147,6 @@ subject_alpha (AtelierContext *ctx, AtelierModelCache *models, const AtelierFilt
   return g_steal_pointer (&alpha);
 }
 
-static gpointer
-open_latent_diffusion (gconstpointer data, GError **error)
-{
-  (void) data;
-  return atelier_latent_diffusion_open (ATELIER_LATENT_DIFFUSION_DEFAULT_UNET,
-                                        ATELIER_LATENT_DIFFUSION_DEFAULT_AUTOENCODER, error);
-}
-
 typedef struct
 {
   const char *model;
@@ -195,8 +187,7 @@ generated_background (AtelierContext *ctx, AtelierModelCache *models, const Atel
   };
   if (!atelier_sampler_params_from_values (values, &options.diffusion.sampler, error))
     return NULL;
-  const AtelierLatentDiffusion *ld = atelier_model_cache_get (models, "latent-diffusion", open_latent_diffusion, NULL,
-                                                              (GDestroyNotify) atelier_latent_diffusion_free, error);
+  const AtelierLatentDiffusion *ld = atelier_latent_diffusion_cached (models, error);
   if (ld == NULL
       || (options.diffusion.sampler.label = atelier_unet_label_index (atelier_latent_diffusion_get_unet (ld),
                                                                       atelier_filter_values_get_choice (values, "style"),
