@@ -204,18 +204,24 @@ generated_background (AtelierContext *ctx, AtelierModelCache *models, const Atel
   return atelier_background_generate (ctx, ld, rgb, alpha, &options, error);
 }
 
+static gboolean
+generated (const AtelierFilterValues *values)
+{
+  return strcmp (atelier_filter_values_get_choice (values, "background"), "generated") == 0;
+}
+
 /* The new background (1, colours, H, W) under the subject @alpha of @rgb. */
 static AtelierTensor *
 new_background (AtelierContext *ctx, AtelierModelCache *models, const AtelierFilterValues *values,
                 const AtelierTensor *rgb, const AtelierTensor *alpha, int colours, GError **error)
 {
   g_autoptr (AtelierTensor) background_rgb = NULL;
-  if (strcmp (atelier_filter_values_get_choice (values, "background"), "generated") == 0)
+  if (generated (values))
     background_rgb = generated_background (ctx, models, values, rgb, alpha, error);
   else
     {
       const AtelierBackgroundOptions look = background_options (values);
-      background_rgb = atelier_background_render (&look, rgb->shape[2], rgb->shape[3], error);
+      background_rgb = atelier_background_render (&look, alpha->shape[2], alpha->shape[3], error);
     }
   return background_rgb ? atelier_planes_from_rgb (background_rgb, colours, error) : NULL;
 }
@@ -232,6 +238,14 @@ canvas_plan (const AtelierFilterValues *values, const AtelierTensor *alpha, Atel
     .centre = strcmp (atelier_filter_values_get_choice (values, "placement"), "centre") == 0,
   };
   return atelier_canvas_plan (&options, alpha, plan, error);
+}
+
+/* A view of @image's colour planes, which come first: the source needs no copy. */
+static AtelierTensor *
+colour_planes_view (const AtelierTensor *image)
+{
+  const int64_t shape[4] = { 1, atelier_planes_colours ((int) image->shape[1]), image->shape[2], image->shape[3] };
+  return atelier_tensor_new_view (image->data, 4, shape);
 }
 
 /* The subject's planes: the photograph as RGB, its matte, its own colours at the edges, its colour planes. */
@@ -261,14 +275,14 @@ replace_planes (AtelierTensor **planes, AtelierTensor *placed)
   return TRUE;
 }
 
-/* Every plane of @s moved onto the canvas at whole-pixel offsets (the subject copied, never resampled); outside the
+/* Every plane of @s (its RGB when it is still there) moved onto the canvas at whole-pixel offsets (the subject copied, never resampled); outside the
  * photograph the matte is 0 and the RGB the photograph continued, for a model restyling it. */
 static gboolean
 subject_on_canvas (AtelierContext *ctx, const AtelierCanvasPlan *plan, Subject *s, GError **error)
 {
   if (atelier_canvas_is_identity (plan, s->alpha))
     return TRUE;
-  return replace_planes (&s->rgb, atelier_canvas_place_extended (ctx, s->rgb, plan, error))
+  return (s->rgb == NULL || replace_planes (&s->rgb, atelier_canvas_place_extended (ctx, s->rgb, plan, error)))
          && replace_planes (&s->alpha, atelier_canvas_place (s->alpha, plan, 0.0f, error))
          && replace_planes (&s->foreground, atelier_canvas_place (s->foreground, plan, 0.0f, error))
          && replace_planes (&s->source, atelier_canvas_place (s->source, plan, 0.0f, error));
@@ -306,15 +320,23 @@ replace_background_run (AtelierContext *ctx, AtelierModelCache *models, const At
   AtelierCanvasPlan plan;
   if (!(subject.alpha = subject_alpha (ctx, models, values, in, &subject.rgb, error))
       || !(subject.foreground = atelier_subject_foreground (ctx, subject.rgb, subject.alpha, colours, error))
-      || !atelier_edge_colours_from_interior (ctx, subject.foreground, subject.alpha, error)
-      || !(subject.source = atelier_planes_colour (in->image, error))
+      || !(subject.source = colour_planes_view (in->image)))
+    return FALSE;
+  if (!generated (values))
+    g_clear_pointer (&subject.rgb, atelier_tensor_free); /* only the model reads it; a 6000x4000 plane of colour is
+                                                            288 MB, so each full-size plane is freed once used */
+  if (!atelier_edge_colours_from_interior (ctx, subject.foreground, subject.alpha, error)
       || !canvas_plan (values, subject.alpha, &plan, error) || !subject_on_canvas (ctx, &plan, &subject, error))
     return FALSE;
   g_autoptr (AtelierTensor) background = new_background (ctx, models, values, subject.rgb, subject.alpha, colours, error);
+  g_clear_pointer (&subject.rgb, atelier_tensor_free);
   g_autoptr (AtelierTensor) shadow = background ? shadow_and_light (values, &subject, background, error) : NULL;
   g_autoptr (AtelierTensor) composed
     = shadow ? atelier_background_compose (subject.source, subject.foreground, subject.alpha, background, shadow, error)
              : NULL;
+  g_clear_pointer (&background, atelier_tensor_free);
+  g_clear_pointer (&shadow, atelier_tensor_free);
+  g_clear_pointer (&subject.foreground, atelier_tensor_free);
   g_autoptr (AtelierTensor) opaque = composed ? atelier_tensor_new_like (subject.alpha, error) : NULL;
   if (opaque == NULL)
     return FALSE;
