@@ -14,6 +14,24 @@ inverted (const AtelierTensor *alpha, GError **error)
   return selection;
 }
 
+/* @rgb with the subject (by @alpha) in grey, its luminance kept (Rec. 601): the model then sees the subject's shape,
+ * shading and footprint but not its hue, which it otherwise continued into the new background (a yellow glow beside
+ * a vitamin bottle's yellow label). */
+static AtelierTensor *
+subject_in_grey (const AtelierTensor *rgb, const AtelierTensor *alpha, GError **error)
+{
+  AtelierTensor *out = atelier_tensor_copy (rgb, error);
+  const gint64 n = atelier_tensor_numel (alpha);
+  for (gint64 i = 0; out != NULL && i < n; i++)
+    {
+      const float a = CLAMP (alpha->data[i], 0.0f, 1.0f);
+      const float y = 0.299f * rgb->data[i] + 0.587f * rgb->data[n + i] + 0.114f * rgb->data[2 * n + i];
+      for (int c = 0; c < 3; c++)
+        out->data[c * n + i] += (y - out->data[c * n + i]) * a;
+    }
+  return out;
+}
+
 /* @small to h x w: through the super-resolution network first when there is one and the background is to be
  * enlarged, then bicubic to the exact size. */
 static AtelierTensor *
@@ -47,7 +65,8 @@ atelier_background_generate (AtelierContext *ctx, const AtelierLatentDiffusion *
   AtelierLatentDiffusionOptions diffusion = options->diffusion;
   diffusion.sampler.strength = 1.0f - options->keep_layout;
   g_autoptr (AtelierTensor) selection = inverted (alpha, error);
+  g_autoptr (AtelierTensor) grey = selection ? subject_in_grey (rgb, alpha, error) : NULL;
   g_autoptr (AtelierTensor) small
-    = selection ? atelier_latent_diffusion_fill_at_working_size (ctx, ld, rgb, selection, &diffusion, error) : NULL;
+    = grey ? atelier_latent_diffusion_fill_at_working_size (ctx, ld, grey, selection, &diffusion, error) : NULL;
   return small ? enlarge (ctx, small, options->enlarger, rgb->shape[2], rgb->shape[3], error) : NULL;
 }
