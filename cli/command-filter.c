@@ -152,12 +152,16 @@ save_pictures (const AtelierFilterOutput *out, const char *input, const char *di
 }
 
 /* What the output file holds: the new pixels, a new layer over the input (or alone: a cut-out), the selection as
- * grey. */
+ * grey. A layer on a canvas of its own size (Replace Background's square) stands alone, without the alpha plane when
+ * the input has none (it is opaque), so that a JPEG stays a JPEG. */
 static AtelierTensor *
 output_pixels (const AtelierFilterInfo *info, const AtelierTensor *input, const AtelierFilterOutput *out,
                GError **error)
 {
-  if (info->output == ATELIER_OUTPUT_NEW_LAYER && !info->new_layer_alone)
+  const gboolean resized = out->pixels->shape[2] != input->shape[2] || out->pixels->shape[3] != input->shape[3];
+  if (info->output == ATELIER_OUTPUT_NEW_LAYER && resized && !atelier_planes_have_alpha ((int) input->shape[1]))
+    return atelier_planes_colour (out->pixels, error);
+  if (info->output == ATELIER_OUTPUT_NEW_LAYER && !info->new_layer_alone && !resized)
     return atelier_planes_over (out->pixels, input, error);
   return atelier_tensor_copy (out->pixels, error);
 }

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Replace Background: the kept subject is the source bit for bit, the white background is exactly 1, the gradient
- * is the hand-computed interpolation, the contact shadow lies under the subject, and with ISNet the subject it
- * finds on a disc-on-texture image is kept exactly. */
+/* Replace Background: the kept subject is the source bit for bit (plain and generated backgrounds), the white
+ * background is exactly 1, the gradient is the hand-computed interpolation, the contact shadow lies under the
+ * subject, with ISNet the subject it finds on a disc-on-texture image is kept exactly, the output is the same byte
+ * for byte on one thread and on two, and a generated background with "keep layout" at 0 does not depend on the old
+ * background's pixels. */
 #include "atelier.h"
+#include "pipelines/atelier-background-canvas.h"
 #include "pipelines/atelier-background-compose.h"
 #include "test-helpers.h"
 
@@ -40,17 +43,37 @@ square_selection (void)
   return selection;
 }
 
+/* A generated background's steps in these tests: enough to run every part of the sampler, few enough to be quick. */
+#define TEST_STEPS 3
+
+static AtelierFilterValues *
+generated_values (const char *style, double keep_layout)
+{
+  AtelierFilterValues *values = atelier_filter_values_new (atelier_filter_find ("replace-background"));
+  g_assert_true (atelier_filter_values_set_choice (values, "background", "generated", NULL));
+  g_assert_true (atelier_filter_values_set_choice (values, "style", style, NULL));
+  g_assert_true (atelier_filter_values_set (values, "keep-layout", keep_layout, NULL));
+  g_assert_true (atelier_filter_values_set (values, "steps", TEST_STEPS, NULL));
+  return values;
+}
+
 static AtelierFilterOutput *
-run_with_selection (AtelierFilterValues *values, const AtelierTensor *image, const AtelierTensor *selection)
+run_on_threads (AtelierFilterValues *values, const AtelierTensor *image, const AtelierTensor *selection, int threads)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (AtelierContext) ctx = atelier_context_new (threads);
   g_autoptr (AtelierFilter) filter = atelier_filter_new (atelier_filter_find ("replace-background"));
   const AtelierFilterInput in = { image, selection, FALSE };
   AtelierFilterOutput *out = atelier_filter_apply (filter, ctx, values, &in, &error);
   g_assert_no_error (error);
   g_assert_cmpint (out->pixels->shape[1], ==, atelier_planes_colours ((int) image->shape[1]) + 1);
   return out;
+}
+
+static AtelierFilterOutput *
+run_with_selection (AtelierFilterValues *values, const AtelierTensor *image, const AtelierTensor *selection)
+{
+  return run_on_threads (values, image, selection, 2);
 }
 
 /* Every colour plane of @out equals @image's bit for bit wherever @alpha is (within half a step of) 1; returns how many pixels that is. */
@@ -85,6 +108,10 @@ test_selection_kept_exactly (void)
       for (gint64 i = 0; i < H * W; i++)
         g_assert_cmpfloat (out->pixels->data[3 * H * W + i], ==, 1.0f);
     }
+  g_autoptr (AtelierFilterValues) generated = generated_values ("wood", 0.0);
+  g_autoptr (AtelierFilterOutput) on_wood = run_with_selection (generated, image, selection);
+  g_assert_cmpint (assert_kept_where_opaque (on_wood->pixels, image, selection), ==,
+                   (BOTTOM - TOP + 1) * (RIGHT - LEFT + 1));
   /* A grey image too: no trip through RGB may change its grey. */
   g_autoptr (AtelierTensor) grey = test_random_4d (1, 1, H, W);
   g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (atelier_filter_find ("replace-background"));
@@ -174,6 +201,68 @@ test_shadow_under_subject (void)
   g_assert_cmpfloat (test_max_abs (none), ==, 0.0f);
 }
 
+static double
+shadow_centre_x (const AtelierTensor *shadow)
+{
+  double mass = 0.0, moment = 0.0;
+  for (gint64 y = 0; y < H; y++)
+    for (gint64 x = 0; x < W; x++)
+      {
+        mass += shadow->data[y * W + x];
+        moment += shadow->data[y * W + x] * x;
+      }
+  return moment / mass;
+}
+
+/* Direction 90° moves the whole footprint right by the distance (its centre, unblurred, by exactly that); the
+ * reflection is the subject's bottom row blended into the floor right under it, by the opacity faded one step;
+ * the light wrap and the reflection leave every opaque subject pixel as it was. */
+static void
+test_shadow_direction_reflection_wrap (void)
+{
+  g_autoptr (AtelierTensor) selection = square_selection ();
+  AtelierShadowOptions options = { .opacity = 1.0f, .softness = 0, .distance = 10, .direction = 0.0f };
+  g_autoptr (AtelierTensor) down = atelier_contact_shadow (selection, &options, NULL);
+  options.direction = 90.0f;
+  g_autoptr (AtelierTensor) right = atelier_contact_shadow (selection, &options, NULL);
+  g_assert_cmpfloat_with_epsilon (shadow_centre_x (right) - shadow_centre_x (down), 10.0, 1e-9);
+
+  g_autoptr (AtelierTensor) image = test_random_4d (1, 3, H, W);
+  g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (atelier_filter_find ("replace-background"));
+  g_assert_true (atelier_filter_values_set (values, "shadow-opacity", 0.0, NULL));
+  g_assert_true (atelier_filter_values_set (values, "reflection", 0.5, NULL));
+  g_assert_true (atelier_filter_values_set (values, "light-wrap", 1.0, NULL));
+  g_autoptr (AtelierFilterOutput) out = run_with_selection (values, image, selection);
+  assert_kept_where_opaque (out->pixels, image, selection);
+  /* The light wrap brings the white floor's light into the soft edge: an edge pixel (matte 0.5) is lighter with it. */
+  g_assert_true (atelier_filter_values_set (values, "light-wrap", 0.0, NULL));
+  g_autoptr (AtelierFilterOutput) unwrapped = run_with_selection (values, image, selection);
+  const gint64 edge = (TOP - 2) * W + (LEFT + RIGHT) / 2;
+  g_assert_cmpfloat (selection->data[edge], ==, 0.5f);
+  g_assert_cmpfloat (out->pixels->data[edge], >, unwrapped->pixels->data[edge]);
+
+  /* On a white floor: the body's rows (matte >= 0.5) are TOP - 2 .. BOTTOM + 2, so the reflection is a third of 34
+   * rows deep, row BOTTOM + 2 + k mirroring row BOTTOM + 3 - k, faded by 0.5 (1 - k / (depth + 1)). */
+  g_autoptr (AtelierTensor) floor = atelier_tensor_new_4d (1, 3, H, W, NULL);
+  atelier_tensor_fill (floor, 1.0f);
+  g_assert_true (atelier_floor_reflection (floor, image, selection, 0.5f, NULL));
+  const gint64 bottom = BOTTOM + 2, depth = 11;
+  for (gint64 y = 0; y < H; y++)
+    for (gint64 x = 0; x < W; x++)
+      for (int c = 0; c < 3; c++)
+        {
+          const gint64 k = y - bottom;
+          float expected = 1.0f;
+          if (k >= 1 && k <= depth)
+            {
+              const gint64 from = (bottom - k + 1) * W + x;
+              const float a = selection->data[from] * 0.5f * (1.0f - (float) k / (float) (depth + 1));
+              expected += (image->data[c * H * W + from] - 1.0f) * a;
+            }
+          g_assert_cmpfloat_with_epsilon (floor->data[(c * H + y) * W + x], expected, 1e-6);
+        }
+}
+
 static void
 test_whole_selection_refused (void)
 {
@@ -228,6 +317,149 @@ test_found_subject_kept_exactly (void)
   g_assert_cmpint (white, >, 0);
 }
 
+static void
+assert_same_bytes (const AtelierTensor *a, const AtelierTensor *b)
+{
+  g_assert_true (atelier_tensor_same_shape (a, b));
+  g_assert_cmpmem (a->data, atelier_tensor_numel (a) * sizeof (float), b->data, atelier_tensor_numel (b) * sizeof (float));
+}
+
+/* One worker and two give the same output, float for float: plain with the subject found by ISNet (when its weights
+ * are there), and generated around a selection. */
+static void
+test_threads_same_bytes (void)
+{
+  g_autoptr (AtelierTensor) image = test_random_4d (1, 3, H, W);
+  g_autoptr (AtelierTensor) selection = square_selection ();
+  g_autoptr (AtelierFilterValues) generated = generated_values ("stone", 0.0);
+  g_autoptr (AtelierFilterOutput) one = run_on_threads (generated, image, selection, 1);
+  g_autoptr (AtelierFilterOutput) two = run_on_threads (generated, image, selection, 2);
+  assert_same_bytes (one->pixels, two->pixels);
+  if (!test_isnet_ready ())
+    return;
+  g_autoptr (AtelierTensor) disc = test_subject_image (160, 224);
+  g_autoptr (AtelierFilterValues) studio = atelier_filter_values_new (atelier_filter_find ("replace-background"));
+  g_assert_true (atelier_filter_values_set_choice (studio, "background", "studio", NULL));
+  g_autoptr (AtelierFilterOutput) found_one = run_on_threads (studio, disc, NULL, 1);
+  g_autoptr (AtelierFilterOutput) found_two = run_on_threads (studio, disc, NULL, 2);
+  assert_same_bytes (found_one->pixels, found_two->pixels);
+}
+
+/* @image with every pixel the selection does not fully hold replaced by other random values. */
+static AtelierTensor *
+with_other_background (const AtelierTensor *image, const AtelierTensor *selection)
+{
+  AtelierTensor *other = test_random_4d (1, 3, H, W);
+  for (gint64 c = 0; c < 3; c++)
+    for (gint64 i = 0; i < H * W; i++)
+      if (selection->data[i] >= OPAQUE_FROM)
+        other->data[c * H * W + i] = image->data[c * H * W + i];
+  return other;
+}
+
+/* How many of the pixels outside the selection differ between @a and @b. */
+static gint64
+background_differences (const AtelierTensor *a, const AtelierTensor *b, const AtelierTensor *selection)
+{
+  gint64 differences = 0;
+  for (gint64 c = 0; c < 3; c++)
+    for (gint64 i = 0; i < H * W; i++)
+      if (selection->data[i] == 0.0f && a->data[c * H * W + i] != b->data[c * H * W + i])
+        differences++;
+  return differences;
+}
+
+/* With "keep layout" at 0 the generated background is a function of the subject alone: the old background replaced
+ * by noise (the edge band too) leaves every pixel outside the subject as it was. Restyling the old background
+ * instead (keep layout 0.5) does depend on it, so the comparison can tell. The seed changes the background. */
+static void
+test_new_background_ignores_old (void)
+{
+  g_autoptr (AtelierTensor) image = test_random_4d (1, 3, H, W);
+  g_autoptr (AtelierTensor) selection = square_selection ();
+  g_autoptr (AtelierTensor) other = with_other_background (image, selection);
+  g_autoptr (AtelierFilterValues) fresh = generated_values ("fabric", 0.0);
+  g_autoptr (AtelierFilterOutput) first = run_with_selection (fresh, image, selection);
+  g_autoptr (AtelierFilterOutput) second = run_with_selection (fresh, other, selection);
+  g_assert_cmpint (background_differences (first->pixels, second->pixels, selection), ==, 0);
+  assert_kept_where_opaque (second->pixels, other, selection);
+
+  g_autoptr (AtelierFilterValues) restyled = generated_values ("fabric", 0.5);
+  g_autoptr (AtelierFilterOutput) restyled_first = run_with_selection (restyled, image, selection);
+  g_autoptr (AtelierFilterOutput) restyled_second = run_with_selection (restyled, other, selection);
+  g_assert_cmpint (background_differences (restyled_first->pixels, restyled_second->pixels, selection), >, H * W / 2);
+
+  g_assert_true (atelier_filter_values_set (fresh, "seed", 1, NULL));
+  g_autoptr (AtelierFilterOutput) reseeded = run_with_selection (fresh, image, selection);
+  g_assert_cmpint (background_differences (first->pixels, reseeded->pixels, selection), >, H * W / 2);
+}
+
+/* The square's box, soft edge included: rows TOP - EDGE .. BOTTOM + EDGE, columns LEFT - EDGE .. RIGHT + EDGE. */
+#define BOX_H (BOTTOM - TOP + 1 + 2 * EDGE)
+#define BOX_W (RIGHT - LEFT + 1 + 2 * EDGE)
+
+/* Square, 85 % fill, centred: the canvas is the box's wider side over 0.85 (rounded up), the subject lands whole
+ * pixels in, its pixels bit for bit at their new place, the border all white; the long side minimum grows the
+ * canvas around it (the subject is not enlarged), and a given size that cannot hold it is refused. */
+static void
+test_canvas_square_fill (void)
+{
+  g_autoptr (AtelierTensor) image = test_random_4d (1, 3, H, W);
+  g_autoptr (AtelierTensor) selection = square_selection ();
+  g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (atelier_filter_find ("replace-background"));
+  g_assert_true (atelier_filter_values_set_choice (values, "canvas", "square", NULL));
+  g_assert_true (atelier_filter_values_set_choice (values, "placement", "centre", NULL));
+  g_assert_true (atelier_filter_values_set (values, "fill", 85.0, NULL));
+  g_assert_true (atelier_filter_values_set (values, "shadow-opacity", 0.0, NULL));
+  g_autoptr (AtelierFilterOutput) out = run_with_selection (values, image, selection);
+  const gint64 side = (gint64) ceil (BOX_W / 0.85);
+  g_assert_cmpint (out->pixels->shape[2], ==, side);
+  g_assert_cmpint (out->pixels->shape[3], ==, side);
+  const gint64 top = (side - BOX_H) / 2 - (TOP - EDGE), left = (side - BOX_W) / 2 - (LEFT - EDGE);
+  gint64 kept = 0;
+  for (gint64 y = 0; y < H; y++)
+    for (gint64 x = 0; x < W; x++)
+      if (selection->data[y * W + x] >= OPAQUE_FROM)
+        {
+          for (int c = 0; c < 3; c++)
+            g_assert_cmpmem (&out->pixels->data[(c * side + y + top) * side + x + left], sizeof (float),
+                             &image->data[(c * H + y) * W + x], sizeof (float));
+          kept++;
+        }
+  g_assert_cmpint (kept, ==, (BOTTOM - TOP + 1) * (RIGHT - LEFT + 1));
+  for (int c = 0; c < 3; c++)
+    for (gint64 i = 0; i < side; i++)
+      {
+        g_assert_cmpfloat (out->pixels->data[(c * side + 0) * side + i], ==, 1.0f);
+        g_assert_cmpfloat (out->pixels->data[(c * side + i) * side + side - 1], ==, 1.0f);
+      }
+
+  AtelierCanvasPlan plan;
+  const AtelierCanvasOptions larger = { .shape = ATELIER_CANVAS_4_5, .fill = 0.85f, .min_long_side = 500, .centre = TRUE };
+  g_assert_true (atelier_canvas_plan (&larger, selection, &plan, NULL));
+  g_assert_cmpint (plan.height, ==, 500);
+  g_assert_cmpint (plan.width, ==, 400);
+  g_autoptr (AtelierTensor) placed = atelier_canvas_place (selection, &plan, 0.0f, NULL);
+  g_assert_cmpfloat_with_epsilon (atelier_canvas_fill (placed), (double) BOX_W / 400, 1e-12);
+
+  const AtelierCanvasOptions small = { .shape = ATELIER_CANVAS_SIZE, .width = BOX_W - 1, .height = 500 };
+  g_autoptr (GError) error = NULL;
+  g_assert_false (atelier_canvas_plan (&small, selection, &plan, &error));
+  g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "never scaled"));
+}
+
+/* Kept in place on the photograph's own frame, nothing moves: the plan is the identity. */
+static void
+test_canvas_keep_in_place (void)
+{
+  g_autoptr (AtelierTensor) selection = square_selection ();
+  const AtelierCanvasOptions keep = { .shape = ATELIER_CANVAS_KEEP };
+  AtelierCanvasPlan plan;
+  g_assert_true (atelier_canvas_plan (&keep, selection, &plan, NULL));
+  g_assert_true (atelier_canvas_is_identity (&plan, selection));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -236,7 +468,12 @@ main (int argc, char **argv)
   g_test_add_func ("/replace-background/white-is-exact", test_white_is_exact);
   g_test_add_func ("/replace-background/gradient-rows", test_gradient_rows);
   g_test_add_func ("/replace-background/shadow-under-subject", test_shadow_under_subject);
+  g_test_add_func ("/replace-background/shadow-direction-reflection-wrap", test_shadow_direction_reflection_wrap);
   g_test_add_func ("/replace-background/whole-selection-refused", test_whole_selection_refused);
   g_test_add_func ("/replace-background/found-subject-kept-exactly", test_found_subject_kept_exactly);
+  g_test_add_func ("/replace-background/threads-same-bytes", test_threads_same_bytes);
+  g_test_add_func ("/replace-background/canvas/square-fill", test_canvas_square_fill);
+  g_test_add_func ("/replace-background/canvas/keep-in-place", test_canvas_keep_in_place);
+  g_test_add_func ("/replace-background/generated/ignores-old-background", test_new_background_ignores_old);
   return g_test_run ();
 }

@@ -1,22 +1,54 @@
 #!/bin/sh
-# The contact sheet docs/replace-background-sheet.jpg: six product photographs of the shared data, each as it
-# was, on white and on a studio sweep (Replace Background's defaults otherwise, the subject found by ISNet).
-# Usage: tools/replace-background-sheet.sh [BUILD_DIR] [DATA_DIR]; needs ImageMagick's montage.
+# The contact sheet docs/replace-background-sheet.jpg: six product photographs of the shared data (a bottle, shoes,
+# a bag, a watch, a coffee cup, a hair dryer), each as it was and then on every background kind and style of Replace
+# Background, framed as a marketplace asks (square, the product filling 85 %, centred); the subject found by ISNet,
+# the generated backgrounds with seed 0, 20 steps. Each kind runs once over all the photographs (one process, models
+# loaded once).
+# Usage: [PHOTOS='a.jpg b.png'] [STYLES='wood bokeh'] [SHEET=docs/x.jpg] tools/replace-background-sheet.sh [BUILD_DIR]
+#        [DATA_DIR] [WORK_DIR]
+# PHOTOS and STYLES narrow the sheet (default: the six photographs, all seven styles; on 2 busy cores a generated
+# style takes some 10 minutes for the six). WORK_DIR (default: a temporary one) keeps each finished kind, so that a
+# later run adds only what is missing. Needs ImageMagick's montage.
 set -eu
 build=${1:-build}
 data=${2:-/work/shared/data/products}
-photos="shoes_heels_on_carpet.jpg cap_on_red_fabric.jpg beanie_on_carpet.jpg top_on_purple_sheet.jpg
-coffee_cup_on_table.png watch_plain.jpg"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+work=${3:-}
+if [ -z "$work" ]; then
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+fi
+photos=${PHOTOS:-"bottle_vitamins_white.jpg shoes_kids_on_floor.jpg bag_duffel_white.jpg watch_plain.jpg
+coffee_cup_on_table.png hairdryer_plain.jpg"}
+styles=${STYLES:-"studio wood stone fabric paper bokeh photo"}
+sheet=${SHEET:-docs/replace-background-sheet.jpg}
+plain="white colour gradient studio"
 inputs=""
 for photo in $photos; do inputs="$inputs $data/$photo"; done
-# shellcheck disable=SC2086 # one argument per photograph
-"$build/cli/atelier" replace-background --background white --output-dir "$work/white" $inputs
-# shellcheck disable=SC2086
-"$build/cli/atelier" replace-background --background studio --colour '#e8e8e8' --output-dir "$work/studio" $inputs
+# one kind over every photograph into WORK_DIR/NAME, unless a finished one is there; ARGS... as the command line's
+run_kind () {
+  name=$1
+  shift
+  [ -d "$work/$name" ] && return 0
+  # shellcheck disable=SC2086 # one argument per photograph and option
+  "$build/cli/atelier" replace-background --canvas square --fill 85 --placement centre "$@" \
+    --output-dir "$work/$name.partial" $inputs
+  mv "$work/$name.partial" "$work/$name"
+}
+for kind in $plain; do
+  run_kind "$kind" --background "$kind" --colour '#e4e8ee' --bottom-colour '#b8c0cc'
+done
+for style in $styles; do
+  run_kind "generated-$style" --background generated --style "$style" --seed 0 --steps 20
+done
 tiles=""
-for photo in $photos; do tiles="$tiles $data/$photo $work/white/$photo $work/studio/$photo"; done
+columns=1
+for kind in $plain; do columns=$((columns + 1)); done
+for style in $styles; do columns=$((columns + 1)); done
+for photo in $photos; do
+  tiles="$tiles $data/$photo"
+  for kind in $plain; do tiles="$tiles $work/$kind/$photo"; done
+  for style in $styles; do tiles="$tiles $work/generated-$style/$photo"; done
+done
 # shellcheck disable=SC2086
-montage $tiles -tile 3x -geometry 300x300+6+6 -background '#808080' -quality 82 docs/replace-background-sheet.jpg
-ls -l docs/replace-background-sheet.jpg
+montage $tiles -tile "${columns}x" -geometry 220x220+3+3 -background '#808080' -quality 85 "$sheet"
+ls -l "$sheet"

@@ -57,6 +57,12 @@ atelier_context_get_workspace_bytes (const AtelierContext *ctx)
   return ctx->workspace_bytes;
 }
 
+gsize
+atelier_context_get_piece_workspace_bytes (const AtelierContext *ctx)
+{
+  return ctx->workspace_bytes / (gsize) MAX (ctx->threads, ATELIER_WORK_PIECES);
+}
+
 void
 atelier_context_set_workspace_bytes (AtelierContext *ctx, gsize bytes)
 {

@@ -28,6 +28,17 @@ int atelier_context_get_threads (const AtelierContext *ctx);
 gsize atelier_context_get_workspace_bytes (const AtelierContext *ctx);
 void atelier_context_set_workspace_bytes (AtelierContext *ctx, gsize bytes);
 
+/* Ops cut their work into pieces sized by the problem alone, never by the thread count, so that a result is the same
+ * bit for bit on any number of threads: OpenBLAS rounds the rows at a block's edge differently from those inside it,
+ * so blocks that moved with the thread count changed the U-Net's output by up to 1e-6 and a generated background
+ * by 6e-6 between one thread and two. An op makes at least this many pieces where it can, so that up to this many
+ * threads share the work. */
+#define ATELIER_WORK_PIECES 8
+
+/* The scratch memory one piece of an op may hold: the workspace shared by as many pieces as run at once, and as
+ * many as ATELIER_WORK_PIECES whatever the thread count, so that it too is the same on up to that many threads. */
+gsize atelier_context_get_piece_workspace_bytes (const AtelierContext *ctx);
+
 /* Upper bound a tiled pipeline plans its tile size against (activations of one
  * tile), not counting the input and output images. */
 gsize atelier_context_get_memory_budget (const AtelierContext *ctx);

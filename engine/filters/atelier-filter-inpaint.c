@@ -17,14 +17,6 @@ static const AtelierParamSpec inpaint_params[] = {
     .min = 128, .max = 1024, .default_value = 512, .step = 64 },
 };
 
-static gpointer
-open_latent_diffusion (gconstpointer data, GError **error)
-{
-  (void) data;
-  return atelier_latent_diffusion_open (ATELIER_LATENT_DIFFUSION_DEFAULT_UNET,
-                                        ATELIER_LATENT_DIFFUSION_DEFAULT_AUTOENCODER, error);
-}
-
 /* The fill as a layer of its own: the result's colour, opaque where the selection is (times the source's
  * alpha), so that stacked above the source it shows exactly the inpainted image and can be masked, hidden or
  * deleted without touching the source. */
@@ -53,8 +45,7 @@ inpaint_run (AtelierContext *ctx, AtelierModelCache *models, const AtelierFilter
   options.working_side = atelier_filter_values_get_int (values, "working-size");
   if (!atelier_sampler_params_from_values (values, &options.sampler, error))
     return FALSE;
-  AtelierLatentDiffusion *ld = atelier_model_cache_get (models, "latent-diffusion", open_latent_diffusion, NULL,
-                                                        (GDestroyNotify) atelier_latent_diffusion_free, error);
+  const AtelierLatentDiffusion *ld = atelier_latent_diffusion_cached (models, error);
   if (ld == NULL
       || (options.sampler.label = atelier_unet_label_index (atelier_latent_diffusion_get_unet (ld), "photo", error)) < 0)
     return FALSE;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Replace Background: the photograph's subject on a new plain background (pure white, a colour, a vertical
- * gradient or a studio sweep) with a soft contact shadow under it. The subject is the selection when there is
+/* Replace Background: the photograph's subject on a new background, plain (pure white, a colour, a vertical
+ * gradient or a studio sweep) or generated around it by the latent diffusion model in one of its styles, with a
+ * soft contact shadow under it. The subject is the selection when there is
  * one, otherwise Select Subject's matte with the subject's own colours in its edge; wherever it is fully
  * opaque the source pixel is kept bit for bit. The result is a new layer above the source, which is not
  * changed. */
@@ -8,16 +9,25 @@
 
 #include "core/atelier-error.h"
 #include "core/atelier-image-planes.h"
+#include "filters/atelier-model-cache.h"
+#include "filters/atelier-sampling-params.h"
 #include "filters/atelier-subject-params.h"
+#include "pipelines/atelier-background-canvas.h"
 #include "pipelines/atelier-background-compose.h"
+#include "pipelines/atelier-background-generate.h"
+
+#include <math.h>
+#include <string.h>
 
 static const AtelierParamSpec replace_background_params[] = {
   { .name = "background", .type = ATELIER_PARAM_CHOICE, .label = ATELIER_N_ ("_Background"),
     .help = ATELIER_N_ ("Pure white (RGB 255, as marketplaces ask), one colour, a gradient from the colour to the "
-                        "bottom colour, or a studio sweep of the colour curving from the floor up the wall"),
+                        "bottom colour, a studio sweep of the colour curving from the floor up the wall, or a "
+                        "background of the chosen style generated around the subject"),
     .default_value = 0,
     ATELIER_CHOICES ({ "white", ATELIER_N_ ("White") }, { "colour", ATELIER_N_ ("Colour") },
-                     { "gradient", ATELIER_N_ ("Vertical gradient") }, { "studio", ATELIER_N_ ("Studio sweep") }) },
+                     { "gradient", ATELIER_N_ ("Vertical gradient") }, { "studio", ATELIER_N_ ("Studio sweep") },
+                     { "generated", ATELIER_N_ ("Generated") }) },
   { .name = "colour", .type = ATELIER_PARAM_COLOUR, .label = ATELIER_N_ ("_Colour"),
     .help = ATELIER_N_ ("The background's colour, the gradient's colour at the top, or the studio sweep's"),
     .default_value = 0xf2f2f2 },
@@ -33,6 +43,60 @@ static const AtelierParamSpec replace_background_params[] = {
     .help = ATELIER_N_ ("How far below the subject's bottom edge the shadow's centre lies, in pixels"), .min = 0,
     .max = 200, .default_value = 2 },
   ATELIER_SUBJECT_PARAM_ROWS,
+  { .name = "shadow-direction", .type = ATELIER_PARAM_DOUBLE, .label = ATELIER_N_ ("Shadow di_rection (°)"),
+    .help = ATELIER_N_ ("Which way the shadow is moved by its distance: 0 straight down, positive towards the right (the "
+                        "light from the left), negative towards the left"),
+    .min = -90.0, .max = 90.0, .default_value = 0.0, .step = 5.0, .digits = 0 },
+  { .name = "reflection", .type = ATELIER_PARAM_DOUBLE, .label = ATELIER_N_ ("Floor reflec_tion"),
+    .help = ATELIER_N_ ("How strongly the subject is mirrored on a glossy floor below it; 0 leaves it out"),
+    .min = 0.0, .max = 1.0, .default_value = 0.0, .step = 0.05, .digits = 2 },
+  { .name = "light-wrap", .type = ATELIER_PARAM_DOUBLE, .label = ATELIER_N_ ("Light _wrap"),
+    .help = ATELIER_N_ ("How much of the new background's light spills onto the subject's soft edges, so that it sits "
+                        "in the new scene; its opaque pixels are never changed"),
+    .min = 0.0, .max = 1.0, .default_value = 0.0, .step = 0.05, .digits = 2 },
+  { .name = "canvas", .type = ATELIER_PARAM_CHOICE, .label = ATELIER_N_ ("Can_vas"),
+    .help = ATELIER_N_ ("The finished picture's frame: the photograph's, square, 4:5 (4 wide, 5 high) or the width "
+                        "and height below. The subject is never scaled: the canvas is sized around it"),
+    .default_value = 0,
+    ATELIER_CHOICES ({ "keep", ATELIER_N_ ("As the photograph") }, { "square", ATELIER_N_ ("Square 1:1") },
+                     { "4:5", ATELIER_N_ ("Portrait 4:5") }, { "size", ATELIER_N_ ("Width x height") }) },
+  { .name = "canvas-width", .type = ATELIER_PARAM_INT, .label = ATELIER_N_ ("Canvas _width"),
+    .help = ATELIER_N_ ("The canvas's width in pixels when it is given as width x height"), .min = 1, .max = 30000,
+    .default_value = 2000 },
+  { .name = "canvas-height", .type = ATELIER_PARAM_INT, .label = ATELIER_N_ ("Canvas _height"),
+    .help = ATELIER_N_ ("The canvas's height in pixels when it is given as width x height"), .min = 1, .max = 30000,
+    .default_value = 2000 },
+  { .name = "fill", .type = ATELIER_PARAM_DOUBLE, .label = ATELIER_N_ ("Product f_ill (%)"),
+    .help = ATELIER_N_ ("How much of the canvas's width or height (the tighter one) the product spans, e.g. 85 as "
+                        "marketplaces ask, a margin of 7.5 % each side; the canvas is sized around the product, "
+                        "which is never scaled. 0 keeps the photograph's framing"),
+    .min = 0.0, .max = 100.0, .default_value = 0.0, .step = 1.0, .digits = 1 },
+  { .name = "min-long-side", .type = ATELIER_PARAM_INT, .label = ATELIER_N_ ("_Long side at least (px)"),
+    .help = ATELIER_N_ ("The canvas grows to at least this long side (e.g. 1600), the product filling less of it; "
+                        "0: no minimum"),
+    .min = 0, .max = 30000, .default_value = 0 },
+  { .name = "placement", .type = ATELIER_PARAM_CHOICE, .label = ATELIER_N_ ("_Placement"),
+    .help = ATELIER_N_ ("The subject centred on the canvas, or where it was in the photograph's frame"),
+    .default_value = 0,
+    ATELIER_CHOICES ({ "in-place", ATELIER_N_ ("Where it was") }, { "centre", ATELIER_N_ ("Centred") }) },
+  { .name = "style", .type = ATELIER_PARAM_CHOICE, .label = ATELIER_N_ ("St_yle"),
+    .help = ATELIER_N_ ("What the generated background looks like: one of the latent diffusion model's styles"),
+    .default_value = 0,
+    ATELIER_CHOICES ({ "studio", ATELIER_N_ ("Studio") }, { "wood", ATELIER_N_ ("Wood") },
+                     { "stone", ATELIER_N_ ("Stone") }, { "fabric", ATELIER_N_ ("Fabric") },
+                     { "paper", ATELIER_N_ ("Paper") }, { "bokeh", ATELIER_N_ ("Out of focus (bokeh)") },
+                     { "photo", ATELIER_N_ ("Photograph") }) },
+  { .name = "keep-layout", .type = ATELIER_PARAM_DOUBLE, .label = ATELIER_N_ ("Keep _layout"),
+    .help = ATELIER_N_ ("0 generates a new background that does not depend on the old one at all; more restyles "
+                        "the old background in the chosen style, keeping more of its layout"),
+    .min = 0.0, .max = 0.95, .default_value = 0.0, .step = 0.05, .digits = 2 },
+  { .name = "enlarge", .type = ATELIER_PARAM_CHOICE, .label = ATELIER_N_ ("_Enlarge with"),
+    .help = ATELIER_N_ ("How the generated background is brought from the model's working size to the picture's: "
+                        "a bicubic resize, or a super-resolution model (sharper, slower)"),
+    .default_value = 0,
+    ATELIER_CHOICES ({ "bicubic", ATELIER_N_ ("Bicubic resize") }, { "medium", ATELIER_N_ ("ESRGAN medium") },
+                     { "thick", ATELIER_N_ ("ESRGAN thick") }) },
+  ATELIER_SAMPLING_PARAM_ROWS,
 };
 
 static AtelierBackgroundOptions
@@ -83,30 +147,197 @@ subject_alpha (AtelierContext *ctx, AtelierModelCache *models, const AtelierFilt
   return g_steal_pointer (&alpha);
 }
 
+typedef struct
+{
+  const char *model;
+  int scale;
+} EnlargerName;
+
+static gpointer
+open_enlarger (gconstpointer data, GError **error)
+{
+  const EnlargerName *name = data;
+  return atelier_rdn_open (name->model, name->scale, error);
+}
+
+/* The super-resolution network the values ask for, at the smallest of its scales that takes the working size to
+ * the picture's long side @side (a bicubic resize then fits it exactly); NULL without an error for bicubic or when
+ * nothing is enlarged. */
+static const AtelierRdn *
+enlarger (AtelierModelCache *models, const AtelierFilterValues *values, gint64 side, int working_side,
+          GError **error)
+{
+  const char *model = atelier_filter_values_get_choice (values, "enlarge");
+  if (strcmp (model, "bicubic") == 0 || side <= working_side)
+    return NULL;
+  const int scale = side <= 2 * working_side ? 2 : side <= 3 * working_side ? 3 : side <= 4 * working_side ? 4 : 8;
+  const EnlargerName name = { model, scale };
+  g_autofree char *key = g_strdup_printf ("esrgan-%s-x%d", model, scale);
+  return atelier_model_cache_get (models, key, open_enlarger, &name, (GDestroyNotify) atelier_rdn_free, error);
+}
+
+/* The model's background around the subject @alpha of @rgb (1, 3, H, W). */
+static AtelierTensor *
+generated_background (AtelierContext *ctx, AtelierModelCache *models, const AtelierFilterValues *values,
+                      const AtelierTensor *rgb, const AtelierTensor *alpha, GError **error)
+{
+  AtelierGeneratedBackgroundOptions options = {
+    .diffusion = atelier_latent_diffusion_options_default (),
+    .keep_layout = (float) atelier_filter_values_get (values, "keep-layout"),
+  };
+  if (!atelier_sampler_params_from_values (values, &options.diffusion.sampler, error))
+    return NULL;
+  const AtelierLatentDiffusion *ld = atelier_latent_diffusion_cached (models, error);
+  if (ld == NULL
+      || (options.diffusion.sampler.label = atelier_unet_label_index (atelier_latent_diffusion_get_unet (ld),
+                                                                      atelier_filter_values_get_choice (values, "style"),
+                                                                      error)) < 0)
+    return NULL;
+  GError *enlarger_error = NULL;
+  options.enlarger = enlarger (models, values, MAX (rgb->shape[2], rgb->shape[3]), options.diffusion.working_side,
+                               &enlarger_error);
+  if (enlarger_error != NULL)
+    {
+      g_propagate_error (error, enlarger_error);
+      return NULL;
+    }
+  return atelier_background_generate (ctx, ld, rgb, alpha, &options, error);
+}
+
+static gboolean
+generated (const AtelierFilterValues *values)
+{
+  return strcmp (atelier_filter_values_get_choice (values, "background"), "generated") == 0;
+}
+
+/* The new background (1, colours, H, W) under the subject @alpha of @rgb. */
+static AtelierTensor *
+new_background (AtelierContext *ctx, AtelierModelCache *models, const AtelierFilterValues *values,
+                const AtelierTensor *rgb, const AtelierTensor *alpha, int colours, GError **error)
+{
+  g_autoptr (AtelierTensor) background_rgb = NULL;
+  if (generated (values))
+    background_rgb = generated_background (ctx, models, values, rgb, alpha, error);
+  else
+    {
+      const AtelierBackgroundOptions look = background_options (values);
+      background_rgb = atelier_background_render (&look, alpha->shape[2], alpha->shape[3], error);
+    }
+  return background_rgb ? atelier_planes_from_rgb (background_rgb, colours, error) : NULL;
+}
+
+static gboolean
+canvas_plan (const AtelierFilterValues *values, const AtelierTensor *alpha, AtelierCanvasPlan *plan, GError **error)
+{
+  const AtelierCanvasOptions options = {
+    .shape = atelier_filter_values_get_int (values, "canvas"),
+    .width = atelier_filter_values_get_int (values, "canvas-width"),
+    .height = atelier_filter_values_get_int (values, "canvas-height"),
+    .fill = (float) (atelier_filter_values_get (values, "fill") / 100.0),
+    .min_long_side = atelier_filter_values_get_int (values, "min-long-side"),
+    .centre = strcmp (atelier_filter_values_get_choice (values, "placement"), "centre") == 0,
+  };
+  return atelier_canvas_plan (&options, alpha, plan, error);
+}
+
+/* A view of @image's colour planes, which come first: the source needs no copy. */
+static AtelierTensor *
+colour_planes_view (const AtelierTensor *image)
+{
+  const int64_t shape[4] = { 1, atelier_planes_colours ((int) image->shape[1]), image->shape[2], image->shape[3] };
+  return atelier_tensor_new_view (image->data, 4, shape);
+}
+
+/* The subject's planes: the photograph as RGB, its matte, its own colours at the edges, its colour planes. */
+typedef struct
+{
+  AtelierTensor *rgb, *alpha, *foreground, *source;
+} Subject;
+
+static void
+subject_clear (Subject *s)
+{
+  g_clear_pointer (&s->rgb, atelier_tensor_free);
+  g_clear_pointer (&s->alpha, atelier_tensor_free);
+  g_clear_pointer (&s->foreground, atelier_tensor_free);
+  g_clear_pointer (&s->source, atelier_tensor_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Subject, subject_clear)
+
+static gboolean
+replace_planes (AtelierTensor **planes, AtelierTensor *placed)
+{
+  if (placed == NULL)
+    return FALSE;
+  atelier_tensor_free (*planes);
+  *planes = placed;
+  return TRUE;
+}
+
+/* Every plane of @s (its RGB when it is still there) moved onto the canvas at whole-pixel offsets (the subject copied, never resampled); outside the
+ * photograph the matte is 0 and the RGB the photograph continued, for a model restyling it. */
+static gboolean
+subject_on_canvas (AtelierContext *ctx, const AtelierCanvasPlan *plan, Subject *s, GError **error)
+{
+  if (atelier_canvas_is_identity (plan, s->alpha))
+    return TRUE;
+  return (s->rgb == NULL || replace_planes (&s->rgb, atelier_canvas_place_extended (ctx, s->rgb, plan, error)))
+         && replace_planes (&s->alpha, atelier_canvas_place (s->alpha, plan, 0.0f, error))
+         && replace_planes (&s->foreground, atelier_canvas_place (s->foreground, plan, 0.0f, error))
+         && replace_planes (&s->source, atelier_canvas_place (s->source, plan, 0.0f, error));
+}
+
+/* The light wrap's blur: about 1 % of the picture's long side, the scale of a soft edge's glow. */
+#define LIGHT_WRAP_SHARE 0.01
+
+/* The contact shadow the values ask for, with the floor reflection put into @background and the light wrap onto the
+ * subject's edges. */
+static AtelierTensor *
+shadow_and_light (const AtelierFilterValues *values, Subject *s, AtelierTensor *background, GError **error)
+{
+  const AtelierShadowOptions options = {
+    .opacity = atelier_filter_values_get (values, "shadow-opacity"),
+    .softness = atelier_filter_values_get_int (values, "shadow-softness"),
+    .distance = atelier_filter_values_get_int (values, "shadow-distance"),
+    .direction = atelier_filter_values_get (values, "shadow-direction"),
+  };
+  const int wrap_radius = MAX (1, (int) lround (MAX (s->alpha->shape[2], s->alpha->shape[3]) * LIGHT_WRAP_SHARE));
+  if (!atelier_floor_reflection (background, s->foreground, s->alpha, atelier_filter_values_get (values, "reflection"),
+                                 error)
+      || !atelier_light_wrap (s->foreground, s->alpha, background, atelier_filter_values_get (values, "light-wrap"),
+                              wrap_radius, error))
+    return NULL;
+  return atelier_contact_shadow (s->alpha, &options, error);
+}
+
 static gboolean
 replace_background_run (AtelierContext *ctx, AtelierModelCache *models, const AtelierFilterValues *values,
                         const AtelierFilterInput *in, AtelierFilterOutput *out, GError **error)
 {
   const int colours = atelier_planes_colours ((int) in->image->shape[1]);
-  const gint64 h = in->image->shape[2], w = in->image->shape[3];
-  g_autoptr (AtelierTensor) rgb = NULL;
-  g_autoptr (AtelierTensor) alpha = subject_alpha (ctx, models, values, in, &rgb, error);
-  if (alpha == NULL)
+  g_auto (Subject) subject = { 0 };
+  AtelierCanvasPlan plan;
+  if (!(subject.alpha = subject_alpha (ctx, models, values, in, &subject.rgb, error))
+      || !(subject.foreground = atelier_subject_foreground (ctx, subject.rgb, subject.alpha, colours, error))
+      || !(subject.source = colour_planes_view (in->image)))
     return FALSE;
-  g_autoptr (AtelierTensor) foreground = atelier_subject_foreground (ctx, rgb, alpha, colours, error);
-  const AtelierBackgroundOptions look = background_options (values);
-  g_autoptr (AtelierTensor) background_rgb = foreground ? atelier_background_render (&look, h, w, error) : NULL;
-  g_autoptr (AtelierTensor) background = background_rgb ? atelier_planes_from_rgb (background_rgb, colours, error) : NULL;
-  const AtelierShadowOptions shadow_options = {
-    .opacity = atelier_filter_values_get (values, "shadow-opacity"),
-    .softness = atelier_filter_values_get_int (values, "shadow-softness"),
-    .distance = atelier_filter_values_get_int (values, "shadow-distance"),
-  };
-  g_autoptr (AtelierTensor) shadow = background ? atelier_contact_shadow (alpha, &shadow_options, error) : NULL;
-  g_autoptr (AtelierTensor) source = shadow ? atelier_planes_colour (in->image, error) : NULL;
+  if (!generated (values))
+    g_clear_pointer (&subject.rgb, atelier_tensor_free); /* only the model reads it; a 6000x4000 plane of colour is
+                                                            288 MB, so each full-size plane is freed once used */
+  if (!atelier_edge_colours_from_interior (ctx, subject.foreground, subject.alpha, error)
+      || !canvas_plan (values, subject.alpha, &plan, error) || !subject_on_canvas (ctx, &plan, &subject, error))
+    return FALSE;
+  g_autoptr (AtelierTensor) background = new_background (ctx, models, values, subject.rgb, subject.alpha, colours, error);
+  g_clear_pointer (&subject.rgb, atelier_tensor_free);
+  g_autoptr (AtelierTensor) shadow = background ? shadow_and_light (values, &subject, background, error) : NULL;
   g_autoptr (AtelierTensor) composed
-    = source ? atelier_background_compose (source, foreground, alpha, background, shadow, error) : NULL;
-  g_autoptr (AtelierTensor) opaque = composed ? atelier_tensor_new_like (alpha, error) : NULL;
+    = shadow ? atelier_background_compose (subject.source, subject.foreground, subject.alpha, background, shadow, error)
+             : NULL;
+  g_clear_pointer (&background, atelier_tensor_free);
+  g_clear_pointer (&shadow, atelier_tensor_free);
+  g_clear_pointer (&subject.foreground, atelier_tensor_free);
+  g_autoptr (AtelierTensor) opaque = composed ? atelier_tensor_new_like (subject.alpha, error) : NULL;
   if (opaque == NULL)
     return FALSE;
   atelier_tensor_fill (opaque, 1.0f);
@@ -117,7 +348,8 @@ replace_background_run (AtelierContext *ctx, AtelierModelCache *models, const At
 const AtelierFilterInfo atelier_filter_replace_background = {
   .name = "replace-background",
   .menu_label = ATELIER_N_ ("_Replace Background..."),
-  .blurb = ATELIER_N_ ("Put the photograph's subject on pure white, a colour, a gradient or a studio sweep"),
+  .blurb = ATELIER_N_ ("Put the photograph's subject on pure white, a colour, a gradient, a studio sweep or a "
+                       "generated background"),
   .help = ATELIER_N_ ("Keeps the photograph's subject (the selection, or the main object found like Select "
                       "Subject when nothing is selected) and puts it on a new background with a soft contact "
                       "shadow, as a new layer above the active one. Wherever the subject is fully opaque its "

@@ -9,6 +9,21 @@ const AtelierFilterInfo atelier_sampling_params = {
   .n_params = G_N_ELEMENTS (sampling_rows),
 };
 
+static gpointer
+open_latent_diffusion (gconstpointer data, GError **error)
+{
+  (void) data;
+  return atelier_latent_diffusion_open (ATELIER_LATENT_DIFFUSION_DEFAULT_UNET,
+                                        ATELIER_LATENT_DIFFUSION_DEFAULT_AUTOENCODER, error);
+}
+
+const AtelierLatentDiffusion *
+atelier_latent_diffusion_cached (AtelierModelCache *models, GError **error)
+{
+  return atelier_model_cache_get (models, "latent-diffusion", open_latent_diffusion, NULL,
+                                  (GDestroyNotify) atelier_latent_diffusion_free, error);
+}
+
 gboolean
 atelier_sampler_params_from_values (const AtelierFilterValues *values, AtelierSamplerParams *params, GError **error)
 {

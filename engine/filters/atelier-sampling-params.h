@@ -7,6 +7,8 @@
 
 #include "diffusion/atelier-sampler.h"
 #include "filters/atelier-filter.h"
+#include "filters/atelier-model-cache.h"
+#include "pipelines/atelier-latent-diffusion.h"
 
 G_BEGIN_DECLS
 
@@ -33,5 +35,9 @@ extern const AtelierFilterInfo atelier_sampling_params;
 /* Steps, guidance, seed and sampler from @values (of any description holding the rows) into @params. */
 gboolean atelier_sampler_params_from_values (const AtelierFilterValues *values, AtelierSamplerParams *params,
                                              GError **error);
+
+/* The latent diffusion model (the default U-Net and autoencoder) of a filter instance, opened once through @models:
+ * what Inpaint and Replace Background's generated backgrounds sample with. */
+const AtelierLatentDiffusion *atelier_latent_diffusion_cached (AtelierModelCache *models, GError **error);
 
 G_END_DECLS

@@ -90,12 +90,12 @@ plan (AtelierContext *ctx, const AtelierTensor *input, const AtelierTensor *weig
                    "transposed convolution padding leaves an empty output");
       return FALSE;
     }
-  const int threads = atelier_context_get_threads (ctx);
   const gint64 taps = (gint64) job->kh * job->kw;
-  job->channel_block = MAX ((job->cout_per_group * p->groups + threads - 1) / threads / p->groups, 1);
+  job->channel_block = MAX ((job->cout_per_group * p->groups + ATELIER_WORK_PIECES - 1) / ATELIER_WORK_PIECES / p->groups,
+                            1);
   job->blocks_per_group = (job->cout_per_group + job->channel_block - 1) / job->channel_block;
   const gint64 rows = job->channel_block * taps;
-  const gint64 workspace_floats = (gint64) (atelier_context_get_workspace_bytes (ctx) / threads / sizeof (float));
+  const gint64 workspace_floats = (gint64) (atelier_context_get_piece_workspace_bytes (ctx) / sizeof (float));
   job->chunk_positions = MIN (workspace_floats / rows, job->in_h * job->in_w);
   if (job->chunk_positions < 1)
     {

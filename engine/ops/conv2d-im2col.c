@@ -123,14 +123,13 @@ atelier_conv2d_im2col (const AtelierConvSetup *setup, const float *input, float 
 {
   const AtelierConvGeometry *g = setup->g;
   AtelierContext *ctx = setup->ctx;
-  const int threads = atelier_context_get_threads (ctx);
   const gint64 k = g->cin_per_group * g->kh * g->kw;
   const gboolean pointwise = atelier_conv_geometry_is_pointwise (g);
 
   /* Chunk size: cache-sized, at most the workspace share of one worker, and
    * small enough that every thread gets work. */
   gint64 chunk = MAX ((gint64) (IM2COL_TARGET_CHUNK_BYTES / (sizeof (float) * k)), 64);
-  gint64 per_worker_limit = (gint64) (atelier_context_get_workspace_bytes (ctx) / threads / (sizeof (float) * k));
+  gint64 per_worker_limit = (gint64) (atelier_context_get_piece_workspace_bytes (ctx) / (sizeof (float) * k));
   if (!pointwise && per_worker_limit < 1)
     {
       g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_OUT_OF_MEMORY,
@@ -139,7 +138,7 @@ atelier_conv2d_im2col (const AtelierConvSetup *setup, const float *input, float 
       return FALSE;
     }
   chunk = MIN (chunk, MAX (per_worker_limit, 1));
-  chunk = MAX (MIN (chunk, (g->out_positions + threads - 1) / threads), 1);
+  chunk = MAX (MIN (chunk, (g->out_positions + ATELIER_WORK_PIECES - 1) / ATELIER_WORK_PIECES), 1);
 
   Im2colJob job = {
     .setup = setup, .input = input, .output = output,

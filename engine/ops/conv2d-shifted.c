@@ -101,11 +101,10 @@ atelier_conv2d_shifted (const AtelierConvSetup *setup, const float *input, float
 {
   const AtelierConvGeometry *g = setup->g;
   AtelierContext *ctx = setup->ctx;
-  const int threads = atelier_context_get_threads (ctx);
   const gint64 padded_w = g->out_w + (gint64) (g->kw - 1) * g->dilation_w;
   const gint64 padded_h = g->out_h + (gint64) (g->kh - 1) * g->dilation_h;
   const gint64 row_bytes = (gint64) sizeof (float) * g->cout_per_group * padded_w;
-  const gint64 per_worker = (gint64) atelier_context_get_workspace_bytes (ctx) / threads;
+  const gint64 per_worker = (gint64) atelier_context_get_piece_workspace_bytes (ctx);
   const gint64 stacked_rows = (g->batch - 1) * padded_h + g->out_h;
   *applicable = row_bytes <= per_worker && g->batch * padded_w * padded_h < G_MAXINT;
   if (!*applicable)
@@ -113,7 +112,7 @@ atelier_conv2d_shifted (const AtelierConvSetup *setup, const float *input, float
 
   gint64 rows = MAX ((gint64) SHIFTED_TARGET_ACCUMULATOR_BYTES / row_bytes, 1);
   rows = MIN (rows, per_worker / row_bytes);
-  rows = MAX (MIN (rows, (stacked_rows + threads - 1) / threads), 1);
+  rows = MAX (MIN (rows, (stacked_rows + ATELIER_WORK_PIECES - 1) / ATELIER_WORK_PIECES), 1);
 
   /* The last tap of the last row reads (KW-1)*dw past the padded images. */
   const gint64 plane = g->batch * padded_h * padded_w + (gint64) (g->kw - 1) * g->dilation_w;

@@ -98,17 +98,18 @@ atelier_conv2d_tapstack (const AtelierConvSetup *setup, const float *input, floa
 {
   const AtelierConvGeometry *g = setup->g;
   AtelierContext *ctx = setup->ctx;
-  const int threads = atelier_context_get_threads (ctx);
   const gint64 m = (gint64) g->kh * g->kw * g->cout_per_group;
   const gint64 ring = (gint64) (g->kh - 1) * g->dilation_h + 1;
   const gint64 z_floats = ring * m * g->in_w;
-  *applicable = (gsize) z_floats * sizeof (float) <= atelier_context_get_workspace_bytes (ctx) / threads
+  *applicable = (gsize) z_floats * sizeof (float) <= atelier_context_get_piece_workspace_bytes (ctx)
                 && m <= G_MAXINT && g->in_h * g->in_w <= G_MAXINT;
   if (!*applicable)
     return FALSE;
 
   /* One band per thread: every band recomputes Z for the (KH-1) dh input rows
-   * it shares with its neighbours, so fewer bands waste less. */
+   * it shares with its neighbours, so fewer bands waste less. The bands do not
+   * change the result: each Z row is one sgemm of its own input row. */
+  const int threads = atelier_context_get_threads (ctx);
   const gint64 band_rows = MAX ((g->out_h + threads - 1) / threads, 1);
   TapstackJob job = {
     .setup = setup, .input = input, .stacked = setup->tap_weights, .output = output,

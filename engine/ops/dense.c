@@ -90,8 +90,7 @@ atelier_attention (AtelierContext *ctx, const AtelierTensor *q, const AtelierTen
   if (lq == 0 || lk == 0 || batch == 0)
     return g_steal_pointer (&out);
 
-  const int threads = atelier_context_get_threads (ctx);
-  gint64 chunk = (gint64) (atelier_context_get_workspace_bytes (ctx) / threads / sizeof (float) / lk);
+  gint64 chunk = (gint64) (atelier_context_get_piece_workspace_bytes (ctx) / sizeof (float) / lk);
   chunk = MIN (MIN (chunk, 256), lq);
   if (chunk < 1)
     {

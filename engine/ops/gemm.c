@@ -34,10 +34,10 @@ atelier_gemm_rows (AtelierContext *ctx, gint64 m, gint64 n, gint64 k,
                    const float *a, gint64 lda, const float *b, gint64 ldb, gboolean transpose_b,
                    float *c, gint64 ldc, const float *column_bias)
 {
-  const int threads = atelier_context_get_threads (ctx);
+  (void) ctx;
   /* Row blocks of at least 64: smaller ones fall below sgemm's register tile
    * and lose more to repacking B than threads win. */
-  gint64 block = MAX ((m + threads - 1) / threads, MIN (m, 64));
+  gint64 block = MAX ((m + ATELIER_WORK_PIECES - 1) / ATELIER_WORK_PIECES, MIN (m, 64));
   GemmJob job = { m, n, k, block, a, b, lda, ldb, ldc, transpose_b, c, column_bias };
   atelier_context_parallel_for (ctx, (m + block - 1) / block, gemm_block, &job);
 }

@@ -2,6 +2,7 @@
 #include "pipelines/atelier-background-compose.h"
 
 #include "core/atelier-error.h"
+#include "pipelines/atelier-alpha-fill.h"
 #include "pipelines/atelier-matte-feather.h"
 
 #include <math.h>
@@ -28,6 +29,9 @@
 
 /* A matte value at or above this is the subject's body when the footprint is measured. */
 #define SOLID 0.5f
+
+/* A floor reflection fades out over this share of the subject's height, as on a glossy acrylic sheet. */
+#define REFLECTION_DEPTH (1.0f / 3.0f)
 
 static float
 smoothstep (float edge0, float edge1, float x)
@@ -133,7 +137,9 @@ atelier_contact_shadow (const AtelierTensor *alpha, const AtelierShadowOptions *
    * subject's bottom edge; the band keeps the most opaque of what lands on it, so thin parts still cast. */
   const gint64 height = bottom - top + 1;
   const gint64 band = MAX (1, (gint64) lroundf (height * SHADOW_SQUASH));
-  const gint64 band_bottom = bottom + options->distance + band / 2;
+  const double angle = options->direction * G_PI / 180.0;
+  const gint64 down = lround (options->distance * cos (angle)), across = lround (options->distance * sin (angle));
+  const gint64 band_bottom = bottom + down + band / 2;
   for (gint64 y = top; y <= bottom; y++)
     {
       const gint64 target = band_bottom - (bottom - y) * band / height;
@@ -141,8 +147,8 @@ atelier_contact_shadow (const AtelierTensor *alpha, const AtelierShadowOptions *
         continue;
       const float *from = alpha->data + y * w;
       float *to = shadow->data + target * w;
-      for (gint64 x = 0; x < w; x++)
-        to[x] = MAX (to[x], from[x]);
+      for (gint64 x = MAX (0, across); x < MIN (w, w + across); x++)
+        to[x] = MAX (to[x], from[x - across]);
     }
   if (!atelier_matte_feather (shadow->data, h, w, options->softness, error))
     return NULL;
@@ -150,6 +156,85 @@ atelier_contact_shadow (const AtelierTensor *alpha, const AtelierShadowOptions *
   for (gint64 i = 0; i < n; i++)
     shadow->data[i] = CLAMP (shadow->data[i], 0.0f, 1.0f) * options->opacity;
   return g_steal_pointer (&shadow);
+}
+
+gboolean
+atelier_floor_reflection (AtelierTensor *background, const AtelierTensor *foreground, const AtelierTensor *alpha,
+                          float opacity, GError **error)
+{
+  const gint64 colours = background->shape[1], h = background->shape[2], w = background->shape[3], n = h * w;
+  if (!atelier_tensor_same_shape (background, foreground) || alpha->shape[2] != h || alpha->shape[3] != w)
+    {
+      g_set_error_literal (error, ATELIER_ERROR, ATELIER_ERROR_SHAPE_MISMATCH,
+                           "floor reflection: the background, subject and matte differ in size");
+      return FALSE;
+    }
+  gint64 top, bottom;
+  if (opacity <= 0.0f || !solid_rows (alpha, &top, &bottom))
+    return TRUE;
+  const gint64 depth = MAX (1, (gint64) lroundf ((bottom - top + 1) * REFLECTION_DEPTH));
+  for (gint64 k = 1; k <= depth && bottom + k < h && bottom - k + 1 >= 0; k++)
+    {
+      const gint64 to = (bottom + k) * w, from = (bottom - k + 1) * w;
+      const float fade = opacity * (1.0f - (float) k / (float) (depth + 1));
+      for (gint64 x = 0; x < w; x++)
+        {
+          const float a = CLAMP (alpha->data[from + x], 0.0f, 1.0f) * fade;
+          for (gint64 c = 0; c < colours; c++)
+            {
+              float *b = &background->data[c * n + to + x];
+              *b += (foreground->data[c * n + from + x] - *b) * a;
+            }
+        }
+    }
+  return TRUE;
+}
+
+gboolean
+atelier_light_wrap (AtelierTensor *foreground, const AtelierTensor *alpha, const AtelierTensor *background, float amount,
+                    int radius, GError **error)
+{
+  if (amount <= 0.0f)
+    return TRUE;
+  const gint64 h = background->shape[2], w = background->shape[3], n = h * w;
+  g_autoptr (AtelierTensor) light = atelier_tensor_copy (background, error);
+  if (light == NULL)
+    return FALSE;
+  for (gint64 c = 0; c < background->shape[1]; c++)
+    if (!atelier_matte_feather (light->data + c * n, h, w, radius, error))
+      return FALSE;
+  for (gint64 c = 0; c < background->shape[1]; c++)
+    for (gint64 i = 0; i < n; i++)
+      if (alpha->data[i] < OPAQUE_FROM)
+        {
+          float *f = &foreground->data[c * n + i];
+          *f += (light->data[c * n + i] - *f) * amount * (1.0f - CLAMP (alpha->data[i], 0.0f, 1.0f));
+        }
+  return TRUE;
+}
+
+gboolean
+atelier_edge_colours_from_interior (AtelierContext *ctx, AtelierTensor *foreground, const AtelierTensor *alpha,
+                                    GError **error)
+{
+  g_autoptr (AtelierTensor) interior = atelier_tensor_new_like (alpha, error);
+  if (interior == NULL)
+    return FALSE;
+  const gint64 n = atelier_tensor_numel (alpha);
+  for (gint64 i = 0; i < n; i++)
+    interior->data[i] = alpha->data[i] >= OPAQUE_FROM ? 1.0f : 0.0f;
+  g_autoptr (AtelierTensor) continued = atelier_alpha_fill (ctx, foreground, interior, error);
+  if (continued == NULL)
+    return FALSE;
+  for (gint64 c = 0; c < foreground->shape[1]; c++)
+    for (gint64 i = 0; i < n; i++)
+      {
+        const float faint = 1.0f - CLAMP (alpha->data[i], 0.0f, 1.0f), pull = faint * faint;
+        float *f = &foreground->data[c * n + i];
+        if (alpha->data[i] < OPAQUE_FROM)
+          *f += (continued->data[c * n + i] - *f) * pull;
+      }
+  return TRUE;
 }
 
 AtelierTensor *

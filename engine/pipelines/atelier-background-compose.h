@@ -7,6 +7,7 @@
  * 1 the source pixel itself is kept, bit for bit (the marketplace
  * rule: the product is never resampled). */
 
+#include "core/atelier-context.h"
 #include "core/atelier-tensor.h"
 
 G_BEGIN_DECLS
@@ -28,9 +29,11 @@ typedef struct
 
 typedef struct
 {
-  float opacity; /* 0: no shadow */
-  int softness;  /* blur, pixels */
-  int distance;  /* how far below the subject's bottom edge the footprint sits, pixels */
+  float opacity;   /* 0: no shadow */
+  int softness;    /* blur, pixels */
+  int distance;    /* how far from the subject's bottom edge the footprint sits, pixels */
+  float direction; /* degrees the footprint is moved away from straight down, towards the right when positive (the
+                      light from the left) */
 } AtelierShadowOptions;
 
 /* (1, 3, h, w) */
@@ -41,6 +44,25 @@ AtelierTensor *atelier_background_render (const AtelierBackgroundOptions *option
  * onto the floor, moved down by @distance and blurred by @softness. All zero when the matte is empty. */
 AtelierTensor *atelier_contact_shadow (const AtelierTensor *alpha, const AtelierShadowOptions *options,
                                        GError **error);
+
+/* The subject mirrored on a glossy floor below its bottom edge, blended into @background (1, C, H, W) in place: its
+ * colours @foreground and matte @alpha flipped about the lowest row of its body, @opacity at the contact fading to
+ * nothing over a third of its height. */
+gboolean atelier_floor_reflection (AtelierTensor *background, const AtelierTensor *foreground,
+                                   const AtelierTensor *alpha, float opacity, GError **error);
+
+/* Light wrap: the new background's light, blurred over @radius pixels, spilling onto the subject's edge band in
+ * @foreground (in place) by @amount times its transparency, so that it sits in the new light. Pixels whose alpha counts
+ * as 1 are not changed. */
+gboolean atelier_light_wrap (AtelierTensor *foreground, const AtelierTensor *alpha, const AtelierTensor *background,
+                             float amount, int radius, GError **error);
+
+/* @foreground (1, C, H, W), the subject's colours estimated in its edge band, pulled towards the colours of its opaque
+ * interior continued outwards, by (1 - alpha)^2: where the matte is faint the estimate still carries some of the old
+ * background (a pink fringe where a cap lay on red fabric, once on white), the interior's colours are the subject's
+ * own. Pixels whose alpha counts as 1 are not changed. */
+gboolean atelier_edge_colours_from_interior (AtelierContext *ctx, AtelierTensor *foreground, const AtelierTensor *alpha,
+                                             GError **error);
 
 /* @source (1, C, H, W) the source's colour planes, @foreground (1, C, H, W) the subject's own colours where its
  * edge is partly transparent (NULL: the source), @alpha (1, 1, H, W), @background (1, C, H, W), @shadow

@@ -328,3 +328,31 @@ atelier_latent_diffusion_inpaint (AtelierContext *ctx, const AtelierLatentDiffus
         }
   return g_steal_pointer (&out);
 }
+
+AtelierTensor *
+atelier_latent_diffusion_fill_at_working_size (AtelierContext *ctx, const AtelierLatentDiffusion *ld,
+                                               const AtelierTensor *image, const AtelierTensor *selection,
+                                               const AtelierLatentDiffusionOptions *options, GError **error)
+{
+  if (!check_options (options, error)
+      || !atelier_tensor_check_shape (image, "image", 4, (const int64_t[]) { 1, 3, -1, -1 }, error)
+      || !atelier_tensor_check_shape (selection, "selection", 4,
+                                      (const int64_t[]) { 1, 1, image->shape[2], image->shape[3] }, error))
+    return NULL;
+  int64_t box[4];
+  if (atelier_selection_bounds (selection, box) == 0)
+    {
+      g_set_error_literal (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT, "nothing is selected to generate");
+      return NULL;
+    }
+  int64_t ww, wh;
+  working_size (ld, image->shape[3], image->shape[2], options->working_side, &ww, &wh);
+  /* Image to image starts from what is there; a new fill must not see it (see inpaint). */
+  g_autoptr (AtelierTensor) hidden = options->sampler.strength >= 1.0f ? hide_selection (ctx, image, selection, error)
+                                                                        : NULL;
+  if (options->sampler.strength >= 1.0f && hidden == NULL)
+    return NULL;
+  g_autoptr (AtelierTensor) small = resize_smooth (ctx, hidden ? hidden : image, wh, ww, error);
+  g_autoptr (AtelierTensor) small_mask = small ? resize_smooth (ctx, selection, wh, ww, error) : NULL;
+  return small_mask ? diffuse_region (ctx, ld, small, small_mask, ww, wh, options, error) : NULL;
+}

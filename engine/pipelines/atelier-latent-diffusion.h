@@ -56,6 +56,17 @@ AtelierTensor *atelier_latent_diffusion_inpaint (AtelierContext *ctx, const Atel
                                                  const AtelierTensor *image, const AtelierTensor *selection,
                                                  const AtelierLatentDiffusionOptions *options, GError **error);
 
+/* The model's content for the selected part of @image (1, 3, H, W) and the kept rest, at the working resolution
+ * (the long side at most working_side, on the latent grid): (1, 3, h, w). Unlike inpaint nothing is blended back,
+ * colour-matched or enlarged, for callers that compose and enlarge the result themselves (Replace Background
+ * generates everything around a subject, whose own pixels it keeps). With the sampler's strength at 1 the fill
+ * reads only the unselected pixels, as inpaint's does; below 1 it starts from the selected pixels' own content
+ * noised to that level (image to image), so it keeps their layout. */
+AtelierTensor *atelier_latent_diffusion_fill_at_working_size (AtelierContext *ctx, const AtelierLatentDiffusion *ld,
+                                                              const AtelierTensor *image, const AtelierTensor *selection,
+                                                              const AtelierLatentDiffusionOptions *options,
+                                                              GError **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtelierLatentDiffusion, atelier_latent_diffusion_free)
 
 G_END_DECLS

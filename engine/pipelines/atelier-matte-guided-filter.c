@@ -172,9 +172,11 @@ atelier_guided_filter (AtelierContext *ctx, const AtelierTensor *guide, const At
   /* Strips sized so that all workers' planes together fit the memory budget,
    * yet tall enough that the halo is not most of the work; never more than
    * MAX_STRIP_ROWS, past which taller strips only cost memory. */
-  const int threads = MAX (1, atelier_context_get_threads (ctx));
+  /* As many shares as the ops' pieces, so that the strips, whose running sums start afresh at each, are the same
+   * on up to that many threads. */
+  const int shares = MAX (atelier_context_get_threads (ctx), ATELIER_WORK_PIECES);
   const gsize per_row = (gsize) (N_PLANES + 1) * sizeof (float) * (gsize) W;
-  const gint64 budget_rows = (gint64) (atelier_context_get_memory_budget (ctx) / ((gsize) threads * per_row));
+  const gint64 budget_rows = (gint64) (atelier_context_get_memory_budget (ctx) / ((gsize) shares * per_row));
   const gint64 strip_rows = CLAMP (MIN (budget_rows - 4 * (gint64) radius, MAX_STRIP_ROWS),
                                    MAX (16, 2 * (gint64) radius), MAX (H, 1));
   GuidedJob job = { guide, input, weight, output, radius, eps, strip_rows, 0 };

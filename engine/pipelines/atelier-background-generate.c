@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "pipelines/atelier-background-generate.h"
+
+#include "core/atelier-error.h"
+#include "ops/atelier-ops.h"
+#include "pipelines/atelier-upscale.h"
+
+static AtelierTensor *
+inverted (const AtelierTensor *alpha, GError **error)
+{
+  AtelierTensor *selection = atelier_tensor_new_like (alpha, error);
+  for (gint64 i = 0; selection != NULL && i < atelier_tensor_numel (alpha); i++)
+    selection->data[i] = 1.0f - CLAMP (alpha->data[i], 0.0f, 1.0f);
+  return selection;
+}
+
+/* @rgb with the subject (by @alpha) in grey, its luminance kept (Rec. 601): the model then sees the subject's shape,
+ * shading and footprint but not its hue, which it otherwise continued into the new background (a yellow glow beside
+ * a vitamin bottle's yellow label). */
+static AtelierTensor *
+subject_in_grey (const AtelierTensor *rgb, const AtelierTensor *alpha, GError **error)
+{
+  AtelierTensor *out = atelier_tensor_copy (rgb, error);
+  const gint64 n = atelier_tensor_numel (alpha);
+  for (gint64 i = 0; out != NULL && i < n; i++)
+    {
+      const float a = CLAMP (alpha->data[i], 0.0f, 1.0f);
+      const float y = 0.299f * rgb->data[i] + 0.587f * rgb->data[n + i] + 0.114f * rgb->data[2 * n + i];
+      for (int c = 0; c < 3; c++)
+        out->data[c * n + i] += (y - out->data[c * n + i]) * a;
+    }
+  return out;
+}
+
+/* @small to h x w: through the super-resolution network first when there is one and the background is to be
+ * enlarged, then bicubic to the exact size. */
+static AtelierTensor *
+enlarge (AtelierContext *ctx, const AtelierTensor *small, const AtelierRdn *enlarger, gint64 h, gint64 w,
+         GError **error)
+{
+  g_autoptr (AtelierTensor) sharp = NULL;
+  if (enlarger != NULL && (small->shape[2] < h || small->shape[3] < w))
+    {
+      const AtelierUpscaleOptions upscale_options = { 0, -1 };
+      if ((sharp = atelier_upscale (ctx, enlarger, small, &upscale_options, error)) == NULL)
+        return NULL;
+    }
+  AtelierTensor *out = atelier_resize (ctx, sharp ? sharp : small, h, w, ATELIER_RESIZE_BICUBIC, error);
+  for (gint64 i = 0; out != NULL && i < atelier_tensor_numel (out); i++)
+    out->data[i] = CLAMP (out->data[i], 0.0f, 1.0f);
+  return out;
+}
+
+AtelierTensor *
+atelier_background_generate (AtelierContext *ctx, const AtelierLatentDiffusion *ld, const AtelierTensor *rgb,
+                             const AtelierTensor *alpha, const AtelierGeneratedBackgroundOptions *options,
+                             GError **error)
+{
+  if (options->keep_layout < 0.0f || options->keep_layout >= 1.0f)
+    {
+      g_set_error_literal (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT,
+                           "generated background: keep layout must be at least 0 and below 1");
+      return NULL;
+    }
+  AtelierLatentDiffusionOptions diffusion = options->diffusion;
+  diffusion.sampler.strength = 1.0f - options->keep_layout;
+  g_autoptr (AtelierTensor) selection = inverted (alpha, error);
+  g_autoptr (AtelierTensor) grey = selection ? subject_in_grey (rgb, alpha, error) : NULL;
+  g_autoptr (AtelierTensor) small
+    = grey ? atelier_latent_diffusion_fill_at_working_size (ctx, ld, grey, selection, &diffusion, error) : NULL;
+  return small ? enlarge (ctx, small, options->enlarger, rgb->shape[2], rgb->shape[3], error) : NULL;
+}

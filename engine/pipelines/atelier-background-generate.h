@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* Replace Background's generated background: the latent diffusion model paints everything around the kept
+ * subject (inpainting with the subject's matte inverted, so that it sees the product's footprint and the new
+ * surface meets it), at its working resolution; only that background is then enlarged to the picture's size. */
+
+#include "networks/atelier-rdn.h"
+#include "pipelines/atelier-latent-diffusion.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  AtelierLatentDiffusionOptions diffusion; /* the sampler's label, seed, steps and guidance; its strength is set
+                                              from keep_layout */
+  float keep_layout;       /* 0: the background is new, a function of the subject's pixels alone; up to 1: the
+                              old background restyled (image to image), more of its layout kept */
+  const AtelierRdn *enlarger; /* super-resolution for the enlargement, or NULL: bicubic */
+} AtelierGeneratedBackgroundOptions;
+
+/* @rgb (1, 3, H, W) the picture, @alpha (1, 1, H, W) its subject -> a background (1, 3, H, W), RGB 0..1, to be
+ * composed under the subject. Where @alpha is (within half an 8-bit step of) 1 it holds the model's view of the
+ * subject, which the composition does not show. */
+AtelierTensor *atelier_background_generate (AtelierContext *ctx, const AtelierLatentDiffusion *ld,
+                                            const AtelierTensor *rgb, const AtelierTensor *alpha,
+                                            const AtelierGeneratedBackgroundOptions *options, GError **error);
+
+G_END_DECLS
