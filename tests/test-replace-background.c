@@ -104,6 +104,8 @@ test_selection_kept_exactly (void)
       g_autoptr (AtelierFilterOutput) out = run_with_selection (values, image, selection);
       g_assert_cmpint (assert_kept_where_opaque (out->pixels, image, selection), ==,
                        (BOTTOM - TOP + 1) * (RIGHT - LEFT + 1));
+      /* Provenance: a plain backdrop is synthetic, not generated. */
+      g_assert_cmpint (out->digital_source, ==, ATELIER_SOURCE_COMPOSITE_SYNTHETIC);
       /* Opaque everywhere: the layer hides the source. */
       for (gint64 i = 0; i < H * W; i++)
         g_assert_cmpfloat (out->pixels->data[3 * H * W + i], ==, 1.0f);
@@ -112,6 +114,7 @@ test_selection_kept_exactly (void)
   g_autoptr (AtelierFilterOutput) on_wood = run_with_selection (generated, image, selection);
   g_assert_cmpint (assert_kept_where_opaque (on_wood->pixels, image, selection), ==,
                    (BOTTOM - TOP + 1) * (RIGHT - LEFT + 1));
+  g_assert_cmpint (on_wood->digital_source, ==, ATELIER_SOURCE_COMPOSITE_TRAINED);
   /* A grey image too: no trip through RGB may change its grey. */
   g_autoptr (AtelierTensor) grey = test_random_4d (1, 1, H, W);
   g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (atelier_filter_find ("replace-background"));

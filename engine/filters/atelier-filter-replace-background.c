@@ -341,6 +341,8 @@ replace_background_run (AtelierContext *ctx, AtelierModelCache *models, const At
   if (opaque == NULL)
     return FALSE;
   atelier_tensor_fill (opaque, 1.0f);
+  if (generated (values))
+    out->digital_source = ATELIER_SOURCE_COMPOSITE_TRAINED; /* its provenance record (docs/provenance.md) */
   out->pixels = atelier_planes_join (composed, opaque, error);
   return out->pixels != NULL;
 }
