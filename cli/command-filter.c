@@ -129,12 +129,31 @@ save_pictures (const AtelierFilterOutput *out, const char *input, const char *di
 
 /* What the output file holds: the new pixels, a new layer over the input (or alone: a cut-out), the selection as
  * grey. */
+/* @input on a canvas of the new layer's size, at out->canvas_offset, transparent (or black) around it: the
+ * canvas a larger layer enlarges it to. */
+static AtelierTensor *
+on_canvas (const AtelierTensor *input, const AtelierFilterOutput *out, GError **error)
+{
+  const int64_t h = input->shape[2], w = input->shape[3], H = out->pixels->shape[2], W = out->pixels->shape[3];
+  if (H == h && W == w)
+    return atelier_tensor_copy (input, error);
+  AtelierTensor *canvas = atelier_tensor_new_4d (1, input->shape[1], H, W, error);
+  for (int64_t c = 0; canvas != NULL && c < input->shape[1]; c++)
+    for (int64_t y = 0; y < h; y++)
+      memcpy (&canvas->data[(c * H + out->canvas_offset[0] + y) * W + out->canvas_offset[1]],
+              &input->data[(c * h + y) * w], w * sizeof (float));
+  return canvas;
+}
+
 static AtelierTensor *
 output_pixels (const AtelierFilterInfo *info, const AtelierTensor *input, const AtelierFilterOutput *out,
                GError **error)
 {
   if (info->output == ATELIER_OUTPUT_NEW_LAYER && !info->new_layer_alone)
-    return atelier_planes_over (out->pixels, input, error);
+    {
+      g_autoptr (AtelierTensor) canvas = on_canvas (input, out, error);
+      return canvas ? atelier_planes_over (out->pixels, canvas, error) : NULL;
+    }
   return atelier_tensor_copy (out->pixels, error);
 }
 

@@ -108,10 +108,11 @@ layer_type (int channels)
   return types[CLAMP (channels, 1, 4) - 1];
 }
 
-/* A new layer of @pixels' size and channels above @source, at its offsets. */
+/* A new layer of @pixels' size and channels above @source, at its offsets less @offset (top, left: where the
+ * source's corner lies in @pixels). */
 static gboolean
 add_layer_above (gint32 image, gint32 source, const char *name, double opacity, const AtelierTensor *pixels,
-                 GError **error)
+                 const int64_t offset[2], GError **error)
 {
   const gint32 layer = gimp_layer_new (image, name, (gint) pixels->shape[3], (gint) pixels->shape[2],
                                        layer_type ((int) pixels->shape[1]), opacity, GIMP_LAYER_MODE_NORMAL);
@@ -123,7 +124,7 @@ add_layer_above (gint32 image, gint32 source, const char *name, double opacity, 
     }
   gint x, y;
   gimp_drawable_offsets (source, &x, &y);
-  gimp_layer_set_offsets (layer, x, y);
+  gimp_layer_set_offsets (layer, x - (gint) offset[1], y - (gint) offset[0]);
   return atelier_drawable_write (layer, pixels, error);
 }
 
@@ -176,7 +177,17 @@ static gboolean
 apply_new_layer (const AtelierFilterInfo *info, gint32 image, gint32 source, const AtelierFilterOutput *out,
                  GError **error)
 {
-  return add_layer_above (image, source, _(info->new_layer_name), 100, out->pixels, error);
+  /* A layer larger than the source grows the canvas by as much, everything moved by its offset. */
+  const gint grow_w = (gint) out->pixels->shape[3] - gimp_drawable_width (source);
+  const gint grow_h = (gint) out->pixels->shape[2] - gimp_drawable_height (source);
+  if ((grow_w > 0 || grow_h > 0)
+      && !gimp_image_resize (image, gimp_image_width (image) + MAX (grow_w, 0), gimp_image_height (image) + MAX (grow_h, 0),
+                             (gint) out->canvas_offset[1], (gint) out->canvas_offset[0]))
+    {
+      g_set_error_literal (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT, _("GIMP could not enlarge the canvas"));
+      return FALSE;
+    }
+  return add_layer_above (image, source, _(info->new_layer_name), 100, out->pixels, out->canvas_offset, error);
 }
 
 /* How the result combines with the selection there is: the CHOICE the description names, replace without one. */
@@ -258,7 +269,8 @@ apply_pictures (gint32 image, gint32 source, const AtelierFilterOutput *out, Gim
     {
       const AtelierFilterPicture *picture = out->pictures->pdata[i];
       const gboolean ok = picture->place == ATELIER_PICTURE_LAYER
-                            ? add_layer_above (image, source, picture->title, picture->opacity, picture->pixels, error)
+                            ? add_layer_above (image, source, picture->title, picture->opacity, picture->pixels,
+                                               (const int64_t[2]) { 0, 0 }, error)
                             : open_as_image (picture, mode, error);
       if (!ok)
         return FALSE;

@@ -607,6 +607,43 @@ test_inpaint_offset_16bit_layer (Gimp *g, gconstpointer data)
       g_assert_cmpfloat (layer->pixels->data[3 * plane + y * 96 + x], ==, x >= 80 && y >= 18 && y < 38 ? 1.0f : 0.0f);
 }
 
+/* ------------------------------------------------------ extend canvas */
+
+/* Extend Canvas to 1:1 on the 96x64 picture: the canvas becomes 96x96 with the source moved 16 down, under a
+ * new "Extended" layer of the canvas's size whose rows 16..79 are the source's pixels exactly. */
+static void
+test_extend_canvas_square (Gimp *g, gconstpointer data)
+{
+  (void) data;
+  g_autofree char *input = write_picture_input (g);
+  g_autofree char *top = g_build_filename (g->dir, "extended.png", NULL);
+  g_autofree char *below = g_build_filename (g->dir, "source.png", NULL);
+  const char *call = "(plug-in-atelier-extend-canvas RUN-NONINTERACTIVE img drw 0 0 0 0 0 3 2.0 7 0 128)";
+  const char *then = "(let* ((layers (cadr (gimp-image-get-layers img))) (source (vector-ref layers 1)))"
+                     " (gimp-message (string-append \"width=\" (number->string (car (gimp-image-width img)))"
+                     "  \" height=\" (number->string (car (gimp-image-height img)))"
+                     "  \" top-y=\" (number->string (cadr (gimp-drawable-offsets (vector-ref layers 0))))"
+                     "  \" source-y=\" (number->string (cadr (gimp-drawable-offsets source))))))";
+  g_autofree char *log = run_adding_layer (g, input, call, top, below, then);
+  g_assert_cmpfloat (number_after (log, "layers="), ==, 2);
+  g_assert_nonnull (strstr (log, "name=Extended end"));
+  g_assert_cmpfloat (number_after (log, "width="), ==, 96);
+  g_assert_cmpfloat (number_after (log, "height="), ==, 96);
+  g_assert_cmpfloat (number_after (log, "top-y="), ==, 0);
+  g_assert_cmpfloat (number_after (log, "source-y="), ==, 16);
+  assert_untouched (input, below, log);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierImage) source = atelier_image_load (input, &error);
+  g_autoptr (AtelierImage) layer = load_result (top, log);
+  g_assert_cmpint (atelier_image_height (layer), ==, 96);
+  const int64_t plane = 96 * 96, source_plane = 64 * 96;
+  for (int64_t c = 0; c < 3; c++)
+    for (int64_t y = 0; y < 64; y++)
+      for (int64_t x = 0; x < 96; x++)
+        g_assert_cmpfloat (layer->pixels->data[c * plane + (y + 16) * 96 + x], ==,
+                           source->pixels->data[c * source_plane + y * 96 + x]);
+}
+
 /* ------------------------------------------------------ plain background */
 
 /* White is exactly white (255 in every channel, opaque), in a layer of its own above the source, which keeps
@@ -853,6 +890,7 @@ main (int argc, char **argv)
               gimp_teardown);
   g_test_add ("/gimp/inpaint/corrupt-model-leaves-image", Gimp, NULL, gimp_setup,
               test_inpaint_corrupt_model_leaves_image, gimp_teardown);
+  g_test_add ("/gimp/extend-canvas/square", Gimp, NULL, gimp_setup, test_extend_canvas_square, gimp_teardown);
   g_test_add ("/gimp/inpaint/offset-16bit-layer", Gimp, NULL, gimp_setup, test_inpaint_offset_16bit_layer,
               gimp_teardown);
   g_test_add ("/gimp/detect/matches-engine", Gimp, GINT_TO_POINTER (FALSE), gimp_setup, test_detect_matches_engine,

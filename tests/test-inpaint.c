@@ -329,7 +329,7 @@ test_large_region_enlarged (void)
 }
 
 /* "auto" fills a thin region (a 3-pixel line: thickness 4 by the distance to the border) with the membrane and
- * a thick one with the model; the membrane is the harmonic interpolation of the border, checked against a
+ * a thick one with ATELIER_INPAINT_FILL_AUTO_LARGE; the membrane is the harmonic interpolation of the border, checked against a
  * plain Jacobi solve of Laplace's equation with the unselected pixels fixed. */
 static void
 test_thin_region_membrane (void)
@@ -347,7 +347,7 @@ test_thin_region_membrane (void)
   g_autoptr (AtelierTensor) out = atelier_inpaint_regions (ctx, ld, image, selection, &options, counts, &error);
   g_assert_no_error (error);
   g_assert_cmpint (counts[ATELIER_INPAINT_FILL_MEMBRANE], ==, 1);
-  g_assert_cmpint (counts[ATELIER_INPAINT_FILL_DIFFUSION], ==, 1);
+  g_assert_cmpint (counts[ATELIER_INPAINT_FILL_AUTO_LARGE], ==, 1);
   assert_unselected_kept (out, image, selection, 3);
   g_autoptr (AtelierTensor) jacobi = atelier_tensor_copy (image, NULL);
   const int64_t plane = 240 * 400;

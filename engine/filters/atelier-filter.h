@@ -120,7 +120,8 @@ typedef struct
 typedef enum
 {
   ATELIER_OUTPUT_REPLACE,   /* out->pixels replace the layer's; larger ones enlarge the image (output_scale_param) */
-  ATELIER_OUTPUT_NEW_LAYER, /* out->pixels (colour + alpha, the source's size) become a layer above the source */
+  ATELIER_OUTPUT_NEW_LAYER, /* out->pixels (colour + alpha, the source's size) become a layer above the source;
+                               larger ones enlarge the canvas around the source (out->canvas_offset) */
   ATELIER_OUTPUT_SELECTION, /* out->pixels (1, 1, H, W) become the selection */
   ATELIER_OUTPUT_REPORT,    /* no pixels: the results and pictures are the output */
 } AtelierOutputKind;
@@ -138,6 +139,7 @@ typedef struct
 {
   const AtelierFilterInfo *info;
   AtelierTensor *pixels;       /* see AtelierOutputKind; NULL for REPORT */
+  int64_t canvas_offset[2];    /* NEW_LAYER pixels larger than the source: the source's top, left in them */
   AtelierResultValue *results; /* one per info->results */
   GPtrArray *pictures;         /* AtelierFilterPicture */
 } AtelierFilterOutput;

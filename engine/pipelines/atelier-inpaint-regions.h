@@ -21,7 +21,7 @@ typedef enum
 } AtelierInpaintFill;
 
 /* What AUTO uses for the regions thicker than membrane_thickness; see docs/inpaint-evaluation.md. */
-#define ATELIER_INPAINT_FILL_AUTO_LARGE ATELIER_INPAINT_FILL_DIFFUSION
+#define ATELIER_INPAINT_FILL_AUTO_LARGE ATELIER_INPAINT_FILL_DETAIL
 
 typedef struct
 {
