@@ -3,6 +3,8 @@
  * (engine/filters/atelier-filter-NAME.c): its flags come from the parameters,
  * its form from the output kind. A filter that changes pixels reads INPUT and
  * writes OUTPUT (a new layer composited over the input, as GIMP shows it); a
+ * filter whose result is layers writes their composite, as GIMP shows the
+ * visible layers (the source hidden when the filter hides it); a
  * filter that needs a selection takes it from --mask; a report reads FILE...
  * and prints one line (or JSON object, or CSV row) per file, read from the
  * description's results. Pictures (a heat map, a spectrum) go to --output-dir
@@ -115,6 +117,8 @@ save_pictures (const AtelierFilterOutput *out, const char *input, const char *di
   for (guint i = 0; dir != NULL && i < out->pictures->len; i++)
     {
       const AtelierFilterPicture *picture = out->pictures->pdata[i];
+      if (out->info->output == ATELIER_OUTPUT_LAYERS && picture->place == ATELIER_PICTURE_LAYER)
+        continue; /* in the output file already */
       g_autofree char *name = g_strdup_printf ("%s.%s.png", base, picture->name);
       g_autofree char *path = g_build_filename (dir, name, NULL);
       AtelierTensor *pixels = atelier_tensor_copy (picture->pixels, error);
@@ -127,8 +131,6 @@ save_pictures (const AtelierFilterOutput *out, const char *input, const char *di
   return TRUE;
 }
 
-/* What the output file holds: the new pixels, a new layer over the input (or alone: a cut-out), the selection as
- * grey. */
 /* @input on a canvas of the new layer's size, at out->canvas_offset, transparent (or black) around it: the
  * canvas a larger layer enlarges it to. */
 static AtelierTensor *
@@ -145,6 +147,8 @@ on_canvas (const AtelierTensor *input, const AtelierFilterOutput *out, GError **
   return canvas;
 }
 
+/* What the output file holds: the new pixels, a new layer over the input (or alone: a cut-out), new layers
+ * composited, the selection as grey. */
 static AtelierTensor *
 output_pixels (const AtelierFilterInfo *info, const AtelierTensor *input, const AtelierFilterOutput *out,
                GError **error)
@@ -154,6 +158,8 @@ output_pixels (const AtelierFilterInfo *info, const AtelierTensor *input, const 
       g_autoptr (AtelierTensor) canvas = on_canvas (input, out, error);
       return canvas ? atelier_planes_over (out->pixels, canvas, error) : NULL;
     }
+  if (info->output == ATELIER_OUTPUT_LAYERS)
+    return atelier_filter_output_composite (out, input, error);
   return atelier_tensor_copy (out->pixels, error);
 }
 

@@ -429,6 +429,47 @@ test_filter_grow_feather (void)
         g_assert_cmpfloat (composite->data[c * plane + i], ==, image->data[c * plane + i]);
 }
 
+/* Three variations: the first as the layer, the next two as hidden layers named with their seeds, each the very
+ * layer a run of one variation with that seed makes; the settings list the seeds. */
+static void
+test_filter_variations (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierFilter) filter = atelier_filter_new (atelier_filter_find ("inpaint"));
+  g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (atelier_filter_get_info (filter));
+  g_assert_true (atelier_filter_values_set (values, "steps", 3, &error));
+  g_assert_true (atelier_filter_values_set (values, "seed", 5, &error));
+  g_assert_true (atelier_filter_values_set_choice (values, "fill", "model", &error));
+  g_assert_true (atelier_filter_values_set (values, "variations", 3, &error));
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (AtelierTensor) image = test_image (3, 72, 100);
+  g_autoptr (AtelierTensor) selection = test_selection (72, 100, 20, 30, 49, 70, 0);
+  const AtelierFilterInput in = { image, selection, FALSE };
+  g_autoptr (AtelierFilterOutput) out = atelier_filter_apply (filter, ctx, values, &in, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (out->pictures->len, ==, 2);
+  g_test_message ("settings: %s", out->settings);
+  g_assert_nonnull (strstr (out->settings, "\"seeds\":[5,6,7]"));
+  g_autoptr (AtelierFilterValues) one = atelier_filter_values_copy (values);
+  g_assert_true (atelier_filter_values_set (one, "variations", 1, &error));
+  for (int k = 0; k < 3; k++)
+    {
+      g_assert_true (atelier_filter_values_set (one, "seed", 5 + k, &error));
+      g_autoptr (AtelierTensor) alone = inpaint_layer (filter, ctx, one, image, selection);
+      const AtelierFilterPicture *picture = k > 0 ? out->pictures->pdata[k - 1] : NULL;
+      assert_identical (picture ? picture->pixels : out->pixels, alone, 4, "variation against its seed alone");
+      if (picture == NULL)
+        continue;
+      g_autofree char *title = g_strdup_printf ("Inpainted #%d (seed %d)", k + 1, 5 + k);
+      g_assert_cmpstr (picture->title, ==, title);
+      g_assert_true (picture->hidden);
+      g_assert_cmpint (picture->place, ==, ATELIER_PICTURE_LAYER);
+    }
+  /* Different seeds, different fills. */
+  const AtelierFilterPicture *second = out->pictures->pdata[0];
+  g_assert_cmpfloat (test_max_abs_diff (second->pixels, out->pixels), >, 0.01f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -443,5 +484,6 @@ main (int argc, char **argv)
   g_test_add_func ("/inpaint/regions/thin-region-membrane", test_thin_region_membrane);
   g_test_add_func ("/inpaint/regions/grow-feather-mask", test_grow_feather_mask);
   g_test_add_func ("/inpaint/regions/filter-grow-feather", test_filter_grow_feather);
+  g_test_add_func ("/inpaint/variations", test_filter_variations);
   return g_test_run ();
 }

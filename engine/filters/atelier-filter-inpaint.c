@@ -26,6 +26,10 @@ static const AtelierParamSpec inpaint_params[] = {
     ATELIER_CHOICES ({ "auto", ATELIER_N_ ("Automatic") }, { "model", ATELIER_N_ ("Diffusion model") },
                      { "membrane", ATELIER_N_ ("Smooth (membrane)") },
                      { "detail", ATELIER_N_ ("Smooth with the model's detail") }) },
+  { .name = "variations", .type = ATELIER_PARAM_INT, .label = ATELIER_N_ ("_Variations"),
+    .help = ATELIER_N_ ("Fills to make, each from the next seed, as layers to pick from: the first shown, the others "
+                        "hidden (a smooth fill is the same for every seed)"),
+    .min = 1, .max = 8, .default_value = 1 },
 };
 
 /* Regions up to this thickness (twice the largest distance inside to their border) are filled by the membrane
@@ -83,13 +87,37 @@ inpaint_run (AtelierContext *ctx, AtelierModelCache *models, const AtelierFilter
                                                                  atelier_filter_values_get_int (values, "feather"),
                                                                  error);
   g_autoptr (AtelierTensor) rgb = mask ? atelier_planes_rgb (in->image, error) : NULL;
-  int counts[4] = { 0 };
-  g_autoptr (AtelierTensor) filled = rgb ? atelier_inpaint_regions (ctx, ld, rgb, mask, &options, counts, error)
-                                         : NULL;
-  out->pixels = filled ? fill_layer (in->image, mask, filled, error) : NULL;
-  atelier_filter_output_set_number (out, "model-regions", counts[ATELIER_INPAINT_FILL_DIFFUSION]);
-  atelier_filter_output_set_number (out, "membrane-regions", counts[ATELIER_INPAINT_FILL_MEMBRANE]);
-  atelier_filter_output_set_number (out, "detail-regions", counts[ATELIER_INPAINT_FILL_DETAIL]);
+  if (rgb == NULL)
+    return FALSE;
+  /* Each variation from the next seed: the first is the layer, the others hidden layers beside it, their seeds
+   * in their names and all of them in the settings parasite. */
+  const int variations = atelier_filter_values_get_int (values, "variations");
+  const guint64 seed = options.diffusion.sampler.seed;
+  g_autoptr (GString) seeds = g_string_new ("{\"seeds\": [");
+  for (int k = 0; k < variations; k++)
+    {
+      int counts[4] = { 0 };
+      options.diffusion.sampler.seed = seed + k;
+      g_autoptr (AtelierTensor) filled = atelier_inpaint_regions (ctx, ld, rgb, mask, &options, counts, error);
+      AtelierTensor *layer = filled ? fill_layer (in->image, mask, filled, error) : NULL;
+      if (layer == NULL)
+        return FALSE;
+      g_autofree char *seed_text = g_strdup_printf ("%" G_GUINT64_FORMAT, seed + k);
+      g_string_append_printf (seeds, "%s%s", k > 0 ? ", " : "", seed_text);
+      if (k > 0)
+        {
+          g_autofree char *title = g_strdup_printf (atelier_i18n (ATELIER_N_ ("Inpainted #%d (seed %s)")), k + 1,
+                                                    seed_text);
+          atelier_filter_output_add_picture (out, "variation", title, ATELIER_PICTURE_LAYER, 100, layer)->hidden = TRUE;
+          continue;
+        }
+      out->pixels = layer;
+      atelier_filter_output_set_number (out, "model-regions", counts[ATELIER_INPAINT_FILL_DIFFUSION]);
+      atelier_filter_output_set_number (out, "membrane-regions", counts[ATELIER_INPAINT_FILL_MEMBRANE]);
+      atelier_filter_output_set_number (out, "detail-regions", counts[ATELIER_INPAINT_FILL_DETAIL]);
+    }
+  g_string_append (seeds, "]}");
+  atelier_filter_output_set_settings (out, values, seeds->str);
   return out->pixels != NULL;
 }
 

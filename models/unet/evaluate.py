@@ -12,7 +12,7 @@ similarity deviation, Xue et al. 2014, on luma without its 2x reduction: lower i
 between the markers of docs/inpaint-evaluation.md and writes the contact sheet docs/inpaint-contact-sheet.png
 (and, with --style-seeds > 0, docs/style-samples.jpg).
 
-usage: /usr/bin/python3 -m models.unet.evaluate [--count N] [--seed S] [--style-seeds K]"""
+usage: /usr/bin/python3 -m models.unet.evaluate [--count N] [--seed S] [--style-seeds K] [--atelier PATH]"""
 import argparse
 import json
 import subprocess
@@ -97,10 +97,10 @@ def hide_hole(image, hole, rng):
     return hidden
 
 
-def run_atelier(image_path, mask_path, out_path, seed, fill):
+def run_atelier(atelier, image_path, mask_path, out_path, seed, fill):
     """The command's seconds."""
     start = time.time()
-    subprocess.run([str(ATELIER), "inpaint", "--mask", str(mask_path), "--seed", str(seed), "--fill", fill,
+    subprocess.run([str(atelier), "inpaint", "--mask", str(mask_path), "--seed", str(seed), "--fill", fill,
                     str(image_path), str(out_path)], check=True, capture_output=True)
     return time.time() - start
 
@@ -114,14 +114,14 @@ def run_gmic(image_path, mask_path, out_path):
                     "-keep[0]", "-o", str(out_path)], check=True, capture_output=True)
 
 
-def fill_case(hidden, mask, work, name, seed):
+def fill_case(atelier, hidden, mask, work, name, seed):
     image_path, mask_path = work / f"{name}.png", work / f"{name}-mask.png"
     Image.fromarray(hidden).save(image_path)
     Image.fromarray((mask * 255).astype(np.uint8)).save(mask_path)
     seconds, results = {}, {}
     for method, fill in ATELIER_FILLS.items():
         out = work / f"{name}-{fill}.png"
-        seconds[method] = run_atelier(image_path, mask_path, out, seed, fill)
+        seconds[method] = run_atelier(atelier, image_path, mask_path, out, seed, fill)
         results[method] = np.asarray(Image.open(out).convert("RGB"))
     run_gmic(image_path, mask_path, work / f"{name}-gmic.png")
     mask8 = (mask * 255).astype(np.uint8)
@@ -131,7 +131,7 @@ def fill_case(hidden, mask, work, name, seed):
     return {m: results[m] for m in METHODS}, seconds
 
 
-def evaluate_inpainting(count, seed, work, log):
+def evaluate_inpainting(atelier, count, seed, work, log):
     _, held_aside = photo_paths()
     rng = np.random.default_rng(seed)
     scores = {(hole, m): [] for hole in HOLES for m in METHODS}
@@ -145,7 +145,7 @@ def evaluate_inpainting(count, seed, work, log):
             hole = mask > 0
             # Its own generator, so that the strokes stay those drawn before the hole was hidden.
             hidden = hide_hole(image, hole, np.random.default_rng([seed, i, j]))
-            results, times = fill_case(hidden, mask, work, f"{i}-{j}", seed + i)
+            results, times = fill_case(atelier, hidden, mask, work, f"{i}-{j}", seed + i)
             for method, result in results.items():
                 result = result.astype(np.float64) / 255
                 score = (hole_psnr(result, reference, hole), hole_ssim(result, reference, hole),
@@ -174,15 +174,15 @@ def contact_sheet(rows, names, path, cell=SIDE):
     sheet.quantize(256).save(path, optimize=True)
 
 
-def style_samples(work, seeds):
-    labels = subprocess.run([str(ATELIER), "sample", "--style", "list"], check=True, capture_output=True,
+def style_samples(atelier, work, seeds):
+    labels = subprocess.run([str(atelier), "sample", "--style", "list"], check=True, capture_output=True,
                             text=True).stdout.split()
     rows = []
     for style in labels:
         row = []
         for s in range(seeds):
             out = work / f"style-{style}-{s}.png"
-            subprocess.run([str(ATELIER), "sample", "--style", style, "--seed", str(s), "--width", "256",
+            subprocess.run([str(atelier), "sample", "--style", style, "--seed", str(s), "--width", "256",
                             "--height", "256", str(out)], check=True, capture_output=True)
             row.append(np.asarray(Image.open(out).convert("RGB")))
         rows.append(row)
@@ -231,14 +231,16 @@ def main():
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--style-seeds", type=int, default=0, help="style samples per label (0: none made)")
     parser.add_argument("--log", type=Path, default=None, help="JSON lines of every score (default: none kept)")
+    parser.add_argument("--atelier", type=Path, default=ATELIER,
+                        help="the command to evaluate (default: build/cli/atelier; a copy lets the build go on)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         with open(args.log or work / "scores.jsonl", "w") as log:
-            scores, seconds, rows = evaluate_inpainting(args.count, args.seed, work, log)
+            scores, seconds, rows = evaluate_inpainting(args.atelier, args.count, args.seed, work, log)
         contact_sheet(rows, ["masked input", *METHODS, "original"], ROOT / "docs/inpaint-contact-sheet.png")
         if args.style_seeds > 0:
-            style_samples(work, args.style_seeds)
+            style_samples(args.atelier, work, args.style_seeds)
     lines = table(scores, seconds, args.count, args.seed)
     write_doc(lines)
     print("\n".join(lines))
