@@ -482,7 +482,7 @@ test_inpaint_matches_engine (Gimp *g, gconstpointer data)
   g_autofree char *source = g_build_filename (g->dir, "source.png", NULL);
   /* steps 3, guidance 2.5, seed 7, DDIM, working size 128; the selection a 30x20 rectangle at (50, 22). */
   const char *call = "(gimp-image-select-rectangle img CHANNEL-OP-REPLACE 50 22 30 20)"
-                     " (plug-in-atelier-inpaint RUN-NONINTERACTIVE img drw 3 2.5 7 1 128 0 0 0 0)";
+                     " (plug-in-atelier-inpaint RUN-NONINTERACTIVE img drw 3 2.5 7 1 128 0 0 0 0 1)";
   g_autofree char *log = run_adding_layer (g, input, call, fill, source, "");
   g_assert_cmpfloat (number_after (log, "layers="), ==, 2);
   g_assert_nonnull (strstr (log, "name=Inpainted end"));
@@ -525,7 +525,7 @@ test_inpaint_refuses_empty_selection (Gimp *g, gconstpointer data)
   g_autofree char *input = write_picture_input (g);
   g_autofree char *command = g_strdup_printf (
     "(let* ()"
-    " (catch #f (plug-in-atelier-inpaint RUN-NONINTERACTIVE img drw 3 2.5 7 0 128 0 0 0 0))"
+    " (catch #f (plug-in-atelier-inpaint RUN-NONINTERACTIVE img drw 3 2.5 7 0 128 0 0 0 0 1))"
     " (gimp-message (string-append \"layers=\" (number->string (car (gimp-image-get-layers img))))))");
   g_autofree char *log = run_on_file (g, input, command);
   g_test_message ("%s", log);
@@ -558,7 +558,7 @@ test_inpaint_corrupt_model_leaves_image (Gimp *g, gconstpointer data)
   g_autofree char *command = g_strdup_printf (
     "(let* ()"
     " (gimp-image-select-rectangle img CHANNEL-OP-REPLACE 10 10 20 20)"
-    " (catch #f (plug-in-atelier-inpaint RUN-NONINTERACTIVE img drw 3 2.5 7 0 128 0 0 0 0))"
+    " (catch #f (plug-in-atelier-inpaint RUN-NONINTERACTIVE img drw 3 2.5 7 0 128 0 0 0 0 1))"
     " (gimp-message (string-append \"layers=\" (number->string (car (gimp-image-get-layers img)))))"
     " (file-png-save2 RUN-NONINTERACTIVE img drw \"%s\" \"%s\" 0 9 0 0 0 0 0 0 0))",
     saved, saved);
@@ -586,7 +586,7 @@ test_inpaint_offset_16bit_layer (Gimp *g, gconstpointer data)
     " (gimp-image-resize img 130 90 0 0)"
     " (gimp-layer-set-offsets drw 20 12)"
     " (gimp-image-select-rectangle img CHANNEL-OP-REPLACE 100 30 40 20)"
-    " (plug-in-atelier-inpaint RUN-NONINTERACTIVE img drw 2 1.0 3 0 128 0 0 0 0)"
+    " (plug-in-atelier-inpaint RUN-NONINTERACTIVE img drw 2 1.0 3 0 128 0 0 0 0 1)"
     " (let* ((top (vector-ref (cadr (gimp-image-get-layers img)) 0)) (offsets (gimp-drawable-offsets top)))"
     "  (gimp-message (string-append \"x=\" (number->string (car offsets)) \" y=\" (number->string (cadr offsets))"
     "   \" w=\" (number->string (car (gimp-drawable-width top)))))"
