@@ -607,6 +607,32 @@ test_inpaint_offset_16bit_layer (Gimp *g, gconstpointer data)
       g_assert_cmpfloat (layer->pixels->data[3 * plane + y * 96 + x], ==, x >= 80 && y >= 18 && y < 38 ? 1.0f : 0.0f);
 }
 
+/* Three variations: three layers above the source, the first (on top) visible and named "Inpainted", the two
+ * others hidden and named with their seeds (7 + k). */
+static void
+test_inpaint_variations (Gimp *g, gconstpointer data)
+{
+  (void) data;
+  g_autofree char *input = write_picture_input (g);
+  const char *command =
+    "(let* ()"
+    " (gimp-image-select-rectangle img CHANNEL-OP-REPLACE 50 22 30 20)"
+    " (plug-in-atelier-inpaint RUN-NONINTERACTIVE img drw 2 2.5 7 0 128 0 0 0 1 3)"
+    " (let* ((layers (cadr (gimp-image-get-layers img))))"
+    "  (gimp-message (string-append \"layers=\" (number->string (vector-length layers))"
+    "   \" 0=\" (car (gimp-item-get-name (vector-ref layers 0)))"
+    "   \" visible=\" (number->string (car (gimp-item-get-visible (vector-ref layers 0))))"
+    "   \" 1=\" (car (gimp-item-get-name (vector-ref layers 1)))"
+    "   \" visible=\" (number->string (car (gimp-item-get-visible (vector-ref layers 1))))"
+    "   \" 2=\" (car (gimp-item-get-name (vector-ref layers 2)))"
+    "   \" visible=\" (number->string (car (gimp-item-get-visible (vector-ref layers 2)))) \" end\"))))";
+  g_autofree char *log = run_on_file (g, input, command);
+  g_test_message ("%s", log);
+  g_assert_cmpfloat (number_after (log, "layers="), ==, 4);
+  g_assert_nonnull (strstr (log, "0=Inpainted visible=1 1=Inpainted #3 (seed 9) visible=0 "
+                                 "2=Inpainted #2 (seed 8) visible=0 end"));
+}
+
 /* ------------------------------------------------------ extend canvas */
 
 /* Extend Canvas to 1:1 on the 96x64 picture: the canvas becomes 96x96 with the source moved 16 down, under a
@@ -891,6 +917,7 @@ main (int argc, char **argv)
   g_test_add ("/gimp/inpaint/corrupt-model-leaves-image", Gimp, NULL, gimp_setup,
               test_inpaint_corrupt_model_leaves_image, gimp_teardown);
   g_test_add ("/gimp/extend-canvas/square", Gimp, NULL, gimp_setup, test_extend_canvas_square, gimp_teardown);
+  g_test_add ("/gimp/inpaint/variations", Gimp, NULL, gimp_setup, test_inpaint_variations, gimp_teardown);
   g_test_add ("/gimp/inpaint/offset-16bit-layer", Gimp, NULL, gimp_setup, test_inpaint_offset_16bit_layer,
               gimp_teardown);
   g_test_add ("/gimp/detect/matches-engine", Gimp, GINT_TO_POINTER (FALSE), gimp_setup, test_detect_matches_engine,
