@@ -27,14 +27,15 @@ static const AtelierCliCommand tools[] = {
   { "bench", ATELIER_N_ ("measure sgemm and convolution speed"), atelier_command_bench },
 };
 
-/* Names that scripts used before the command names followed the PDB's, and the issue's short name for
- * Select Subject's matte as a file (`atelier mask IN MASK.png`). */
+/* Names that scripts used before the command names followed the PDB's, and the issues' short names for
+ * Select Subject's matte as a file (`atelier mask IN MASK.png`) and for Extend Canvas (`atelier extend`). */
 static const struct
 {
   const char *alias, *name;
 } aliases[] = {
   { "detect", "detect-ai" },
   { "mask", "select-subject" },
+  { "extend", "extend-canvas" },
 };
 
 const char *

@@ -3,6 +3,8 @@
  * (engine/filters/atelier-filter-NAME.c): its flags come from the parameters,
  * its form from the output kind. A filter that changes pixels reads INPUT and
  * writes OUTPUT (a new layer composited over the input, as GIMP shows it); a
+ * filter whose result is layers writes their composite, as GIMP shows the
+ * visible layers (the source hidden when the filter hides it); a
  * filter that needs a selection takes it from --mask; a report reads FILE...
  * and prints one line (or JSON object, or CSV row) per file, read from the
  * description's results. Pictures (a heat map, a spectrum) go to --output-dir
@@ -139,6 +141,8 @@ save_pictures (const AtelierFilterOutput *out, const char *input, const char *di
   for (guint i = 0; dir != NULL && i < out->pictures->len; i++)
     {
       const AtelierFilterPicture *picture = out->pictures->pdata[i];
+      if (out->info->output == ATELIER_OUTPUT_LAYERS && picture->place == ATELIER_PICTURE_LAYER)
+        continue; /* in the output file already */
       g_autofree char *name = g_strdup_printf ("%s.%s.png", base, picture->name);
       g_autofree char *path = g_build_filename (dir, name, NULL);
       AtelierTensor *pixels = atelier_tensor_copy (picture->pixels, error);
@@ -151,18 +155,35 @@ save_pictures (const AtelierFilterOutput *out, const char *input, const char *di
   return TRUE;
 }
 
-/* What the output file holds: the new pixels, a new layer over the input (or alone: a cut-out), the selection as
- * grey. A layer on a canvas of its own size (Replace Background's square) stands alone, without the alpha plane when
- * the input has none (it is opaque), so that a JPEG stays a JPEG. */
+/* @input on a canvas of the new layer's size, at out->canvas_offset, transparent (or black) around it: the
+ * canvas a larger layer enlarges it to. */
+static AtelierTensor *
+on_canvas (const AtelierTensor *input, const AtelierFilterOutput *out, GError **error)
+{
+  const int64_t h = input->shape[2], w = input->shape[3], H = out->pixels->shape[2], W = out->pixels->shape[3];
+  if (H == h && W == w)
+    return atelier_tensor_copy (input, error);
+  AtelierTensor *canvas = atelier_tensor_new_4d (1, input->shape[1], H, W, error);
+  for (int64_t c = 0; canvas != NULL && c < input->shape[1]; c++)
+    for (int64_t y = 0; y < h; y++)
+      memcpy (&canvas->data[(c * H + out->canvas_offset[0] + y) * W + out->canvas_offset[1]],
+              &input->data[(c * h + y) * w], w * sizeof (float));
+  return canvas;
+}
+
+/* What the output file holds: the new pixels, a new layer over the input (or alone: a cut-out), new layers
+ * composited, the selection as grey. */
 static AtelierTensor *
 output_pixels (const AtelierFilterInfo *info, const AtelierTensor *input, const AtelierFilterOutput *out,
                GError **error)
 {
-  const gboolean resized = out->pixels->shape[2] != input->shape[2] || out->pixels->shape[3] != input->shape[3];
-  if (info->output == ATELIER_OUTPUT_NEW_LAYER && resized && !atelier_planes_have_alpha ((int) input->shape[1]))
-    return atelier_planes_colour (out->pixels, error);
-  if (info->output == ATELIER_OUTPUT_NEW_LAYER && !info->new_layer_alone && !resized)
-    return atelier_planes_over (out->pixels, input, error);
+  if (info->output == ATELIER_OUTPUT_NEW_LAYER && !info->new_layer_alone)
+    {
+      g_autoptr (AtelierTensor) canvas = on_canvas (input, out, error);
+      return canvas ? atelier_planes_over (out->pixels, canvas, error) : NULL;
+    }
+  if (info->output == ATELIER_OUTPUT_LAYERS)
+    return atelier_filter_output_composite (out, input, error);
   return atelier_tensor_copy (out->pixels, error);
 }
 

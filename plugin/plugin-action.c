@@ -111,23 +111,36 @@ layer_type (int channels)
   return types[CLAMP (channels, 1, 4) - 1];
 }
 
-/* A new layer of @pixels' size and channels above @source, at its offsets. */
-static gboolean
-add_layer_above (gint32 image, gint32 source, const char *name, double opacity, const AtelierTensor *pixels,
+/* A new layer of @pixels' size and channels right above @below, at its offsets; its id, or -1 with @error. */
+static gint32
+add_layer_above (gint32 image, gint32 below, const char *name, double opacity, const AtelierTensor *pixels,
                  GError **error)
 {
   const gint32 layer = gimp_layer_new (image, name, (gint) pixels->shape[3], (gint) pixels->shape[2],
                                        layer_type ((int) pixels->shape[1]), opacity, GIMP_LAYER_MODE_NORMAL);
-  if (layer < 0 || !gimp_image_insert_layer (image, layer, gimp_item_get_parent (source),
-                                             gimp_image_get_item_position (image, source)))
+  if (layer < 0 || !gimp_image_insert_layer (image, layer, gimp_item_get_parent (below),
+                                             gimp_image_get_item_position (image, below)))
     {
       g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT, _("GIMP could not add the layer \"%s\""), name);
-      return FALSE;
+      return -1;
     }
   gint x, y;
-  gimp_drawable_offsets (source, &x, &y);
+  gimp_drawable_offsets (below, &x, &y);
   gimp_layer_set_offsets (layer, x, y);
-  return atelier_drawable_write (layer, pixels, error);
+  return atelier_drawable_write (layer, pixels, error) ? layer : -1;
+}
+
+/* @pixels (1, 1, h, w) as @layer's new mask. */
+static gboolean
+add_mask (gint32 layer, const AtelierTensor *pixels, GError **error)
+{
+  const gint32 mask = gimp_layer_create_mask (layer, GIMP_ADD_MASK_WHITE);
+  if (mask < 0 || !gimp_layer_add_mask (layer, mask))
+    {
+      g_set_error_literal (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT, _("GIMP could not add the layer mask"));
+      return FALSE;
+    }
+  return atelier_drawable_write (mask, pixels, error);
 }
 
 static gboolean
@@ -177,9 +190,27 @@ apply_replace (gint32 image, GArray *layers, GPtrArray *outputs, GError **error)
 
 static gboolean
 apply_new_layer (const AtelierFilterInfo *info, gint32 image, gint32 source, const AtelierFilterOutput *out,
-                 GError **error)
+                 GArray *added, GError **error)
 {
-  return add_layer_above (image, source, _(info->new_layer_name), 100, out->pixels, error);
+  /* A layer larger than the source grows the canvas by as much, everything moved by its offset, and goes where
+   * the source's corner lies canvas_offset into it. */
+  const gint grow_w = (gint) out->pixels->shape[3] - gimp_drawable_width (source);
+  const gint grow_h = (gint) out->pixels->shape[2] - gimp_drawable_height (source);
+  if ((grow_w > 0 || grow_h > 0)
+      && !gimp_image_resize (image, gimp_image_width (image) + MAX (grow_w, 0), gimp_image_height (image) + MAX (grow_h, 0),
+                             (gint) out->canvas_offset[1], (gint) out->canvas_offset[0]))
+    {
+      g_set_error_literal (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT, _("GIMP could not enlarge the canvas"));
+      return FALSE;
+    }
+  const gint32 layer = add_layer_above (image, source, _(info->new_layer_name), 100, out->pixels, error);
+  if (layer < 0)
+    return FALSE;
+  gint x, y;
+  gimp_drawable_offsets (source, &x, &y);
+  gimp_layer_set_offsets (layer, x - (gint) out->canvas_offset[1], y - (gint) out->canvas_offset[0]);
+  g_array_append_val (added, layer);
+  return TRUE;
 }
 
 /* How the result combines with the selection there is: the CHOICE the description names, replace without one. */
@@ -210,13 +241,7 @@ add_layer_mask (const AtelierFilterInfo *info, const AtelierFilterValues *values
 {
   if (info->layer_mask_param == NULL || atelier_filter_values_get (values, info->layer_mask_param) == 0.0)
     return TRUE;
-  const gint32 mask = gimp_layer_create_mask (source, GIMP_ADD_MASK_WHITE);
-  if (mask < 0 || !gimp_layer_add_mask (source, mask))
-    {
-      g_set_error_literal (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT, _("GIMP could not add the layer mask"));
-      return FALSE;
-    }
-  return atelier_drawable_write (mask, out->pixels, error);
+  return add_mask (source, out->pixels, error);
 }
 
 /* A menu label as an item's name: "Select _Subject..." -> "Select Subject". */
@@ -254,17 +279,27 @@ apply_selection (const AtelierFilterInfo *info, const AtelierFilterValues *value
          && add_layer_mask (info, values, source, out, error);
 }
 
+/* The layers in order, each right above the one before (the first above the source), with their masks and
+ * visibility; the images opened. */
 static gboolean
-apply_pictures (gint32 image, gint32 source, const AtelierFilterOutput *out, GimpRunMode mode, GError **error)
+apply_pictures (gint32 image, gint32 source, const AtelierFilterOutput *out, GimpRunMode mode, GArray *added,
+                GError **error)
 {
+  gint32 below = source;
   for (guint i = 0; i < out->pictures->len; i++)
     {
       const AtelierFilterPicture *picture = out->pictures->pdata[i];
-      const gboolean ok = picture->place == ATELIER_PICTURE_LAYER
-                            ? add_layer_above (image, source, picture->title, picture->opacity, picture->pixels, error)
-                            : open_as_image (picture, mode, error);
-      if (!ok)
+      if (picture->place == ATELIER_PICTURE_IMAGE)
+        {
+          if (!open_as_image (picture, mode, error))
+            return FALSE;
+          continue;
+        }
+      below = add_layer_above (image, below, picture->title, picture->opacity, picture->pixels, error);
+      if (below < 0 || (picture->mask != NULL && !add_mask (below, picture->mask, error)))
         return FALSE;
+      gimp_item_set_visible (below, !picture->hidden);
+      g_array_append_val (added, below);
     }
   return TRUE;
 }
@@ -287,12 +322,33 @@ record_provenance (gint32 image, const AtelierFilterValues *values, const Atelie
   g_object_unref (metadata);
 }
 
+/* The settings that regenerate the result, on each layer the run added (or on the image when it added none), so
+ * that they stay with what they made in an XCF and leave with it on undo. */
+static gboolean
+attach_settings (gint32 image, GArray *added, const char *settings, GError **error)
+{
+  if (settings == NULL)
+    return TRUE;
+  GimpParasite *parasite = gimp_parasite_new (ATELIER_SETTINGS_PARASITE,
+                                              GIMP_PARASITE_PERSISTENT | GIMP_PARASITE_UNDOABLE,
+                                              (guint32) strlen (settings) + 1, settings);
+  gboolean ok = added->len > 0 || gimp_image_attach_parasite (image, parasite);
+  for (guint i = 0; ok && i < added->len; i++)
+    ok = gimp_item_attach_parasite (g_array_index (added, gint32, i), parasite);
+  gimp_parasite_free (parasite);
+  if (!ok)
+    g_set_error_literal (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT, _("GIMP could not store the settings"));
+  return ok;
+}
+
+/* Everything the run changes in one undo group, so that one undo takes it all back. */
 static gboolean
 apply (const AtelierFilterInfo *info, const AtelierFilterValues *values, GimpRunMode mode, gint32 image,
        GArray *layers, GPtrArray *outputs, GError **error)
 {
   const gint32 source = g_array_index (layers, gint32, 0);
   const AtelierFilterOutput *out = outputs->pdata[0];
+  g_autoptr (GArray) added = g_array_new (FALSE, FALSE, sizeof (gint32));
   gimp_image_undo_group_start (image);
   gboolean ok = TRUE;
   switch (info->output)
@@ -301,15 +357,18 @@ apply (const AtelierFilterInfo *info, const AtelierFilterValues *values, GimpRun
       ok = apply_replace (image, layers, outputs, error);
       break;
     case ATELIER_OUTPUT_NEW_LAYER:
-      ok = apply_new_layer (info, image, source, out, error);
+      ok = apply_new_layer (info, image, source, out, added, error);
       break;
     case ATELIER_OUTPUT_SELECTION:
       ok = apply_selection (info, values, image, source, out, error);
       break;
     case ATELIER_OUTPUT_REPORT:
+    case ATELIER_OUTPUT_LAYERS:
       break;
     }
-  ok = ok && apply_pictures (image, source, out, mode, error);
+  ok = ok && apply_pictures (image, source, out, mode, added, error) && attach_settings (image, added, out->settings, error);
+  if (ok && out->hide_source)
+    gimp_item_set_visible (source, FALSE);
   if (ok && info->output != ATELIER_OUTPUT_REPORT && info->output != ATELIER_OUTPUT_SELECTION)
     record_provenance (image, values, out);
   gimp_image_undo_group_end (image);

@@ -10,6 +10,7 @@
 #include "test-helpers.h"
 
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
 
@@ -119,6 +120,130 @@ test_colours (void)
   g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
   g_assert_false (atelier_colour_parse ("#12345g", &value, &error));
+}
+
+/* ------------------------------------------------------------ layers */
+
+static const AtelierFilterInfo layers_info = { .name = "layers-test", .menu_label = "_Layers...", .blurb = "Layers",
+                                               .help = "Help", .output = ATELIER_OUTPUT_LAYERS };
+
+/* (1, C, 2, 2) holding @values, pixel after pixel within each plane. */
+static AtelierTensor *
+tensor_2x2 (int channels, const float *values)
+{
+  AtelierTensor *t = atelier_tensor_new_4d (1, channels, 2, 2, NULL);
+  memcpy (t->data, values, sizeof (float) * 4 * channels);
+  return t;
+}
+
+/* The composite against values worked out by hand: a hidden layer counts for nothing, a layer's alpha is its own
+ * alpha times its mask times its opacity, and where that is 0 or 1 the pixel below or the layer's pixel is kept
+ * exactly. The source shows unless the output hides it; alpha stays only when something shows through. */
+static void
+test_layers_composite (void)
+{
+  const float source_values[12] = { 0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f, 0.15f, 0.25f, 0.35f, 0.45f };
+  g_autoptr (AtelierTensor) source = tensor_2x2 (3, source_values);
+  g_autoptr (AtelierFilterOutput) out = atelier_filter_output_new (&layers_info);
+  const float background_values[12] = { 0.2f, 0.2f, 0.2f, 0.2f, 0.4f, 0.4f, 0.4f, 0.4f, 0.6f, 0.6f, 0.6f, 0.6f };
+  AtelierFilterPicture *background = atelier_filter_output_add_picture (out, "background", "Background",
+                                                                        ATELIER_PICTURE_LAYER, 100,
+                                                                        tensor_2x2 (3, background_values));
+  const float subject_values[16] = { 0.9f, 0.9f, 0.9f, 0.9f, 0.9f, 0.9f, 0.9f, 0.9f, 0.9f, 0.9f, 0.9f, 0.9f,
+                                     1.0f, 1.0f, 0.5f, 0.5f };
+  AtelierFilterPicture *subject = atelier_filter_output_add_picture (out, "subject", "Subject", ATELIER_PICTURE_LAYER,
+                                                                     100, tensor_2x2 (4, subject_values));
+  subject->mask = tensor_2x2 (1, (const float[]) { 1.0f, 0.0f, 1.0f, 0.5f });
+  const float green_values[12] = { 0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0 };
+  atelier_filter_output_add_picture (out, "variation", "Variation", ATELIER_PICTURE_LAYER, 100,
+                                     tensor_2x2 (3, green_values))->hidden = TRUE;
+  out->hide_source = TRUE;
+  g_autoptr (GError) error = NULL;
+
+  const float alpha[4] = { 1.0f, 0.0f, 0.5f, 0.25f };
+  g_autoptr (AtelierTensor) seen = atelier_filter_output_composite (out, source, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (seen->shape[1], ==, 3);
+  for (int c = 0; c < 3; c++)
+    for (int i = 0; i < 4; i++)
+      {
+        const float below = background_values[4 * c + i];
+        g_assert_cmpfloat_with_epsilon (seen->data[4 * c + i], 0.9f * alpha[i] + below * (1.0f - alpha[i]), 1e-6);
+      }
+  g_assert_cmpfloat (seen->data[0], ==, 0.9f);
+  g_assert_cmpfloat (seen->data[1], ==, 0.2f);
+
+  /* Half the opacity halves the alpha. */
+  subject->opacity = 50;
+  g_autoptr (AtelierTensor) faded = atelier_filter_output_composite (out, source, &error);
+  g_assert_cmpfloat_with_epsilon (faded->data[0], 0.9f * 0.5f + 0.2f * 0.5f, 1e-6);
+  subject->opacity = 100;
+
+  /* The source shown under the subject alone: its own pixels where the subject is clear. */
+  background->hidden = TRUE;
+  out->hide_source = FALSE;
+  g_autoptr (AtelierTensor) over_source = atelier_filter_output_composite (out, source, &error);
+  g_assert_cmpint (over_source->shape[1], ==, 3);
+  for (int c = 0; c < 3; c++)
+    {
+      g_assert_cmpfloat (over_source->data[4 * c + 1], ==, source_values[4 * c + 1]);
+      g_assert_cmpfloat_with_epsilon (over_source->data[4 * c + 3], 0.9f * 0.25f + source_values[4 * c + 3] * 0.75f,
+                                      1e-6);
+    }
+
+  /* Nothing under the subject: the composite keeps its alpha. */
+  out->hide_source = TRUE;
+  g_autoptr (AtelierTensor) alone = atelier_filter_output_composite (out, source, &error);
+  g_assert_cmpint (alone->shape[1], ==, 4);
+  for (int i = 0; i < 4; i++)
+    g_assert_cmpfloat (alone->data[12 + i], ==, alpha[i]);
+
+  /* A mask of another size is an error, not a crash. */
+  atelier_tensor_free (subject->mask);
+  subject->mask = atelier_tensor_new_4d (1, 1, 3, 3, NULL);
+  g_assert_null (atelier_filter_output_composite (out, source, &error));
+  g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_SHAPE_MISMATCH);
+}
+
+/* The settings are JSON from which the values can be set again exactly: every type by its stable form, the extra
+ * members kept. */
+static void
+test_layers_settings (void)
+{
+  g_autoptr (AtelierFilterValues) v = atelier_filter_values_new (&info);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (atelier_filter_values_set (v, "strength", 0.35, &error));
+  g_assert_true (atelier_filter_values_set_choice (v, "mode", "fast", &error));
+  g_assert_true (atelier_filter_values_set (v, "shadow", 0, &error));
+  g_assert_true (atelier_filter_values_set (v, "tint", 0x0a0b0c, &error));
+  g_autoptr (AtelierFilterOutput) out = atelier_filter_output_new (&layers_info);
+  g_assert_null (out->settings);
+  atelier_filter_output_set_settings (out, v, "{\"models\": [{\"name\": \"isnet-medium\", \"sha256\": \"ab12\"}]}");
+  g_autoptr (JsonNode) root = json_from_string (out->settings, &error);
+  g_assert_no_error (error);
+  JsonObject *settings = json_node_get_object (root);
+  g_assert_cmpstr (json_object_get_string_member (settings, "filter"), ==, "test");
+  g_assert_true (g_regex_match_simple ("^[0-9]+\\.[0-9]+\\.[0-9]+", json_object_get_string_member (settings, "version"),
+                                       0, 0));
+  JsonObject *values = json_object_get_object_member (settings, "values");
+  g_assert_cmpint (json_object_get_int_member (values, "size"), ==, 3);
+  g_assert_cmpfloat (json_object_get_double_member (values, "strength"), ==, 0.35);
+  g_assert_false (json_object_get_boolean_member (values, "shadow"));
+  g_assert_cmpstr (json_object_get_string_member (values, "mode"), ==, "fast");
+  g_assert_cmpstr (json_object_get_string_member (values, "tint"), ==, "#0a0b0c");
+  g_assert_cmpint (json_object_get_int_member (values, "offset"), ==, 0);
+  JsonObject *model = json_array_get_object_element (json_object_get_array_member (settings, "models"), 0);
+  g_assert_cmpstr (json_object_get_string_member (model, "sha256"), ==, "ab12");
+
+  /* Read back through the same setters a front end uses, the values are the same doubles. */
+  g_autoptr (AtelierFilterValues) again = atelier_filter_values_new (&info);
+  double tint;
+  g_assert_true (atelier_colour_parse (json_object_get_string_member (values, "tint"), &tint, &error));
+  g_assert_true (atelier_filter_values_set (again, "tint", tint, &error));
+  g_assert_true (atelier_filter_values_set_choice (again, "mode", json_object_get_string_member (values, "mode"), &error));
+  g_assert_true (atelier_filter_values_set (again, "strength", json_object_get_double_member (values, "strength"), &error));
+  g_assert_true (atelier_filter_values_set (again, "shadow", json_object_get_boolean_member (values, "shadow"), &error));
+  g_assert_cmpmem (again->values, sizeof (double) * info.n_params, v->values, sizeof (double) * info.n_params);
 }
 
 static void
@@ -381,8 +506,8 @@ test_preview_inpaint_is_exact (void)
     for (int64_t i = 0; i < area[2] * area[3]; i++)
       if (region_selection->data[i] == 0.0f)
         g_assert_cmpfloat (after->data[c * area[2] * area[3] + i], ==, region->data[c * area[2] * area[3] + i]);
-  /* The latent diffusion model was opened once for both. */
-  g_assert_cmpint (atelier_model_cache_opens (atelier_filter_get_models (filter)), ==, 1);
+  /* The latent diffusion model and the enlarger of reduced fills were opened once each for both. */
+  g_assert_cmpint (atelier_model_cache_opens (atelier_filter_get_models (filter)), ==, 2);
   /* Without a selection there is nothing to fill. */
   g_autoptr (AtelierTensor) none_before = NULL, none_after = NULL;
   g_assert_false (atelier_filter_preview_render (filter, ctx, values, region, NULL, &none_before, &none_after, &error));
@@ -682,6 +807,8 @@ main (int argc, char **argv)
   g_test_add_func ("/filters/validation", test_validation);
   g_test_add_func ("/filters/colours", test_colours);
   g_test_add_func ("/filters/registry", test_registry);
+  g_test_add_func ("/filters/layers/composite", test_layers_composite);
+  g_test_add_func ("/filters/layers/settings", test_layers_settings);
   g_test_add_func ("/filters/preview/window-area", test_preview_window_area);
   g_test_add_func ("/filters/preview/selection-area", test_preview_selection_area);
   g_test_add_func ("/filters/preview/upscale", test_preview_upscale);

@@ -483,7 +483,7 @@ test_inpaint_matches_engine (Gimp *g, gconstpointer data)
   g_autofree char *source = g_build_filename (g->dir, "source.png", NULL);
   /* steps 3, guidance 2.5, seed 7, DDIM, working size 128; the selection a 30x20 rectangle at (50, 22). */
   const char *call = "(gimp-image-select-rectangle img CHANNEL-OP-REPLACE 50 22 30 20)"
-                     " (plug-in-atelier-inpaint RUN-NONINTERACTIVE img drw 3 2.5 7 1 128)";
+                     " (plug-in-atelier-inpaint RUN-NONINTERACTIVE img drw 3 2.5 7 1 128 0 0 0 0 1)";
   g_autofree char *log = run_adding_layer (g, input, call, fill, source, "");
   g_assert_cmpfloat (number_after (log, "layers="), ==, 2);
   g_assert_nonnull (strstr (log, "name=Inpainted end"));
@@ -526,7 +526,7 @@ test_inpaint_refuses_empty_selection (Gimp *g, gconstpointer data)
   g_autofree char *input = write_picture_input (g);
   g_autofree char *command = g_strdup_printf (
     "(let* ()"
-    " (catch #f (plug-in-atelier-inpaint RUN-NONINTERACTIVE img drw 3 2.5 7 0 128))"
+    " (catch #f (plug-in-atelier-inpaint RUN-NONINTERACTIVE img drw 3 2.5 7 0 128 0 0 0 0 1))"
     " (gimp-message (string-append \"layers=\" (number->string (car (gimp-image-get-layers img))))))");
   g_autofree char *log = run_on_file (g, input, command);
   g_test_message ("%s", log);
@@ -559,7 +559,7 @@ test_inpaint_corrupt_model_leaves_image (Gimp *g, gconstpointer data)
   g_autofree char *command = g_strdup_printf (
     "(let* ()"
     " (gimp-image-select-rectangle img CHANNEL-OP-REPLACE 10 10 20 20)"
-    " (catch #f (plug-in-atelier-inpaint RUN-NONINTERACTIVE img drw 3 2.5 7 0 128))"
+    " (catch #f (plug-in-atelier-inpaint RUN-NONINTERACTIVE img drw 3 2.5 7 0 128 0 0 0 0 1))"
     " (gimp-message (string-append \"layers=\" (number->string (car (gimp-image-get-layers img)))))"
     " (file-png-save2 RUN-NONINTERACTIVE img drw \"%s\" \"%s\" 0 9 0 0 0 0 0 0 0))",
     saved, saved);
@@ -587,7 +587,7 @@ test_inpaint_offset_16bit_layer (Gimp *g, gconstpointer data)
     " (gimp-image-resize img 130 90 0 0)"
     " (gimp-layer-set-offsets drw 20 12)"
     " (gimp-image-select-rectangle img CHANNEL-OP-REPLACE 100 30 40 20)"
-    " (plug-in-atelier-inpaint RUN-NONINTERACTIVE img drw 2 1.0 3 0 128)"
+    " (plug-in-atelier-inpaint RUN-NONINTERACTIVE img drw 2 1.0 3 0 128 0 0 0 0 1)"
     " (let* ((top (vector-ref (cadr (gimp-image-get-layers img)) 0)) (offsets (gimp-drawable-offsets top)))"
     "  (gimp-message (string-append \"x=\" (number->string (car offsets)) \" y=\" (number->string (cadr offsets))"
     "   \" w=\" (number->string (car (gimp-drawable-width top)))))"
@@ -606,6 +606,69 @@ test_inpaint_offset_16bit_layer (Gimp *g, gconstpointer data)
   for (int64_t y = 0; y < 64; y++)
     for (int64_t x = 0; x < 96; x++)
       g_assert_cmpfloat (layer->pixels->data[3 * plane + y * 96 + x], ==, x >= 80 && y >= 18 && y < 38 ? 1.0f : 0.0f);
+}
+
+/* Three variations: three layers above the source, the first (on top) visible and named "Inpainted", the two
+ * others hidden and named with their seeds (7 + k). */
+static void
+test_inpaint_variations (Gimp *g, gconstpointer data)
+{
+  (void) data;
+  g_autofree char *input = write_picture_input (g);
+  const char *command =
+    "(let* ()"
+    " (gimp-image-select-rectangle img CHANNEL-OP-REPLACE 50 22 30 20)"
+    " (plug-in-atelier-inpaint RUN-NONINTERACTIVE img drw 2 2.5 7 0 128 0 0 0 1 3)"
+    " (let* ((layers (cadr (gimp-image-get-layers img))))"
+    "  (gimp-message (string-append \"layers=\" (number->string (vector-length layers))"
+    "   \" 0=\" (car (gimp-item-get-name (vector-ref layers 0)))"
+    "   \" visible=\" (number->string (car (gimp-item-get-visible (vector-ref layers 0))))"
+    "   \" 1=\" (car (gimp-item-get-name (vector-ref layers 1)))"
+    "   \" visible=\" (number->string (car (gimp-item-get-visible (vector-ref layers 1))))"
+    "   \" 2=\" (car (gimp-item-get-name (vector-ref layers 2)))"
+    "   \" visible=\" (number->string (car (gimp-item-get-visible (vector-ref layers 2)))) \" end\"))))";
+  g_autofree char *log = run_on_file (g, input, command);
+  g_test_message ("%s", log);
+  g_assert_cmpfloat (number_after (log, "layers="), ==, 4);
+  g_assert_nonnull (strstr (log, "0=Inpainted visible=1 1=Inpainted #3 (seed 9) visible=0 "
+                                 "2=Inpainted #2 (seed 8) visible=0 end"));
+}
+
+/* ------------------------------------------------------ extend canvas */
+
+/* Extend Canvas to 1:1 on the 96x64 picture: the canvas becomes 96x96 with the source moved 16 down, under a
+ * new "Extended" layer of the canvas's size whose rows 16..79 are the source's pixels exactly. */
+static void
+test_extend_canvas_square (Gimp *g, gconstpointer data)
+{
+  (void) data;
+  g_autofree char *input = write_picture_input (g);
+  g_autofree char *top = g_build_filename (g->dir, "extended.png", NULL);
+  g_autofree char *below = g_build_filename (g->dir, "source.png", NULL);
+  const char *call = "(plug-in-atelier-extend-canvas RUN-NONINTERACTIVE img drw 0 0 0 0 0 3 2.0 7 0 128)";
+  const char *then = "(let* ((layers (cadr (gimp-image-get-layers img))) (source (vector-ref layers 1)))"
+                     " (gimp-message (string-append \"width=\" (number->string (car (gimp-image-width img)))"
+                     "  \" height=\" (number->string (car (gimp-image-height img)))"
+                     "  \" top-y=\" (number->string (cadr (gimp-drawable-offsets (vector-ref layers 0))))"
+                     "  \" source-y=\" (number->string (cadr (gimp-drawable-offsets source))))))";
+  g_autofree char *log = run_adding_layer (g, input, call, top, below, then);
+  g_assert_cmpfloat (number_after (log, "layers="), ==, 2);
+  g_assert_nonnull (strstr (log, "name=Extended end"));
+  g_assert_cmpfloat (number_after (log, "width="), ==, 96);
+  g_assert_cmpfloat (number_after (log, "height="), ==, 96);
+  g_assert_cmpfloat (number_after (log, "top-y="), ==, 0);
+  g_assert_cmpfloat (number_after (log, "source-y="), ==, 16);
+  assert_untouched (input, below, log);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierImage) source = atelier_image_load (input, &error);
+  g_autoptr (AtelierImage) layer = load_result (top, log);
+  g_assert_cmpint (atelier_image_height (layer), ==, 96);
+  const int64_t plane = 96 * 96, source_plane = 64 * 96;
+  for (int64_t c = 0; c < 3; c++)
+    for (int64_t y = 0; y < 64; y++)
+      for (int64_t x = 0; x < 96; x++)
+        g_assert_cmpfloat (layer->pixels->data[c * plane + (y + 16) * 96 + x], ==,
+                           source->pixels->data[c * source_plane + y * 96 + x]);
 }
 
 /* ------------------------------------------------------ plain background */
@@ -884,6 +947,8 @@ main (int argc, char **argv)
               gimp_teardown);
   g_test_add ("/gimp/inpaint/corrupt-model-leaves-image", Gimp, NULL, gimp_setup,
               test_inpaint_corrupt_model_leaves_image, gimp_teardown);
+  g_test_add ("/gimp/extend-canvas/square", Gimp, NULL, gimp_setup, test_extend_canvas_square, gimp_teardown);
+  g_test_add ("/gimp/inpaint/variations", Gimp, NULL, gimp_setup, test_inpaint_variations, gimp_teardown);
   g_test_add ("/gimp/inpaint/offset-16bit-layer", Gimp, NULL, gimp_setup, test_inpaint_offset_16bit_layer,
               gimp_teardown);
   g_test_add ("/gimp/detect/matches-engine", Gimp, GINT_TO_POINTER (FALSE), gimp_setup, test_detect_matches_engine,

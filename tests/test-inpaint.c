@@ -5,6 +5,8 @@
  * (push-pull pre-fill, reduction to the working size, encoder, sampler, decoder, seam correction, blend). */
 #include "test-helpers.h"
 
+#include "pipelines/atelier-inpaint-regions.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -216,6 +218,258 @@ test_rgba_filter (void)
     }
 }
 
+/* ---------------------------------------------------------------- regions at their own scale */
+
+static AtelierTensor *
+inpaint_regions (AtelierContext *ctx, const AtelierLatentDiffusion *ld, const AtelierRdn *enlarger,
+                 const AtelierTensor *image, const AtelierTensor *selection, int working_side, int expected_regions)
+{
+  g_autoptr (GError) error = NULL;
+  AtelierInpaintRegionsOptions options = { atelier_latent_diffusion_options_default (), enlarger,
+                                           ATELIER_INPAINT_FILL_DIFFUSION, 0 };
+  options.diffusion.sampler.steps = 3;
+  options.diffusion.working_side = working_side;
+  int counts[4] = { 0 };
+  AtelierTensor *out = atelier_inpaint_regions (ctx, ld, image, selection, &options, counts, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (counts[ATELIER_INPAINT_FILL_DIFFUSION], ==, expected_regions);
+  g_assert_cmpint (counts[ATELIER_INPAINT_FILL_MEMBRANE], ==, 0);
+  return out;
+}
+
+/* @selection with a (soft-edged) box added: max of the two. */
+static void
+add_box (AtelierTensor *selection, int64_t top, int64_t left, int64_t bottom, int64_t right, int feather)
+{
+  g_autoptr (AtelierTensor) box = test_selection (selection->shape[2], selection->shape[3], top, left, bottom, right,
+                                                  feather);
+  for (int64_t i = 0; i < atelier_tensor_numel (selection); i++)
+    selection->data[i] = MAX (selection->data[i], box->data[i]);
+}
+
+/* Two 20-pixel blemishes far apart on a 480x640 image, with a working side (128) far below the image's: each
+ * is filled on its own 60x60 window at full resolution, exactly as the single-region pipeline fills that
+ * window cut out on its own (the reference), and nothing else of the image changes, bit for bit. */
+static void
+test_small_regions_full_resolution (void)
+{
+  g_autoptr (AtelierLatentDiffusion) ld = open_model ();
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (AtelierTensor) image = test_image (3, 480, 640);
+  g_autoptr (AtelierTensor) selection = test_selection (480, 640, 100, 120, 119, 139, 0);
+  add_box (selection, 400, 500, 419, 519, 2);
+  g_autoptr (AtelierTensor) out = inpaint_regions (ctx, ld, NULL, image, selection, 128, 2);
+  assert_unselected_kept (out, image, selection, 3);
+  g_assert_cmpfloat (test_max_abs_diff (out, image), >, 0.05f);
+  /* The first blemish's window: its 20x20 box grown by 32 (the automatic context's least). */
+  const int64_t at[4] = { 68, 88, 84, 84 };
+  g_autoptr (AtelierTensor) window = atelier_tensor_crop (image, at[0], at[1], at[2], at[3], NULL);
+  g_autoptr (AtelierTensor) window_mask = atelier_tensor_crop (selection, at[0], at[1], at[2], at[3], NULL);
+  g_autoptr (AtelierTensor) reference = inpaint (ctx, ld, window, window_mask, 128);
+  g_autoptr (AtelierTensor) got = atelier_tensor_crop (out, at[0], at[1], at[2], at[3], NULL);
+  assert_identical (got, reference, 3, "first blemish's window");
+  /* What lies under either blemish (the fully selected pixels; partly selected ones blend their own value in)
+   * reaches neither fill. */
+  g_autoptr (AtelierTensor) selected_only = test_selection (480, 640, 100, 120, 119, 139, 0);
+  add_box (selected_only, 400, 500, 419, 519, 0);
+  g_autoptr (AtelierTensor) hidden = with_under_selection (image, selected_only, 3, UNDER_NOISE);
+  g_autoptr (AtelierTensor) out_hidden = inpaint_regions (ctx, ld, NULL, hidden, selection, 128, 2);
+  assert_identical (out_hidden, out, 3, "noise under both blemishes");
+}
+
+/* Two boxes whose windows overlap are one region, filled once. */
+static void
+test_overlapping_windows_merge (void)
+{
+  g_autoptr (AtelierLatentDiffusion) ld = open_model ();
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (AtelierTensor) image = test_image (3, 160, 200);
+  g_autoptr (AtelierTensor) selection = test_selection (160, 200, 60, 60, 75, 75, 0);
+  add_box (selection, 70, 120, 85, 135, 0);
+  g_autoptr (AtelierTensor) out = inpaint_regions (ctx, ld, NULL, image, selection, 256, 1);
+  assert_unselected_kept (out, image, selection, 3);
+}
+
+/* A hole whose window (about 300x370) exceeds the working side (128) is filled reduced and enlarged by the
+ * super-resolution network; the result still keeps every unselected pixel and ignores what lies under the
+ * hole, through the area reduction, the network and the fit to the full-resolution border. */
+static void
+test_large_region_enlarged (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierLatentDiffusion) ld = open_model ();
+  g_autoptr (AtelierRdn) enlarger = atelier_rdn_open ("slim", 4, &error);
+  g_assert_no_error (error);
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (AtelierTensor) image = test_image (3, 320, 400);
+  g_autoptr (AtelierTensor) selection = test_selection (320, 400, 110, 150, 209, 269, 4);
+  g_autoptr (AtelierTensor) out = inpaint_regions (ctx, ld, enlarger, image, selection, 128, 1);
+  assert_unselected_kept (out, image, selection, 3);
+  g_assert_cmpfloat (test_max_abs_diff (out, image), >, 0.05f);
+  for (int under = UNDER_BLACK; under < UNDER_COUNT; under++)
+    {
+      g_autoptr (AtelierTensor) selected_only = test_selection (320, 400, 110, 150, 209, 269, 0);
+      g_autoptr (AtelierTensor) hidden = with_under_selection (image, selected_only, 3, under);
+      g_autoptr (AtelierTensor) out_hidden = inpaint_regions (ctx, ld, enlarger, hidden, selection, 128, 1);
+      g_autoptr (AtelierTensor) reference = atelier_tensor_copy (out, NULL);
+      /* Partly selected pixels blend their own (changed) value in; compare the fill part alone there. */
+      const int64_t plane = 320 * 400;
+      for (int64_t c = 0; c < 3; c++)
+        for (int64_t i = 0; i < plane; i++)
+          if (selection->data[i] > 0.0f && selection->data[i] < 1.0f)
+            {
+              const float m = selection->data[i];
+              g_assert_cmpfloat (fabsf ((out_hidden->data[c * plane + i] - (1.0f - m) * hidden->data[c * plane + i])
+                                        - (out->data[c * plane + i] - (1.0f - m) * image->data[c * plane + i])),
+                                 <, 1e-6f);
+              out_hidden->data[c * plane + i] = reference->data[c * plane + i];
+            }
+      assert_identical (out_hidden, reference, 3, under_names[under]);
+    }
+}
+
+/* "auto" fills a thin region (a 3-pixel line: thickness 4 by the distance to the border) with the membrane and
+ * a thick one with ATELIER_INPAINT_FILL_AUTO_LARGE; the membrane is the harmonic interpolation of the border, checked against a
+ * plain Jacobi solve of Laplace's equation with the unselected pixels fixed. */
+static void
+test_thin_region_membrane (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierLatentDiffusion) ld = open_model ();
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (AtelierTensor) image = test_image (3, 240, 400);
+  g_autoptr (AtelierTensor) selection = test_selection (240, 400, 20, 20, 22, 80, 0);
+  add_box (selection, 150, 300, 189, 339, 0);
+  AtelierInpaintRegionsOptions options = { atelier_latent_diffusion_options_default (), NULL,
+                                           ATELIER_INPAINT_FILL_AUTO, 8 };
+  options.diffusion.sampler.steps = 3;
+  int counts[4] = { 0 };
+  g_autoptr (AtelierTensor) out = atelier_inpaint_regions (ctx, ld, image, selection, &options, counts, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (counts[ATELIER_INPAINT_FILL_MEMBRANE], ==, 1);
+  g_assert_cmpint (counts[ATELIER_INPAINT_FILL_AUTO_LARGE], ==, 1);
+  assert_unselected_kept (out, image, selection, 3);
+  g_autoptr (AtelierTensor) jacobi = atelier_tensor_copy (image, NULL);
+  const int64_t plane = 240 * 400;
+  for (int64_t c = 0; c < 3; c++)
+    {
+      float *v = jacobi->data + c * plane;
+      for (int64_t y = 20; y <= 22; y++)
+        for (int64_t x = 20; x <= 80; x++)
+          v[y * 400 + x] = 0.0f;
+      for (int iteration = 0; iteration < 2000; iteration++)
+        for (int64_t y = 20; y <= 22; y++)
+          for (int64_t x = 20; x <= 80; x++)
+            v[y * 400 + x] = 0.25f * (v[(y - 1) * 400 + x] + v[(y + 1) * 400 + x] + v[y * 400 + x - 1] + v[y * 400 + x + 1]);
+    }
+  float largest = 0.0f;
+  for (int64_t c = 0; c < 3; c++)
+    for (int64_t y = 20; y <= 22; y++)
+      for (int64_t x = 20; x <= 80; x++)
+        largest = MAX (largest, fabsf (out->data[c * plane + y * 400 + x] - jacobi->data[c * plane + y * 400 + x]));
+  g_test_message ("membrane vs Jacobi: %g", largest);
+  g_assert_cmpfloat (largest, <, 2e-3f);
+}
+
+/* Grow and feather against the hand-computed ramp around one selected pixel: 1 up to the grow, then
+ * (grow + feather + 1 - d) / (feather + 1) in 8-bit steps, 0 from grow + feather + 1 on. */
+static void
+test_grow_feather_mask (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (AtelierTensor) selection = atelier_tensor_new_4d (1, 1, 40, 50, NULL);
+  selection->data[20 * 50 + 25] = 0.5f;
+  g_autoptr (AtelierTensor) mask = atelier_inpaint_regions_mask (ctx, selection, 3, 4, &error);
+  g_assert_no_error (error);
+  for (int64_t y = 0; y < 40; y++)
+    for (int64_t x = 0; x < 50; x++)
+      {
+        const double d = sqrt ((double) ((y - 20) * (y - 20) + (x - 25) * (x - 25)));
+        const double ramp = d <= 3 ? 1.0 : d >= 8 ? 0.0 : (8.0 - d) / 5.0;
+        g_assert_cmpfloat_with_epsilon (mask->data[y * 50 + x], round (255.0 * ramp) / 255.0, 1e-6);
+      }
+  g_autoptr (AtelierTensor) unchanged = atelier_inpaint_regions_mask (ctx, selection, 0, 0, &error);
+  assert_identical (unchanged, selection, 1, "neither grown nor feathered");
+}
+
+/* The filter's layer is transparent outside the grown and feathered selection, so the picture there is
+ * the source's bit for bit; inside the grown ring the colour is the fill's, not the source's. */
+static void
+test_filter_grow_feather (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierFilter) filter = atelier_filter_new (atelier_filter_find ("inpaint"));
+  g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (atelier_filter_get_info (filter));
+  g_assert_true (atelier_filter_values_set (values, "steps", 3, &error));
+  g_assert_true (atelier_filter_values_set (values, "grow", 4, &error));
+  g_assert_true (atelier_filter_values_set (values, "feather", 3, &error));
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (AtelierTensor) image = test_image (3, 120, 160);
+  g_autoptr (AtelierTensor) selection = test_selection (120, 160, 50, 70, 64, 89, 0);
+  g_autoptr (AtelierTensor) layer = inpaint_layer (filter, ctx, values, image, selection);
+  g_assert_cmpint (layer->shape[1], ==, 4);
+  const int64_t plane = 120 * 160;
+  for (int64_t y = 0; y < 120; y++)
+    for (int64_t x = 0; x < 160; x++)
+      {
+        /* Chebyshev distance, at most the Euclidean; and equal to it beside the box's sides. */
+        const int64_t dy = MAX (50 - y, y - 64), dx = MAX (70 - x, x - 89), distance = MAX (dy, dx);
+        const float alpha = layer->data[3 * plane + y * 160 + x];
+        if (distance > 4 + 3 + 1)
+          g_assert_cmpfloat (alpha, ==, 0.0f);
+        else if (distance <= 4 && MIN (dy, dx) <= 0)
+          g_assert_cmpfloat (alpha, ==, 1.0f);
+      }
+  g_autoptr (AtelierTensor) composite = atelier_planes_over (layer, image, &error);
+  g_assert_no_error (error);
+  for (int64_t c = 0; c < 3; c++)
+    for (int64_t i = 0; i < plane; i++)
+      if (layer->data[3 * plane + i] == 0.0f)
+        g_assert_cmpfloat (composite->data[c * plane + i], ==, image->data[c * plane + i]);
+}
+
+/* Three variations: the first as the layer, the next two as hidden layers named with their seeds, each the very
+ * layer a run of one variation with that seed makes; the settings list the seeds. */
+static void
+test_filter_variations (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierFilter) filter = atelier_filter_new (atelier_filter_find ("inpaint"));
+  g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (atelier_filter_get_info (filter));
+  g_assert_true (atelier_filter_values_set (values, "steps", 3, &error));
+  g_assert_true (atelier_filter_values_set (values, "seed", 5, &error));
+  g_assert_true (atelier_filter_values_set_choice (values, "fill", "model", &error));
+  g_assert_true (atelier_filter_values_set (values, "variations", 3, &error));
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (AtelierTensor) image = test_image (3, 72, 100);
+  g_autoptr (AtelierTensor) selection = test_selection (72, 100, 20, 30, 49, 70, 0);
+  const AtelierFilterInput in = { image, selection, FALSE };
+  g_autoptr (AtelierFilterOutput) out = atelier_filter_apply (filter, ctx, values, &in, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (out->pictures->len, ==, 2);
+  g_test_message ("settings: %s", out->settings);
+  g_assert_nonnull (strstr (out->settings, "\"seeds\":[5,6,7]"));
+  g_autoptr (AtelierFilterValues) one = atelier_filter_values_copy (values);
+  g_assert_true (atelier_filter_values_set (one, "variations", 1, &error));
+  for (int k = 0; k < 3; k++)
+    {
+      g_assert_true (atelier_filter_values_set (one, "seed", 5 + k, &error));
+      g_autoptr (AtelierTensor) alone = inpaint_layer (filter, ctx, one, image, selection);
+      const AtelierFilterPicture *picture = k > 0 ? out->pictures->pdata[k - 1] : NULL;
+      assert_identical (picture ? picture->pixels : out->pixels, alone, 4, "variation against its seed alone");
+      if (picture == NULL)
+        continue;
+      g_autofree char *title = g_strdup_printf ("Inpainted #%d (seed %d)", k + 1, 5 + k);
+      g_assert_cmpstr (picture->title, ==, title);
+      g_assert_true (picture->hidden);
+      g_assert_cmpint (picture->place, ==, ATELIER_PICTURE_LAYER);
+    }
+  /* Different seeds, different fills. */
+  const AtelierFilterPicture *second = out->pictures->pdata[0];
+  g_assert_cmpfloat (test_max_abs_diff (second->pixels, out->pixels), >, 0.01f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -224,5 +478,12 @@ main (int argc, char **argv)
   g_test_add_data_func ("/inpaint/independent-of-hole/hard-box-full-size", GINT_TO_POINTER (512), test_hard_box);
   g_test_add_func ("/inpaint/independent-of-hole/soft-edge", test_soft_edge);
   g_test_add_func ("/inpaint/independent-of-hole/rgba-filter", test_rgba_filter);
+  g_test_add_func ("/inpaint/regions/small-at-full-resolution", test_small_regions_full_resolution);
+  g_test_add_func ("/inpaint/regions/overlapping-windows-merge", test_overlapping_windows_merge);
+  g_test_add_func ("/inpaint/regions/large-reduced-and-enlarged", test_large_region_enlarged);
+  g_test_add_func ("/inpaint/regions/thin-region-membrane", test_thin_region_membrane);
+  g_test_add_func ("/inpaint/regions/grow-feather-mask", test_grow_feather_mask);
+  g_test_add_func ("/inpaint/regions/filter-grow-feather", test_filter_grow_feather);
+  g_test_add_func ("/inpaint/variations", test_filter_variations);
   return g_test_run ();
 }

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* What a filter run produces: pixels, the results its description lists, and pictures. */
+/* What a filter run produces: pixels, the results its description lists, pictures and its settings. */
 #include "filters/atelier-filter.h"
 
+#include <json-glib/json-glib.h>
 #include <string.h>
+
+#include "core/atelier-image-planes.h"
 
 static void
 picture_free (gpointer p)
@@ -10,6 +13,7 @@ picture_free (gpointer p)
   AtelierFilterPicture *picture = p;
   g_free (picture->title);
   atelier_tensor_free (picture->pixels);
+  atelier_tensor_free (picture->mask);
   g_free (picture);
 }
 
@@ -40,6 +44,7 @@ atelier_filter_output_free (AtelierFilterOutput *out)
   g_free (out->results);
   g_ptr_array_unref (out->pictures);
   atelier_tensor_free (out->pixels);
+  g_free (out->settings);
   g_free (out);
 }
 
@@ -101,13 +106,138 @@ atelier_filter_output_add_number (AtelierFilterOutput *out, const char *name, do
   g_array_append_val (v->numbers, number);
 }
 
-void
+AtelierFilterPicture *
 atelier_filter_output_add_picture (AtelierFilterOutput *out, const char *name, const char *title,
                                    AtelierPicturePlace place, double opacity, AtelierTensor *pixels)
 {
   AtelierFilterPicture *picture = g_new0 (AtelierFilterPicture, 1);
-  *picture = (AtelierFilterPicture) { name, g_strdup (title), place, opacity, pixels };
+  *picture = (AtelierFilterPicture) { .name = name, .title = g_strdup (title), .place = place, .opacity = opacity,
+                                      .pixels = pixels };
   g_ptr_array_add (out->pictures, picture);
+  return picture;
+}
+
+/* ------------------------------------------------------------ settings */
+
+static JsonNode *
+value_node (const AtelierParamSpec *spec, double value)
+{
+  JsonNode *node = json_node_new (JSON_NODE_VALUE);
+  switch (spec->type)
+    {
+    case ATELIER_PARAM_INT:
+      json_node_set_int (node, (gint64) value);
+      break;
+    case ATELIER_PARAM_DOUBLE:
+      json_node_set_double (node, value);
+      break;
+    case ATELIER_PARAM_BOOLEAN:
+      json_node_set_boolean (node, value != 0.0);
+      break;
+    case ATELIER_PARAM_CHOICE:
+      json_node_set_string (node, spec->choices[(int) value].nick);
+      break;
+    case ATELIER_PARAM_COLOUR:
+      {
+        g_autofree char *colour = atelier_colour_format (value);
+        json_node_set_string (node, colour);
+      }
+      break;
+    }
+  return node;
+}
+
+void
+atelier_filter_output_set_settings (AtelierFilterOutput *out, const AtelierFilterValues *values, const char *extra)
+{
+  g_autoptr (JsonObject) settings = json_object_new ();
+  JsonObject *params = json_object_new ();
+  for (int i = 0; i < values->info->n_params; i++)
+    json_object_set_member (params, values->info->params[i].name,
+                            value_node (&values->info->params[i], values->values[i]));
+  json_object_set_string_member (settings, "filter", values->info->name);
+  json_object_set_string_member (settings, "version", ATELIER_VERSION);
+  json_object_set_object_member (settings, "values", params);
+  g_autoptr (JsonNode) more = extra ? json_from_string (extra, NULL) : NULL;
+  g_return_if_fail (extra == NULL || (more != NULL && JSON_NODE_HOLDS_OBJECT (more)));
+  if (more != NULL)
+    {
+      JsonObjectIter members;
+      const char *name;
+      JsonNode *member;
+      json_object_iter_init (&members, json_node_get_object (more));
+      while (json_object_iter_next (&members, &name, &member))
+        json_object_set_member (settings, name, json_node_copy (member));
+    }
+  g_autoptr (JsonNode) root = json_node_init_object (json_node_alloc (), settings);
+  g_free (out->settings);
+  out->settings = json_to_string (root, FALSE);
+}
+
+/* ------------------------------------------------------------ composite */
+
+/* A LAYER picture as GIMP shows it: its colours with its alpha (1 without one) times its mask and opacity. */
+static AtelierTensor *
+layer_as_shown (const AtelierFilterPicture *picture, GError **error)
+{
+  const AtelierTensor *pixels = picture->pixels;
+  g_autoptr (AtelierTensor) colour = atelier_planes_colour (pixels, error);
+  g_autoptr (AtelierTensor) alpha = colour ? atelier_tensor_new_4d (1, 1, pixels->shape[2], pixels->shape[3], error)
+                                           : NULL;
+  if (alpha == NULL)
+    return NULL;
+  g_autoptr (AtelierTensor) own = atelier_planes_alpha_view (pixels);
+  if (own != NULL)
+    memcpy (alpha->data, own->data, sizeof (float) * atelier_tensor_numel (alpha));
+  else
+    atelier_tensor_fill (alpha, 1.0f);
+  if (picture->mask != NULL)
+    {
+      if (!atelier_tensor_check_shape (picture->mask, "layer mask", 4, (const int64_t[]) { 1, 1, alpha->shape[2], alpha->shape[3] },
+                                       error))
+        return NULL;
+      atelier_planes_premultiply (alpha, picture->mask);
+    }
+  for (int64_t i = 0; picture->opacity < 100.0 && i < atelier_tensor_numel (alpha); i++)
+    alpha->data[i] *= (float) (picture->opacity / 100.0);
+  return atelier_planes_join (colour, alpha, error);
+}
+
+static gboolean
+all_opaque (const AtelierTensor *image)
+{
+  g_autoptr (AtelierTensor) alpha = atelier_planes_alpha_view (image);
+  for (int64_t i = 0; i < atelier_tensor_numel (alpha); i++)
+    if (alpha->data[i] < 1.0f)
+      return FALSE;
+  return TRUE;
+}
+
+AtelierTensor *
+atelier_filter_output_composite (const AtelierFilterOutput *out, const AtelierTensor *source, GError **error)
+{
+  const int channels = (int) source->shape[1], colours = atelier_planes_colours (channels);
+  g_autoptr (AtelierTensor) seen = out->hide_source
+                                     ? atelier_tensor_new_4d (1, colours + 1, source->shape[2], source->shape[3], error)
+                                     : atelier_tensor_copy (source, error);
+  if (seen == NULL)
+    return NULL;
+  for (guint i = 0; i < out->pictures->len; i++)
+    {
+      const AtelierFilterPicture *picture = out->pictures->pdata[i];
+      if (picture->place != ATELIER_PICTURE_LAYER || picture->hidden)
+        continue;
+      g_autoptr (AtelierTensor) layer = layer_as_shown (picture, error);
+      AtelierTensor *above = layer ? atelier_planes_over (layer, seen, error) : NULL;
+      if (above == NULL)
+        return NULL;
+      atelier_tensor_free (seen);
+      seen = above;
+    }
+  /* Alpha the source did not have is dropped when the composite is opaque everywhere, so a JPEG stays one. */
+  if (!atelier_planes_have_alpha (channels) && atelier_planes_have_alpha ((int) seen->shape[1]) && all_opaque (seen))
+    return atelier_planes_colour (seen, error);
+  return g_steal_pointer (&seen);
 }
 
 char *

@@ -64,13 +64,16 @@ crop_window (const AtelierTensor *t, const int64_t window[4], GError **error)
   return t ? atelier_tensor_crop (t, window[0], window[1], window[2], window[3], error) : NULL;
 }
 
-/* What the user will see: a new layer over its source, a selection as grey, the new pixels as they are. */
+/* What the user will see: a new layer over its source, new layers composited, a selection as grey, the new
+ * pixels as they are. */
 static AtelierTensor *
-as_seen (const AtelierFilterInfo *info, const AtelierTensor *source, AtelierTensor *pixels, GError **error)
+as_seen (const AtelierFilterInfo *info, const AtelierTensor *source, const AtelierFilterOutput *out, GError **error)
 {
   if (info->output == ATELIER_OUTPUT_NEW_LAYER)
-    return atelier_planes_over (pixels, source, error);
-  return atelier_tensor_copy (pixels, error);
+    return atelier_planes_over (out->pixels, source, error);
+  if (info->output == ATELIER_OUTPUT_LAYERS)
+    return atelier_filter_output_composite (out, source, error);
+  return atelier_tensor_copy (out->pixels, error);
 }
 
 gboolean
@@ -94,7 +97,7 @@ atelier_filter_preview_render (AtelierFilter *filter, AtelierContext *ctx, const
     return FALSE;
   const AtelierFilterInput in = { part, part_selection, FALSE, NULL };
   g_autoptr (AtelierFilterOutput) out = atelier_filter_apply (filter, ctx, quick, &in, error);
-  g_autoptr (AtelierTensor) seen = out ? as_seen (info, part, out->pixels, error) : NULL;
+  g_autoptr (AtelierTensor) seen = out ? as_seen (info, part, out, error) : NULL;
   if (seen == NULL)
     return FALSE;
   *before = g_steal_pointer (&part);

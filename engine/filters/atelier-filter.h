@@ -101,7 +101,10 @@ typedef struct
 
 /* A picture a filter makes besides its main result: a layer above the source
  * (detection's heat map) or an image of its own (its spectrum). On the command
- * line each becomes a file NAME.<name>.png. */
+ * line each becomes a file NAME.<name>.png, except the layers of a filter
+ * whose result is layers (ATELIER_OUTPUT_LAYERS), which are composited into
+ * its output file. Layers go above the source in the order they were added,
+ * the last on top. */
 typedef enum
 {
   ATELIER_PICTURE_LAYER,
@@ -115,17 +118,24 @@ typedef struct
   AtelierPicturePlace place;
   double opacity;     /* LAYER: 0..100 */
   AtelierTensor *pixels; /* (1, C, h, w), C = 1..4; a LAYER has the source's size */
+  AtelierTensor *mask;   /* LAYER: its layer mask (1, 1, h, w) 0..1, or NULL: none */
+  gboolean hidden;       /* LAYER: added invisible (one of several variations, say) */
 } AtelierFilterPicture;
 
 /* ------------------------------------------------------- input, output */
+
+typedef struct _AtelierFilterValues AtelierFilterValues;
 
 /* Where a filter's result goes. */
 typedef enum
 {
   ATELIER_OUTPUT_REPLACE,   /* out->pixels replace the layer's; larger ones enlarge the image (output_scale_param) */
-  ATELIER_OUTPUT_NEW_LAYER, /* out->pixels (colour + alpha, the source's size) become a layer above the source */
+  ATELIER_OUTPUT_NEW_LAYER, /* out->pixels (colour + alpha, the source's size) become a layer above the source;
+                               larger ones enlarge the canvas around the source (out->canvas_offset) */
   ATELIER_OUTPUT_SELECTION, /* out->pixels (1, 1, H, W) become the selection */
   ATELIER_OUTPUT_REPORT,    /* no pixels: the results and pictures are the output */
+  ATELIER_OUTPUT_LAYERS,    /* no pixels: the LAYER pictures are the result, and the command line writes their
+                             * composite as GIMP shows it (atelier_filter_output_composite) */
 } AtelierOutputKind;
 
 typedef struct
@@ -142,10 +152,15 @@ typedef struct
 {
   const AtelierFilterInfo *info;
   AtelierTensor *pixels;       /* see AtelierOutputKind; NULL for REPORT */
+  int64_t canvas_offset[2];    /* NEW_LAYER pixels larger than the source: the source's top, left in them */
   AtelierResultValue *results; /* one per info->results */
   GPtrArray *pictures;         /* AtelierFilterPicture */
   AtelierDigitalSource digital_source; /* what the result is, for its provenance record: the description's, unless
                                         * the run says otherwise (a generated background, not a plain one) */
+  gboolean hide_source;        /* the plug-in hides the source layer (never deletes or changes it) */
+  char *settings;              /* a JSON object that regenerates the result (atelier_filter_output_set_settings), or
+                                * NULL: the plug-in stores it as the "atelier-settings" parasite, the command line
+                                * prints it */
 } AtelierFilterOutput;
 
 AtelierFilterOutput *atelier_filter_output_new (const AtelierFilterInfo *info);
@@ -157,15 +172,25 @@ void atelier_filter_output_set_number (AtelierFilterOutput *out, const char *nam
 void atelier_filter_output_set_text (AtelierFilterOutput *out, const char *name, const char *text, const char *shown);
 void atelier_filter_output_add_text (AtelierFilterOutput *out, const char *name, const char *text);
 void atelier_filter_output_add_number (AtelierFilterOutput *out, const char *name, double number);
-/* Takes @pixels. */
-void atelier_filter_output_add_picture (AtelierFilterOutput *out, const char *name, const char *title,
-                                        AtelierPicturePlace place, double opacity, AtelierTensor *pixels);
+/* Takes @pixels. Returns the picture, whose mask and visibility a LAYER may set. */
+AtelierFilterPicture *atelier_filter_output_add_picture (AtelierFilterOutput *out, const char *name, const char *title,
+                                                         AtelierPicturePlace place, double opacity,
+                                                         AtelierTensor *pixels);
+/* The settings of a run as a JSON object: {"filter": NAME, "version": Atelier's version, "values": {PARAM: value,
+ * choices by nick and colours as "#rrggbb"}} and the members of @extra (a JSON object's text, the models' names
+ * and sha256 say, or NULL). */
+void atelier_filter_output_set_settings (AtelierFilterOutput *out, const AtelierFilterValues *values,
+                                         const char *extra);
+/* What the front end shows for a result of layers: the visible LAYER pictures, each through its mask and with its
+ * opacity, composited in order over @source (1, C, H, W), or over nothing when hide_source. The result has
+ * @source's colours, with alpha when @source has alpha or the composite is not opaque everywhere. */
+AtelierTensor *atelier_filter_output_composite (const AtelierFilterOutput *out, const AtelierTensor *source,
+                                                GError **error);
 /* The results that have a label, translated, one per line: the message GIMP shows. */
 char *atelier_filter_output_describe (const AtelierFilterOutput *out);
 
 /* ------------------------------------------------------ the description */
 
-typedef struct _AtelierFilterValues AtelierFilterValues;
 typedef struct _AtelierModelCache AtelierModelCache;
 
 /* Which part of the source a dialog preview is rendered from. */
