@@ -92,10 +92,10 @@ run_on_layer (AtelierFilter *filter, AtelierContext *ctx, const AtelierFilterVal
               gint32 layer, GError **error)
 {
   const AtelierFilterInfo *info = atelier_filter_get_info (filter);
+  const gboolean selected = info->needs_selection || (info->uses_selection && !gimp_selection_is_empty (image));
   g_autoptr (AtelierTensor) pixels = atelier_drawable_read (layer, error);
-  g_autoptr (AtelierTensor) selection = pixels && info->needs_selection ? atelier_selection_read (image, layer, error)
-                                                                        : NULL;
-  if (pixels == NULL || (info->needs_selection && selection == NULL))
+  g_autoptr (AtelierTensor) selection = pixels && selected ? atelier_selection_read (image, layer, error) : NULL;
+  if (pixels == NULL || (selected && selection == NULL))
     return NULL;
   const AtelierFilterInput in = { pixels, selection, image_came_from_jpeg (image) };
   return atelier_filter_apply (filter, ctx, values, &in, error);

@@ -104,9 +104,12 @@ atelier_planes_over (const AtelierTensor *layer, const AtelierTensor *below, GEr
                            "a layer composited over an image needs alpha and the image's size");
       return NULL;
     }
+  /* Converted only between grey and RGB: a grey layer through RGB and back would not keep its grey bit for bit. */
   g_autoptr (AtelierTensor) layer_colour = atelier_planes_colour (layer, error);
-  g_autoptr (AtelierTensor) layer_rgb = layer_colour ? atelier_planes_rgb (layer_colour, error) : NULL;
-  g_autoptr (AtelierTensor) top = layer_rgb ? atelier_planes_from_rgb (layer_rgb, colours, error) : NULL;
+  const gboolean same_colours = layer_colour && layer_colour->shape[1] == colours;
+  g_autoptr (AtelierTensor) layer_rgb = layer_colour && !same_colours ? atelier_planes_rgb (layer_colour, error) : NULL;
+  g_autoptr (AtelierTensor) top = same_colours ? g_steal_pointer (&layer_colour)
+                                  : layer_rgb ? atelier_planes_from_rgb (layer_rgb, colours, error) : NULL;
   AtelierTensor *out = top ? atelier_tensor_copy (below, error) : NULL;
   if (out == NULL)
     return NULL;
@@ -118,7 +121,8 @@ atelier_planes_over (const AtelierTensor *layer, const AtelierTensor *below, GEr
       if (a <= 0.0f)
         continue;
       const float b = below_alpha ? below->data[colours * plane + i] : 1.0f;
-      const float total = a + b * (1.0f - a);
+      /* Over an opaque pixel the result is opaque, exactly: a + (1 - a) can round below 1. */
+      const float total = b >= 1.0f ? 1.0f : a + b * (1.0f - a);
       for (int c = 0; c < colours; c++)
         out->data[c * plane + i] = a >= 1.0f ? top->data[c * plane + i]
                                              : (top->data[c * plane + i] * a + below->data[c * plane + i] * b * (1.0f - a)) / total;

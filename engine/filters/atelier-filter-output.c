@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "core/atelier-image-planes.h"
+#include "model/atelier-manifest.h"
+#include "model/atelier-model-path.h"
 
 static void
 picture_free (gpointer p)
@@ -171,6 +173,27 @@ atelier_filter_output_set_settings (AtelierFilterOutput *out, const AtelierFilte
   g_autoptr (JsonNode) root = json_node_init_object (json_node_alloc (), settings);
   g_free (out->settings);
   out->settings = json_to_string (root, FALSE);
+}
+
+char *
+atelier_filter_models_json (const char *const *names, GError **error)
+{
+  g_autoptr (JsonArray) models = json_array_new ();
+  for (int i = 0; names[i] != NULL; i++)
+    {
+      g_autofree char *path = atelier_model_find (names[i], error);
+      g_autoptr (AtelierManifest) manifest = path ? atelier_manifest_load (path, error) : NULL;
+      if (manifest == NULL)
+        return NULL;
+      JsonObject *model = json_object_new ();
+      json_object_set_string_member (model, "name", names[i]);
+      json_object_set_string_member (model, "sha256", atelier_manifest_get_sha256 (manifest));
+      json_array_add_object_element (models, model);
+    }
+  g_autoptr (JsonObject) extra = json_object_new ();
+  json_object_set_array_member (extra, "models", json_array_ref (models));
+  g_autoptr (JsonNode) root = json_node_init_object (json_node_alloc (), extra);
+  return json_to_string (root, FALSE);
 }
 
 /* ------------------------------------------------------------ composite */

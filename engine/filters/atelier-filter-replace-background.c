@@ -2,14 +2,15 @@
 /* Replace Background: the photograph's subject on a new plain background (pure white, a colour, a vertical
  * gradient or a studio sweep) with a soft contact shadow under it. The subject is the selection when there is
  * one, otherwise Select Subject's matte with the subject's own colours in its edge; wherever it is fully
- * opaque the source pixel is kept bit for bit. The result is a new layer above the source, which is not
- * changed. */
+ * opaque the source pixel is kept bit for bit. The result is three layers above the source (background, shadow,
+ * subject with the matte as its mask), which is hidden, not changed. */
 #include "filters/atelier-filter.h"
 
 #include "core/atelier-error.h"
 #include "core/atelier-image-planes.h"
 #include "filters/atelier-subject-params.h"
 #include "pipelines/atelier-background-compose.h"
+#include "pipelines/atelier-background-layers.h"
 
 static const AtelierParamSpec replace_background_params[] = {
   { .name = "background", .type = ATELIER_PARAM_CHOICE, .label = ATELIER_N_ ("_Background"),
@@ -83,6 +84,32 @@ subject_alpha (AtelierContext *ctx, AtelierModelCache *models, const AtelierFilt
   return g_steal_pointer (&alpha);
 }
 
+/* The result as the layers "Background", "Shadow" and "Subject" (the source's pixels with the matte as their mask)
+ * above the source, which is hidden; the settings name the subject's model and its sha256 when it was found rather
+ * than selected, so that the same version regenerates the same layers. */
+static gboolean
+output_layers (const AtelierFilterValues *values, const AtelierFilterInput *in, const AtelierTensor *source,
+               const AtelierTensor *foreground, const AtelierTensor *alpha, const AtelierTensor *background,
+               const AtelierTensor *shadow, AtelierFilterOutput *out, GError **error)
+{
+  const char *const found[] = { "isnet-medium", NULL }, *const selected[] = { NULL };
+  g_autofree char *models = atelier_filter_models_json (in->selection ? selected : found, error);
+  g_autoptr (AtelierBackgroundLayers) layers
+    = models ? atelier_background_layers_new (source, foreground, alpha, background, shadow, error) : NULL;
+  if (layers == NULL)
+    return FALSE;
+  atelier_filter_output_add_picture (out, "background", atelier_i18n (ATELIER_N_ ("Background")), ATELIER_PICTURE_LAYER,
+                                     100, g_steal_pointer (&layers->background));
+  atelier_filter_output_add_picture (out, "shadow", atelier_i18n (ATELIER_N_ ("Shadow")), ATELIER_PICTURE_LAYER, 100,
+                                     g_steal_pointer (&layers->shadow));
+  atelier_filter_output_add_picture (out, "subject", atelier_i18n (ATELIER_N_ ("Subject")), ATELIER_PICTURE_LAYER, 100,
+                                     g_steal_pointer (&layers->subject))
+    ->mask = g_steal_pointer (&layers->mask);
+  out->hide_source = TRUE;
+  atelier_filter_output_set_settings (out, values, models);
+  return TRUE;
+}
+
 static gboolean
 replace_background_run (AtelierContext *ctx, AtelierModelCache *models, const AtelierFilterValues *values,
                         const AtelierFilterInput *in, AtelierFilterOutput *out, GError **error)
@@ -104,14 +131,7 @@ replace_background_run (AtelierContext *ctx, AtelierModelCache *models, const At
   };
   g_autoptr (AtelierTensor) shadow = background ? atelier_contact_shadow (alpha, &shadow_options, error) : NULL;
   g_autoptr (AtelierTensor) source = shadow ? atelier_planes_colour (in->image, error) : NULL;
-  g_autoptr (AtelierTensor) composed
-    = source ? atelier_background_compose (source, foreground, alpha, background, shadow, error) : NULL;
-  g_autoptr (AtelierTensor) opaque = composed ? atelier_tensor_new_like (alpha, error) : NULL;
-  if (opaque == NULL)
-    return FALSE;
-  atelier_tensor_fill (opaque, 1.0f);
-  out->pixels = atelier_planes_join (composed, opaque, error);
-  return out->pixels != NULL;
+  return source && output_layers (values, in, source, foreground, alpha, background, shadow, out, error);
 }
 
 const AtelierFilterInfo atelier_filter_replace_background = {
@@ -120,13 +140,15 @@ const AtelierFilterInfo atelier_filter_replace_background = {
   .blurb = ATELIER_N_ ("Put the photograph's subject on pure white, a colour, a gradient or a studio sweep"),
   .help = ATELIER_N_ ("Keeps the photograph's subject (the selection, or the main object found like Select "
                       "Subject when nothing is selected) and puts it on a new background with a soft contact "
-                      "shadow, as a new layer above the active one. Wherever the subject is fully opaque its "
+                      "shadow, as three new layers above the active one: Background, Shadow and Subject, a copy of "
+                      "the photograph with the subject as its layer mask. Wherever the subject is fully opaque its "
                       "pixels are kept exactly; at its edges its own colours are used, so no fringe of the old "
-                      "background stays. The original layer is not changed."),
+                      "background stays. The original layer is hidden, not changed, and the settings are stored "
+                      "with the new layers."),
   .params = replace_background_params,
   .n_params = G_N_ELEMENTS (replace_background_params),
-  .output = ATELIER_OUTPUT_NEW_LAYER,
-  .new_layer_name = ATELIER_N_ ("Replaced background"),
+  .output = ATELIER_OUTPUT_LAYERS,
+  .uses_selection = TRUE,
   .needs_whole_image = TRUE, /* the subject is found in, and the shadow cast across, the whole photograph */
   .run = replace_background_run,
 };
