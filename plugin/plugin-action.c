@@ -124,6 +124,9 @@ add_layer_above (gint32 image, gint32 below, const char *name, double opacity, c
   gint x, y;
   gimp_drawable_offsets (below, &x, &y);
   gimp_layer_set_offsets (layer, x, y);
+  /* GIMP 2.10 composites a normal layer in linear light by default; the engine (the command line's output, the
+   * previews) composites the sRGB values, so a half-transparent shadow or edge would look different in GIMP. */
+  gimp_layer_set_composite_space (layer, GIMP_LAYER_COLOR_SPACE_RGB_PERCEPTUAL);
   return atelier_drawable_write (layer, pixels, error) ? layer : -1;
 }
 
