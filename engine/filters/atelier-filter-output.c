@@ -198,33 +198,6 @@ atelier_filter_models_json (const char *const *names, GError **error)
 
 /* ------------------------------------------------------------ composite */
 
-/* A LAYER picture as GIMP shows it: its colours with its alpha (1 without one) times its mask and opacity. */
-static AtelierTensor *
-layer_as_shown (const AtelierFilterPicture *picture, GError **error)
-{
-  const AtelierTensor *pixels = picture->pixels;
-  g_autoptr (AtelierTensor) colour = atelier_planes_colour (pixels, error);
-  g_autoptr (AtelierTensor) alpha = colour ? atelier_tensor_new_4d (1, 1, pixels->shape[2], pixels->shape[3], error)
-                                           : NULL;
-  if (alpha == NULL)
-    return NULL;
-  g_autoptr (AtelierTensor) own = atelier_planes_alpha_view (pixels);
-  if (own != NULL)
-    memcpy (alpha->data, own->data, sizeof (float) * atelier_tensor_numel (alpha));
-  else
-    atelier_tensor_fill (alpha, 1.0f);
-  if (picture->mask != NULL)
-    {
-      if (!atelier_tensor_check_shape (picture->mask, "layer mask", 4, (const int64_t[]) { 1, 1, alpha->shape[2], alpha->shape[3] },
-                                       error))
-        return NULL;
-      atelier_planes_premultiply (alpha, picture->mask);
-    }
-  for (int64_t i = 0; picture->opacity < 100.0 && i < atelier_tensor_numel (alpha); i++)
-    alpha->data[i] *= (float) (picture->opacity / 100.0);
-  return atelier_planes_join (colour, alpha, error);
-}
-
 static gboolean
 all_opaque (const AtelierTensor *image)
 {
@@ -249,12 +222,9 @@ atelier_filter_output_composite (const AtelierFilterOutput *out, const AtelierTe
       const AtelierFilterPicture *picture = out->pictures->pdata[i];
       if (picture->place != ATELIER_PICTURE_LAYER || picture->hidden)
         continue;
-      g_autoptr (AtelierTensor) layer = layer_as_shown (picture, error);
-      AtelierTensor *above = layer ? atelier_planes_over (layer, seen, error) : NULL;
-      if (above == NULL)
+      if (!atelier_planes_over_in_place (picture->pixels, picture->mask, (float) (picture->opacity / 100.0), seen,
+                                         error))
         return NULL;
-      atelier_tensor_free (seen);
-      seen = above;
     }
   /* Alpha the source did not have is dropped when the composite is opaque everywhere, so a JPEG stays one. */
   if (!atelier_planes_have_alpha (channels) && atelier_planes_have_alpha ((int) seen->shape[1]) && all_opaque (seen))

@@ -89,13 +89,15 @@ subject_alpha (AtelierContext *ctx, AtelierModelCache *models, const AtelierFilt
  * than selected, so that the same version regenerates the same layers. */
 static gboolean
 output_layers (const AtelierFilterValues *values, const AtelierFilterInput *in, const AtelierTensor *source,
-               const AtelierTensor *foreground, const AtelierTensor *alpha, const AtelierTensor *background,
+               const AtelierTensor *foreground, const AtelierTensor *alpha, AtelierTensor *background,
                const AtelierTensor *shadow, AtelierFilterOutput *out, GError **error)
 {
   const char *const found[] = { "isnet-medium", NULL }, *const selected[] = { NULL };
+  g_autoptr (AtelierTensor) taken = background;
   g_autofree char *models = atelier_filter_models_json (in->selection ? selected : found, error);
   g_autoptr (AtelierBackgroundLayers) layers
-    = models ? atelier_background_layers_new (source, foreground, alpha, background, shadow, error) : NULL;
+    = models ? atelier_background_layers_new (source, foreground, alpha, g_steal_pointer (&taken), shadow, error)
+             : NULL;
   if (layers == NULL)
     return FALSE;
   atelier_filter_output_add_picture (out, "background", atelier_i18n (ATELIER_N_ ("Background")), ATELIER_PICTURE_LAYER,
@@ -131,7 +133,7 @@ replace_background_run (AtelierContext *ctx, AtelierModelCache *models, const At
   };
   g_autoptr (AtelierTensor) shadow = background ? atelier_contact_shadow (alpha, &shadow_options, error) : NULL;
   g_autoptr (AtelierTensor) source = shadow ? atelier_planes_colour (in->image, error) : NULL;
-  return source && output_layers (values, in, source, foreground, alpha, background, shadow, out, error);
+  return source && output_layers (values, in, source, foreground, alpha, g_steal_pointer (&background), shadow, out, error);
 }
 
 const AtelierFilterInfo atelier_filter_replace_background = {

@@ -37,8 +37,9 @@ shadow_layer (const AtelierTensor *shadow, const AtelierTensor *like, int colour
 
 AtelierBackgroundLayers *
 atelier_background_layers_new (const AtelierTensor *source, const AtelierTensor *foreground, const AtelierTensor *alpha,
-                               const AtelierTensor *background, const AtelierTensor *shadow, GError **error)
+                               AtelierTensor *background, const AtelierTensor *shadow, GError **error)
 {
+  g_autoptr (AtelierTensor) taken = background;
   const gint64 colours = source->shape[1], h = source->shape[2], w = source->shape[3], n = h * w;
   if (!atelier_tensor_same_shape (source, background) || (foreground && !atelier_tensor_same_shape (source, foreground))
       || alpha->shape[2] != h || alpha->shape[3] != w || (shadow && !atelier_tensor_same_shape (alpha, shadow)))
@@ -48,8 +49,8 @@ atelier_background_layers_new (const AtelierTensor *source, const AtelierTensor 
       return NULL;
     }
   g_autoptr (AtelierBackgroundLayers) layers = g_new0 (AtelierBackgroundLayers, 1);
-  layers->background = atelier_tensor_copy (background, error);
-  layers->shadow = layers->background ? shadow_layer (shadow, alpha, (int) colours, error) : NULL;
+  layers->background = g_steal_pointer (&taken);
+  layers->shadow = shadow_layer (shadow, alpha, (int) colours, error);
   layers->subject = layers->shadow ? atelier_tensor_copy (source, error) : NULL;
   layers->mask = layers->subject ? atelier_tensor_new_like (alpha, error) : NULL;
   if (layers->mask == NULL)

@@ -21,9 +21,10 @@ typedef struct
 } AtelierBackgroundLayers;
 
 /* @source (1, C, H, W) the source's colour planes, @foreground its subject's own colours (NULL: the source),
- * @alpha (1, 1, H, W) the matte, @background (1, C, H, W), @shadow (1, 1, H, W) or NULL: none. */
+ * @alpha (1, 1, H, W) the matte, @background (1, C, H, W), taken (it becomes the background layer, not copied:
+ * a 6000x4000 plane is 96 MB), @shadow (1, 1, H, W) or NULL: none. */
 AtelierBackgroundLayers *atelier_background_layers_new (const AtelierTensor *source, const AtelierTensor *foreground,
-                                                        const AtelierTensor *alpha, const AtelierTensor *background,
+                                                        const AtelierTensor *alpha, AtelierTensor *background,
                                                         const AtelierTensor *shadow, GError **error);
 void atelier_background_layers_free (AtelierBackgroundLayers *layers);
 
