@@ -5,7 +5,8 @@
  * writes OUTPUT (a new layer composited over the input, as GIMP shows it); a
  * filter whose result is layers writes their composite, as GIMP shows the
  * visible layers (the source hidden when the filter hides it); a
- * filter that needs a selection takes it from --mask; a report reads FILE...
+ * filter that needs a selection takes it from --mask (one that can use one,
+ * optionally); a report reads FILE...
  * and prints one line (or JSON object, or CSV row) per file, read from the
  * description's results. Pictures (a heat map, a spectrum) go to --output-dir
  * as FILE.NAME.png. With --output-dir, a filter that changes pixels takes
@@ -65,10 +66,14 @@ file_entries (const AtelierFilterInfo *info, FileOptions *o)
   g_array_append_val (entries, quiet);
   g_array_append_val (entries, pictures);
   atelier_cli_batch_add_entries (entries, &o->batch, info->output != ATELIER_OUTPUT_REPORT);
-  if (info->needs_selection)
+  if (info->needs_selection || info->uses_selection)
     {
       const GOptionEntry mask = { "mask", 0, 0, G_OPTION_ARG_FILENAME, &o->mask_path,
-                                  atelier_i18n ("Mask image of the input's size: white (or opaque) = selected"), "FILE" };
+                                  info->needs_selection
+                                    ? atelier_i18n ("Mask image of the input's size: white (or opaque) = selected")
+                                    : atelier_i18n ("Mask image of the input's size: white (or opaque) = the subject "
+                                                    "(default: found in the image)"),
+                                  "FILE" };
       g_array_append_val (entries, mask);
     }
   if (info->output == ATELIER_OUTPUT_REPORT)

@@ -93,10 +93,10 @@ run_on_layer (AtelierFilter *filter, AtelierContext *ctx, const AtelierFilterVal
               gint32 layer, GError **error)
 {
   const AtelierFilterInfo *info = atelier_filter_get_info (filter);
+  const gboolean selected = info->needs_selection || (info->uses_selection && !gimp_selection_is_empty (image));
   g_autoptr (AtelierTensor) pixels = atelier_drawable_read (layer, error);
-  g_autoptr (AtelierTensor) selection = pixels && info->needs_selection ? atelier_selection_read (image, layer, error)
-                                                                        : NULL;
-  if (pixels == NULL || (info->needs_selection && selection == NULL))
+  g_autoptr (AtelierTensor) selection = pixels && selected ? atelier_selection_read (image, layer, error) : NULL;
+  if (pixels == NULL || (selected && selection == NULL))
     return NULL;
   /* The file the image was opened from, so that Detect AI Artifacts can read what it says about itself. */
   g_autofree char *path = gimp_image_get_filename (image);
@@ -127,6 +127,9 @@ add_layer_above (gint32 image, gint32 below, const char *name, double opacity, c
   gint x, y;
   gimp_drawable_offsets (below, &x, &y);
   gimp_layer_set_offsets (layer, x, y);
+  /* GIMP 2.10 composites a normal layer in linear light by default; the engine (the command line's output, the
+   * previews) composites the sRGB values, so a half-transparent shadow or edge would look different in GIMP. */
+  gimp_layer_set_composite_space (layer, GIMP_LAYER_COLOR_SPACE_RGB_PERCEPTUAL);
   return atelier_drawable_write (layer, pixels, error) ? layer : -1;
 }
 
@@ -188,27 +191,44 @@ apply_replace (gint32 image, GArray *layers, GPtrArray *outputs, GError **error)
   return ok;
 }
 
+/* A result of @height x @width on a canvas of its own (Extend Canvas, Replace Background's square) changes the
+ * image's canvas by as much as it differs from the source, everything moved so that the source's corner lies
+ * canvas_offset into the result (a negative offset crops). */
 static gboolean
-apply_new_layer (const AtelierFilterInfo *info, gint32 image, gint32 source, const AtelierFilterOutput *out,
-                 GArray *added, GError **error)
+fit_canvas (gint32 image, gint32 source, gint64 height, gint64 width, const AtelierFilterOutput *out, GError **error)
 {
-  /* A layer larger than the source grows the canvas by as much, everything moved by its offset, and goes where
-   * the source's corner lies canvas_offset into it. */
-  const gint grow_w = (gint) out->pixels->shape[3] - gimp_drawable_width (source);
-  const gint grow_h = (gint) out->pixels->shape[2] - gimp_drawable_height (source);
-  if ((grow_w > 0 || grow_h > 0)
-      && !gimp_image_resize (image, gimp_image_width (image) + MAX (grow_w, 0), gimp_image_height (image) + MAX (grow_h, 0),
-                             (gint) out->canvas_offset[1], (gint) out->canvas_offset[0]))
+  const gint grow_w = (gint) width - gimp_drawable_width (source);
+  const gint grow_h = (gint) height - gimp_drawable_height (source);
+  if (grow_w == 0 && grow_h == 0 && out->canvas_offset[0] == 0 && out->canvas_offset[1] == 0)
+    return TRUE;
+  if (!gimp_image_resize (image, gimp_image_width (image) + grow_w, gimp_image_height (image) + grow_h,
+                          (gint) out->canvas_offset[1], (gint) out->canvas_offset[0]))
     {
       g_set_error_literal (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT, _("GIMP could not enlarge the canvas"));
       return FALSE;
     }
-  const gint32 layer = add_layer_above (image, source, _(info->new_layer_name), 100, out->pixels, error);
-  if (layer < 0)
-    return FALSE;
+  return TRUE;
+}
+
+/* @layer where the result's corner lies: canvas_offset before the source's. */
+static void
+place_on_canvas (gint32 layer, gint32 source, const AtelierFilterOutput *out)
+{
   gint x, y;
   gimp_drawable_offsets (source, &x, &y);
   gimp_layer_set_offsets (layer, x - (gint) out->canvas_offset[1], y - (gint) out->canvas_offset[0]);
+}
+
+static gboolean
+apply_new_layer (const AtelierFilterInfo *info, gint32 image, gint32 source, const AtelierFilterOutput *out,
+                 GArray *added, GError **error)
+{
+  if (!fit_canvas (image, source, out->pixels->shape[2], out->pixels->shape[3], out, error))
+    return FALSE;
+  const gint32 layer = add_layer_above (image, source, _(info->new_layer_name), 100, out->pixels, error);
+  if (layer < 0)
+    return FALSE;
+  place_on_canvas (layer, source, out);
   g_array_append_val (added, layer);
   return TRUE;
 }
@@ -298,6 +318,7 @@ apply_pictures (gint32 image, gint32 source, const AtelierFilterOutput *out, Gim
       below = add_layer_above (image, below, picture->title, picture->opacity, picture->pixels, error);
       if (below < 0 || (picture->mask != NULL && !add_mask (below, picture->mask, error)))
         return FALSE;
+      place_on_canvas (below, source, out);
       gimp_item_set_visible (below, !picture->hidden);
       g_array_append_val (added, below);
     }
@@ -362,8 +383,13 @@ apply (const AtelierFilterInfo *info, const AtelierFilterValues *values, GimpRun
     case ATELIER_OUTPUT_SELECTION:
       ok = apply_selection (info, values, image, source, out, error);
       break;
-    case ATELIER_OUTPUT_REPORT:
     case ATELIER_OUTPUT_LAYERS:
+      {
+        const AtelierFilterPicture *first = out->pictures->len > 0 ? out->pictures->pdata[0] : NULL;
+        ok = first == NULL || fit_canvas (image, source, first->pixels->shape[2], first->pixels->shape[3], out, error);
+      }
+      break;
+    case ATELIER_OUTPUT_REPORT:
       break;
     }
   ok = ok && apply_pictures (image, source, out, mode, added, error) && attach_settings (image, added, out->settings, error);

@@ -5,6 +5,17 @@
 #include <glib/gi18n-lib.h>
 #include <math.h>
 
+/* A channel (the selection, a layer mask) holds coverage, not light: GIMP keeps the selection in the image's
+ * perceptual encoding and layer masks in linear light, and uses the stored value as the opacity either way. Read
+ * and written as floats in the buffer's own encoding, no tone curve moves the values (a linear format on a
+ * perceptual selection turned 6/255 into 0.0018; a perceptual one on a mask made its edges too transparent). */
+static const Babl *
+coverage_format (GeglBuffer *buffer)
+{
+  g_autofree char *name = g_strdup_printf ("%s float", babl_get_name (babl_format_get_model (gegl_buffer_get_format (buffer))));
+  return babl_format (name);
+}
+
 static const Babl *
 float_format (gint32 drawable)
 {
@@ -86,7 +97,7 @@ atelier_selection_read_area (gint32 image, gint32 drawable, const gint64 area[4]
   gimp_drawable_offsets (drawable, &x, &y);
   const GeglRectangle rect = scaled_rectangle (area, scale, x, y);
   GeglBuffer *buffer = gimp_drawable_get_buffer (gimp_image_get_selection (image));
-  AtelierTensor *selection = buffer_read_planes (buffer, &rect, scale, babl_format ("Y float"), error);
+  AtelierTensor *selection = buffer_read_planes (buffer, &rect, scale, coverage_format (buffer), error);
   g_object_unref (buffer);
   return selection;
 }
@@ -102,7 +113,8 @@ atelier_selection_read (gint32 image, gint32 drawable, GError **error)
 gboolean
 atelier_drawable_write (gint32 drawable, const AtelierTensor *pixels, GError **error)
 {
-  const Babl *format = float_format (drawable);
+  g_autoptr (GeglBuffer) buffer = gimp_drawable_get_buffer (drawable);
+  const Babl *format = gimp_item_is_channel (drawable) ? coverage_format (buffer) : float_format (drawable);
   const int channels = babl_format_get_n_components (format);
   const gint64 w = gimp_drawable_width (drawable), h = gimp_drawable_height (drawable);
   if (!atelier_tensor_check_shape (pixels, "result", 4, (const int64_t[]) { 1, channels, h, w }, error))
@@ -116,10 +128,8 @@ atelier_drawable_write (gint32 drawable, const AtelierTensor *pixels, GError **e
   for (gint64 i = 0; i < w * h; i++)
     for (int c = 0; c < channels; c++)
       interleaved[i * channels + c] = pixels->data[c * w * h + i];
-  GeglBuffer *buffer = gimp_drawable_get_buffer (drawable);
   gegl_buffer_set (buffer, GEGL_RECTANGLE (0, 0, w, h), 0, format, interleaved, GEGL_AUTO_ROWSTRIDE);
   gegl_buffer_flush (buffer);
-  g_object_unref (buffer);
   gimp_drawable_update (drawable, 0, 0, w, h);
   return TRUE;
 }

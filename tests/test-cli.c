@@ -1276,6 +1276,117 @@ test_progress (void)
   test_remove_dir (dir);
 }
 
+/* A mask image of @h x @w, white (selected) in rows [top, top + size) and columns [left, left + size). */
+static char *
+save_square_mask (const char *dir, const char *name, gint64 h, gint64 w, gint64 top, gint64 left, gint64 size)
+{
+  AtelierTensor *mask = atelier_tensor_new_4d (1, 1, h, w, NULL);
+  for (gint64 y = top; y < MIN (top + size, h); y++)
+    for (gint64 x = left; x < MIN (left + size, w); x++)
+      mask->data[y * w + x] = 1.0f;
+  return save_image (dir, name, mask);
+}
+
+/* `--mask FILE` is the subject, no model involved: the output is the engine's layers composited (as GIMP shows
+ * them) with that selection, the masked square the source's own values, and a JPEG output opaque RGB. */
+static void
+test_replace_background_mask (void)
+{
+  g_autofree char *dir = test_make_temp_dir ();
+  AtelierTensor *pixels = test_random_4d (1, 3, 60, 80);
+  g_autofree char *input = save_image (dir, "in.png", pixels);
+  g_autofree char *mask = save_square_mask (dir, "mask.png", 60, 80, 10, 20, 30);
+  g_autofree char *output = g_build_filename (dir, "out.png", NULL);
+  g_autofree char *jpeg = g_build_filename (dir, "out.jpg", NULL);
+  g_auto (CliRun) run = { 0 };
+  run_cli (&run, "replace-background", "--mask", mask, "--background", "studio", input, output, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_auto (CliRun) run_jpeg = { 0 };
+  run_cli (&run_jpeg, "replace-background", "--mask", mask, input, jpeg, NULL);
+  g_assert_cmpint (run_jpeg.status, ==, 0);
+
+  g_autoptr (AtelierImage) source = atelier_image_load (input, NULL);
+  g_autoptr (AtelierImage) selection = atelier_image_load (mask, NULL);
+  g_autoptr (AtelierImage) result = atelier_image_load (output, NULL);
+  g_autoptr (AtelierImage) as_jpeg = atelier_image_load (jpeg, NULL);
+  g_assert_cmpint (atelier_image_channels (result), ==, 3);
+  g_assert_cmpint (atelier_image_channels (as_jpeg), ==, 3);
+  g_autoptr (AtelierFilter) filter = atelier_filter_new (atelier_filter_find ("replace-background"));
+  g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (atelier_filter_get_info (filter));
+  g_autoptr (GError) error = NULL;
+  g_assert_true (atelier_filter_values_set_choice (values, "background", "studio", &error));
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  const AtelierFilterInput in = { source->pixels, selection->pixels, FALSE };
+  g_autoptr (AtelierFilterOutput) out = atelier_filter_apply (filter, ctx, values, &in, &error);
+  g_assert_no_error (error);
+  g_autoptr (AtelierTensor) expected = atelier_filter_output_composite (out, source->pixels, &error);
+  g_assert_cmpfloat (max_quantised_diff (result->pixels, expected, 255.0f), ==, 0.0f);
+  const gint64 n = 60 * 80;
+  for (gint64 y = 10; y < 40; y++)
+    for (gint64 x = 20; x < 50; x++)
+      for (int c = 0; c < 3; c++)
+        g_assert_cmpfloat (result->pixels->data[c * n + y * 80 + x], ==, source->pixels->data[c * n + y * 80 + x]);
+  test_remove_dir (dir);
+}
+
+/* Input the filter cannot use: a clear message, exit status 1 and no output file, for a flat image (no subject
+ * found), a 1x1 image (the same), an empty mask and a mask that selects everything. An indexed PNG is read as
+ * the RGBA of its palette, a defined result: its 2x1 pixels with the left one masked give that pixel kept and the
+ * right one pure white. */
+static void
+test_replace_background_bad_input (void)
+{
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *output = g_build_filename (dir, "out.png", NULL);
+  AtelierTensor *grey = atelier_tensor_new_4d (1, 3, 64, 80, NULL);
+  atelier_tensor_fill (grey, 0.5f);
+  g_autofree char *flat = save_image (dir, "flat.png", grey);
+  g_autofree char *one = save_image (dir, "one.png", test_random_4d (1, 3, 1, 1));
+  g_autofree char *empty = save_square_mask (dir, "empty.png", 64, 80, 0, 0, 0);
+  g_autofree char *full = save_square_mask (dir, "full.png", 64, 80, 0, 0, 80);
+  const struct
+  {
+    const char *input, *mask, *message;
+    gboolean needs_isnet;
+  } cases[] = {
+    { flat, NULL, "no subject found", TRUE },
+    { one, NULL, "no subject found", TRUE },
+    { flat, empty, "the selection (mask) is empty", FALSE },
+    { flat, full, "the whole image is selected", FALSE },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      if (cases[i].needs_isnet && !test_isnet_ready ())
+        continue;
+      g_auto (CliRun) run = { 0 };
+      if (cases[i].mask != NULL)
+        run_cli (&run, "replace-background", "--mask", cases[i].mask, cases[i].input, output, NULL);
+      else
+        run_cli (&run, "replace-background", cases[i].input, output, NULL);
+      g_assert_cmpint (run.status, ==, 1);
+      g_assert_nonnull (strstr (run.err, cases[i].message));
+      g_assert_false (g_file_test (output, G_FILE_TEST_EXISTS));
+    }
+
+  g_autofree char *palette = g_test_build_filename (G_TEST_DIST, "data", "palette.png", NULL);
+  g_autofree char *left = save_square_mask (dir, "left.png", 1, 2, 0, 0, 1);
+  g_auto (CliRun) run = { 0 };
+  run_cli (&run, "replace-background", "--mask", left, "--shadow-opacity", "0", palette, output, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_autoptr (AtelierImage) source = atelier_image_load (palette, NULL);
+  g_autoptr (AtelierImage) result = atelier_image_load (output, NULL);
+  /* The palette has alpha (the right pixel is half transparent), so the result keeps an alpha plane: opaque. */
+  g_assert_cmpint (atelier_image_channels (result), ==, 4);
+  for (int c = 0; c < 3; c++)
+    {
+      g_assert_cmpfloat (result->pixels->data[2 * c], ==, source->pixels->data[2 * c]);
+      g_assert_cmpfloat (result->pixels->data[2 * c + 1], ==, 1.0f);
+    }
+  g_assert_cmpfloat (result->pixels->data[6], ==, 1.0f);
+  g_assert_cmpfloat (result->pixels->data[7], ==, 1.0f);
+  test_remove_dir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1308,5 +1419,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/help/translated", test_help_translated);
   g_test_add_func ("/cli/help/speaks-cli", test_help_speaks_cli);
   g_test_add_func ("/cli/progress", test_progress);
+  g_test_add_func ("/cli/replace-background/mask", test_replace_background_mask);
+  g_test_add_func ("/cli/replace-background/bad-input", test_replace_background_bad_input);
   return g_test_run ();
 }

@@ -163,6 +163,66 @@ test_preview_error (void)
   gtk_widget_destroy (dialog);
 }
 
+/* A valid value of @spec other than its default: the next allowed value or choice, the far end of a range, the
+ * other state of a switch, another colour. */
+static double
+other_value (const AtelierParamSpec *spec)
+{
+  switch (spec->type)
+    {
+    case ATELIER_PARAM_INT:
+      if (spec->allowed != NULL)
+        for (int i = 0; i < spec->n_allowed; i++)
+          if (spec->allowed[i] != (int) spec->default_value)
+            return spec->allowed[i];
+      return spec->default_value == spec->max ? spec->min : spec->max;
+    case ATELIER_PARAM_DOUBLE:
+      return spec->default_value == spec->max ? spec->min : spec->max;
+    case ATELIER_PARAM_BOOLEAN:
+      return 1.0 - spec->default_value;
+    case ATELIER_PARAM_CHOICE:
+      return fmod (spec->default_value + 1, spec->n_choices);
+    case ATELIER_PARAM_COLOUR:
+      return spec->default_value == 0x123456 ? 0x654321 : 0x123456;
+    }
+  g_assert_not_reached ();
+}
+
+/* Every parameter of the filter @data names has a widget that shows its value and gives it back: each set away
+ * from its default, the values clobbered, read back from the widgets; Reset then shows the defaults. Filters that
+ * need the whole image (Select Subject, Cut Out, Replace Background) get no preview, and the dialog frees the
+ * region it was given. */
+static void
+test_every_parameter_round_trip (gconstpointer data)
+{
+  const AtelierFilterInfo *info = atelier_filter_find (data);
+  g_assert_nonnull (info);
+  g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (info);
+  g_autoptr (AtelierFilterValues) chosen = atelier_filter_values_new (info);
+  for (int i = 0; i < info->n_params; i++)
+    chosen->values[i] = values->values[i] = other_value (&info->params[i]);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (atelier_filter_values_validate (values, &error));
+  GtkWidget *dialog = atelier_dialog_new (info, values, "test");
+  for (int i = 0; i < info->n_params; i++)
+    values->values[i] = -1;
+  atelier_dialog_read_values (dialog);
+  for (int i = 0; i < info->n_params; i++)
+    {
+      g_test_message ("%s: %s", info->name, info->params[i].name);
+      g_assert_cmpfloat (values->values[i], ==, chosen->values[i]);
+    }
+  atelier_dialog_reset (dialog);
+  atelier_dialog_read_values (dialog);
+  for (int i = 0; i < info->n_params; i++)
+    g_assert_cmpfloat (values->values[i], ==, info->params[i].default_value);
+
+  g_autoptr (AtelierFilter) filter = atelier_filter_new (info);
+  g_assert_false (atelier_filter_has_preview (info));
+  g_assert_null (atelier_dialog_add_preview (dialog, filter, atelier_tensor_new_4d (1, 3, 8, 8, NULL), NULL));
+  gtk_widget_destroy (dialog);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -177,5 +237,9 @@ main (int argc, char **argv)
   g_test_add_func ("/dialog/preview/pixbuf-from-tensor", test_pixbuf_from_tensor);
   g_test_add_func ("/dialog/preview/follows-widgets", test_preview_follows_widgets);
   g_test_add_func ("/dialog/preview/error", test_preview_error);
+  g_test_add_data_func ("/dialog/select-subject/every-parameter", "select-subject", test_every_parameter_round_trip);
+  g_test_add_data_func ("/dialog/cutout/every-parameter", "cutout", test_every_parameter_round_trip);
+  g_test_add_data_func ("/dialog/replace-background/every-parameter", "replace-background",
+                        test_every_parameter_round_trip);
   return g_test_run ();
 }

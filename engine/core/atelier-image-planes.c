@@ -92,38 +92,62 @@ atelier_planes_premultiply (AtelierTensor *colour, const AtelierTensor *alpha)
       colour->data[c * plane + i] *= alpha->data[i];
 }
 
+/* Layer @layer's colour @c at pixel @i, in a layout of @colours colours: grey repeated, RGB averaged as
+ * atelier_planes_from_rgb does, else its own value, bit for bit. */
+static inline float
+layer_colour_at (const AtelierTensor *layer, int layer_colours, int colours, int c, int64_t plane, int64_t i)
+{
+  if (layer_colours == colours)
+    return layer->data[c * plane + i];
+  if (layer_colours == 1)
+    return layer->data[i];
+  return (layer->data[i] + layer->data[plane + i] + layer->data[2 * plane + i]) / 3.0f;
+}
+
+gboolean
+atelier_planes_over_in_place (const AtelierTensor *layer, const AtelierTensor *mask, float opacity,
+                              AtelierTensor *below, GError **error)
+{
+  const int below_channels = (int) below->shape[1], colours = atelier_planes_colours (below_channels);
+  const int layer_channels = (int) layer->shape[1], layer_colours = atelier_planes_colours (layer_channels);
+  const int64_t plane = plane_size (below);
+  if (layer->shape[2] != below->shape[2] || layer->shape[3] != below->shape[3]
+      || (mask != NULL && (mask->shape[1] != 1 || mask->shape[2] != below->shape[2] || mask->shape[3] != below->shape[3])))
+    {
+      g_set_error_literal (error, ATELIER_ERROR, ATELIER_ERROR_SHAPE_MISMATCH,
+                           "a layer (and its mask) composited over an image needs the image's size");
+      return FALSE;
+    }
+  const float *layer_alpha = atelier_planes_have_alpha (layer_channels) ? layer->data + layer_colours * plane : NULL;
+  const gboolean below_alpha = atelier_planes_have_alpha (below_channels);
+  for (int64_t i = 0; i < plane; i++)
+    {
+      const float a = (layer_alpha ? layer_alpha[i] : 1.0f) * (mask ? mask->data[i] : 1.0f) * opacity;
+      if (a <= 0.0f)
+        continue;
+      const float b = below_alpha ? below->data[colours * plane + i] : 1.0f;
+      /* Over an opaque pixel the result is opaque, exactly: a + (1 - a) can round below 1. */
+      const float total = b >= 1.0f ? 1.0f : a + b * (1.0f - a);
+      for (int c = 0; c < colours; c++)
+        {
+          const float top = layer_colour_at (layer, layer_colours, colours, c, plane, i);
+          below->data[c * plane + i] = a >= 1.0f ? top : (top * a + below->data[c * plane + i] * b * (1.0f - a)) / total;
+        }
+      if (below_alpha)
+        below->data[colours * plane + i] = total;
+    }
+  return TRUE;
+}
+
 AtelierTensor *
 atelier_planes_over (const AtelierTensor *layer, const AtelierTensor *below, GError **error)
 {
-  const int below_channels = (int) below->shape[1], colours = atelier_planes_colours (below_channels);
-  const int64_t plane = plane_size (below);
-  if (!atelier_planes_have_alpha ((int) layer->shape[1]) || layer->shape[2] != below->shape[2]
-      || layer->shape[3] != below->shape[3])
+  if (!atelier_planes_have_alpha ((int) layer->shape[1]))
     {
       g_set_error_literal (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT,
                            "a layer composited over an image needs alpha and the image's size");
       return NULL;
     }
-  g_autoptr (AtelierTensor) layer_colour = atelier_planes_colour (layer, error);
-  g_autoptr (AtelierTensor) layer_rgb = layer_colour ? atelier_planes_rgb (layer_colour, error) : NULL;
-  g_autoptr (AtelierTensor) top = layer_rgb ? atelier_planes_from_rgb (layer_rgb, colours, error) : NULL;
-  AtelierTensor *out = top ? atelier_tensor_copy (below, error) : NULL;
-  if (out == NULL)
-    return NULL;
-  const float *layer_alpha = layer->data + (layer->shape[1] - 1) * plane;
-  const gboolean below_alpha = atelier_planes_have_alpha (below_channels);
-  for (int64_t i = 0; i < plane; i++)
-    {
-      const float a = layer_alpha[i];
-      if (a <= 0.0f)
-        continue;
-      const float b = below_alpha ? below->data[colours * plane + i] : 1.0f;
-      const float total = a + b * (1.0f - a);
-      for (int c = 0; c < colours; c++)
-        out->data[c * plane + i] = a >= 1.0f ? top->data[c * plane + i]
-                                             : (top->data[c * plane + i] * a + below->data[c * plane + i] * b * (1.0f - a)) / total;
-      if (below_alpha)
-        out->data[colours * plane + i] = total;
-    }
-  return out;
+  g_autoptr (AtelierTensor) out = atelier_tensor_copy (below, error);
+  return out && atelier_planes_over_in_place (layer, NULL, 1.0f, out, error) ? g_steal_pointer (&out) : NULL;
 }

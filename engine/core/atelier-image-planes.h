@@ -33,5 +33,9 @@ void atelier_planes_premultiply (AtelierTensor *colour, const AtelierTensor *alp
  * GIMP shows a normal-mode layer above another: the result has @below's layout. Where the layer is transparent
  * the result is @below's pixel exactly, where it is opaque the layer's. */
 AtelierTensor *atelier_planes_over (const AtelierTensor *layer, const AtelierTensor *below, GError **error);
+/* The same into @below itself, @layer (any layout; no alpha: opaque) seen through @mask (1, 1, H, W; NULL: none)
+ * and @opacity (0..1), with no copy of either: how GIMP shows a masked layer. */
+gboolean atelier_planes_over_in_place (const AtelierTensor *layer, const AtelierTensor *mask, float opacity,
+                                       AtelierTensor *below, GError **error);
 
 G_END_DECLS

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "core/atelier-image-planes.h"
+#include "model/atelier-manifest.h"
+#include "model/atelier-model-path.h"
 
 static void
 picture_free (gpointer p)
@@ -174,34 +176,28 @@ atelier_filter_output_set_settings (AtelierFilterOutput *out, const AtelierFilte
   out->settings = json_to_string (root, FALSE);
 }
 
-/* ------------------------------------------------------------ composite */
-
-/* A LAYER picture as GIMP shows it: its colours with its alpha (1 without one) times its mask and opacity. */
-static AtelierTensor *
-layer_as_shown (const AtelierFilterPicture *picture, GError **error)
+char *
+atelier_filter_models_json (const char *const *names, GError **error)
 {
-  const AtelierTensor *pixels = picture->pixels;
-  g_autoptr (AtelierTensor) colour = atelier_planes_colour (pixels, error);
-  g_autoptr (AtelierTensor) alpha = colour ? atelier_tensor_new_4d (1, 1, pixels->shape[2], pixels->shape[3], error)
-                                           : NULL;
-  if (alpha == NULL)
-    return NULL;
-  g_autoptr (AtelierTensor) own = atelier_planes_alpha_view (pixels);
-  if (own != NULL)
-    memcpy (alpha->data, own->data, sizeof (float) * atelier_tensor_numel (alpha));
-  else
-    atelier_tensor_fill (alpha, 1.0f);
-  if (picture->mask != NULL)
+  g_autoptr (JsonArray) models = json_array_new ();
+  for (int i = 0; names[i] != NULL; i++)
     {
-      if (!atelier_tensor_check_shape (picture->mask, "layer mask", 4, (const int64_t[]) { 1, 1, alpha->shape[2], alpha->shape[3] },
-                                       error))
+      g_autofree char *path = atelier_model_find (names[i], error);
+      g_autoptr (AtelierManifest) manifest = path ? atelier_manifest_load (path, error) : NULL;
+      if (manifest == NULL)
         return NULL;
-      atelier_planes_premultiply (alpha, picture->mask);
+      JsonObject *model = json_object_new ();
+      json_object_set_string_member (model, "name", names[i]);
+      json_object_set_string_member (model, "sha256", atelier_manifest_get_sha256 (manifest));
+      json_array_add_object_element (models, model);
     }
-  for (int64_t i = 0; picture->opacity < 100.0 && i < atelier_tensor_numel (alpha); i++)
-    alpha->data[i] *= (float) (picture->opacity / 100.0);
-  return atelier_planes_join (colour, alpha, error);
+  g_autoptr (JsonObject) extra = json_object_new ();
+  json_object_set_array_member (extra, "models", json_array_ref (models));
+  g_autoptr (JsonNode) root = json_node_init_object (json_node_alloc (), extra);
+  return json_to_string (root, FALSE);
 }
+
+/* ------------------------------------------------------------ composite */
 
 static gboolean
 all_opaque (const AtelierTensor *image)
@@ -217,9 +213,12 @@ AtelierTensor *
 atelier_filter_output_composite (const AtelierFilterOutput *out, const AtelierTensor *source, GError **error)
 {
   const int channels = (int) source->shape[1], colours = atelier_planes_colours (channels);
-  g_autoptr (AtelierTensor) seen = out->hide_source
-                                     ? atelier_tensor_new_4d (1, colours + 1, source->shape[2], source->shape[3], error)
-                                     : atelier_tensor_copy (source, error);
+  /* With the source hidden the layers make the picture, on their own canvas (Replace Background's square). */
+  const AtelierFilterPicture *first = out->pictures->len > 0 ? out->pictures->pdata[0] : NULL;
+  const int64_t height = out->hide_source && first ? first->pixels->shape[2] : source->shape[2];
+  const int64_t width = out->hide_source && first ? first->pixels->shape[3] : source->shape[3];
+  g_autoptr (AtelierTensor) seen = out->hide_source ? atelier_tensor_new_4d (1, colours + 1, height, width, error)
+                                                    : atelier_tensor_copy (source, error);
   if (seen == NULL)
     return NULL;
   for (guint i = 0; i < out->pictures->len; i++)
@@ -227,12 +226,9 @@ atelier_filter_output_composite (const AtelierFilterOutput *out, const AtelierTe
       const AtelierFilterPicture *picture = out->pictures->pdata[i];
       if (picture->place != ATELIER_PICTURE_LAYER || picture->hidden)
         continue;
-      g_autoptr (AtelierTensor) layer = layer_as_shown (picture, error);
-      AtelierTensor *above = layer ? atelier_planes_over (layer, seen, error) : NULL;
-      if (above == NULL)
+      if (!atelier_planes_over_in_place (picture->pixels, picture->mask, (float) (picture->opacity / 100.0), seen,
+                                         error))
         return NULL;
-      atelier_tensor_free (seen);
-      seen = above;
     }
   /* Alpha the source did not have is dropped when the composite is opaque everywhere, so a JPEG stays one. */
   if (!atelier_planes_have_alpha (channels) && atelier_planes_have_alpha ((int) seen->shape[1]) && all_opaque (seen))

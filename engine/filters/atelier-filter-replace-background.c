@@ -3,8 +3,8 @@
  * gradient or a studio sweep) or generated around it by the latent diffusion model in one of its styles, with a
  * soft contact shadow under it. The subject is the selection when there is
  * one, otherwise Select Subject's matte with the subject's own colours in its edge; wherever it is fully
- * opaque the source pixel is kept bit for bit. The result is a new layer above the source, which is not
- * changed. */
+ * opaque the source pixel is kept bit for bit. The result is three layers above the source (background, shadow,
+ * subject with the matte as its mask), which is hidden, not changed. */
 #include "filters/atelier-filter.h"
 
 #include "core/atelier-error.h"
@@ -15,6 +15,7 @@
 #include "pipelines/atelier-background-canvas.h"
 #include "pipelines/atelier-background-compose.h"
 #include "pipelines/atelier-background-generate.h"
+#include "pipelines/atelier-background-layers.h"
 
 #include <math.h>
 #include <string.h>
@@ -311,6 +312,42 @@ shadow_and_light (const AtelierFilterValues *values, Subject *s, AtelierTensor *
   return atelier_contact_shadow (s->alpha, &options, error);
 }
 
+/* The result as the layers "Background", "Shadow" and "Subject" (the source's pixels with the matte as their mask)
+ * above the source, which is hidden; the settings name the subject's model and its sha256 when it was found rather
+ * than selected, so that the same version regenerates the same layers. */
+static gboolean
+output_layers (const AtelierFilterValues *values, const AtelierFilterInput *in, const AtelierTensor *source,
+               const AtelierTensor *foreground, const AtelierTensor *alpha, AtelierTensor *background,
+               const AtelierTensor *shadow, AtelierFilterOutput *out, GError **error)
+{
+  const char *names[4] = { NULL };
+  int n = 0;
+  if (in->selection == NULL)
+    names[n++] = "isnet-medium";
+  if (generated (values))
+    {
+      names[n++] = ATELIER_LATENT_DIFFUSION_DEFAULT_UNET;
+      names[n++] = ATELIER_LATENT_DIFFUSION_DEFAULT_AUTOENCODER;
+    }
+  g_autoptr (AtelierTensor) taken = background;
+  g_autofree char *models = atelier_filter_models_json (names, error);
+  g_autoptr (AtelierBackgroundLayers) layers
+    = models ? atelier_background_layers_new (source, foreground, alpha, g_steal_pointer (&taken), shadow, error)
+             : NULL;
+  if (layers == NULL)
+    return FALSE;
+  atelier_filter_output_add_picture (out, "background", atelier_i18n (ATELIER_N_ ("Background")), ATELIER_PICTURE_LAYER,
+                                     100, g_steal_pointer (&layers->background));
+  atelier_filter_output_add_picture (out, "shadow", atelier_i18n (ATELIER_N_ ("Shadow")), ATELIER_PICTURE_LAYER, 100,
+                                     g_steal_pointer (&layers->shadow));
+  atelier_filter_output_add_picture (out, "subject", atelier_i18n (ATELIER_N_ ("Subject")), ATELIER_PICTURE_LAYER, 100,
+                                     g_steal_pointer (&layers->subject))
+    ->mask = g_steal_pointer (&layers->mask);
+  out->hide_source = TRUE;
+  atelier_filter_output_set_settings (out, values, models);
+  return TRUE;
+}
+
 static gboolean
 replace_background_run (AtelierContext *ctx, AtelierModelCache *models, const AtelierFilterValues *values,
                         const AtelierFilterInput *in, AtelierFilterOutput *out, GError **error)
@@ -331,20 +368,15 @@ replace_background_run (AtelierContext *ctx, AtelierModelCache *models, const At
   g_autoptr (AtelierTensor) background = new_background (ctx, models, values, subject.rgb, subject.alpha, colours, error);
   g_clear_pointer (&subject.rgb, atelier_tensor_free);
   g_autoptr (AtelierTensor) shadow = background ? shadow_and_light (values, &subject, background, error) : NULL;
-  g_autoptr (AtelierTensor) composed
-    = shadow ? atelier_background_compose (subject.source, subject.foreground, subject.alpha, background, shadow, error)
-             : NULL;
-  g_clear_pointer (&background, atelier_tensor_free);
-  g_clear_pointer (&shadow, atelier_tensor_free);
-  g_clear_pointer (&subject.foreground, atelier_tensor_free);
-  g_autoptr (AtelierTensor) opaque = composed ? atelier_tensor_new_like (subject.alpha, error) : NULL;
-  if (opaque == NULL)
+  if (shadow == NULL)
     return FALSE;
-  atelier_tensor_fill (opaque, 1.0f);
+  /* Where the photograph's corner lies on the canvas, for a front end that enlarges or crops the image to it. */
+  out->canvas_offset[0] = plan.top;
+  out->canvas_offset[1] = plan.left;
   if (generated (values))
     out->digital_source = ATELIER_SOURCE_COMPOSITE_TRAINED; /* its provenance record (docs/provenance.md) */
-  out->pixels = atelier_planes_join (composed, opaque, error);
-  return out->pixels != NULL;
+  return output_layers (values, in, subject.source, subject.foreground, subject.alpha, g_steal_pointer (&background),
+                        shadow, out, error);
 }
 
 const AtelierFilterInfo atelier_filter_replace_background = {
@@ -354,14 +386,16 @@ const AtelierFilterInfo atelier_filter_replace_background = {
                        "generated background"),
   .help = ATELIER_N_ ("Keeps the photograph's subject (the selection, or the main object found like Select "
                       "Subject when nothing is selected) and puts it on a new background with a soft contact "
-                      "shadow, as a new layer above the active one. Wherever the subject is fully opaque its "
+                      "shadow, as three new layers above the active one: Background, Shadow and Subject, a copy of "
+                      "the photograph with the subject as its layer mask. Wherever the subject is fully opaque its "
                       "pixels are kept exactly; at its edges its own colours are used, so no fringe of the old "
-                      "background stays. The original layer is not changed."),
+                      "background stays. The original layer is hidden, not changed, and the settings are stored "
+                      "with the new layers."),
   .params = replace_background_params,
   .n_params = G_N_ELEMENTS (replace_background_params),
-  .output = ATELIER_OUTPUT_NEW_LAYER,
+  .output = ATELIER_OUTPUT_LAYERS,
   .digital_source = ATELIER_SOURCE_COMPOSITE_SYNTHETIC,
-  .new_layer_name = ATELIER_N_ ("Replaced background"),
+  .uses_selection = TRUE,
   .needs_whole_image = TRUE, /* the subject is found in, and the shadow cast across, the whole photograph */
   .run = replace_background_run,
 };

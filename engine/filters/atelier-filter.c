@@ -349,6 +349,14 @@ check_input (const AtelierFilterInfo *info, const AtelierFilterInput *in, GError
                            "the selection is empty: select the area to fill");
       return FALSE;
     }
+  /* A front end passes no selection rather than an empty one; an empty mask file is a mistake, not "find it". */
+  if (info->uses_selection && in->selection != NULL && selection_is_empty (in->selection))
+    {
+      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT,
+                   "%s: the selection (mask) is empty: select the subject, or leave it out to have it found",
+                   info->name);
+      return FALSE;
+    }
   return TRUE;
 }
 

@@ -152,7 +152,8 @@ typedef struct
 {
   const AtelierFilterInfo *info;
   AtelierTensor *pixels;       /* see AtelierOutputKind; NULL for REPORT */
-  int64_t canvas_offset[2];    /* NEW_LAYER pixels larger than the source: the source's top, left in them */
+  int64_t canvas_offset[2];    /* NEW_LAYER pixels or LAYERS pictures of another size than the source: where the
+                                * source's top, left lies in them (negative: that canvas crops the source) */
   AtelierResultValue *results; /* one per info->results */
   GPtrArray *pictures;         /* AtelierFilterPicture */
   AtelierDigitalSource digital_source; /* what the result is, for its provenance record: the description's, unless
@@ -181,6 +182,9 @@ AtelierFilterPicture *atelier_filter_output_add_picture (AtelierFilterOutput *ou
  * and sha256 say, or NULL). */
 void atelier_filter_output_set_settings (AtelierFilterOutput *out, const AtelierFilterValues *values,
                                          const char *extra);
+/* {"models": [{"name": NAME, "sha256": its weights' sha256}, ...]} of the models @names (NULL-terminated), read
+ * from their manifests: @extra for the settings of a run that used them. */
+char *atelier_filter_models_json (const char *const *names, GError **error);
 /* What the front end shows for a result of layers: the visible LAYER pictures, each through its mask and with its
  * opacity, composited in order over @source (1, C, H, W), or over nothing when hide_source. The result has
  * @source's colours, with alpha when @source has alpha or the composite is not opaque everywhere. */
@@ -232,6 +236,8 @@ struct _AtelierFilterInfo
   const char *selection_mode_param; /* SELECTION: a CHOICE of replace, add, subtract, intersect, or NULL: replace */
   const char *layer_mask_param;     /* SELECTION: a BOOLEAN that also adds the result as a layer mask, or NULL */
   gboolean needs_selection;       /* refuses to run on an empty selection; the command line takes --mask */
+  gboolean uses_selection;        /* takes the selection when there is one (the command line an optional --mask)
+                                   * and finds its own region otherwise; a selection passed must not be empty */
   gboolean needs_whole_image;     /* the result depends on all of the image: it has no preview */
   AtelierDigitalSource digital_source; /* what the result is in IPTC's terms, written into it by the front ends */
   const AtelierFilterPreview *preview; /* NULL: too slow to preview */
