@@ -188,6 +188,7 @@ def main():
     parser.add_argument("--atelier", default=str(ROOT / "build/cli/atelier"))
     parser.add_argument("--crops-per-image", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--kinds", help="comma-separated generators to draw from (default: all of them), e.g. taef2")
     parser.add_argument("--index-existing", action="store_true",
                         help="only index the pairs already written (of an interrupted run) and stop")
     parser.add_argument("--without-small-decoders", action="store_true",
@@ -203,6 +204,8 @@ def main():
 
     kinds = (["taef2", "diffusion"] + [f"ae-{k}" for k in generators.UPSAMPLERS]
              + [f"esrgan-{m}-x{s}" for m, s in ESRGAN])
+    if args.kinds:
+        kinds = [k for k in kinds if k in args.kinds.split(",")]
     plan = plan_pairs(sources, kinds, args.crops_per_image, rng)
     if args.index_existing:
         write_index(out, [p for p in plan if all(f.exists() for f in pair_files(out, p))], sources)

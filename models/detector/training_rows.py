@@ -2,7 +2,8 @@
 """The recipe's training table: synthesize.py's pairs (AutoGAN-style fakes of the training photographs through
 TAEF2, ESRGAN and our own diffusion) and augmented crops of forensics-train's generated images and of the judged
 photographs (wild_variants.py), each row with its generator and fold so that a fit can leave a generator and a
-fold out. Each class weighs the same, and within it the synthesised pairs as much as the wild images."""
+fold out. Each class weighs the same, and within it the synthesised pairs take a share (half unless
+said)."""
 import csv
 from pathlib import Path
 
@@ -17,11 +18,12 @@ RUNS = Path("/work/runs/detector")
 
 
 class TrainingRows:
-    def __init__(self, shared, atelier, synth, ev, seed=1):
-        synth = Path(synth)
+    def __init__(self, shared, atelier, synth, ev, synth_share=0.5, seed=1):
+        self.synth_share = synth_share
         entries = []  # (file, label, generator, group, block)
-        for row in csv.DictReader(open(synth / "index.csv")):
-            entries.append((synth / row["file"], int(row["label"]), row["generator"], row["source"], "synth"))
+        for folder in map(Path, synth.split(",")):
+            for row in csv.DictReader(open(folder / "index.csv")):
+                entries.append((folder / row["file"], int(row["label"]), row["generator"], row["source"], "synth"))
         for item in ev.fakes + ev.photos:
             for path, _ in wild_variants.variants(item, VARIANTS_PER_IMAGE, RUNS / "variants", seed):
                 entries.append((path, item.label, item.generator, item.group, "wild"))
@@ -38,19 +40,31 @@ class TrainingRows:
         counts = {(b, int(c)): int(((self.block == b) & (self.y == c)).sum())
                   for b in ("synth", "wild") for c in (0, 1)}
         return (f"synthesised pairs {counts[('synth', 0)]} + {counts[('synth', 1)]}, wild crops "
-                f"{counts[('wild', 0)]} real + {counts[('wild', 1)]} generated")
+                f"{counts[('wild', 0)]} real + {counts[('wild', 1)]} generated, "
+                f"{self.synth_share:.0%} of each class's weight on the pairs")
 
     def fit(self, families, excluded_generators=(), excluded_fold=None):
         keep = ~np.isin(self.generator, list(excluded_generators))
         if excluded_fold is not None:
             keep &= self.fold != excluded_fold
         weights = np.zeros(len(self.y))
-        for block in ("synth", "wild"):
+        for block, share in (("synth", self.synth_share), ("wild", 1 - self.synth_share)):
             for label in (0, 1):
                 pick = keep & (self.block == block) & (self.y == label)
-                weights[pick] = 1 / max(pick.sum(), 1)
+                weights[pick] = share / max(pick.sum(), 1)
         return recipe.fit(self.X[keep], self.set_aside[keep], self.y[keep], weights[keep], self.group[keep],
                           self.names, families)
+
+    def write_golden(self, model, path):
+        """Vectors for tests/test-detector.c: wild crops of each class, with some features set aside and with
+        none, and their probabilities computed here in double precision."""
+        some = self.set_aside.any(1)
+        wild = self.block == "wild"
+        picks = [int(np.flatnonzero(wild & (self.y == c) & (some == k))[0]) for c in (0, 1) for k in (False, True)
+                 if np.any(wild & (self.y == c) & (some == k))]
+        expected = recipe.probability(model, self.X[picks], self.set_aside[picks])
+        write_safetensors(path, {"features": self.X[picks], "set_aside": self.set_aside[picks].astype(np.float32),
+                                 "probability": expected})
 
     def write_model(self, model, families, out):
         out.mkdir(parents=True, exist_ok=True)
