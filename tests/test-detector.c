@@ -5,6 +5,8 @@
  * script (NumPy, double precision). */
 #include "test-helpers.h"
 
+#include "atelier-image-io.h"
+
 #include <fftw3.h>
 #include <math.h>
 #include <string.h>
@@ -454,6 +456,93 @@ test_probability_matches_training_script (void)
   g_assert_true (saw_set_aside && saw_whole);
 }
 
+/* ------------------------------------------------------------ in the wild */
+
+/* The committed sample: a seller's phone photograph, a JPEG. */
+static AtelierImage *
+load_sample_photograph (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "docs", "samples", "cap-on-red-fabric.jpg", NULL);
+  g_autoptr (GError) error = NULL;
+  AtelierImage *image = atelier_image_load (path, &error);
+  g_assert_no_error (error);
+  return image;
+}
+
+static AtelierTensor *
+taef2_round_trip (const AtelierTensor *image)
+{
+  g_autofree char *manifest = g_test_build_filename (G_TEST_DIST, "..", "models", "taef2", "taef2.json", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierModel) model = atelier_model_open (manifest, &error);
+  g_assert_no_error (error);
+  g_autoptr (AtelierAutoencoder) ae = atelier_autoencoder_new (model, &error);
+  g_assert_no_error (error);
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  const AtelierAutoencodeOptions options = { 0 };
+  g_autoptr (AtelierTensor) latent = atelier_autoencode_encode (ctx, ae, image, &options, &error);
+  g_assert_no_error (error);
+  AtelierTensor *decoded = atelier_autoencode_decode (ctx, ae, latent, &options, &error);
+  g_assert_no_error (error);
+  return decoded;
+}
+
+static double
+probability_of (const AtelierTensor *image, gboolean jpeg)
+{
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (AtelierDetector) detector = open_detector ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierDetection) d = atelier_detect (ctx, detector, image, jpeg, &error);
+  g_assert_no_error (error);
+  return d->probability;
+}
+
+static double
+sample_photograph_at_jpeg_90 (void)
+{
+  g_autoptr (AtelierImage) photo = load_sample_photograph ();
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *path = g_build_filename (dir, "photo-90.jpg", NULL);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (atelier_image_save (photo, path, 8, 90, &error));
+  g_assert_no_error (error);
+  g_autoptr (AtelierImage) saved = atelier_image_load (path, &error);
+  g_assert_no_error (error);
+  test_remove_dir (dir);
+  return probability_of (saved->pixels, TRUE);
+}
+
+/* TAEF2, the latent autoencoder of our own diffusion model, reconstructs a
+ * photograph well: its 8x nearest-neighbour decoder was the detector's blind
+ * spot (issue #19), the model trained on our fakes alone read its round trip
+ * of the sample as likely real (p 0.19, the photograph itself 0.15). With
+ * TAEF2 round trips in training it must at least leave "likely real" and
+ * stand clearly above the photograph (measured: 0.36 against 0.14). Not yet
+ * "likely generated": the spectral features see little of a good decoder
+ * (docs/detector-evaluation.md). */
+static void
+test_taef2_round_trip_reads_above_its_photograph (void)
+{
+  g_autoptr (AtelierImage) photo = load_sample_photograph ();
+  g_autoptr (AtelierTensor) trip = taef2_round_trip (photo->pixels);
+  const double p_trip = probability_of (trip, FALSE), p_photo = sample_photograph_at_jpeg_90 ();
+  g_test_message ("TAEF2 round trip of the sample photograph: p = %.3f; the photograph at JPEG 90: %.3f", p_trip,
+                  p_photo);
+  g_assert_cmpfloat (p_trip, >=, 0.3);
+  g_assert_cmpfloat (p_trip - p_photo, >=, 0.15);
+}
+
+/* The same photograph re-saved as JPEG at quality 90, as photographs are
+ * passed around, must read "likely real" (measured 0.14). */
+static void
+test_jpeg_photograph_reads_real (void)
+{
+  const double p = sample_photograph_at_jpeg_90 ();
+  g_test_message ("the sample photograph at JPEG 90: p = %.3f", p);
+  g_assert_cmpfloat (p, <, 0.3);
+}
+
 static void
 test_model_from_another_feature_version_is_refused (void)
 {
@@ -787,6 +876,9 @@ main (int argc, char **argv)
   g_test_add_func ("/detector/grid/bad-images", test_bad_images_are_refused);
   g_test_add_func ("/detector/model/matches-training-script", test_probability_matches_training_script);
   g_test_add_func ("/detector/model/feature-version", test_model_from_another_feature_version_is_refused);
+  g_test_add_func ("/detector/wild/taef2-round-trip-above-its-photograph",
+                   test_taef2_round_trip_reads_above_its_photograph);
+  g_test_add_func ("/detector/wild/jpeg-photograph-reads-real", test_jpeg_photograph_reads_real);
   g_test_add_func ("/detector/heat-map/tile-probabilities", test_heat_map_passes_through_tile_probabilities);
   g_test_add_func ("/detector/model/grey-sets-chroma-aside", test_grey_image_sets_chroma_aside);
   g_test_add_func ("/detector/features/rounding-floor", test_rounding_floor_sets_bands_aside);

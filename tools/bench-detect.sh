@@ -14,7 +14,9 @@ threads=${1:-2}
 ninja -C build > /dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-photo=$(ls ../shared/data/train/sun_hays80/*.jpg | head -1)
+# An array, not `ls | head -1`: under pipefail, ls killed by head's early exit stopped the script.
+photos=(../shared/data/train/sun_hays80/*.jpg)
+photo=${photos[0]}
 build/cli/atelier upscale --scale 4 --model slim "$photo" "$work/12mp.png" > /dev/null
 for run in 1 2 3 4 5; do
   start=$(date +%s.%N)

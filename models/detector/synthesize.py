@@ -18,9 +18,9 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageFilter
+from PIL import Image
 
-from models.detector import generators
+from models.detector import augment, generators
 from models.tools.cpu_setup import configure_cpu
 from models.tools.paths import ROOT, SHARED
 
@@ -37,7 +37,6 @@ WALLPAPER_PHOTOGRAPHS = tuple(
     + [f"/usr/share/backgrounds/mate/nature/{name}.jpg"
        for name in ("Aqua", "Blinds", "Dune", "FreshFlower", "Garden", "GreenMeadow", "LadyBird", "RainDrops",
                     "Storm", "TwoWings", "Wood", "YellowFlower")])
-BLURRED_SHARE = 0.25
 ESRGAN = (("slim", 2), ("slim", 4), ("medium", 2), ("medium", 4), ("thick", 2), ("thick", 4))
 
 
@@ -102,71 +101,40 @@ def network_fake(crop, net):
     return (out * 255 + 0.5).astype(np.uint8)
 
 
-def augment_and_save(image, base, blur, resize, quality):
-    """The same blur, resize and compression for both members of a pair."""
-    picture = Image.fromarray(image)
-    if blur:
-        picture = picture.filter(ImageFilter.GaussianBlur(blur))
-    if resize != 1:
-        w, h = picture.size
-        picture = picture.resize((max(64, round(w * resize)), max(64, round(h * resize))), Image.BICUBIC)
-    if quality:
-        path = base.with_suffix(".jpg")
-        picture.save(path, quality=quality)
-    else:
-        path = base.with_suffix(".png")
-        picture.save(path)
-    return path
+def augment_and_save(image, base, pair):
+    """The same processing for both members of a pair (augment.py), the noise drawn from the pair's seed."""
+    picture = augment.apply(image, pair.augmentation, np.random.default_rng(pair.generator_seed))
+    return augment.save(picture, base, pair.augmentation)
 
 
 class Pair:
     """One pair's random choices, all drawn up front so that the set is the same however it is made."""
 
-    def __init__(self, index, crop, name, kind, blur, resize, quality, generator_seed):
+    def __init__(self, index, crop, name, kind, augmentation, generator_seed):
         self.index, self.crop, self.name, self.kind = index, crop, name, kind
-        self.blur, self.resize, self.quality, self.generator_seed = blur, resize, quality, generator_seed
+        self.augmentation, self.generator_seed = augmentation, generator_seed
 
 
-def draw_blur(rng):
-    """A Gaussian blur for both members of a pair, or none. Soft focus, motion and noise reduction take fine
-    detail from real photographs as every decoder does from its fakes: without soft pairs of both classes the
-    classifier learnt that a soft image is a generated one, and read Set5 and Set14 blurred by 1 px as
-    generated (models/detector/README.md). Blurred alike, a pair shows what is left to tell them apart."""
-    return float(np.exp(rng.uniform(np.log(0.5), np.log(3.0)))) if rng.random() < BLURRED_SHARE else 0.0
-
-
-def plan_pairs(sources, kinds, crops_per_image, rng, blur_rng):
+def plan_pairs(sources, kinds, crops_per_image, rng):
     plan = []
     for index, source in enumerate(sources):
         with Image.open(source.path) as picture:
             w, h = picture.size
-        origin = source.origin
         for c in range(crops_per_image):
-            # Generated images usually reach a viewer resized, most often reduced (the faces of
-            # forensics-dev are 1024 px generator outputs shown at 256 and 768): reductions down to 1/4
-            # are drawn log-uniformly, from a crop large enough to stay analysable afterwards.
-            resize = 1.0
-            if rng.random() < 0.4:
-                resize = float(np.exp(rng.uniform(np.log(0.25), np.log(0.9))) if rng.random() < 0.7
-                               else rng.uniform(1.1, 1.5))
-            side = int(int(rng.integers(160, 513)) / min(resize, 1.0)) // 8 * 8
+            augmentation = augment.draw(rng, source.origin in JPEG_ORIGIN)
+            # A crop large enough to stay analysable once reduced, at any offset: the 8x8 grid of a JPEG
+            # source moves with it, as it does in the wild.
+            side = int(int(rng.integers(160, 513)) / min(augmentation.resize, 1.0)) // 8 * 8
             ch, cw = min(side, h // 8 * 8), min(int(side * rng.uniform(0.75, 1.34)) // 8 * 8, w // 8 * 8)
             y, x = int(rng.integers(h - ch + 1)), int(rng.integers(w - cw + 1))
             kind = kinds[int(rng.integers(len(kinds)))]
-            quality = int(rng.integers(70, 101))
             generator_seed = int(rng.integers(2**31 - 1))
-            if not (origin in JPEG_ORIGIN and resize >= 1) and rng.random() < 0.5:
-                quality = 0
-            # From its own stream, so that the draws above stay those of the sets made before blurring.
-            blur = draw_blur(blur_rng)
-            # The radius in hundredths of a pixel: a dot in the name would read as its suffix.
-            name = f"{index:04d}-{c}" + (f"-blur{round(blur * 100)}" if blur else "")
-            plan.append(Pair(index, (y, x, ch, cw), name, kind, blur, resize, quality, generator_seed))
+            plan.append(Pair(index, (y, x, ch, cw), f"{index:04d}-{c}", kind, augmentation, generator_seed))
     return plan
 
 
 def pair_files(out, pair):
-    suffix = ".jpg" if pair.quality else ".png"
+    suffix = ".jpg" if pair.augmentation.quality else ".png"
     return (out / "images" / f"{pair.name}-real{suffix}", out / "images" / f"{pair.name}-fake{suffix}")
 
 
@@ -187,8 +155,8 @@ class PairMaker:
             fake = esrgan_fake(crop, model, int(scale[1:]), self.atelier, self.workdir)
         else:
             fake = network_fake(crop, self.networks[pair.kind])
-        augment_and_save(crop, real_file.with_suffix(""), pair.blur, pair.resize, pair.quality)
-        augment_and_save(fake, fake_file.with_suffix(""), pair.blur, pair.resize, pair.quality)
+        augment_and_save(crop, real_file.with_suffix(""), pair)
+        augment_and_save(fake, fake_file.with_suffix(""), pair)
 
 
 def make_pairs(pairs, sources, make):
@@ -205,8 +173,7 @@ def write_index(out, pairs, sources):
     for pair in pairs:
         for label, file in enumerate(pair_files(out, pair)):
             rows.append({"file": str(file.relative_to(out)), "label": label, "source": sources[pair.index].name,
-                         "generator": pair.kind if label else "real", "blur": f"{pair.blur:.2f}",
-                         "resize": f"{pair.resize:.3f}", "jpeg_quality": pair.quality})
+                         "generator": pair.kind if label else "real", **pair.augmentation.describe()})
     with open(out / "index.csv", "w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=list(rows[0]))
         writer.writeheader()
@@ -221,6 +188,11 @@ def main():
     parser.add_argument("--atelier", default=str(ROOT / "build/cli/atelier"))
     parser.add_argument("--crops-per-image", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--kinds", help="comma-separated generators to draw from (default: all of them), e.g. taef2")
+    parser.add_argument("--index-existing", action="store_true",
+                        help="only index the pairs already written (of an interrupted run) and stop")
+    parser.add_argument("--without-small-decoders", action="store_true",
+                        help="stop after the pairs that need no training (TAEF2, ESRGAN, our diffusion)")
     args = parser.parse_args()
     configure_cpu()
 
@@ -232,7 +204,12 @@ def main():
 
     kinds = (["taef2", "diffusion"] + [f"ae-{k}" for k in generators.UPSAMPLERS]
              + [f"esrgan-{m}-x{s}" for m, s in ESRGAN])
-    plan = plan_pairs(sources, kinds, args.crops_per_image, rng, np.random.default_rng(args.seed + 2000))
+    if args.kinds:
+        kinds = [k for k in kinds if k in args.kinds.split(",")]
+    plan = plan_pairs(sources, kinds, args.crops_per_image, rng)
+    if args.index_existing:
+        write_index(out, [p for p in plan if all(f.exists() for f in pair_files(out, p))], sources)
+        return
 
     # The small autoencoders train for about an hour on 2 cores: every other pair is made first and indexed,
     # so that an interrupted run keeps them and the features of most of the set can be studied meanwhile.
@@ -241,6 +218,8 @@ def main():
         make = PairMaker(out, args.atelier, workdir, {"taef2": taef2})
         make_pairs([p for p in plan if not p.kind.startswith("ae-")], sources, make)
         write_index(out, [p for p in plan if not p.kind.startswith("ae-")], sources)
+        if args.without_small_decoders:
+            return
         # The decoders learn from the shared photographs alone, so that adding sources leaves them as cached.
         shared = [source for source in sources if source.origin != "debian-wallpapers"]
         patch_rng = np.random.default_rng(args.seed + 1000)

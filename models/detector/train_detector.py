@@ -64,16 +64,18 @@ def sigmoid(t):
     return 1 / (1 + np.exp(-t))
 
 
-def fit_logistic(Z, y, l2, iterations=50):
-    """Newton's method on the mean log-loss + l2/2 |w|^2 (bias unpenalised)."""
+def fit_logistic(Z, y, l2, iterations=50, weights=None):
+    """Newton's method on the (weighted) mean log-loss + l2/2 |w|^2 (bias unpenalised)."""
     A = np.hstack([Z, np.ones((len(Z), 1))])
+    v = np.ones(len(y)) if weights is None else np.asarray(weights, float)
+    v = v / v.sum()
     w = np.zeros(A.shape[1])
     penalty = np.full(A.shape[1], l2)
     penalty[-1] = 0
     for _ in range(iterations):
         p = sigmoid(A @ w)
-        gradient = A.T @ (p - y) / len(y) + penalty * w
-        hessian = (A * (p * (1 - p))[:, None]).T @ A / len(y) + np.diag(penalty) + 1e-9 * np.eye(len(w))
+        gradient = A.T @ (v * (p - y)) + penalty * w
+        hessian = (A * (v * p * (1 - p))[:, None]).T @ A + np.diag(penalty) + 1e-9 * np.eye(len(w))
         step = np.linalg.solve(hessian, gradient)
         w -= step
         if np.abs(step).max() < 1e-10:

@@ -1,0 +1,83 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The recipe's training table: synthesize.py's pairs (AutoGAN-style fakes of the training photographs through
+TAEF2, ESRGAN and our own diffusion) and augmented crops of forensics-train's generated images and of the judged
+photographs (wild_variants.py), each row with its generator and fold so that a fit can leave a generator and a
+fold out. Each class weighs the same, and within it the synthesised pairs take a share (half unless
+said)."""
+import csv
+from pathlib import Path
+
+import numpy as np
+
+from models.detector import evaluation_sets, recipe, wild_variants
+from models.detector.feature_cache import features
+from models.tools.safetensors_io import write_manifest, write_safetensors
+
+VARIANTS_PER_IMAGE = 6
+RUNS = Path("/work/runs/detector")
+
+
+class TrainingRows:
+    def __init__(self, shared, atelier, synth, ev, synth_share=0.5, seed=1):
+        self.synth_share = synth_share
+        entries = []  # (file, label, generator, group, block)
+        for folder in map(Path, synth.split(",")):
+            for row in csv.DictReader(open(folder / "index.csv")):
+                entries.append((folder / row["file"], int(row["label"]), row["generator"], row["source"], "synth"))
+        for item in ev.fakes + ev.photos:
+            for path, _ in wild_variants.variants(item, VARIANTS_PER_IMAGE, RUNS / "variants", seed):
+                entries.append((path, item.label, item.generator, item.group, "wild"))
+        table, self.names = features(atelier, [e[0] for e in entries], RUNS / "features.pkl")
+        self.X = np.array([table[str(e[0])][0] for e in entries])
+        self.set_aside = np.array([table[str(e[0])][1] for e in entries])
+        self.y = np.array([e[1] for e in entries], float)
+        self.generator = np.array([e[2] for e in entries])
+        self.group = np.array([e[3] for e in entries])
+        self.fold = np.array([evaluation_sets.fold_of(g) for g in self.group])
+        self.block = np.array([e[4] for e in entries])
+
+    def describe(self):
+        counts = {(b, int(c)): int(((self.block == b) & (self.y == c)).sum())
+                  for b in ("synth", "wild") for c in (0, 1)}
+        return (f"synthesised pairs {counts[('synth', 0)]} + {counts[('synth', 1)]}, wild crops "
+                f"{counts[('wild', 0)]} real + {counts[('wild', 1)]} generated, "
+                f"{self.synth_share:.0%} of each class's weight on the pairs")
+
+    def fit(self, families, excluded_generators=(), excluded_fold=None):
+        keep = ~np.isin(self.generator, list(excluded_generators))
+        if excluded_fold is not None:
+            keep &= self.fold != excluded_fold
+        weights = np.zeros(len(self.y))
+        for block, share in (("synth", self.synth_share), ("wild", 1 - self.synth_share)):
+            for label in (0, 1):
+                pick = keep & (self.block == block) & (self.y == label)
+                weights[pick] = share / max(pick.sum(), 1)
+        return recipe.fit(self.X[keep], self.set_aside[keep], self.y[keep], weights[keep], self.group[keep],
+                          self.names, families)
+
+    def write_golden(self, model, path):
+        """Vectors for tests/test-detector.c: wild crops of each class, with some features set aside and with
+        none, and their probabilities computed here in double precision."""
+        some = self.set_aside.any(1)
+        wild = self.block == "wild"
+        picks = [int(np.flatnonzero(wild & (self.y == c) & (some == k))[0]) for c in (0, 1) for k in (False, True)
+                 if np.any(wild & (self.y == c) & (some == k))]
+        expected = recipe.probability(model, self.X[picks], self.set_aside[picks])
+        write_safetensors(path, {"features": self.X[picks], "set_aside": self.set_aside[picks].astype(np.float32),
+                                 "probability": expected})
+
+    def write_model(self, model, families, out):
+        out.mkdir(parents=True, exist_ok=True)
+        weights = out / "spectral-detector.safetensors"
+        sha = write_safetensors(weights, {k: model[k] for k in ("mean", "scale", "weight", "bias", "calibration")})
+        write_manifest(out / "spectral-detector.json", name="spectral-detector", architecture="spectral-logistic",
+                       config={"features": self.names, "weighed_families": list(families), "l2": recipe.L2,
+                               "training_images": len(self.y), "training_set": self.describe()},
+                       weights=weights, sha256=sha,
+                       source="trained by models/detector/harness.py --write-model (models/detector/recipe.py) on "
+                              "models/detector/synthesize.py's pairs and augmented crops of "
+                              "../shared/data/forensics-train, Set5/Set14 and the Debian wallpaper photographs",
+                       license="GPL-3.0-or-later",
+                       attribution="Atelier developers; training images: see models/detector/README.md and "
+                                   "../shared/data/forensics-train/README.md")
+        print(f"wrote {weights} (sha256 {sha[:12]}...)")

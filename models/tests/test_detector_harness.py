@@ -1,0 +1,37 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The detector harness's bookkeeping: the folds keep a prompt's images together, a fit leaves out the
+generator and the fold it is asked to, and the augmentations draw what the README says."""
+from pathlib import Path
+
+import numpy as np
+
+from models.detector import augment, evaluation_sets
+from models.detector.harness import auc_interval
+
+
+def test_prompt_groups_join_the_folders_of_one_prompt():
+    a = evaluation_sets.prompt_group(Path("fake/midjourney-v3/girl-lost-forest-15746896_midj-1.png"))
+    b = evaluation_sets.prompt_group(Path("fake/disco-diffusion/girl-lost-forest-15746896_disco-2.png"))
+    assert a == b == "girl-lost-forest-15746896"
+    # Files named with an underscore of their own are not dcsan/imagen's prompts.
+    assert evaluation_sets.prompt_group(Path("fake/kandinsky-3/photo_13.jpg")) == "kandinsky-3/photo_13"
+    assert evaluation_sets.prompt_group(Path("fake/sdxl/sdxl_simple_example.png")) == "sdxl/sdxl_simple_example"
+
+
+def test_auc_interval_brackets_a_separable_and_a_random_ranking():
+    rng = np.random.default_rng(3)
+    auc, (lo, hi) = auc_interval(np.arange(10) / 20, 0.5 + np.arange(5) / 20, rng)
+    assert auc == 1.0 and lo == 1.0 and hi == 1.0
+    auc, (lo, hi) = auc_interval(rng.random(200), rng.random(200), rng)
+    assert lo < 0.5 < hi and hi - lo < 0.2
+
+
+def test_augmentation_keeps_jpeg_grids_as_jpegs():
+    rng = np.random.default_rng(5)
+    draws = [augment.draw(rng, jpeg_origin=True) for _ in range(500)]
+    # A JPEG source saved as PNG would show its 8x8 grid as up-sampling peaks: only reduced ones may be.
+    assert all(d.quality or d.resize < augment.JPEG_GRID_SURVIVES_ABOVE for d in draws)
+    qualities = [d.quality for d in draws if d.quality]
+    assert min(qualities) >= 60 and max(qualities) <= 100
+    assert {d.subsampling for d in draws} == {0, 2}
+    assert 0.5 <= min(d.resize for d in draws) and max(d.resize for d in draws) <= 1.5
