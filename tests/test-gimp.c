@@ -800,7 +800,7 @@ test_replace_background (Gimp *g, gconstpointer data)
   g_autofree char *top = g_build_filename (g->dir, "top.png", NULL);
   g_autofree char *below = g_build_filename (g->dir, "below.png", NULL);
   const char *call = "(plug-in-atelier-replace-background RUN-NONINTERACTIVE img drw 3 '(230 230 230) '(200 200 200)"
-                     " 0.4 12 2 1 1.0 0 0 1 0)";
+                     " 0.4 12 2 1 1.0 0 0 1 0 0)";
   g_autofree char *log = run_adding_layer (g, input, call, top, below, "");
   g_assert_cmpfloat (number_after (log, "layers="), ==, 2);
   g_assert_nonnull (strstr (log, "name=Replaced background end"));

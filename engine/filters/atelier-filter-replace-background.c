@@ -10,6 +10,7 @@
 #include "core/atelier-image-planes.h"
 #include "filters/atelier-subject-params.h"
 #include "pipelines/atelier-background-compose.h"
+#include "pipelines/atelier-background-presets.h"
 
 static const AtelierParamSpec replace_background_params[] = {
   { .name = "background", .type = ATELIER_PARAM_CHOICE, .label = ATELIER_N_ ("_Background"),
@@ -33,6 +34,17 @@ static const AtelierParamSpec replace_background_params[] = {
     .help = ATELIER_N_ ("How far below the subject's bottom edge the shadow's centre lies, in pixels"), .min = 0,
     .max = 200, .default_value = 2 },
   ATELIER_SUBJECT_PARAM_ROWS,
+  /* Last, so that scripts written before it keep their argument positions. Choice names are preset names
+   * (pipelines/atelier-background-presets.c); tests/test-background-presets.c checks that they agree. */
+  { .name = "preset", .type = ATELIER_PARAM_CHOICE, .label = ATELIER_N_ ("Product _category"),
+    .help = ATELIER_N_ ("A background for the product's category: its surface, composition and light, and a "
+                        "contact shadow that agrees with that light (the preset's opacity and softness replace the "
+                        "shadow settings above); None keeps the settings above"),
+    .default_value = 0,
+    ATELIER_CHOICES ({ "none", ATELIER_N_ ("None") }, { "jewellery", ATELIER_N_ ("Jewellery") },
+                     { "clothing", ATELIER_N_ ("Clothing") }, { "food", ATELIER_N_ ("Food and spices") },
+                     { "cosmetics", ATELIER_N_ ("Cosmetics") }, { "electronics", ATELIER_N_ ("Electronics") },
+                     { "home", ATELIER_N_ ("Home and plants") }) },
 };
 
 static AtelierBackgroundOptions
@@ -97,11 +109,20 @@ replace_background_run (AtelierContext *ctx, AtelierModelCache *models, const At
   const AtelierBackgroundOptions look = background_options (values);
   g_autoptr (AtelierTensor) background_rgb = foreground ? atelier_background_render (&look, h, w, error) : NULL;
   g_autoptr (AtelierTensor) background = background_rgb ? atelier_planes_from_rgb (background_rgb, colours, error) : NULL;
-  const AtelierShadowOptions shadow_options = {
+  AtelierShadowOptions shadow_options = {
     .opacity = atelier_filter_values_get (values, "shadow-opacity"),
     .softness = atelier_filter_values_get_int (values, "shadow-softness"),
     .distance = atelier_filter_values_get_int (values, "shadow-distance"),
   };
+  const char *preset_name = atelier_filter_values_get_choice (values, "preset");
+  if (g_strcmp0 (preset_name, "none") != 0)
+    {
+      const AtelierBackgroundPreset *preset = atelier_background_preset_find (preset_name, error);
+      if (preset == NULL)
+        return FALSE;
+      shadow_options.opacity = preset->shadow_opacity;
+      shadow_options.softness = atelier_background_preset_softness (preset, h, w);
+    }
   g_autoptr (AtelierTensor) shadow = background ? atelier_contact_shadow (alpha, &shadow_options, error) : NULL;
   g_autoptr (AtelierTensor) source = shadow ? atelier_planes_colour (in->image, error) : NULL;
   g_autoptr (AtelierTensor) composed
