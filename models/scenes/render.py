@@ -23,7 +23,6 @@ from models.scenes.geometry import (
 from models.scenes.products import random_product
 from models.scenes.textures import MATERIALS, periodic_noise, surface_texture
 
-SUPERSAMPLE = 2
 BACKDROPS = ("plaster", "painted", "sweep", "room")
 # Texture low-pass levels (Gaussian sigma in texels), chosen per pixel by its footprint: a mip-map, so that
 # the far surface averages its texture instead of aliasing into noise.
@@ -40,8 +39,7 @@ class Scene:
     base_row: float | None    # row of the product's base, None without a product
 
 
-def _sample_surface(texture, matrix, side):
-    n = side * SUPERSAMPLE
+def _sample_surface(texture, matrix, n):
     yy, xx = (np.mgrid[0:n, 0:n] + 0.5) / n
     u, v = apply_homography(matrix, xx, yy)
     th, tw = texture.shape[:2]
@@ -137,17 +135,18 @@ def _place_product(rng, image, subject, light, horizon, n):
     return base
 
 
-def _downsample(array):
-    n = array.shape[0] // SUPERSAMPLE
-    shape = (n, SUPERSAMPLE, n, SUPERSAMPLE) + array.shape[2:]
+def _downsample(array, factor):
+    n = array.shape[0] // factor
+    shape = (n, factor, n, factor) + array.shape[2:]
     return array.reshape(shape).mean(axis=(1, 3))
 
 
 def render_scene(rng, side=256, material=None, backdrop=None, composition=None, light=None, product=True,
-                 room_photos=(), surface_photos=()):
+                 room_photos=(), surface_photos=(), supersample=2):
     """One scene; every choice left as None is drawn from @rng. @composition: a horizon row (0.2-0.8), or
-    "flat-lay". @light: (lx, ly) towards the light, length = strength."""
-    n = side * SUPERSAMPLE
+    "flat-lay". @light: (lx, ly) towards the light, length = strength. Drawn at @supersample times the side
+    and averaged down, for smooth product edges (the texture itself is low-passed per pixel either way)."""
+    n = side * supersample
     material = material or MATERIALS[rng.integers(len(MATERIALS))]
     if composition is None:
         composition = "flat-lay" if rng.random() < 0.25 else float(rng.uniform(0.2, 0.8))
@@ -163,7 +162,7 @@ def render_scene(rng, side=256, material=None, backdrop=None, composition=None, 
     else:
         repeats = rng.uniform(0.7, 3.0)
         matrix = perspective_homography(horizon, repeats * (1 - horizon), rng.uniform(0.3, 1.0), yaw)
-    image = _sample_surface(texture, matrix, side)
+    image = _sample_surface(texture, matrix, n)
     label = material
     if horizon is not None:
         yy = (np.mgrid[0:n, 0:n][0] + 0.5) / n
@@ -181,6 +180,7 @@ def render_scene(rng, side=256, material=None, backdrop=None, composition=None, 
     image = image * _light_field(rng, light, n, horizon)[:, :, None]
     subject = np.zeros((n, n), np.float32)
     base = _place_product(rng, image, subject, light, horizon, n) if product else None
-    image = _downsample(image)
+    image = _downsample(image, supersample)
     image = image + rng.normal(0, rng.uniform(0.003, 0.015), image.shape)
-    return Scene(np.clip(image, 0, 1).astype(np.float32), _downsample(subject), label, light, horizon, base)
+    return Scene(np.clip(image, 0, 1).astype(np.float32), _downsample(subject, supersample), label, light, horizon,
+                 base)

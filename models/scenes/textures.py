@@ -9,17 +9,17 @@ import numpy as np
 from models.unet.prepare_data import PATTERNS, read_gimp_pattern
 
 SIDE = 256
-# Which of GIMP's patterns look like each material.
+# Which of GIMP's patterns look like each material (concrete has none: cracked earth and mud read as a desert
+# floor, not a tabletop).
 GIMP_MATERIALS = {
     "wood": ["Wood/parque*.pat", "Wood/pine.pat", "Wood/walnut.pat", "Wood/wood*.pat", "Wood/burlwood.pat",
              "woodblind.pat"],
     "marble": ["Stone/marble*.pat", "Stone/pink_marble.pat"],
     "slate": ["Stone/slate.pat", "Stone/granite1.pat", "granite2.pat"],
     "stone": ["Stone/rock.pat", "Stone/stone33.pat", "Stone/terra.pat", "pebbles.pat", "colored_rock.pat"],
-    "linen": ["Fabric/burlap.pat", "3dweave.pat", "greyweave.pat", "greyweave2.pat"],
+    "linen": ["Fabric/burlap.pat"],
     "fabric": ["Fabric/*.pat", "goldcloth.pat", "green_curtains.pat", "Legacy/fibers.pat"],
     "paper": ["Paper/*.pat", "krinkle.pat", "sandytext.pat"],
-    "concrete": ["Stone/cracked.pat", "Stone/ground1.pat", "drymud.pat"],
 }
 
 
