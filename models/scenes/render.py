@@ -10,6 +10,7 @@ style label, the light vector and the composition (horizon row or flat-lay)."""
 from dataclasses import dataclass
 
 import numpy as np
+from PIL import Image
 from scipy.ndimage import gaussian_filter, map_coordinates
 
 from models.scenes.geometry import (
@@ -102,13 +103,29 @@ def _light_field(rng, light, n, horizon):
     return np.clip(field, 0.3, 1.8)
 
 
-def _place_product(rng, image, subject, light, horizon, n):
+def _cutout_product(rng, cutouts, height, light):
+    """A real product's cut-out scaled to @height pixels, relit a little from @light's side (the photograph's
+    own light stays; this only tilts it towards the scene's)."""
+    rgba = cutouts[rng.integers(len(cutouts))]
+    h, w = rgba.shape[:2]
+    width = max(4, int(round(w * height / h)))
+    image = Image.fromarray((rgba * 255 + 0.5).astype(np.uint8)).resize((width, max(4, int(round(height)))),
+                                                                        Image.LANCZOS)
+    array = np.asarray(image, np.float32) / 255
+    across = np.linspace(-1, 1, array.shape[1])[None, :, None]
+    return array[:, :, 3], np.clip(array[:, :, :3] * (1 + 0.15 * light[0] * across), 0, 1)
+
+
+def _place_product(rng, image, subject, light, horizon, n, cutouts):
     lowest = min(max(horizon + 0.1 if horizon is not None else 0.35, 0.55), 0.94)
     base = rng.uniform(lowest, 0.95)
     reference = rng.uniform(0.25, 0.6)
     height = product_height(base, horizon, reference)
     height = float(np.clip(height, 0.12, base - 0.03))
-    mask, rgb = random_product(rng, height * n, light)
+    if cutouts and rng.random() < 0.5:
+        mask, rgb = _cutout_product(rng, cutouts, height * n, light)
+    else:
+        mask, rgb = random_product(rng, height * n, light)
     ph, pw = mask.shape
     x0 = int(rng.uniform(0.15, 0.85) * n - pw / 2)
     y0 = int(base * n) - ph
@@ -142,9 +159,10 @@ def _downsample(array, factor):
 
 
 def render_scene(rng, side=256, material=None, backdrop=None, composition=None, light=None, product=True,
-                 room_photos=(), surface_photos=(), supersample=2):
+                 room_photos=(), surface_photos=(), product_cutouts=(), supersample=2):
     """One scene; every choice left as None is drawn from @rng. @composition: a horizon row (0.2-0.8), or
-    "flat-lay". @light: (lx, ly) towards the light, length = strength. Drawn at @supersample times the side
+    "flat-lay". @light: (lx, ly) towards the light, length = strength. @product_cutouts: RGBA arrays of real
+    products (cutouts.py), half of the products when given, drawn ones otherwise. Drawn at @supersample times the side
     and averaged down, for smooth product edges (the texture itself is low-passed per pixel either way)."""
     n = side * supersample
     material = material or MATERIALS[rng.integers(len(MATERIALS))]
@@ -179,7 +197,7 @@ def render_scene(rng, side=256, material=None, backdrop=None, composition=None, 
         image = wall * above[:, :, None] + image * (1 - above[:, :, None])
     image = image * _light_field(rng, light, n, horizon)[:, :, None]
     subject = np.zeros((n, n), np.float32)
-    base = _place_product(rng, image, subject, light, horizon, n) if product else None
+    base = _place_product(rng, image, subject, light, horizon, n, product_cutouts) if product else None
     image = _downsample(image, supersample)
     image = image + rng.normal(0, rng.uniform(0.003, 0.015), image.shape)
     return Scene(np.clip(image, 0, 1).astype(np.float32), _downsample(subject, supersample), label, light, horizon,

@@ -62,9 +62,17 @@ def test_shadows_fall_away_from_the_light():
     assert (dx, dy) == pytest.approx((-0.3, 0.4))
 
 
-@pytest.mark.parametrize("seed", range(6))
+def _cutout():
+    """A cut-out product as load_cutouts gives one: cropped to its opaque rows, transparent at the sides."""
+    rgba = np.zeros((40, 20, 4), np.float32)
+    rgba[:, :, :3] = 0.3
+    rgba[:, 2:18, 3] = 1
+    return rgba
+
+
+@pytest.mark.parametrize("seed", range(8))
 def test_a_rendered_product_stands_below_the_horizon_and_ends_at_its_base(seed):
-    scene = render_scene(np.random.default_rng(seed), side=64)
+    scene = render_scene(np.random.default_rng(seed), side=64, product_cutouts=[_cutout()] if seed % 2 else ())
     rows = np.flatnonzero(scene.subject.max(axis=1) > 0.5)
     assert rows.size > 0
     assert (rows.max() + 1) / 64 == pytest.approx(scene.base_row, abs=3 / 64)

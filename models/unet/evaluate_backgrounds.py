@@ -14,7 +14,8 @@ a background has none). They are standardised by the real set's mean and deviati
 
 Real set (held aside): the tenth of ../shared/data/train that prepare_data.py never trains on (33 photographs),
 and Debian's wallpapers of /usr/share/backgrounds/mate/nature (never used in training), 4 seeded crops each.
-Generated: --count backgrounds per configuration at --side pixels from fixed seeds, the style labels both
+Generated: --count backgrounds per configuration (unless already cached, at whatever count) at --side pixels
+from fixed seeds, the style labels both
 models know in turn, DPM-Solver++(2M) with guidance 3 (the engine's defaults), or DDIM at guidance 1 for a
 distilled student. The reference row "real training photographs" is the floor of the measure on sets this
 size. Features are cached per configuration under --cache, so later checkpoints add rows without redoing the
@@ -160,7 +161,9 @@ def main():
     for spec in args.config:
         name, _, manifest = spec.partition(":")
         steps = int(name.rsplit("-", 1)[1])
-        path = args.cache / f"{name}-{args.side}-{args.count}.npz"
+        # A configuration already generated (at any count) is not generated again.
+        cached_paths = sorted(args.cache.glob(f"{name}-{args.side}-*.npz"))
+        path = cached_paths[0] if cached_paths else args.cache / f"{name}-{args.side}-{args.count}.npz"
         if not path.exists():
             model, config, _ = load_committed(manifest or ROOT / "models/unet/latent-unet.json")
             images = decode(decoder, generate(model, config, args.count, args.side, steps, args.seed,
@@ -172,11 +175,11 @@ def main():
         sheets.append(cached["images"])
     rng = np.random.default_rng(args.seed)
     held = (real["held"] - mean) / std
-    print(f"real held-aside set: {len(held)} crops; generated: {args.count} per configuration at {args.side} px")
-    print("| configuration | KID x 1000 (mean +- sd over 50 subsets of 32) |\n|---|---|")
+    print(f"real held-aside set: {len(held)} crops at {args.side} px")
+    print("| configuration | samples | KID x 1000 (mean +- sd over 50 subsets of up to 32) |\n|---|---|---|")
     for name, _, features in rows:
         value, spread = kid(held, features, rng)
-        print(f"| {name} | {1000 * value:.1f} +- {1000 * spread:.1f} |")
+        print(f"| {name} | {len(features)} | {1000 * value:.1f} +- {1000 * spread:.1f} |")
     if args.sheet and sheets:
         columns = 12
         tiles = [np.concatenate([np.concatenate(list(images[r * columns:(r + 1) * columns]), axis=1)

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from models.scenes.cutouts import load_cutouts
 from models.scenes.render import render_scene
 from models.tools.cpu_setup import configure_cpu
 from models.tools.paths import ROOT
@@ -44,12 +45,13 @@ def _room_photos(seed):
 
 def _render(args):
     """Scenes @indices; one job renders many, so that the room photographs travel to a worker once per job."""
-    seed, indices, rooms, side = args
+    seed, indices, rooms, side, cutouts = args
     cells = side // 8
     out = []
     for index in indices:
         # Drawn without supersampling: TAEF2's 8x8 latent cells average away what supersampling would smooth.
-        scene = render_scene(np.random.default_rng([seed, index]), side=side, room_photos=rooms, supersample=1)
+        scene = render_scene(np.random.default_rng([seed, index]), side=side, room_photos=rooms,
+                             product_cutouts=cutouts, supersample=1)
         kept = scene.subject.reshape(cells, 8, cells, 8).min(axis=(1, 3)) > 0.5
         out.append(((scene.image * 255 + 0.5).astype(np.uint8), scene.label, scene.light,
                     np.nan if scene.horizon is None else scene.horizon, kept))
@@ -65,19 +67,23 @@ def main():
     parser.add_argument("--side", type=int, default=128,
                         help="pixels; 128 makes a whole scene one 16x16 training crop, and encodes 4x faster than 256")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--cutouts", type=Path, help="a folder of real products' cut-outs (models/scenes/cutouts.py) "
+                                                     "to stand in half of the scenes")
     parser.add_argument("--chunks", type=Path, help="where the rendered and encoded chunks are kept "
                                                     "(default: beside --out, named after it)")
     args = parser.parse_args()
     rooms = _room_photos(args.seed)
+    cutouts = load_cutouts(args.cutouts) if args.cutouts else []
+    kind = f"{args.seed}-{args.side}" + ("-cutouts" if cutouts else "")
     chunks = args.chunks or args.out.with_suffix(".chunks")
     chunks.mkdir(parents=True, exist_ok=True)
     scenes, latents = [], []
     with ProcessPoolExecutor(args.workers) as pool:
         for start in range(0, args.count, CHUNK):
-            path = chunks / f"{args.seed}-{args.side}-{start:06d}-{CHUNK}.pkl"
+            path = chunks / f"{kind}-{start:06d}-{CHUNK}.pkl"
             if not path.exists():
                 indices = list(range(start, min(start + CHUNK, args.count)))
-                jobs = [(args.seed, indices[k::args.workers], rooms, args.side) for k in range(args.workers)]
+                jobs = [(args.seed, indices[k::args.workers], rooms, args.side, cutouts) for k in range(args.workers)]
                 rendered = [scene for part in pool.map(_render, jobs) for scene in part]
                 order = [i for k in range(args.workers) for i in indices[k::args.workers]]
                 scenes_in_order = [scene for _, scene in sorted(zip(order, rendered, strict=True), key=lambda p: p[0])]
