@@ -146,6 +146,8 @@ def main():
     parser.add_argument("--cache", type=Path, default=Path("/work/runs/bgmodel/eval"))
     parser.add_argument("--sheet", type=Path, help="also write a contact sheet of the generated pictures here")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--matched", action="store_true",
+                        help="measure every configuration on the seeds they all have (the first of each cache)")
     args = parser.parse_args()
     configure_cpu(args.threads)
     args.cache.mkdir(parents=True, exist_ok=True)
@@ -173,6 +175,10 @@ def main():
         cached = np.load(path)
         rows.append((name, spec, (cached["features"] - mean) / std))
         sheets.append(cached["images"])
+    if args.matched and len(rows) > 1:
+        # The noise of sample i is the same in every configuration (one generator, drawn in order).
+        common = min(len(features) for _, _, features in rows[1:])
+        rows = rows[:1] + [(name, spec, features[:common]) for name, spec, features in rows[1:]]
     rng = np.random.default_rng(args.seed)
     held = (real["held"] - mean) / std
     print(f"real held-aside set: {len(held)} crops at {args.side} px")
