@@ -866,7 +866,7 @@ test_select_subject_nothing_found (Gimp *g, gconstpointer data)
 /* The Replace Background call with the studio sweep in (230, 230, 230), the default shadow and subject settings. */
 #define REPLACE_BACKGROUND_STUDIO \
   "(plug-in-atelier-replace-background RUN-NONINTERACTIVE img drw 3 '(230 230 230) '(200 200 200) 0.4 12 2 1 1.0 0 0 1 0" \
-  " 0.0 0.0 0.0 0 2000 2000 0.0 0 0 0 0.0 0 20 2.0 0 0)"
+  " 0.0 0.0 0.0 0 2000 2000 0.0 0 0 0 0.0 0 20 2.0 0 0 0)"
 
 /* Script-Fu that prints every layer of img from the top: "[NAME,VISIBLE,mask|nomask,PARASITES]...", then " end",
  * PARASITES the number of "atelier-settings" parasites on it (0 or 1), and the subject layer's settings. */

@@ -584,6 +584,27 @@ test_canvas_keep_in_place (void)
   g_assert_true (atelier_canvas_is_identity (&plan, selection));
 }
 
+/* A category preset gives exactly the run with that preset's shadow set by hand (softness 0.8 % of the shorter
+ * side, H = 96: 1 pixel), and another picture than the default shadow's. */
+static void
+test_preset_sets_the_shadow (void)
+{
+  g_autoptr (AtelierTensor) image = test_random_4d (1, 3, H, W);
+  g_autoptr (AtelierTensor) selection = square_selection ();
+  const AtelierFilterInfo *info = atelier_filter_find ("replace-background");
+  g_autoptr (AtelierFilterValues) chosen = atelier_filter_values_new (info);
+  g_assert_true (atelier_filter_values_set_choice (chosen, "preset", "electronics", NULL));
+  g_autoptr (AtelierFilterValues) by_hand = atelier_filter_values_new (info);
+  g_assert_true (atelier_filter_values_set (by_hand, "shadow-opacity", 0.5, NULL));
+  g_assert_true (atelier_filter_values_set (by_hand, "shadow-softness", 1, NULL));
+  g_autoptr (AtelierFilterValues) plain = atelier_filter_values_new (info);
+  g_autoptr (AtelierFilterOutput) a = run_with_selection (chosen, image, selection);
+  g_autoptr (AtelierFilterOutput) b = run_with_selection (by_hand, image, selection);
+  g_autoptr (AtelierFilterOutput) c = run_with_selection (plain, image, selection);
+  g_assert_cmpfloat (test_max_abs_diff (a->pixels, b->pixels), ==, 0.0f);
+  g_assert_cmpfloat (test_max_abs_diff (a->pixels, c->pixels), >, 0.01f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -600,5 +621,6 @@ main (int argc, char **argv)
   g_test_add_func ("/replace-background/canvas/square-fill", test_canvas_square_fill);
   g_test_add_func ("/replace-background/canvas/keep-in-place", test_canvas_keep_in_place);
   g_test_add_func ("/replace-background/generated/ignores-old-background", test_new_background_ignores_old);
+  g_test_add_func ("/replace-background/preset-sets-the-shadow", test_preset_sets_the_shadow);
   return g_test_run ();
 }

@@ -621,6 +621,69 @@ test_seamless_fill_edge_cases (void)
   g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_SHAPE_MISMATCH);
 }
 
+/* ---------------------------------------------------------------- v2: the scene vector */
+
+/* The tiny random-weight v2 model of golden/make-unet-v2-golden.py against PyTorch: with scenes (one of them
+ * zero), without (NULL is the zero vector), and the committed v1 model, which has no scene map and ignores
+ * them. */
+static void
+test_v2_scene_forward (void)
+{
+  g_autofree char *manifest = g_test_build_filename (G_TEST_DIST, "golden", "unet-v2-tiny.json", NULL);
+  g_autofree char *golden_path = g_test_build_filename (G_TEST_DIST, "golden", "unet-v2-golden.safetensors", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierModel) model = atelier_model_open (manifest, &error);
+  g_assert_no_error (error);
+  g_autoptr (AtelierUNet) unet = atelier_unet_new (model, &error);
+  g_assert_no_error (error);
+  g_autoptr (AtelierSafetensors) golden = atelier_safetensors_open (golden_path, &error);
+  g_assert_no_error (error);
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_assert_cmpint (atelier_unet_get_scene_channels (unet), ==, 4);
+  g_assert_cmpint (atelier_unet_label_index (unet, "velvet", &error), ==, 12);
+  g_assert_cmpint (atelier_unet_label_index (unet, "wood", &error), ==, 3);
+  g_autoptr (AtelierTensor) input = test_golden_tensor (golden, "input");
+  g_autoptr (AtelierTensor) timesteps = test_golden_tensor (golden, "timesteps");
+  g_autoptr (AtelierTensor) label_values = test_golden_tensor (golden, "labels");
+  g_autoptr (AtelierTensor) scenes = test_golden_tensor (golden, "scenes");
+  g_autoptr (AtelierTensor) expected = test_golden_tensor (golden, "output");
+  g_autoptr (AtelierTensor) expected_plain = test_golden_tensor (golden, "output_without_scene");
+  int labels[3];
+  for (int i = 0; i < 3; i++)
+    labels[i] = (int) label_values->data[i];
+  g_autoptr (AtelierTensor) output = atelier_unet_forward_scene (ctx, unet, input, timesteps->data, labels,
+                                                                 scenes->data, &error);
+  g_assert_no_error (error);
+  g_autoptr (AtelierTensor) plain = atelier_unet_forward (ctx, unet, input, timesteps->data, labels, &error);
+  g_assert_no_error (error);
+  g_test_message ("v2 forward: max abs diff %g with scenes, %g without (magnitude %g); scenes move it by %g",
+                  test_max_abs_diff (output, expected), test_max_abs_diff (plain, expected_plain),
+                  test_max_abs (expected), test_max_abs_diff (expected, expected_plain));
+  /* Measured 6e-7 and 7e-7; about 15x that. */
+  test_assert_close (output, expected, 1e-5f);
+  test_assert_close (plain, expected_plain, 1e-5f);
+  /* The golden outputs must differ where the scene does (samples 0 and 2) for the test to mean anything. */
+  g_assert_cmpfloat (test_max_abs_diff (expected, expected_plain), >, 1e-2f);
+}
+
+static void
+test_v1_ignores_scenes (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  g_assert_cmpint (atelier_unet_get_scene_channels (f->unet), ==, 0);
+  g_autoptr (AtelierTensor) input = test_golden_tensor (f->golden, "forward_input");
+  g_autoptr (AtelierTensor) timesteps = test_golden_tensor (f->golden, "forward_timesteps");
+  const int labels[2] = { 0, 3 };
+  const float scenes[8] = { 1, 1, 1, 1, -1, 0.5f, 1, 0 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierTensor) a = atelier_unet_forward_scene (f->ctx, f->unet, input, timesteps->data, labels, scenes,
+                                                            &error);
+  g_assert_no_error (error);
+  g_autoptr (AtelierTensor) b = atelier_unet_forward (f->ctx, f->unet, input, timesteps->data, labels, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (test_max_abs_diff (a, b), ==, 0.0f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -634,6 +697,8 @@ main (int argc, char **argv)
   g_test_add_func ("/diffusion/seamless-fill/edge-cases", test_seamless_fill_edge_cases);
   g_test_add ("/diffusion/unet/forward-vs-pytorch", Fixture, NULL, setup, test_forward, teardown);
   g_test_add ("/diffusion/unet/bad-input", Fixture, NULL, setup, test_bad_input, teardown);
+  g_test_add_func ("/diffusion/unet/v2/scene-forward-vs-pytorch", test_v2_scene_forward);
+  g_test_add ("/diffusion/unet/v2/v1-ignores-scenes", Fixture, NULL, setup, test_v1_ignores_scenes, teardown);
   g_test_add ("/diffusion/sampler/timesteps", Fixture, NULL, setup, test_timesteps, teardown);
   g_test_add ("/diffusion/sampler/dpmpp-2m-generation-vs-pytorch", Fixture, NULL, setup,
               test_sampler_dpmpp_generation, teardown);

@@ -16,6 +16,7 @@
 #include "pipelines/atelier-background-compose.h"
 #include "pipelines/atelier-background-generate.h"
 #include "pipelines/atelier-background-layers.h"
+#include "pipelines/atelier-background-presets.h"
 
 #include <math.h>
 #include <string.h>
@@ -98,6 +99,17 @@ static const AtelierParamSpec replace_background_params[] = {
     ATELIER_CHOICES ({ "bicubic", ATELIER_N_ ("Bicubic resize") }, { "medium", ATELIER_N_ ("ESRGAN medium") },
                      { "thick", ATELIER_N_ ("ESRGAN thick") }) },
   ATELIER_SAMPLING_PARAM_ROWS,
+  /* Last, so that scripts written before it keep their argument positions. Choice names are preset names
+   * (pipelines/atelier-background-presets.c); tests/test-background-presets.c checks that they agree. */
+  { .name = "preset", .type = ATELIER_PARAM_CHOICE, .label = ATELIER_N_ ("Product _category"),
+    .help = ATELIER_N_ ("A background for the product's category: its surface, composition and light, and a "
+                        "contact shadow that agrees with that light (the preset's opacity and softness replace the "
+                        "shadow settings above); None keeps the settings above"),
+    .default_value = 0,
+    ATELIER_CHOICES ({ "none", ATELIER_N_ ("None") }, { "jewellery", ATELIER_N_ ("Jewellery") },
+                     { "clothing", ATELIER_N_ ("Clothing") }, { "food", ATELIER_N_ ("Food and spices") },
+                     { "cosmetics", ATELIER_N_ ("Cosmetics") }, { "electronics", ATELIER_N_ ("Electronics") },
+                     { "home", ATELIER_N_ ("Home and plants") }) },
 };
 
 static AtelierBackgroundOptions
@@ -297,12 +309,22 @@ subject_on_canvas (AtelierContext *ctx, const AtelierCanvasPlan *plan, Subject *
 static AtelierTensor *
 shadow_and_light (const AtelierFilterValues *values, Subject *s, AtelierTensor *background, GError **error)
 {
-  const AtelierShadowOptions options = {
+  AtelierShadowOptions options = {
     .opacity = atelier_filter_values_get (values, "shadow-opacity"),
     .softness = atelier_filter_values_get_int (values, "shadow-softness"),
     .distance = atelier_filter_values_get_int (values, "shadow-distance"),
     .direction = atelier_filter_values_get (values, "shadow-direction"),
   };
+  /* A product category's preset brings the shadow that agrees with its light. */
+  const char *preset_name = atelier_filter_values_get_choice (values, "preset");
+  if (g_strcmp0 (preset_name, "none") != 0)
+    {
+      const AtelierBackgroundPreset *preset = atelier_background_preset_find (preset_name, error);
+      if (preset == NULL)
+        return NULL;
+      options.opacity = preset->shadow_opacity;
+      options.softness = atelier_background_preset_softness (preset, s->alpha->shape[2], s->alpha->shape[3]);
+    }
   const int wrap_radius = MAX (1, (int) lround (MAX (s->alpha->shape[2], s->alpha->shape[3]) * LIGHT_WRAP_SHARE));
   if (!atelier_floor_reflection (background, s->foreground, s->alpha, atelier_filter_values_get (values, "reflection"),
                                  error)

@@ -15,6 +15,7 @@
 typedef struct
 {
   int latent_channels, base_channels, res_blocks, head_channels, groups, embed_channels;
+  int scene_channels; /* 0 in v1 manifests, which have no scene vector */
   int levels;
   int channels[MAX_LEVELS]; /* base_channels * channel_mult[level] */
   gboolean attention[MAX_LEVELS];
@@ -67,6 +68,7 @@ struct _AtelierUNet
   AtelierTensor *time_weight1, *time_bias1; /* time_embed.0: (E, base) */
   AtelierTensor *time_weight2, *time_bias2; /* time_embed.2: (E, E) */
   AtelierTensor *label_embed;               /* (labels, E) */
+  AtelierTensor *scene_embed;               /* (E, S), no bias; NULL when scene_channels is 0 */
   AtelierConvLayer conv_in;                 /* 3x3 2L+1 -> C0 */
   Block *down;
   int down_count;
@@ -119,7 +121,7 @@ atelier_unet_free (AtelierUNet *u)
   g_strfreev (u->labels);
   g_free (u->alphas_cumprod);
   AtelierTensor **tensors[] = { &u->latent_mean, &u->latent_std, &u->time_weight1, &u->time_bias1,
-                                &u->time_weight2, &u->time_bias2, &u->label_embed, &u->norm_out.weight,
+                                &u->time_weight2, &u->time_bias2, &u->label_embed, &u->scene_embed, &u->norm_out.weight,
                                 &u->norm_out.bias };
   for (guint i = 0; i < G_N_ELEMENTS (tensors); i++)
     g_clear_pointer (tensors[i], atelier_tensor_free);
@@ -324,6 +326,21 @@ load_blocks (AtelierUNet *u, const AtelierModel *model, GError **error)
   return TRUE;
 }
 
+/* v2 manifests name "scene_channels"; v1 manifests have none and keep loading, without the scene map. */
+static gboolean
+load_scene_embed (AtelierUNet *u, const AtelierModel *model, GError **error)
+{
+  const AtelierManifest *m = atelier_model_get_manifest (model);
+  if (!json_object_has_member (atelier_manifest_get_config (m), "scene_channels"))
+    return TRUE;
+  if (!atelier_manifest_config_int_in (m, "scene_channels", 1, 64, &u->config.scene_channels, error))
+    return FALSE;
+  u->scene_embed = atelier_model_load_tensor (model, "scene_embed.weight", 2,
+                                              (const int64_t[]) { u->config.embed_channels, u->config.scene_channels },
+                                              error);
+  return u->scene_embed != NULL;
+}
+
 AtelierUNet *
 atelier_unet_new (const AtelierModel *model, GError **error)
 {
@@ -354,6 +371,7 @@ atelier_unet_new (const AtelierModel *model, GError **error)
                                                        (const int64_t[]) { c->embed_channels }, error))
       || !(u->label_embed = atelier_model_load_tensor (model, "label_embed.weight", 2,
                                                         (const int64_t[]) { u->label_count, c->embed_channels }, error))
+      || !load_scene_embed (u, model, error)
       || !atelier_conv_layer_load (&u->conv_in, model, "conv_in", c->channels[0], 2 * c->latent_channels + 1, 3, error)
       || !load_blocks (u, model, error)
       || !load_norm (&u->norm_out, model, "norm_out", c->channels[0], error)
@@ -369,6 +387,7 @@ atelier_unet_new (const AtelierModel *model, GError **error)
 }
 
 int atelier_unet_get_latent_channels (const AtelierUNet *u) { return u->config.latent_channels; }
+int atelier_unet_get_scene_channels (const AtelierUNet *u) { return u->config.scene_channels; }
 int atelier_unet_get_size_multiple (const AtelierUNet *u) { return 1 << (u->config.levels - 1); }
 AtelierPrediction atelier_unet_get_prediction (const AtelierUNet *u) { return u->prediction; }
 const char *const *atelier_unet_get_labels (const AtelierUNet *u) { return (const char *const *) u->labels; }
@@ -482,11 +501,11 @@ attention_forward (AtelierContext *ctx, const AtelierUNet *u, const Attention *a
   return y;
 }
 
-/* SiLU(time_embed(sinusoid(t)) + label_embed[label]): (N, E). The sinusoid's first half is cosines, as in
- * unet_torch.UNet.embed. */
+/* SiLU(time_embed(sinusoid(t)) + label_embed[label] + scene_embed scene): (N, E). The sinusoid's first half is
+ * cosines, as in unet_torch.UNet.embed. */
 static AtelierTensor *
 conditioning (AtelierContext *ctx, const AtelierUNet *u, int64_t n, const float *timesteps, const int *labels,
-              GError **error)
+              const float *scenes, GError **error)
 {
   const int half = u->config.base_channels / 2;
   g_autoptr (AtelierTensor) sinusoid = atelier_tensor_new (2, (const int64_t[]) { n, 2 * half }, error);
@@ -510,6 +529,11 @@ conditioning (AtelierContext *ctx, const AtelierUNet *u, int64_t n, const float 
   for (int64_t s = 0; s < n; s++)
     for (int i = 0; i < e; i++)
       emb->data[s * e + i] += u->label_embed->data[(int64_t) labels[s] * e + i];
+  const int sc = u->config.scene_channels;
+  for (int64_t s = 0; scenes != NULL && s < n; s++)
+    for (int i = 0; i < e; i++)
+      for (int j = 0; j < sc; j++)
+        emb->data[s * e + i] += u->scene_embed->data[(int64_t) i * sc + j] * scenes[s * sc + j];
   atelier_activation_inplace (ctx, emb, ATELIER_ACTIVATION_SILU, 0.0f);
   return emb;
 }
@@ -623,9 +647,17 @@ AtelierTensor *
 atelier_unet_forward (AtelierContext *ctx, const AtelierUNet *u, const AtelierTensor *input,
                       const float *timesteps, const int *labels, GError **error)
 {
+  return atelier_unet_forward_scene (ctx, u, input, timesteps, labels, NULL, error);
+}
+
+AtelierTensor *
+atelier_unet_forward_scene (AtelierContext *ctx, const AtelierUNet *u, const AtelierTensor *input,
+                            const float *timesteps, const int *labels, const float *scenes, GError **error)
+{
   if (!check_input (u, input, labels, error))
     return NULL;
-  g_autoptr (AtelierTensor) emb = conditioning (ctx, u, input->shape[0], timesteps, labels, error);
+  const float *scene_values = u->config.scene_channels > 0 ? scenes : NULL;
+  g_autoptr (AtelierTensor) emb = conditioning (ctx, u, input->shape[0], timesteps, labels, scene_values, error);
   if (emb == NULL)
     return NULL;
   g_auto (Skips) skips = { NULL, 0 };

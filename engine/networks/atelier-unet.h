@@ -24,6 +24,10 @@ AtelierUNet *atelier_unet_new (const AtelierModel *model, GError **error);
 void atelier_unet_free (AtelierUNet *unet);
 
 int atelier_unet_get_latent_channels (const AtelierUNet *unet);
+/* Length S of the scene vector a v2 model is conditioned on (light x, light y towards the light with y down
+ * and length the strength; composition +1 horizon, -1 flat-lay, 0 unknown; the horizon's row relative to the
+ * picture, 0 its middle, -0.5 its top); 0 for a v1 model. */
+int atelier_unet_get_scene_channels (const AtelierUNet *unet);
 /* Latent sides must be multiples of this (the U-Net halves them levels - 1 times). */
 int atelier_unet_get_size_multiple (const AtelierUNet *unet);
 AtelierPrediction atelier_unet_get_prediction (const AtelierUNet *unet);
@@ -40,6 +44,12 @@ const float *atelier_unet_get_latent_std (const AtelierUNet *unet);
 /* input (N, 2 L + 1, h, w) -> (N, L, h, w); sample i is conditioned on timesteps[i] and labels[i]. */
 AtelierTensor *atelier_unet_forward (AtelierContext *ctx, const AtelierUNet *unet, const AtelierTensor *input,
                                      const float *timesteps, const int *labels, GError **error);
+
+/* The same with (N, S) scene vectors, row i for sample i; NULL (or a v1 model, which ignores them) is the
+ * all-zero vector, "not said". */
+AtelierTensor *atelier_unet_forward_scene (AtelierContext *ctx, const AtelierUNet *unet, const AtelierTensor *input,
+                                           const float *timesteps, const int *labels, const float *scenes,
+                                           GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtelierUNet, atelier_unet_free)
 

@@ -27,6 +27,9 @@ def export(checkpoint_path, out_dir, name="latent-unet", dtype="F16"):
     weights = out_dir / f"{name}.safetensors"
     sha = write_safetensors(weights, tensors, metadata={"step": state["step"]}, dtype=dtype)
     manifest_config = {k: config[k] for k in MODEL_KEYS}
+    for optional in ("scene_channels", "distilled_steps", "distilled_guidance"):
+        if config.get(optional):
+            manifest_config[optional] = config[optional]
     manifest_config["training_step"] = state["step"]
     write_manifest(out_dir / f"{name}.json", name=name, architecture="latent-unet", config=manifest_config,
                    weights=weights, sha256=sha,

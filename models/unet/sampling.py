@@ -11,9 +11,11 @@ from models.unet.schedule import alphas_cumprod, ddim_sigma, ddim_step, dpmpp_2m
 
 @torch.no_grad()
 def sample(model, config, *, noise, known=None, mask=None, label=1, guidance=3.0, steps=20, sampler="dpmpp-2m",
-           strength=1.0, eta=0.0, step_noise=None):
+           strength=1.0, eta=0.0, step_noise=None, scene=None):
     """noise (1, L, h, w); known (1, L, h, w) or None; mask (1, 1, h, w) or None; step_noise(i) gives
-    DDIM's fresh noise for step i when eta > 0. Returns the normalised latent."""
+    DDIM's fresh noise for step i when eta > 0; scene (1, S) a v2 model's scene vector, or None (the
+    unconditional pass of guidance gets the zero vector with the null label). Returns the normalised
+    latent."""
     abar = torch.tensor(alphas_cumprod(config), dtype=torch.float64)
     known = torch.zeros_like(noise) if known is None else known
     mask = torch.ones_like(noise[:, :1]) if mask is None else mask
@@ -27,7 +29,10 @@ def sample(model, config, *, noise, known=None, mask=None, label=1, guidance=3.0
     def denoised(x, t):
         batch_labels = [label, 0] if guidance != 1.0 else [label]
         inputs = torch.cat([torch.cat([x.float(), conditioning], dim=1)] * len(batch_labels))
-        out = model(inputs, torch.tensor([t] * len(batch_labels)), torch.tensor(batch_labels)).double()
+        conditions = (torch.tensor([t] * len(batch_labels)), torch.tensor(batch_labels))
+        if scene is not None:
+            conditions += (torch.cat([scene, torch.zeros_like(scene)][:len(batch_labels)]),)
+        out = model(inputs, *conditions).double()
         guided = out[1:2] + guidance * (out[0:1] - out[1:2]) if guidance != 1.0 else out
         alpha, sigma = math.sqrt(abar[t]), math.sqrt(1 - abar[t])
         x0 = alpha * x - sigma * guided if config["prediction"] == "v" else (x - sigma * guided) / alpha

@@ -29,7 +29,7 @@ from models.tools.cpu_setup import configure_cpu
 from models.tools.paths import ROOT
 from models.unet.masks import KINDS, latent_mask, pixel_mask
 from models.unet.schedule import alphas_cumprod
-from models.unet.unet_torch import DEFAULT_CONFIG, UNet, load_committed
+from models.unet.unet_torch import DEFAULT_CONFIG, UNet, grow_to_v2, load_committed, v2_config
 
 # Which masks each kind of image is trained with: photographs with every inpainting mask; style images
 # mostly as the background around a kept subject, or as a whole generated image.
@@ -40,31 +40,59 @@ MASK_MIX = {
 
 
 class TrainingSet:
-    def __init__(self, path, config):
-        data = np.load(path)
-        self.latents = data["latents"]
-        names = list(data["labels"])
+    """The latents of one or more .npz files (prepare_data.py, prepare_scenes.py). A scene file also holds each
+    picture's light, horizon and product cells; the others count as scenes of unknown light and composition
+    without a product."""
+
+    def __init__(self, paths, config):
+        latents, names, light, horizon, composition, subject = [], [], [], [], [], []
+        for path in paths:
+            data = np.load(path)
+            n, side = len(data["latents"]), data["latents"].shape[-1]
+            latents.append(data["latents"])
+            names += list(data["labels"])
+            scene = "light" in data
+            light.append(data["light"] if scene else np.zeros((n, 2), np.float32))
+            rows = data["horizon"] if scene else np.full(n, np.nan, np.float32)
+            horizon.append(np.nan_to_num(rows))
+            composition.append(np.where(np.isnan(rows), -1.0, 1.0) if scene else np.zeros(n))
+            subject.append(data["subject"] if scene else np.zeros((n, side, side), np.uint8))
+        self.latents = np.concatenate(latents)
         self.labels = np.array([config["labels"].index(n) for n in names])
+        self.light, self.horizon = np.concatenate(light), np.concatenate(horizon)
+        self.composition, self.subject = np.concatenate(composition), np.concatenate(subject)
         flat = self.latents.astype(np.float32).transpose(1, 0, 2, 3).reshape(self.latents.shape[1], -1)
         self.mean, self.std = flat.mean(axis=1), flat.std(axis=1)
         self.photo = np.flatnonzero(self.labels == config["labels"].index("photo"))
         self.style = np.flatnonzero(self.labels != config["labels"].index("photo"))
 
     def batch(self, rng, size, photo_share, crop):
+        """Normalised latent crops, their labels, scene vectors (light x, light y, composition, the horizon's
+        row relative to the crop with 0 its middle) and the crops' product cells."""
         n_photo = int(round(size * photo_share))
         picks = np.concatenate([rng.choice(self.photo, n_photo), rng.choice(self.style, size - n_photo)])
         side = self.latents.shape[-1]
         out = np.empty((size, self.latents.shape[1], crop, crop), np.float32)
+        scene = np.zeros((size, 4), np.float32)
+        subject = np.zeros((size, crop, crop), np.float32)
         for k, i in enumerate(picks):
             y, x = rng.integers(0, side - crop + 1, 2)
             out[k] = self.latents[i, :, y:y + crop, x:x + crop]
+            subject[k] = self.subject[i, y:y + crop, x:x + crop]
+            row = (self.horizon[i] * side - y) / crop - 0.5 if self.composition[i] > 0 else 0.0
+            scene[k] = [*self.light[i], self.composition[i], np.clip(row, -2, 2)]
         out = (out - self.mean[None, :, None, None]) / self.std[None, :, None, None]
-        return out, self.labels[picks]
+        return out, self.labels[picks], scene, subject
 
 
-def make_masks(rng, labels, photo_label, crop):
+def make_masks(rng, labels, photo_label, crop, subject, around_subject):
+    """Each sample's mask; a crop showing a product is trained, with probability @around_subject, to generate
+    everything but the product's cells: the background around a kept product."""
     masks = []
-    for label in labels:
+    for label, product in zip(labels, subject, strict=True):
+        if product.any() and rng.random() < around_subject:
+            masks.append(1 - product)
+            continue
         mix = MASK_MIX["photo" if label == photo_label else "style"]
         kind = KINDS[rng.choice(len(KINDS), p=mix)]
         masks.append(latent_mask(pixel_mask(rng, kind, crop * 8)))
@@ -88,7 +116,14 @@ def save_atomic(obj, path):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--data", type=Path, default=ROOT / "build/unet-data/latents.npz")
+    parser.add_argument("--data", type=Path, nargs="+", default=[ROOT / "build/unet-data/latents.npz"])
+    parser.add_argument("--v2", action="store_true",
+                        help="the v2 network: surface labels and the scene vector (light, composition); with "
+                             "--init-from a v1 manifest, grown from it")
+    parser.add_argument("--around-subject", type=float, default=0.7,
+                        help="share of the crops showing a product trained to generate around it")
+    parser.add_argument("--scene-dropout", type=float, default=0.1,
+                        help="share of the samples whose scene vector is zeroed (besides those whose label is)")
     parser.add_argument("--run", type=Path, default=ROOT / "build/unet-training")
     parser.add_argument("--steps", type=int, default=100000)
     parser.add_argument("--hours", type=float, default=1e9, help="stop (with a checkpoint) after this long")
@@ -127,7 +162,7 @@ def main():
     args.run.mkdir(parents=True, exist_ok=True)
     checkpoint_path = args.run / "checkpoint.pt"
 
-    config = dict(DEFAULT_CONFIG)
+    config = v2_config(DEFAULT_CONFIG) if args.v2 else dict(DEFAULT_CONFIG)
     data = TrainingSet(args.data, config)
     config["latent_mean"] = [float(v) for v in data.mean]
     config["latent_std"] = [float(v) for v in data.std]
@@ -138,9 +173,14 @@ def main():
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
     step = warm_start = 0
     if args.init_from and not checkpoint_path.exists():
-        committed, config, _ = load_committed(args.init_from)
-        model.load_state_dict(committed.state_dict())
-        ema.load_state_dict(committed.state_dict())
+        committed, committed_config, _ = load_committed(args.init_from)
+        state = committed.state_dict()
+        if args.v2 and "scene_channels" not in committed_config:
+            state = grow_to_v2(state, committed_config)
+            committed_config = v2_config(committed_config)
+        config = committed_config
+        model.load_state_dict(state)
+        ema.load_state_dict(state)
         step = warm_start = config.pop("training_step")
         print(f"initialised from {args.init_from} at step {step}")
     if checkpoint_path.exists():
@@ -153,6 +193,9 @@ def main():
         config = state["config"]
         print(f"resumed at step {step}")
     (args.run / "config.json").write_text(json.dumps(config, indent=2))
+    # The network's normalisation is part of its weights: a run started from committed weights keeps theirs.
+    data.mean, data.std = np.array(config["latent_mean"], np.float32), np.array(config["latent_std"], np.float32)
+    scene_channels = config.get("scene_channels", 0)
 
     alphas = torch.tensor(alphas_cumprod(config), dtype=torch.float32, device=device)
     photo_label = config["labels"].index("photo")
@@ -169,9 +212,11 @@ def main():
         large = args.large_every > 0 and step % args.large_every == args.large_every - 1
         crop = 2 * args.crop if large else args.crop
         size = max(1, args.batch // 4) if large else args.batch
-        x0, labels = data.batch(rng, size, args.photo_share, crop)
-        masks = make_masks(rng, labels, photo_label, crop)
+        x0, labels, scene, subject = data.batch(rng, size, args.photo_share, crop)
+        masks = make_masks(rng, labels, photo_label, crop, subject, args.around_subject)
         labels = np.where(rng.random(len(labels)) < args.label_dropout, 0, labels)
+        scene[(labels == 0) | (rng.random(len(labels)) < args.scene_dropout)] = 0
+        scene = torch.from_numpy(scene).to(device) if scene_channels else None
         x0 = torch.from_numpy(x0)
         mask = torch.from_numpy(masks.astype(np.float32))
         t = torch.randint(0, len(alphas), (size,), generator=gen)
@@ -184,7 +229,7 @@ def main():
         inputs = torch.cat([noisy, mask, x0 * (1 - mask)], dim=1)
         for group in optimizer.param_groups:
             group["lr"] = lr_at(step, args, warm_start)
-        prediction = model(inputs, t, torch.from_numpy(labels).to(device))
+        prediction = model(inputs, t, torch.from_numpy(labels).to(device), scene)
         snr = alphas[t] / (1 - alphas[t])
         weight = torch.clamp(snr, min=args.snr_floor, max=5.0) / (snr + 1)
         squared = (prediction - target) ** 2

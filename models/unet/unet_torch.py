@@ -6,7 +6,13 @@ Input channels: noisy latent, inpainting mask (1 = to generate), latent of the m
 Diffusion inpainting design, Rombach et al. 2022). Conditioning: timestep (sinusoidal embedding, MLP) plus a
 style label embedding (label 0 is the null label for classifier-free guidance). Levels of residual blocks
 (GroupNorm, SiLU, 3x3 conv, per-channel embedding shift), self-attention at the listed levels, strided-conv
-down-sampling, nearest + conv up-sampling, skip concatenation on the way up."""
+down-sampling, nearest + conv up-sampling, skip concatenation on the way up.
+
+Version 2 (config "scene_channels" > 0) adds a scene vector to the conditioning, mapped linearly (no bias) into
+the embedding: the light (x, y towards the light, y down, length = strength), the composition (+1 a horizon,
+-1 a flat-lay, 0 unknown) and the horizon's row relative to the picture (0 = its middle). An all-zero vector
+is "not said", so a v2 network fine-tuned from v1 starts out computing exactly v1's function, and the labels
+keep v1's indices, with new ones appended."""
 import json
 import math
 from pathlib import Path
@@ -34,6 +40,28 @@ DEFAULT_CONFIG = {
     "schedule_max_beta": 0.999,
     "prediction": "v",
 }
+
+
+# v2's labels: v1's in their order, then the surfaces a product photograph is taken on.
+V2_LABELS = DEFAULT_CONFIG["labels"] + ["marble", "slate", "linen", "concrete", "velvet"]
+# A new label starts from the embedding of the v1 label it looks most like.
+V2_LABEL_ORIGINS = {"marble": "stone", "slate": "stone", "linen": "fabric", "concrete": "stone", "velvet": "fabric"}
+SCENE_CHANNELS = 4
+
+
+def v2_config(config):
+    return dict(config, labels=V2_LABELS, scene_channels=SCENE_CHANNELS)
+
+
+def grow_to_v2(v1_state, v1_config):
+    """A v2 state dict computing v1's function for the zero scene vector and v1's labels: the new labels'
+    rows copied from their origins', the scene map zero."""
+    state = dict(v1_state)
+    rows = [v1_state["label_embed.weight"][v1_config["labels"].index(V2_LABEL_ORIGINS.get(name, name))]
+            for name in V2_LABELS]
+    state["label_embed.weight"] = torch.stack(rows)
+    state["scene_embed.weight"] = torch.zeros(v1_state["label_embed.weight"].shape[1], SCENE_CHANNELS)
+    return state
 
 
 def in_channels(config):
@@ -91,6 +119,9 @@ class UNet(nn.Module):
         emb = config["embed_channels"]
         self.time_embed = nn.Sequential(nn.Linear(config["base_channels"], emb), nn.SiLU(), nn.Linear(emb, emb))
         self.label_embed = nn.Embedding(len(config["labels"]), emb)
+        if config.get("scene_channels", 0):
+            self.scene_embed = nn.Linear(config["scene_channels"], emb, bias=False)
+            nn.init.zeros_(self.scene_embed.weight)
         self.conv_in = nn.Conv2d(in_channels(config), chans[0], 3, padding=1)
         self.down = nn.ModuleList()
         skips, ch = [chans[0]], chans[0]
@@ -121,15 +152,18 @@ class UNet(nn.Module):
         self.norm_out = norm(config, ch)
         self.conv_out = nn.Conv2d(ch, config["latent_channels"], 3, padding=1)
 
-    def embed(self, t, label):
+    def embed(self, t, label, scene=None):
         half = self.config["base_channels"] // 2
         freqs = torch.exp(-math.log(10000.0) * torch.arange(half, dtype=torch.float32) / half)
         angles = t.float()[:, None] * freqs[None]
         sinusoid = torch.cat([torch.cos(angles), torch.sin(angles)], dim=1)
-        return self.time_embed(sinusoid) + self.label_embed(label)
+        emb = self.time_embed(sinusoid) + self.label_embed(label)
+        if scene is not None and hasattr(self, "scene_embed"):
+            emb = emb + self.scene_embed(scene.float())
+        return emb
 
-    def forward(self, x, t, label):
-        emb = self.embed(t, label)
+    def forward(self, x, t, label, scene=None):
+        emb = self.embed(t, label, scene)
         h = self.conv_in(x)
         skips = [h]
         for block in self.down:

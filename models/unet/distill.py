@@ -1,0 +1,189 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Progressive distillation (Salimans and Ho 2022) of the latent U-Net into a few-step student: one round
+teaches a student to do in one deterministic DDIM step what its teacher does in two. The student starts as a
+copy of the teacher; rounds halve the steps (e.g. 16 -> 8 -> 4, each round's student the next one's teacher).
+The teacher is sampled with classifier-free guidance at --guidance, so the student learns the guided result
+and runs with guidance 1 (one network pass per step instead of two; Meng et al. 2023 distil guidance the same
+way).
+
+One training sample: x0 from the training latents, a mask and conditioning as in train_unet.py, a student
+timestep t (one of its trailing timesteps) and the next one s (the end for the last step), the teacher's
+midpoint u, z_t = alpha_t x0 + sigma_t eps. The teacher steps t -> u -> s with DDIM (its denoised estimate
+keeps the known cells, as the samplers do); the student's target is the x0 that takes z_t to the teacher's
+z_s in one DDIM step:
+    x~ = (z_s - (sigma_s / sigma_t) z_t) / (alpha_s - (sigma_s / sigma_t) alpha_t),
+and at the last step (s the end) the teacher's own final estimate. The loss is the student's x0 error on the
+cells to generate, weighted by max(SNR, 1) (truncated SNR weighting, the paper's choice for distillation).
+
+Checkpointed and resumable like train_unet.py (<run>/checkpoint.pt, loss.csv); export_unet.py writes the
+student's EMA weights, whose manifest then names the steps it was distilled for.
+
+usage: /usr/bin/python3 -m models.unet.distill --teacher models/unet/latent-unet.json --student-steps 4 \\
+           --data build/unet-data/latents.npz --run /work/runs/bgmodel/distill-4"""
+import argparse
+import csv
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from models.tools.cpu_setup import configure_cpu
+from models.unet.schedule import alphas_cumprod, trailing_timesteps
+from models.unet.train_unet import TrainingSet, make_masks, save_atomic
+from models.unet.unet_torch import UNet, load_committed
+
+
+def student_grid(config, student_steps):
+    """(t, u, s) per student step: its timestep, the teacher's step between, the next timestep (-1 = the end).
+    The teacher's trailing grid of twice the steps holds the student's at its even places (round(T - 2i T/2N)
+    = round(T - i T/N)), so u is the teacher's own timestep and the teacher runs exactly its 2N-step sampler."""
+    teacher = trailing_timesteps(config, 2 * student_steps) + [-1]
+    return [(teacher[2 * i], teacher[2 * i + 1], teacher[2 * i + 2]) for i in range(student_steps)]
+
+
+def guided_x0(model, z, t, inputs_extra, labels, scenes, guidance, alphas, known, mask):
+    """The denoised estimate with classifier-free guidance, known cells re-imposed (sampling.py's rule)."""
+    n = z.shape[0]
+    inputs = torch.cat([z, inputs_extra], dim=1)
+    if guidance != 1.0:
+        both = model(torch.cat([inputs, inputs]), torch.cat([t, t]), torch.cat([labels, torch.zeros_like(labels)]),
+                     None if scenes is None else torch.cat([scenes, torch.zeros_like(scenes)]))
+        v = both[n:] + guidance * (both[:n] - both[n:])
+    else:
+        v = model(inputs, t, labels, scenes)
+    a = alphas[t].sqrt()[:, None, None, None]
+    s = (1 - alphas[t]).sqrt()[:, None, None, None]
+    return mask * (a * z - s * v) + (1 - mask) * known
+
+
+def ddim(z, x0, abar_t, abar_s):
+    eps = (z - abar_t.sqrt() * x0) / (1 - abar_t).sqrt()
+    return abar_s.sqrt() * x0 + (1 - abar_s).sqrt() * eps
+
+
+@torch.no_grad()
+def teacher_target(teacher, z_t, t, u, s, extra, labels, scenes, guidance, alphas, known, mask):
+    """The x0 target of the student at t: two teacher DDIM steps t -> u -> s (s < 0: the end, where the
+    target is the teacher's estimate at u)."""
+    shape = (-1, 1, 1, 1)
+    x0_t = guided_x0(teacher, z_t, t, extra, labels, scenes, guidance, alphas, known, mask)
+    z_u = ddim(z_t, x0_t, alphas[t].view(shape), alphas[u].view(shape))
+    x0_u = guided_x0(teacher, z_u, u, extra, labels, scenes, guidance, alphas, known, mask)
+    end = (s < 0).view(shape)
+    s_safe = torch.where(s < 0, u, s)
+    abar_t, abar_s = alphas[t].view(shape), alphas[s_safe].view(shape)
+    z_s = ddim(z_u, x0_u, alphas[u].view(shape), abar_s)
+    ratio = ((1 - abar_s) / (1 - abar_t)).sqrt()
+    x_tilde = (z_s - ratio * z_t) / (abar_s.sqrt() - ratio * abar_t.sqrt())
+    return torch.where(end, x0_u, x_tilde)
+
+
+def distill_loss(student, teacher, x0, mask, labels, scenes, grid_index, noise, grid, guidance, alphas,
+                 kept_weight=0.1):
+    """The weighted x0 error of one batch; @grid_index picks each sample's student step in @grid."""
+    t = torch.tensor([grid[i][0] for i in grid_index])
+    u = torch.tensor([grid[i][1] for i in grid_index])
+    s = torch.tensor([grid[i][2] for i in grid_index])
+    shape = (-1, 1, 1, 1)
+    known = x0 * (1 - mask)
+    extra = torch.cat([mask, known], dim=1)
+    z_t = alphas[t].sqrt().view(shape) * x0 + (1 - alphas[t]).sqrt().view(shape) * noise
+    target = teacher_target(teacher, z_t, t, u, s, extra, labels, scenes, 1.0 if guidance is None else guidance,
+                            alphas, known, mask)
+    v = student(torch.cat([z_t, extra], dim=1), t, labels, scenes)
+    x0_student = alphas[t].sqrt().view(shape) * z_t - (1 - alphas[t]).sqrt().view(shape) * v
+    snr = alphas[t] / (1 - alphas[t])
+    weight = torch.clamp(snr, min=1.0, max=5.0)
+    squared = (x0_student - target) ** 2
+    per_cell = squared.mean(dim=1, keepdim=True)
+    hole = (per_cell * mask).sum(dim=(1, 2, 3)) / mask.sum(dim=(1, 2, 3)).clamp(min=1)
+    kept = (per_cell * (1 - mask)).sum(dim=(1, 2, 3)) / (1 - mask).sum(dim=(1, 2, 3)).clamp(min=1)
+    return (weight * (hole + kept_weight * kept)).mean()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--teacher", type=Path, required=True, help="manifest of the teacher (or last round's student)")
+    parser.add_argument("--student-steps", type=int, default=4)
+    parser.add_argument("--guidance", type=float, default=3.0,
+                        help="the teacher's guidance (a first round; later rounds' teachers are guided already: 1)")
+    parser.add_argument("--data", type=Path, nargs="+", required=True)
+    parser.add_argument("--run", type=Path, required=True)
+    parser.add_argument("--steps", type=int, default=4000)
+    parser.add_argument("--hours", type=float, default=1e9)
+    parser.add_argument("--batch", type=int, default=16)
+    parser.add_argument("--crop", type=int, default=16)
+    parser.add_argument("--lr", type=float, default=5e-5)
+    parser.add_argument("--ema", type=float, default=0.999)
+    parser.add_argument("--photo-share", type=float, default=0.4)
+    parser.add_argument("--around-subject", type=float, default=0.7)
+    parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--checkpoint-every", type=int, default=100)
+    args = parser.parse_args()
+    configure_cpu(args.threads)
+    args.run.mkdir(parents=True, exist_ok=True)
+    checkpoint_path = args.run / "checkpoint.pt"
+    teacher, config, _ = load_committed(args.teacher)
+    config.pop("training_step", None)
+    student, ema = UNet(config), UNet(config)
+    student.load_state_dict(teacher.state_dict())
+    ema.load_state_dict(teacher.state_dict())
+    optimizer = torch.optim.AdamW(student.parameters(), lr=args.lr, weight_decay=0.0)
+    step = 0
+    if checkpoint_path.exists():
+        state = torch.load(checkpoint_path, map_location="cpu")
+        student.load_state_dict(state["model"])
+        ema.load_state_dict(state["ema"])
+        optimizer.load_state_dict(state["optimizer"])
+        step = state["step"]
+        print(f"resumed at step {step}")
+    config["distilled_steps"] = args.student_steps
+    config["distilled_guidance"] = args.guidance
+    data = TrainingSet(args.data, config)
+    data.mean, data.std = np.array(config["latent_mean"], np.float32), np.array(config["latent_std"], np.float32)
+    alphas = torch.tensor(alphas_cumprod(config), dtype=torch.float32)
+    grid = student_grid(config, args.student_steps)
+    photo_label = config["labels"].index("photo")
+    scene_channels = config.get("scene_channels", 0)
+    log_path = args.run / "loss.csv"
+    new_log = not log_path.exists()
+    with open(log_path, "a", newline="") as log:
+        writer = csv.writer(log)
+        if new_log:
+            writer.writerow(["step", "loss", "seconds_per_step"])
+        started = time.time()
+        while step < args.steps:
+            rng = np.random.default_rng([args.seed, step])
+            gen = torch.Generator().manual_seed(int(rng.integers(2**62)))
+            x0, labels, scene, subject = data.batch(rng, args.batch, args.photo_share, args.crop)
+            mask = torch.from_numpy(make_masks(rng, labels, photo_label, args.crop, subject, args.around_subject)
+                                    .astype(np.float32))
+            grid_index = rng.integers(0, len(grid), args.batch)
+            noise = torch.randn(x0.shape, generator=gen)
+            scenes = torch.from_numpy(scene) if scene_channels else None
+            tick = time.time()
+            loss = distill_loss(student, teacher, torch.from_numpy(x0), mask, torch.from_numpy(labels), scenes,
+                                grid_index, noise, grid, args.guidance, alphas)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(student.parameters(), 1.0)
+            optimizer.step()
+            with torch.no_grad():
+                for pe, pm in zip(ema.parameters(), student.parameters(), strict=True):
+                    pe.mul_(args.ema).add_(pm, alpha=1 - args.ema)
+            step += 1
+            writer.writerow([step, f"{loss.item():.5f}", f"{time.time() - tick:.2f}"])
+            log.flush()
+            print(f"step {step} loss {loss.item():.4f}", flush=True)
+            out_of_time = time.time() - started > args.hours * 3600
+            if step % args.checkpoint_every == 0 or step == args.steps or out_of_time:
+                save_atomic({"model": student.state_dict(), "ema": ema.state_dict(),
+                             "optimizer": optimizer.state_dict(), "step": step, "config": config}, checkpoint_path)
+            if out_of_time:
+                break
+
+
+if __name__ == "__main__":
+    main()
