@@ -332,6 +332,7 @@ test_layers (void)
   g_assert_null (out->pixels);
   g_assert_true (out->hide_source);
   g_assert_cmpuint (out->pictures->len, ==, 3);
+  g_assert_cmpfloat (atelier_filter_output_get (out, "subject-untouched")->number, ==, 1.0);
   const AtelierFilterPicture *background = layer_at (out, 0, "background"), *shadow = layer_at (out, 1, "shadow"),
                              *subject = layer_at (out, 2, "subject");
   g_assert_cmpstr (background->title, ==, "Background");

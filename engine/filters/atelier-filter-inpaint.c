@@ -11,9 +11,12 @@ static const AtelierParamSpec inpaint_params[] = {
   { .name = "grow", .type = ATELIER_PARAM_INT, .label = ATELIER_N_ ("_Grow selection"),
     .help = ATELIER_N_ ("Pixels by which the selection is enlarged first, so that a tight selection does not leave "
                         "the object's edge behind"),
+    .cli_help = ATELIER_N_ ("Pixels by which the mask's white area is enlarged first, so that a tight mask does not "
+                            "leave the object's edge behind"),
     .min = 0, .max = 256, .default_value = 0 },
   { .name = "feather", .type = ATELIER_PARAM_INT, .label = ATELIER_N_ ("_Feather"),
     .help = ATELIER_N_ ("Pixels over which the fill fades into the photograph outside the (grown) selection"),
+    .cli_help = ATELIER_N_ ("Pixels over which the fill fades into the photograph outside the (grown) mask"),
     .min = 0, .max = 256, .default_value = 0 },
   { .name = "context", .type = ATELIER_PARAM_INT, .label = ATELIER_N_ ("_Context"),
     .help = ATELIER_N_ ("Pixels of surroundings the fill of each selected region looks at around it; 0: as wide as "

@@ -69,6 +69,7 @@ static const AtelierParamSpec replace_background_params[] = {
     .help = ATELIER_N_ ("The canvas's height in pixels when it is given as width x height"), .min = 1, .max = 30000,
     .default_value = 2000 },
   { .name = "fill", .type = ATELIER_PARAM_DOUBLE, .label = ATELIER_N_ ("Product f_ill (%)"),
+    /* xgettext:no-c-format */
     .help = ATELIER_N_ ("How much of the canvas's width or height (the tighter one) the product spans, e.g. 85 as "
                         "marketplaces ask, a margin of 7.5 % each side; the canvas is sized around the product, "
                         "which is never scaled. 0 keeps the photograph's framing"),
@@ -337,6 +338,25 @@ shadow_and_light (const AtelierFilterValues *values, Subject *s, AtelierTensor *
 /* The result as the layers "Background", "Shadow" and "Subject" (the source's pixels with the matte as their mask)
  * above the source, which is hidden; the settings name the subject's model and its sha256 when it was found rather
  * than selected, so that the same version regenerates the same layers. */
+static const AtelierResultSpec replace_background_results[] = {
+  { .name = "subject-untouched", .type = ATELIER_RESULT_BOOLEAN, .label = ATELIER_N_ ("Subject untouched"),
+    .help = ATELIER_N_ ("1 when every pixel where the subject is fully opaque is the photograph's own, bit for bit "
+                        "(checked on the result, not assumed)") },
+};
+
+/* Whether the subject layer holds @source's pixels exactly wherever its mask is 1: the promise the report states,
+ * checked on what the user gets. */
+static gboolean
+subject_untouched (const AtelierBackgroundLayers *layers, const AtelierTensor *source)
+{
+  const int64_t plane = layers->mask->shape[2] * layers->mask->shape[3];
+  for (int64_t c = 0; c < source->shape[1]; c++)
+    for (int64_t i = 0; i < plane; i++)
+      if (layers->mask->data[i] == 1.0f && layers->subject->data[c * plane + i] != source->data[c * plane + i])
+        return FALSE;
+  return TRUE;
+}
+
 static gboolean
 output_layers (const AtelierFilterValues *values, const AtelierFilterInput *in, const AtelierTensor *source,
                const AtelierTensor *foreground, const AtelierTensor *alpha, AtelierTensor *background,
@@ -358,6 +378,7 @@ output_layers (const AtelierFilterValues *values, const AtelierFilterInput *in, 
              : NULL;
   if (layers == NULL)
     return FALSE;
+  atelier_filter_output_set_number (out, "subject-untouched", subject_untouched (layers, source));
   atelier_filter_output_add_picture (out, "background", atelier_i18n (ATELIER_N_ ("Background")), ATELIER_PICTURE_LAYER,
                                      100, g_steal_pointer (&layers->background));
   atelier_filter_output_add_picture (out, "shadow", atelier_i18n (ATELIER_N_ ("Shadow")), ATELIER_PICTURE_LAYER, 100,
@@ -415,6 +436,8 @@ const AtelierFilterInfo atelier_filter_replace_background = {
                       "with the new layers."),
   .params = replace_background_params,
   .n_params = G_N_ELEMENTS (replace_background_params),
+  .results = replace_background_results,
+  .n_results = G_N_ELEMENTS (replace_background_results),
   .output = ATELIER_OUTPUT_LAYERS,
   .digital_source = ATELIER_SOURCE_COMPOSITE_SYNTHETIC,
   .uses_selection = TRUE,
