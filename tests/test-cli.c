@@ -1238,7 +1238,9 @@ static void
 test_progress (void)
 {
   g_autofree char *dir = test_make_temp_dir ();
-  g_autofree char *input = save_image (dir, "in.png", test_random_4d (1, 3, 128, 128));
+  /* Long enough (about 2 s here, 16 tiles) that the time left is shown, which waits for half a second of work: a
+   * 128-pixel image finished below that on an idle machine. */
+  g_autofree char *input = save_image (dir, "in.png", test_random_4d (1, 3, 256, 256));
   g_autofree char *output = g_build_filename (dir, "out.png", NULL);
   g_auto (GStrv) env = g_get_environ ();
   env = g_environ_setenv (env, "XDG_CACHE_HOME", dir, TRUE);

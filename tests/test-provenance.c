@@ -331,7 +331,8 @@ test_every_image_filter_has_a_source_type (void)
   for (int i = 0; i < count; i++)
     {
       const gboolean makes_image = filters[i]->output == ATELIER_OUTPUT_REPLACE
-                                   || filters[i]->output == ATELIER_OUTPUT_NEW_LAYER;
+                                   || filters[i]->output == ATELIER_OUTPUT_NEW_LAYER
+                                   || filters[i]->output == ATELIER_OUTPUT_LAYERS;
       g_test_message ("%s: %s", filters[i]->name, atelier_digital_source_uri (filters[i]->digital_source));
       g_assert_true (!makes_image || atelier_digital_source_uri (filters[i]->digital_source) != NULL);
       g_assert_true (makes_image || filters[i]->digital_source == ATELIER_SOURCE_NONE);
