@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <jpeglib.h>
+#include <jerror.h>
 #include <stdlib.h>
 #include <math.h>
 #include <png.h>
@@ -82,7 +83,9 @@ load_png (FILE *file, const char *path, GError **error)
       atelier_tensor_free (pixels);
       g_free (rows);
       g_free (buffer);
-      io_error (error, path, state.message[0] ? state.message : "corrupt PNG file");
+      g_autofree char *what = g_strdup_printf ("truncated or damaged PNG file (%s)",
+                                               state.message[0] ? state.message : "unreadable");
+      io_error (error, path, what);
       return NULL;
     }
   png_init_io (png, file);
@@ -191,6 +194,19 @@ jpeg_error_jump (j_common_ptr cinfo)
   longjmp (state->jump, 1);
 }
 
+/* libjpeg's warnings about the data (a truncated file: "Premature end of JPEG file"; damaged entropy-coded
+ * data) only print and go on, filling the rest with grey: they end the read as errors instead, so a damaged
+ * file is refused before any work rather than processed half grey. Warnings about metadata alone leave the
+ * pixels whole and still pass. */
+static void
+jpeg_warning_jump (j_common_ptr cinfo, int level)
+{
+  const int code = cinfo->err->msg_code;
+  const gboolean metadata_only = code == JWRN_JFIF_MAJOR || code == JWRN_ADOBE_XFORM || code == JWRN_EXTRANEOUS_DATA;
+  if (level < 0 && !metadata_only)
+    jpeg_error_jump (cinfo);
+}
+
 /* The IJG quality (1..100) whose scaled luminance table is closest to the
  * file's, found by asking libjpeg for each quality's table rather than
  * copying the standard's table here. Camera JPEGs use their own tables; the
@@ -229,6 +245,7 @@ load_jpeg (FILE *file, const char *path, GError **error)
   JpegErrorState state;
   cinfo.err = jpeg_std_error (&state.manager);
   state.manager.error_exit = jpeg_error_jump;
+  state.manager.emit_message = jpeg_warning_jump;
   AtelierTensor *volatile pixels = NULL;
   JSAMPLE *volatile row = NULL;
   if (setjmp (state.jump))
@@ -236,7 +253,8 @@ load_jpeg (FILE *file, const char *path, GError **error)
       jpeg_destroy_decompress (&cinfo);
       atelier_tensor_free (pixels);
       g_free (row);
-      io_error (error, path, state.message);
+      g_autofree char *what = g_strdup_printf ("truncated or damaged JPEG file (%s)", state.message);
+      io_error (error, path, what);
       return NULL;
     }
   jpeg_create_decompress (&cinfo);
