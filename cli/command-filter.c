@@ -13,6 +13,7 @@
 #include "atelier-image-io.h"
 #include "cli-commands.h"
 #include "cli-filter-options.h"
+#include "cli-output-names.h"
 #include "cli-progress.h"
 #include "cli-report.h"
 
@@ -43,8 +44,10 @@ file_entries (const AtelierFilterInfo *info, FileOptions *o)
   const GOptionEntry threads = { "threads", 't', 0, G_OPTION_ARG_INT, &o->threads, "Threads (default: all cores)", "N" };
   const GOptionEntry pictures = { "output-dir", 'o', 0, G_OPTION_ARG_FILENAME, &o->output_dir,
                                   info->output == ATELIER_OUTPUT_REPORT
-                                    ? "Write the filter's pictures (heat map, spectrum...) as FILE.NAME.png into DIR"
-                                    : "Batch: take INPUT... and write each result (and picture) into DIR",
+                                    ? "Write the filter's pictures (heat map, spectrum...) as FILE.NAME.png into DIR "
+                                      "(inputs of one name keep their extension or folder: photo-jpg, a-0)"
+                                    : "Batch: take INPUT... and write each result (and picture) into DIR (inputs "
+                                      "of one name keep their extension or folder: photo-jpg.jpg, a-0.png)",
                                   "DIR" };
   g_array_append_val (entries, threads);
   g_array_append_val (entries, pictures);
@@ -105,17 +108,14 @@ load_selection (const char *path, const AtelierImage *input, GError **error)
   return selection_of (mask, error);
 }
 
+/* The pictures as DIR/STEM.NAME.png, @stem from atelier_cli_output_stems. */
 static gboolean
-save_pictures (const AtelierFilterOutput *out, const char *input, const char *dir, GError **error)
+save_pictures (const AtelierFilterOutput *out, const char *stem, const char *dir, GError **error)
 {
-  g_autofree char *base = g_path_get_basename (input);
-  char *dot = strrchr (base, '.');
-  if (dot != NULL)
-    *dot = '\0';
   for (guint i = 0; dir != NULL && i < out->pictures->len; i++)
     {
       const AtelierFilterPicture *picture = out->pictures->pdata[i];
-      g_autofree char *name = g_strdup_printf ("%s.%s.png", base, picture->name);
+      g_autofree char *name = g_strdup_printf ("%s.%s.png", stem, picture->name);
       g_autofree char *path = g_build_filename (dir, name, NULL);
       AtelierTensor *pixels = atelier_tensor_copy (picture->pixels, error);
       if (pixels == NULL)
@@ -178,8 +178,13 @@ run_on_image (AtelierFilter *filter, const AtelierFilterValues *values, const Fi
   if (pixels == NULL)
     return file_failed (in_path, label, error);
   g_autoptr (AtelierImage) output = atelier_image_new (pixels, input->bit_depth);
+  /* In a batch the output's own name is the input's unique stem. */
+  g_autofree char *stem = g_path_get_basename (out_path);
+  char *dot = strrchr (stem, '.');
+  if (dot != NULL)
+    *dot = '\0';
   if (!atelier_image_save (output, out_path, output_bit_depth (info, o, input), o->quality, &error)
-      || !save_pictures (out, in_path, o->output_dir, &error))
+      || !save_pictures (out, stem, o->output_dir, &error))
     return file_failed (in_path, label, error);
   g_autofree char *settings = atelier_filter_values_describe (values);
   printf ("%s%s %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT " -> %s %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT " (%s; %.1f s)\n",
@@ -188,18 +193,15 @@ run_on_image (AtelierFilter *filter, const AtelierFilterValues *values, const Fi
   return 0;
 }
 
-/* Where @input's result goes in @dir: its base name, with .png for a mask or a cut-out (which JPEG cannot hold),
- * its own extension otherwise. */
+/* Where @input's result goes in @dir: its unique @stem, with .png for a mask or a cut-out (which JPEG cannot
+ * hold), the input's own extension otherwise. */
 static char *
-batch_output_path (const AtelierFilterInfo *info, const char *dir, const char *input)
+batch_output_path (const AtelierFilterInfo *info, const char *dir, const char *input, const char *stem)
 {
   g_autofree char *base = g_path_get_basename (input);
   const gboolean png = info->output == ATELIER_OUTPUT_SELECTION || info->new_layer_alone;
-  char *dot = strrchr (base, '.');
-  g_autofree char *extension = g_strdup (png || dot == NULL ? ".png" : dot);
-  if (dot != NULL)
-    *dot = '\0';
-  g_autofree char *name = g_strconcat (base, extension, NULL);
+  const char *dot = strrchr (base, '.');
+  g_autofree char *name = g_strconcat (stem, png || dot == NULL ? ".png" : dot, NULL);
   return g_build_filename (dir, name, NULL);
 }
 
@@ -211,11 +213,12 @@ batch_output_paths (const AtelierFilterInfo *info, const char *dir, int n_files,
   g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GHashTable) inputs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr (GHashTable) outputs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GPtrArray) stems = atelier_cli_output_stems (n_files, files);
   for (int i = 0; i < n_files; i++)
     g_hash_table_add (inputs, g_canonicalize_filename (files[i], NULL));
   for (int i = 0; i < n_files; i++)
     {
-      char *path = batch_output_path (info, dir, files[i]);
+      char *path = batch_output_path (info, dir, files[i], stems->pdata[i]);
       g_ptr_array_add (paths, path);
       g_autofree char *canonical = g_canonicalize_filename (path, NULL);
       const char *other = g_hash_table_lookup (outputs, canonical);
@@ -262,6 +265,7 @@ report_files (AtelierFilter *filter, const AtelierFilterValues *values, const Fi
   if (format == ATELIER_CLI_REPORT_CSV)
     atelier_cli_report_csv_header (atelier_filter_get_info (filter));
   g_autoptr (AtelierContext) ctx = atelier_context_new (o->threads);
+  g_autoptr (GPtrArray) stems = atelier_cli_output_stems (n_files, files);
   int status = 0;
   for (int i = 0; i < n_files; i++)
     {
@@ -271,7 +275,7 @@ report_files (AtelierFilter *filter, const AtelierFilterValues *values, const Fi
       const AtelierFilterInput in = { image ? image->pixels : NULL, NULL,
                                       image && image->format == ATELIER_IMAGE_FORMAT_JPEG };
       g_autoptr (AtelierFilterOutput) out = image ? atelier_filter_apply (filter, ctx, values, &in, &error) : NULL;
-      if (out != NULL && save_pictures (out, files[i], o->output_dir, &error))
+      if (out != NULL && save_pictures (out, stems->pdata[i], o->output_dir, &error))
         {
           const AtelierCliFileFacts facts = { files[i], atelier_image_width (image), atelier_image_height (image),
                                               image->jpeg_quality, (g_get_monotonic_time () - start) / 1e6 };
