@@ -196,6 +196,70 @@ test_filter_sizes (gconstpointer data)
       check_case_at_size (filter, fc, sizes[s][0], sizes[s][1]);
 }
 
+/* ---------------------------------------------------- unusual pixel values */
+
+/* A 32-bit float layer can hold NaN and infinities, a layer can be wholly transparent: every filter either
+ * refuses with a message or returns finite values in 0..1, never NaN to be written back. */
+/* @refusal: what the message must say when the filter has to refuse, or NULL when a result is as good. */
+static void
+check_defined_result (AtelierFilter *filter, const FilterCase *fc, const AtelierTensor *image, const char *what,
+                      const char *refusal)
+{
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (atelier_filter_get_info (filter));
+  apply_settings (values, fc->settings);
+  const gint64 h = image->shape[2], w = image->shape[3];
+  g_autoptr (AtelierTensor) selection = fc->needs_selection ? corner_and_centre_selection (h, w) : NULL;
+  const AtelierFilterInput in = { image, selection, FALSE };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierFilterOutput) out = atelier_filter_apply (filter, ctx, values, &in, &error);
+  if (out == NULL)
+    {
+      g_test_message ("%s %s, %s: refused: %s", fc->filter, fc->settings, what, error->message);
+      g_assert_cmpstr (error->message, !=, "");
+      if (refusal != NULL)
+        g_assert_nonnull (strstr (error->message, refusal));
+      return;
+    }
+  g_assert_null (refusal);
+  gint64 bad = 0;
+  if (out->pixels != NULL)
+    for (gint64 i = 0; i < atelier_tensor_numel (out->pixels); i++)
+      bad += !(out->pixels->data[i] >= 0.0f && out->pixels->data[i] <= 1.0f);
+  for (guint p = 0; p < out->pictures->len; p++)
+    {
+      const AtelierFilterPicture *picture = out->pictures->pdata[p];
+      for (gint64 i = 0; i < atelier_tensor_numel (picture->pixels); i++)
+        bad += !(picture->pixels->data[i] >= 0.0f && picture->pixels->data[i] <= 1.0f);
+    }
+  for (int r = 0; r < atelier_filter_get_info (filter)->n_results; r++)
+    if (out->results[r].texts == NULL && out->results[r].numbers == NULL && out->results[r].text == NULL)
+      bad += !isfinite (out->results[r].number);
+  g_test_message ("%s %s, %s: %" G_GINT64_FORMAT " values not finite in 0..1", fc->filter, fc->settings, what, bad);
+  g_assert_cmpint (bad, ==, 0);
+}
+
+static void
+test_unusual_values (gconstpointer data)
+{
+  const FilterCase *fc = data;
+  if (fc->needs_isnet && !test_isnet_ready ())
+    return;
+  g_autoptr (AtelierFilter) filter = atelier_filter_new (atelier_filter_find (fc->filter));
+  const gint64 h = 70, w = 66; /* what detect-ai needs */
+  g_autoptr (AtelierTensor) nan_image = test_subject_image (h, w);
+  nan_image->data[5] = NAN;
+  nan_image->data[h * w + 17] = INFINITY;
+  nan_image->data[2 * h * w + 40] = -INFINITY;
+  check_defined_result (filter, fc, nan_image, "NaN and infinities", "NaN");
+  g_autoptr (AtelierTensor) subject = test_subject_image (h, w);
+  check_defined_result (filter, fc, subject, "the same without them", NULL);
+  g_autoptr (AtelierTensor) transparent = atelier_tensor_new_4d (1, 4, h, w, NULL);
+  for (gint64 i = 0; i < 3 * h * w; i++)
+    transparent->data[i] = flat_rgb[i / (h * w)];
+  check_defined_result (filter, fc, transparent, "all transparent", NULL);
+}
+
 /* The latent autoencoder's round trip (inpainting's and sampling's way in and out), which is no filter. It keeps
  * the zero padding it was trained with (repeated edges cost photographs 10 dB at the border), which on a flat
  * colour is its own error: spread 11.6, offset 7.2 levels at 67x65; below 64 pixels a side it works on the
@@ -267,6 +331,13 @@ main (int argc, char **argv)
                                                cases[i].settings[0] ? cases[i].settings : "defaults");
       g_strdelimit (path + strlen ("/sizes/flat-stays-flat/"), ",=", '-');
       g_test_add_data_func (path, &cases[i], test_filter_sizes);
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/sizes/unusual-values/%s/%s", cases[i].filter,
+                                               cases[i].settings[0] ? cases[i].settings : "defaults");
+      g_strdelimit (path + strlen ("/sizes/unusual-values/"), ",=", '-');
+      g_test_add_data_func (path, &cases[i], test_unusual_values);
     }
   g_test_add_func ("/sizes/flat-stays-flat/autoencode", test_autoencode_sizes);
   g_test_add_func ("/sizes/upscale/long-strip-keeps-its-mean", test_upscale_long_strip);
