@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* fmemopen (POSIX.1-2008), for reading a file's bytes through the same stdio readers. */
+#define _POSIX_C_SOURCE 200809L
+
 #include "atelier-image-io.h"
 
 #include "core/atelier-error.h"
@@ -67,8 +70,19 @@ png_warning_ignore (png_structp png, png_const_charp message)
   (void) message;
 }
 
+/* FALSE, with a message, when a w x h image is over @max_pixels (0: no limit beyond the formats'). */
+static gboolean
+size_allowed (gint64 w, gint64 h, gint64 max_pixels, const char *path, GError **error)
+{
+  if (max_pixels <= 0 || w * h <= max_pixels)
+    return TRUE;
+  g_autofree char *what = g_strdup_printf ("%" G_GINT64_FORMAT "x%" G_GINT64_FORMAT " is more than the %" G_GINT64_FORMAT
+                                           " pixels allowed here", w, h, max_pixels);
+  return io_error (error, path, what);
+}
+
 static AtelierImage *
-load_png (FILE *file, const char *path, GError **error)
+load_png (FILE *file, const char *path, gint64 max_pixels, GError **error)
 {
   PngErrorState state = { 0 };
   png_structp png = png_create_read_struct (PNG_LIBPNG_VER_STRING, &state, png_error_jump, png_warning_ignore);
@@ -91,6 +105,11 @@ load_png (FILE *file, const char *path, GError **error)
   png_init_io (png, file);
   png_set_user_limits (png, MAX_IMAGE_SIDE, MAX_IMAGE_SIDE);
   png_read_info (png, info);
+  if (!size_allowed (png_get_image_width (png, info), png_get_image_height (png, info), max_pixels, path, error))
+    {
+      png_destroy_read_struct (&png, &info, NULL);
+      return NULL;
+    }
   int file_depth = png_get_bit_depth (png, info);
   png_set_expand (png); /* palette -> RGB, grey < 8 bits -> 8 bits, tRNS -> alpha */
   png_set_interlace_handling (png);
@@ -239,7 +258,7 @@ estimate_jpeg_quality (const JQUANT_TBL *table)
 }
 
 static AtelierImage *
-load_jpeg (FILE *file, const char *path, GError **error)
+load_jpeg (FILE *file, const char *path, gint64 max_pixels, GError **error)
 {
   struct jpeg_decompress_struct cinfo;
   JpegErrorState state;
@@ -260,6 +279,11 @@ load_jpeg (FILE *file, const char *path, GError **error)
   jpeg_create_decompress (&cinfo);
   jpeg_stdio_src (&cinfo, file);
   jpeg_read_header (&cinfo, TRUE);
+  if (!size_allowed (cinfo.image_width, cinfo.image_height, max_pixels, path, error))
+    {
+      jpeg_destroy_decompress (&cinfo);
+      return NULL;
+    }
   if (cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK)
     {
       jpeg_destroy_decompress (&cinfo);
@@ -347,6 +371,23 @@ save_jpeg (const AtelierImage *image, FILE *file, const char *path, int quality,
 
 /* ---------------------------------------------------------------- dispatch */
 
+/* @file read from its start; @path names it in messages. */
+static AtelierImage *
+load_stream (FILE *file, const char *path, gint64 max_pixels, GError **error)
+{
+  unsigned char magic[8] = { 0 };
+  size_t got = fread (magic, 1, sizeof magic, file);
+  rewind (file);
+  AtelierImage *image = NULL;
+  if (got == 8 && png_sig_cmp (magic, 0, 8) == 0)
+    image = load_png (file, path, max_pixels, error);
+  else if (got >= 3 && magic[0] == 0xff && magic[1] == 0xd8 && magic[2] == 0xff)
+    image = load_jpeg (file, path, max_pixels, error);
+  else
+    io_error (error, path, "not a PNG or JPEG file");
+  return image;
+}
+
 AtelierImage *
 atelier_image_load (const char *path, GError **error)
 {
@@ -357,16 +398,24 @@ atelier_image_load (const char *path, GError **error)
                    g_strerror (errno));
       return NULL;
     }
-  unsigned char magic[8] = { 0 };
-  size_t got = fread (magic, 1, sizeof magic, file);
-  rewind (file);
-  AtelierImage *image = NULL;
-  if (got == 8 && png_sig_cmp (magic, 0, 8) == 0)
-    image = load_png (file, path, error);
-  else if (got >= 3 && magic[0] == 0xff && magic[1] == 0xd8 && magic[2] == 0xff)
-    image = load_jpeg (file, path, error);
-  else
-    io_error (error, path, "not a PNG or JPEG file");
+  AtelierImage *image = load_stream (file, path, 0, error);
+  fclose (file);
+  return image;
+}
+
+AtelierImage *
+atelier_image_load_bytes (GBytes *bytes, const char *name, gint64 max_pixels, GError **error)
+{
+  gsize size;
+  const void *data = g_bytes_get_data (bytes, &size);
+  /* fmemopen refuses an empty buffer; an empty file is no image either. */
+  FILE *file = size > 0 ? fmemopen ((void *) data, size, "rb") : NULL;
+  if (file == NULL)
+    {
+      io_error (error, name, "not a PNG or JPEG file");
+      return NULL;
+    }
+  AtelierImage *image = load_stream (file, name, max_pixels, error);
   fclose (file);
   return image;
 }

@@ -161,6 +161,28 @@ check_cuts_refused (const char *dir, const char *name, const char *contents, gsi
     }
 }
 
+/* The fuzzers' way in reads the same as the file, and names what it was given. */
+static void
+test_load_bytes (void)
+{
+  g_autofree char *source = g_test_build_filename (G_TEST_DIST, "data", "rgba16.png", NULL);
+  g_autofree char *contents = NULL;
+  gsize size;
+  g_assert_true (g_file_get_contents (source, &contents, &size, NULL));
+  g_autoptr (GBytes) bytes = g_bytes_new (contents, size);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierImage) from_bytes = atelier_image_load_bytes (bytes, "mem.png", 0, &error);
+  g_assert_no_error (error);
+  g_autoptr (AtelierImage) from_file = load_test_image ("rgba16.png");
+  g_assert_cmpfloat (test_max_abs_diff (from_bytes->pixels, from_file->pixels), ==, 0.0f);
+  g_autoptr (GBytes) half = g_bytes_new (contents, size / 2);
+  g_assert_null (atelier_image_load_bytes (half, "mem.png", 0, &error));
+  g_assert_nonnull (strstr (error->message, "mem.png: truncated or damaged PNG"));
+  g_clear_error (&error);
+  g_assert_null (atelier_image_load_bytes (bytes, "mem.png", 1, &error));
+  g_assert_nonnull (strstr (error->message, "pixels allowed"));
+}
+
 static void
 test_truncated_and_damaged (void)
 {
@@ -204,5 +226,6 @@ main (int argc, char **argv)
   g_test_add_func ("/image-io/round-trips", test_round_trips);
   g_test_add_func ("/image-io/errors", test_errors);
   g_test_add_func ("/image-io/truncated-and-damaged", test_truncated_and_damaged);
+  g_test_add_func ("/image-io/load-bytes", test_load_bytes);
   return g_test_run ();
 }
