@@ -3,6 +3,7 @@
  * up (issue #24: a 1x1 came out at 6 % of its brightness, corners of larger ones up to 30 % dark). The reference
  * is the input itself: a flat colour has no detail for a network to add, so any pixel that leaves it is the
  * border rule at work. */
+#include "atelier-image-io.h"
 #include "test-helpers.h"
 
 #include <math.h>
@@ -260,6 +261,47 @@ test_unusual_values (gconstpointer data)
   check_defined_result (filter, fc, transparent, "all transparent", NULL);
 }
 
+/* Issue #17's leftovers for Select Subject (8x8, a 20000x300 strip, grey and RGBA are in test-filters'
+ * odd-inputs): an even texture with no subject, and a 16-bit PNG read back as the command line reads it. A matte
+ * of the image's size in 0..1, or a message; never a crash. */
+static void
+test_subject_texture_and_16_bit (void)
+{
+  if (!test_isnet_ready ())
+    return;
+  g_autoptr (AtelierFilter) filter = atelier_filter_new (atelier_filter_find ("select-subject"));
+  g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (atelier_filter_get_info (filter));
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *path = g_build_filename (dir, "subject16.png", NULL);
+  g_autoptr (AtelierImage) written = atelier_image_new (test_subject_image (96, 128), 16);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (atelier_image_save (written, path, 16, 0, &error));
+  g_autoptr (AtelierImage) read = atelier_image_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (read->bit_depth, ==, 16);
+  g_autoptr (AtelierTensor) texture = test_texture_image (120, 160);
+  const AtelierTensor *inputs[] = { texture, read->pixels };
+  const char *names[] = { "texture", "16-bit PNG" };
+  for (gsize i = 0; i < G_N_ELEMENTS (inputs); i++)
+    {
+      const AtelierFilterInput in = { inputs[i], NULL, FALSE };
+      g_autoptr (GError) run_error = NULL;
+      g_autoptr (AtelierFilterOutput) out = atelier_filter_apply (filter, ctx, values, &in, &run_error);
+      g_test_message ("%s: %s", names[i], out ? "a matte" : run_error->message);
+      if (out == NULL)
+        {
+          g_assert_nonnull (strstr (run_error->message, "no subject"));
+          continue;
+        }
+      g_assert_cmpint (out->pixels->shape[2], ==, inputs[i]->shape[2]);
+      g_assert_cmpint (out->pixels->shape[3], ==, inputs[i]->shape[3]);
+      for (gint64 p = 0; p < atelier_tensor_numel (out->pixels); p++)
+        g_assert_true (out->pixels->data[p] >= 0.0f && out->pixels->data[p] <= 1.0f);
+    }
+  test_remove_dir (dir);
+}
+
 /* The latent autoencoder's round trip (inpainting's and sampling's way in and out), which is no filter. It keeps
  * the zero padding it was trained with (repeated edges cost photographs 10 dB at the border), which on a flat
  * colour is its own error: spread 11.6, offset 7.2 levels at 67x65; below 64 pixels a side it works on the
@@ -340,6 +382,7 @@ main (int argc, char **argv)
       g_test_add_data_func (path, &cases[i], test_unusual_values);
     }
   g_test_add_func ("/sizes/flat-stays-flat/autoencode", test_autoencode_sizes);
+  g_test_add_func ("/sizes/select-subject/texture-and-16-bit", test_subject_texture_and_16_bit);
   g_test_add_func ("/sizes/upscale/long-strip-keeps-its-mean", test_upscale_long_strip);
   return g_test_run ();
 }
