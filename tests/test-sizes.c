@@ -361,26 +361,27 @@ test_upscale_long_strip (void)
   g_assert_cmpfloat (fabs (out_mean - in_mean), <=, 2.0 / 255.0);
 }
 
+/* One test per filter case: PREFIX/filter/settings. */
+static void
+add_case_tests (const char *prefix, GTestDataFunc test)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/%s/%s", prefix, cases[i].filter,
+                                               cases[i].settings[0] ? cases[i].settings : "defaults");
+      g_strdelimit (path + strlen (prefix), ",=", '-');
+      g_test_add_data_func (path, &cases[i], test);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   /* Every size of a filter is tried and reported, not only up to the first that fails. */
   g_test_set_nonfatal_assertions ();
-  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autofree char *path = g_strdup_printf ("/sizes/flat-stays-flat/%s/%s", cases[i].filter,
-                                               cases[i].settings[0] ? cases[i].settings : "defaults");
-      g_strdelimit (path + strlen ("/sizes/flat-stays-flat/"), ",=", '-');
-      g_test_add_data_func (path, &cases[i], test_filter_sizes);
-    }
-  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autofree char *path = g_strdup_printf ("/sizes/unusual-values/%s/%s", cases[i].filter,
-                                               cases[i].settings[0] ? cases[i].settings : "defaults");
-      g_strdelimit (path + strlen ("/sizes/unusual-values/"), ",=", '-');
-      g_test_add_data_func (path, &cases[i], test_unusual_values);
-    }
+  add_case_tests ("/sizes/flat-stays-flat", test_filter_sizes);
+  add_case_tests ("/sizes/unusual-values", test_unusual_values);
   g_test_add_func ("/sizes/flat-stays-flat/autoencode", test_autoencode_sizes);
   g_test_add_func ("/sizes/select-subject/texture-and-16-bit", test_subject_texture_and_16_bit);
   g_test_add_func ("/sizes/upscale/long-strip-keeps-its-mean", test_upscale_long_strip);
