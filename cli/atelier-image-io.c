@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* fmemopen (POSIX.1-2008), for reading a file's bytes through the same stdio readers. */
+#define _POSIX_C_SOURCE 200809L
+
 #include "atelier-image-io.h"
 
 #include "atomic-file.h"
@@ -8,6 +11,7 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <jpeglib.h>
+#include <jerror.h>
 #include <stdlib.h>
 #include <math.h>
 #include <png.h>
@@ -87,8 +91,19 @@ png_warning_ignore (png_structp png, png_const_charp message)
   (void) message;
 }
 
+/* FALSE, with a message, when a w x h image is over @max_pixels (0: no limit beyond the formats'). */
+static gboolean
+size_allowed (gint64 w, gint64 h, gint64 max_pixels, const char *path, GError **error)
+{
+  if (max_pixels <= 0 || w * h <= max_pixels)
+    return TRUE;
+  g_autofree char *what = g_strdup_printf ("%" G_GINT64_FORMAT "x%" G_GINT64_FORMAT " is more than the %" G_GINT64_FORMAT
+                                           " pixels allowed here", w, h, max_pixels);
+  return io_error (error, path, what);
+}
+
 static AtelierImage *
-load_png (FILE *file, const char *path, GError **error)
+load_png (FILE *file, const char *path, gint64 max_pixels, GError **error)
 {
   PngErrorState state = { 0 };
   png_structp png = png_create_read_struct (PNG_LIBPNG_VER_STRING, &state, png_error_jump, png_warning_ignore);
@@ -106,12 +121,19 @@ load_png (FILE *file, const char *path, GError **error)
         g_bytes_unref (profile);
       g_free (rows);
       g_free (buffer);
-      io_error (error, path, state.message[0] ? state.message : "corrupt PNG file");
+      g_autofree char *what = g_strdup_printf ("truncated or damaged PNG file (%s)",
+                                               state.message[0] ? state.message : "unreadable");
+      io_error (error, path, what);
       return NULL;
     }
   png_init_io (png, file);
   png_set_user_limits (png, MAX_IMAGE_SIDE, MAX_IMAGE_SIDE);
   png_read_info (png, info);
+  if (!size_allowed (png_get_image_width (png, info), png_get_image_height (png, info), max_pixels, path, error))
+    {
+      png_destroy_read_struct (&png, &info, NULL);
+      return NULL;
+    }
   int file_depth = png_get_bit_depth (png, info);
   png_charp profile_name;
   int compression;
@@ -225,6 +247,19 @@ jpeg_error_jump (j_common_ptr cinfo)
   longjmp (state->jump, 1);
 }
 
+/* libjpeg's warnings about the data (a truncated file: "Premature end of JPEG file"; damaged entropy-coded
+ * data) only print and go on, filling the rest with grey: they end the read as errors instead, so a damaged
+ * file is refused before any work rather than processed half grey. Warnings about metadata alone leave the
+ * pixels whole and still pass. */
+static void
+jpeg_warning_jump (j_common_ptr cinfo, int level)
+{
+  const int code = cinfo->err->msg_code;
+  const gboolean metadata_only = code == JWRN_JFIF_MAJOR || code == JWRN_ADOBE_XFORM || code == JWRN_EXTRANEOUS_DATA;
+  if (level < 0 && !metadata_only)
+    jpeg_error_jump (cinfo);
+}
+
 /* The IJG quality (1..100) whose scaled luminance table is closest to the
  * file's, found by asking libjpeg for each quality's table rather than
  * copying the standard's table here. Camera JPEGs use their own tables; the
@@ -257,12 +292,13 @@ estimate_jpeg_quality (const JQUANT_TBL *table)
 }
 
 static AtelierImage *
-load_jpeg (FILE *file, const char *path, GError **error)
+load_jpeg (FILE *file, const char *path, gint64 max_pixels, GError **error)
 {
   struct jpeg_decompress_struct cinfo;
   JpegErrorState state;
   cinfo.err = jpeg_std_error (&state.manager);
   state.manager.error_exit = jpeg_error_jump;
+  state.manager.emit_message = jpeg_warning_jump;
   AtelierTensor *volatile pixels = NULL;
   JSAMPLE *volatile row = NULL;
   GBytes *volatile profile = NULL;
@@ -273,13 +309,19 @@ load_jpeg (FILE *file, const char *path, GError **error)
       if (profile != NULL)
         g_bytes_unref (profile);
       g_free (row);
-      io_error (error, path, state.message);
+      g_autofree char *what = g_strdup_printf ("truncated or damaged JPEG file (%s)", state.message);
+      io_error (error, path, what);
       return NULL;
     }
   jpeg_create_decompress (&cinfo);
   jpeg_stdio_src (&cinfo, file);
   jpeg_save_markers (&cinfo, JPEG_APP0 + 2, 0xffff); /* the ICC profile's segments */
   jpeg_read_header (&cinfo, TRUE);
+  if (!size_allowed (cinfo.image_width, cinfo.image_height, max_pixels, path, error))
+    {
+      jpeg_destroy_decompress (&cinfo);
+      return NULL;
+    }
   JOCTET *profile_data = NULL;
   unsigned int profile_size = 0;
   if (jpeg_read_icc_profile (&cinfo, &profile_data, &profile_size))
@@ -379,6 +421,23 @@ save_jpeg (const AtelierImage *image, FILE *file, const char *path, int quality,
 
 /* ---------------------------------------------------------------- dispatch */
 
+/* @file read from its start; @path names it in messages. */
+static AtelierImage *
+load_stream (FILE *file, const char *path, gint64 max_pixels, GError **error)
+{
+  unsigned char magic[8] = { 0 };
+  size_t got = fread (magic, 1, sizeof magic, file);
+  rewind (file);
+  AtelierImage *image = NULL;
+  if (got == 8 && png_sig_cmp (magic, 0, 8) == 0)
+    image = load_png (file, path, max_pixels, error);
+  else if (got >= 3 && magic[0] == 0xff && magic[1] == 0xd8 && magic[2] == 0xff)
+    image = load_jpeg (file, path, max_pixels, error);
+  else
+    io_error (error, path, "not a PNG or JPEG file");
+  return image;
+}
+
 AtelierImage *
 atelier_image_load (const char *path, GError **error)
 {
@@ -389,16 +448,24 @@ atelier_image_load (const char *path, GError **error)
                    g_strerror (errno));
       return NULL;
     }
-  unsigned char magic[8] = { 0 };
-  size_t got = fread (magic, 1, sizeof magic, file);
-  rewind (file);
-  AtelierImage *image = NULL;
-  if (got == 8 && png_sig_cmp (magic, 0, 8) == 0)
-    image = load_png (file, path, error);
-  else if (got >= 3 && magic[0] == 0xff && magic[1] == 0xd8 && magic[2] == 0xff)
-    image = load_jpeg (file, path, error);
-  else
-    io_error (error, path, "not a PNG or JPEG file");
+  AtelierImage *image = load_stream (file, path, 0, error);
+  fclose (file);
+  return image;
+}
+
+AtelierImage *
+atelier_image_load_bytes (GBytes *bytes, const char *name, gint64 max_pixels, GError **error)
+{
+  gsize size;
+  const void *data = g_bytes_get_data (bytes, &size);
+  /* fmemopen refuses an empty buffer; an empty file is no image either. */
+  FILE *file = size > 0 ? fmemopen ((void *) data, size, "rb") : NULL;
+  if (file == NULL)
+    {
+      io_error (error, name, "not a PNG or JPEG file");
+      return NULL;
+    }
+  AtelierImage *image = load_stream (file, name, max_pixels, error);
   fclose (file);
   return image;
 }

@@ -26,6 +26,9 @@ typedef struct
 } AtelierImage;
 
 AtelierImage *atelier_image_load (const char *path, GError **error);
+/* The same from the file's bytes (the fuzzers'); @name stands for the file in messages. An image of more than
+ * @max_pixels (0: no limit beyond the formats') is refused from its header, before any allocation. */
+AtelierImage *atelier_image_load_bytes (GBytes *bytes, const char *name, gint64 max_pixels, GError **error);
 /* Takes ownership of @pixels. */
 AtelierImage *atelier_image_new (AtelierTensor *pixels, int bit_depth);
 void atelier_image_free (AtelierImage *image);

@@ -5,6 +5,7 @@
 #include "atomic-file.h"
 #include "batch-record.h"
 #include "cli-commands.h"
+#include "cli-output-names.h"
 #include "cli-report.h"
 #include "listing-figures.h"
 
@@ -166,18 +167,15 @@ atelier_cli_file_run_clear (AtelierCliFileRun *run)
   g_clear_pointer (&run->output, atelier_filter_output_free);
 }
 
-/* Where @input's result goes in @dir: its base name, with .png for a mask or a cut-out (which JPEG cannot hold),
- * its own extension otherwise. */
+/* Where @input's result goes in @dir: its unique @stem (cli-output-names.h), with .png for a mask or a cut-out
+ * (which JPEG cannot hold), the input's own extension otherwise. */
 static char *
-batch_output_path (const AtelierFilterInfo *info, const char *dir, const char *input)
+batch_output_path (const AtelierFilterInfo *info, const char *dir, const char *input, const char *stem)
 {
   g_autofree char *base = g_path_get_basename (input);
   const gboolean png = info->output == ATELIER_OUTPUT_SELECTION || info->new_layer_alone;
-  char *dot = strrchr (base, '.');
-  g_autofree char *extension = g_strdup (png || dot == NULL ? ".png" : dot);
-  if (dot != NULL)
-    *dot = '\0';
-  g_autofree char *name = g_strconcat (base, extension, NULL);
+  const char *dot = strrchr (base, '.');
+  g_autofree char *name = g_strconcat (stem, png || dot == NULL ? ".png" : dot, NULL);
   return g_build_filename (dir, name, NULL);
 }
 
@@ -189,12 +187,13 @@ batch_output_paths (const AtelierFilterInfo *info, const char *dir, GPtrArray *f
   g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GHashTable) inputs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr (GHashTable) outputs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GPtrArray) stems = atelier_cli_output_stems ((int) files->len, (char *const *) files->pdata);
   for (guint i = 0; i < files->len; i++)
     g_hash_table_add (inputs, g_canonicalize_filename (files->pdata[i], NULL));
   for (guint i = 0; i < files->len; i++)
     {
       const char *file = files->pdata[i];
-      char *path = batch_output_path (info, dir, file);
+      char *path = batch_output_path (info, dir, file, stems->pdata[i]);
       g_ptr_array_add (paths, path);
       g_autofree char *canonical = g_canonicalize_filename (path, NULL);
       const char *other = g_hash_table_lookup (outputs, canonical);

@@ -21,6 +21,7 @@
 #include "cli-cost-history.h"
 #include "cli-filter-options.h"
 #include "cli-output-check.h"
+#include "cli-output-names.h"
 #include "cli-progress.h"
 #include "cli-report.h"
 #include "cli-provenance.h"
@@ -57,8 +58,11 @@ file_entries (const AtelierFilterInfo *info, FileOptions *o)
   const GOptionEntry pictures = { "output-dir", 'o', 0, G_OPTION_ARG_FILENAME, &o->output_dir,
                                   info->output == ATELIER_OUTPUT_REPORT
                                     ? atelier_i18n ("Write the filter's pictures (heat map, spectrum...) as "
-                                                    "FILE.NAME.png into DIR")
-                                    : atelier_i18n ("Batch: take INPUT... and write each result (and picture) into DIR"),
+                                                    "FILE.NAME.png into DIR (inputs of one name keep their extension "
+                                                    "or folder: photo-jpg, a-0)")
+                                    : atelier_i18n ("Batch: take INPUT... and write each result (and picture) into DIR "
+                                                    "(inputs of one name keep their extension or folder: "
+                                                    "photo-jpg.jpg, a-0.png)"),
                                   "DIR" };
   const GOptionEntry quiet = { "quiet", 0, 0, G_OPTION_ARG_NONE, &o->quiet,
                                atelier_i18n ("No progress line on the terminal"), NULL };
@@ -136,19 +140,16 @@ load_selection (const char *path, const AtelierImage *input, GError **error)
   return selection_of (mask, error);
 }
 
+/* The pictures as DIR/STEM.NAME.png, @stem from atelier_cli_output_stems. */
 static gboolean
-save_pictures (const AtelierFilterOutput *out, const char *input, const char *dir, GError **error)
+save_pictures (const AtelierFilterOutput *out, const char *stem, const char *dir, GError **error)
 {
-  g_autofree char *base = g_path_get_basename (input);
-  char *dot = strrchr (base, '.');
-  if (dot != NULL)
-    *dot = '\0';
   for (guint i = 0; dir != NULL && i < out->pictures->len; i++)
     {
       const AtelierFilterPicture *picture = out->pictures->pdata[i];
       if (out->info->output == ATELIER_OUTPUT_LAYERS && picture->place == ATELIER_PICTURE_LAYER)
         continue; /* in the output file already */
-      g_autofree char *name = g_strdup_printf ("%s.%s.png", base, picture->name);
+      g_autofree char *name = g_strdup_printf ("%s.%s.png", stem, picture->name);
       g_autofree char *path = g_build_filename (dir, name, NULL);
       AtelierTensor *pixels = atelier_tensor_copy (picture->pixels, error);
       if (pixels == NULL)
@@ -291,11 +292,16 @@ filter_file (AtelierFilter *filter, const AtelierFilterValues *values, const Fil
   run->output_height = atelier_image_height (output);
   g_autofree char *settings = atelier_filter_values_describe (values);
   g_autofree char *parameters = g_strdup_printf ("%s: %s", info->name, settings);
+  /* In a batch the output's own name is the input's unique stem (cli-output-names.h): its pictures take it too. */
+  g_autofree char *stem = g_path_get_basename (out_path);
+  char *dot = strrchr (stem, '.');
+  if (dot != NULL)
+    *dot = '\0';
   AtelierCliProvenance provenance = { in_path, out_path, { run->output->digital_source, "edited", parameters },
                                       run->output_width, run->output_height };
   if (!atelier_image_save_finished (output, out_path, output_bit_depth (info, o, input), o->quality,
                                     o->no_provenance ? NULL : atelier_cli_stamp_provenance, &provenance, error)
-      || !save_pictures (run->output, in_path, o->output_dir, error))
+      || !save_pictures (run->output, stem, o->output_dir, error))
     return FALSE;
   run->load_seconds = (loaded - start) / 1e6;
   run->filter_seconds = (filtered - loaded) / 1e6;
@@ -368,6 +374,7 @@ report_files (AtelierFilter *filter, const AtelierFilterValues *values, const Fi
     atelier_cli_report_csv_header (atelier_filter_get_info (filter));
   g_autoptr (AtelierContext) ctx = atelier_context_new (o->threads);
   g_autoptr (AtelierCliProgress) progress = atelier_cli_progress_new (o->quiet);
+  g_autoptr (GPtrArray) stems = atelier_cli_output_stems (n_files, files);
   int status = 0;
   for (int i = 0; i < n_files; i++)
     {
@@ -377,7 +384,7 @@ report_files (AtelierFilter *filter, const AtelierFilterValues *values, const Fi
       const AtelierFilterInput in = { image ? image->pixels : NULL, NULL,
                                       image && image->format == ATELIER_IMAGE_FORMAT_JPEG, files[i] };
       g_autoptr (AtelierFilterOutput) out = image ? apply_timed (filter, ctx, values, &in, progress, &error) : NULL;
-      if (out != NULL && save_pictures (out, files[i], o->output_dir, &error))
+      if (out != NULL && save_pictures (out, stems->pdata[i], o->output_dir, &error))
         {
           const AtelierCliFileFacts facts = { files[i], atelier_image_width (image), atelier_image_height (image),
                                               image->jpeg_quality, (g_get_monotonic_time () - start) / 1e6 };

@@ -55,3 +55,21 @@ texts = (png_chunk(b"tEXt", b"parameters\0a cat, Steps: 20, Sampler: Euler")
 store = c2pa_store((here.parent / "tests" / "data" / "c2pa" / "C.jpg").read_bytes())
 (provenance / "store.jumbf").write_bytes(store)
 (provenance / "store.png").write_bytes(signature + png_chunk(b"caBX", store) + png_chunk(b"IEND", b""))
+
+# Image reader (fuzz-image): small files of every kind the reader takes, PNG and JPEG in corpora of their own.
+from PIL import Image  # noqa: E402
+
+pngs = here / "corpus" / "png"
+pngs.mkdir(parents=True, exist_ok=True)
+jpegs = here / "corpus" / "jpeg"
+jpegs.mkdir(parents=True, exist_ok=True)
+rgb = Image.fromarray((np.arange(16 * 12 * 3).reshape(12, 16, 3) * 7 % 256).astype(np.uint8), "RGB")
+rgb.save(pngs / "rgb.png")
+rgb.convert("L").save(pngs / "grey.png")
+rgb.convert("LA").save(pngs / "grey-alpha.png")
+rgb.convert("RGBA").save(pngs / "rgba-interlaced.png", interlace=1)
+rgb.convert("P").save(pngs / "palette.png")
+Image.fromarray((np.arange(12 * 16).reshape(12, 16) * 300).astype(np.uint16)).save(pngs / "grey16.png")
+rgb.save(jpegs / "baseline.jpg", quality=75)
+rgb.save(jpegs / "progressive.jpg", quality=90, progressive=True)
+rgb.convert("L").save(jpegs / "grey.jpg", quality=60)

@@ -165,6 +165,85 @@ test_errors (void)
   test_remove_dir (dir);
 }
 
+/* Every cut of a whole file, as `head -c N` leaves it, is refused with a message that names the file and says
+ * what is wrong: a truncated JPEG used to load with its missing half grey, libjpeg only printing "Premature end
+ * of JPEG file". Damaged entropy-coded data is refused the same way. */
+static void
+check_cuts_refused (const char *dir, const char *name, const char *contents, gsize size, const char *kind)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  const double fractions[] = { 0.1, 0.5, 0.9, 0.99 };
+  const gsize cuts[] = { size * fractions[0], size * fractions[1], size * fractions[2], size * fractions[3], size - 2 };
+  for (gsize i = 0; i < G_N_ELEMENTS (cuts); i++)
+    {
+      g_assert_true (g_file_set_contents (path, contents, (gssize) cuts[i], NULL));
+      g_autoptr (GError) error = NULL;
+      g_autoptr (AtelierImage) image = atelier_image_load (path, &error);
+      g_test_message ("%s cut to %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT " bytes: %s", kind, cuts[i], size,
+                      error ? error->message : "loaded");
+      g_assert_null (image);
+      g_assert_nonnull (error);
+      g_assert_nonnull (strstr (error->message, path));
+      g_assert_nonnull (strstr (error->message, "truncated or damaged"));
+    }
+}
+
+/* The fuzzers' way in reads the same as the file, and names what it was given. */
+static void
+test_load_bytes (void)
+{
+  g_autofree char *source = g_test_build_filename (G_TEST_DIST, "data", "rgba16.png", NULL);
+  g_autofree char *contents = NULL;
+  gsize size;
+  g_assert_true (g_file_get_contents (source, &contents, &size, NULL));
+  g_autoptr (GBytes) bytes = g_bytes_new (contents, size);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierImage) from_bytes = atelier_image_load_bytes (bytes, "mem.png", 0, &error);
+  g_assert_no_error (error);
+  g_autoptr (AtelierImage) from_file = load_test_image ("rgba16.png");
+  g_assert_cmpfloat (test_max_abs_diff (from_bytes->pixels, from_file->pixels), ==, 0.0f);
+  g_autoptr (GBytes) half = g_bytes_new (contents, size / 2);
+  g_assert_null (atelier_image_load_bytes (half, "mem.png", 0, &error));
+  g_assert_nonnull (strstr (error->message, "mem.png: truncated or damaged PNG"));
+  g_clear_error (&error);
+  g_assert_null (atelier_image_load_bytes (bytes, "mem.png", 1, &error));
+  g_assert_nonnull (strstr (error->message, "pixels allowed"));
+}
+
+static void
+test_truncated_and_damaged (void)
+{
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierImage) image = atelier_image_new (test_random_tensor (4, (const int64_t[]) { 1, 3, 96, 128 }, 0.0f,
+                                                                          1.0f), 8);
+  const char *names[] = { "whole.png", "whole.jpg" };
+  for (gsize f = 0; f < G_N_ELEMENTS (names); f++)
+    {
+      g_autofree char *whole = g_build_filename (dir, names[f], NULL);
+      g_assert_true (atelier_image_save (image, whole, 8, 90, &error));
+      g_autofree char *contents = NULL;
+      gsize size;
+      g_assert_true (g_file_get_contents (whole, &contents, &size, NULL));
+      g_autoptr (AtelierImage) loaded = atelier_image_load (whole, &error); /* the whole file is fine */
+      g_assert_no_error (error);
+      check_cuts_refused (dir, f == 0 ? "cut.png" : "cut.jpg", contents, size, f == 0 ? "PNG" : "JPEG");
+      /* Bytes in the middle of the compressed data overwritten: in PNG a broken deflate stream, in JPEG a stray
+       * marker (JPEG's entropy-coded data has no checksum: other damage decodes to wrong pixels unnoticed). */
+      memset (contents + size / 2, 0x5a, 64);
+      contents[size / 2] = (char) 0xff;
+      contents[size / 2 + 1] = (char) 0xd9;
+      g_autofree char *damaged = g_build_filename (dir, f == 0 ? "damaged.png" : "damaged.jpg", NULL);
+      g_assert_true (g_file_set_contents (damaged, contents, (gssize) size, NULL));
+      g_autoptr (AtelierImage) bad = atelier_image_load (damaged, &error);
+      g_test_message ("%s damaged: %s", names[f], error ? error->message : "loaded");
+      g_assert_null (bad);
+      g_assert_nonnull (strstr (error->message, damaged));
+      g_clear_error (&error);
+    }
+  test_remove_dir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -174,5 +253,7 @@ main (int argc, char **argv)
   g_test_add_func ("/image-io/round-trips", test_round_trips);
   g_test_add_func ("/image-io/errors", test_errors);
   g_test_add_func ("/image-io/icc-profiles", test_icc_profiles);
+  g_test_add_func ("/image-io/truncated-and-damaged", test_truncated_and_damaged);
+  g_test_add_func ("/image-io/load-bytes", test_load_bytes);
   return g_test_run ();
 }

@@ -5,6 +5,7 @@
 #include "test-helpers.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 static AtelierModel *
@@ -70,11 +71,31 @@ test_golden (gconstpointer data)
   g_assert_true (atelier_tensor_same_shape (raw, expected));
   g_assert_cmpfloat (test_max_abs_diff (raw, expected), <, c->tolerance);
 
-  /* The pipeline adds only clamping to 0..1. */
+  /* The pipeline adds only the image's edges repeated one margin out, whose output it drops (so that the
+   * network's zero padding does not darken the border), and clamping to 0..1: the network just checked against
+   * TensorFlow.js, run on the extended image. */
+  const int margin = MIN (ATELIER_UPSCALE_DEFAULT_MARGIN, atelier_rdn_receptive_radius (net));
+  const gint64 h = input->shape[2], w = input->shape[3], eh = h + 2 * margin, ew = w + 2 * margin;
+  const int s = atelier_rdn_get_config (net)->scale;
+  g_autoptr (AtelierTensor) extended = atelier_tensor_new_4d (1, 3, eh, ew, &error);
+  for (int ch = 0; ch < 3; ch++)
+    for (gint64 y = 0; y < eh; y++)
+      for (gint64 x = 0; x < ew; x++)
+        extended->data[(ch * eh + y) * ew + x]
+          = range * input->data[(ch * h + CLAMP (y - margin, 0, h - 1)) * w + CLAMP (x - margin, 0, w - 1)];
+  g_autoptr (AtelierTensor) extended_out = atelier_rdn_forward (ctx, net, extended, &error);
+  g_assert_no_error (error);
   g_autoptr (AtelierTensor) piped = atelier_upscale (ctx, net, input, NULL, &error);
   g_assert_no_error (error);
-  for (gint64 i = 0; i < atelier_tensor_numel (expected); i++)
-    g_assert_cmpfloat (fabsf (piped->data[i] - CLAMP (expected->data[i], 0.0f, 1.0f)), <, c->tolerance);
+  g_assert_true (atelier_tensor_same_shape (piped, expected));
+  for (int ch = 0; ch < 3; ch++)
+    for (gint64 y = 0; y < h * s; y++)
+      for (gint64 x = 0; x < w * s; x++)
+        {
+          const float reference = extended_out->data[(ch * eh * s + y + margin * s) * ew * s + x + margin * s] / range;
+          g_assert_cmpfloat (fabsf (piped->data[(ch * h * s + y) * w * s + x] - CLAMP (reference, 0.0f, 1.0f)), <,
+                             c->tolerance);
+        }
 }
 
 static AtelierTensor *
@@ -96,7 +117,7 @@ check_tiled (const char *stem, gint64 h, gint64 w, int tile, int margin, float t
   g_autoptr (AtelierContext) ctx = atelier_context_new (2);
   g_autoptr (AtelierTensor) image = smooth_image (3, h, w);
   g_autoptr (GError) error = NULL;
-  AtelierUpscaleOptions whole = { 4096, 0 }, tiled = { tile, margin };
+  AtelierUpscaleOptions whole = { 4096, margin }, tiled = { tile, margin }; /* one edge rule for both */
   g_autoptr (AtelierTensor) a = atelier_upscale (ctx, net, image, &whole, &error);
   g_autoptr (AtelierTensor) b = atelier_upscale (ctx, net, image, &tiled, &error);
   g_assert_no_error (error);
@@ -309,6 +330,80 @@ test_wrong_architecture (void)
   test_remove_dir (dir);
 }
 
+/* ------------------------------------------------ memory of automatic tiles */
+
+/* A line of /proc/self/status in bytes ("VmHWM:   123 kB"). */
+static gsize
+status_bytes (const char *field)
+{
+  g_autofree char *status = NULL;
+  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
+  const char *line = strstr (status, field);
+  g_assert_nonnull (line);
+  return (gsize) g_ascii_strtoull (line + strlen (field) + 1, NULL, 10) * 1024;
+}
+
+
+/* Run in a child process, with a peak of its own: the resident peak of an upscale with automatic tiles, beyond
+ * what was resident before and the result itself, is the tile's working memory the planner estimates; it must
+ * stay within the budget (issue #24: medium x4 peaked at 1.93 GB against 0.69 GB for thick). */
+static void
+measure_tile_peak (const char *stem)
+{
+  g_autoptr (AtelierRdn) net = open_net (stem);
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  const int margin = MIN (ATELIER_UPSCALE_DEFAULT_MARGIN, atelier_rdn_receptive_radius (net));
+  /* Small, so that an image a little larger than one automatic tile runs in seconds, but twice what the smallest
+   * tile (6 margins) needs, so that the planner's choice is what is measured. */
+  const gsize budget = MAX ((gsize) 48 << 20, 2 * (gsize) (36 * margin * margin) * atelier_rdn_bytes_per_pixel (net));
+  atelier_context_set_memory_budget (ctx, budget);
+  g_autoptr (GError) error = NULL;
+  /* A small run first, so that weights, threads and BLAS buffers are resident before the measurement. */
+  g_autoptr (AtelierTensor) tiny = smooth_image (3, 8, 8);
+  g_autoptr (AtelierTensor) warm = atelier_upscale (ctx, net, tiny, NULL, &error);
+  g_assert_no_error (error);
+  const int tile = atelier_tile_size_for_budget (ctx, atelier_rdn_bytes_per_pixel (net), margin, 1);
+  const gint64 side = tile - 2 * margin; /* with its edges repeated, one tile of the full size */
+  g_autoptr (AtelierTensor) image = smooth_image (3, side, side);
+  const int s = atelier_rdn_get_config (net)->scale;
+  const gsize result = (gsize) 3 * side * s * side * s * sizeof (float);
+  /* Writing 5 to clear_refs resets the peak to the present resident size. */
+  FILE *clear_refs = fopen ("/proc/self/clear_refs", "w");
+  g_assert_nonnull (clear_refs);
+  g_assert_cmpint (fputs ("5", clear_refs), >=, 0);
+  g_assert_cmpint (fclose (clear_refs), ==, 0);
+  const gsize before = status_bytes ("VmRSS:");
+  g_autoptr (AtelierTensor) up = atelier_upscale (ctx, net, image, NULL, &error);
+  g_assert_no_error (error);
+  const gsize peak = status_bytes ("VmHWM:");
+  const double working = (double) peak - (double) before - (double) result;
+  const double estimate = (double) tile * tile * atelier_rdn_bytes_per_pixel (net);
+  g_printerr ("# %s: tile %d, estimate %.1f MiB, measured %.1f MiB (%.2f of the estimate), budget %.0f MiB\n", stem, tile,
+          estimate / (1 << 20), working / (1 << 20), working / estimate, (double) budget / (1 << 20));
+  g_assert_cmpfloat (working, <=, budget);
+  g_assert_cmpfloat (working, <=, estimate); /* the estimate holds */
+  g_assert_cmpfloat (working, >=, 0.6 * estimate); /* and wastes little: measured 0.75 to 0.91 */
+}
+
+static void
+test_tile_memory (gconstpointer data)
+{
+  const char *stem = data;
+  if (g_test_subprocess ())
+    {
+      measure_tile_peak (stem);
+      return;
+    }
+  g_autoptr (AtelierModel) model = open_model (stem, FALSE);
+  if (model == NULL)
+    {
+      g_test_skip ("model not set up: run models/esrgan/setup.sh");
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDOUT | G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int argc, char **argv)
 {
@@ -331,6 +426,8 @@ main (int argc, char **argv)
     {
       g_autofree char *path = g_strdup_printf ("/upscale/tfjs-golden/%s", goldens[i].stem);
       g_test_add_data_func (path, &goldens[i], test_golden);
+      g_autofree char *memory = g_strdup_printf ("/upscale/automatic-tiles-within-budget/%s", goldens[i].stem);
+      g_test_add_data_func (memory, goldens[i].stem, test_tile_memory);
     }
   g_test_add_func ("/upscale/tiled-equals-untiled/slim", test_tiled_slim);
   g_test_add_func ("/upscale/tiled-equals-untiled/thick", test_tiled_thick);

@@ -126,6 +126,24 @@ atelier_tensor_crop (const AtelierTensor *image, int64_t top, int64_t left, int6
   return out;
 }
 
+AtelierTensor *
+atelier_tensor_crop_edge_extended (const AtelierTensor *image, int64_t top, int64_t left, int64_t h, int64_t w,
+                                   GError **error)
+{
+  g_return_val_if_fail (image->rank == 4 && image->shape[0] == 1 && h >= 0 && w >= 0, NULL);
+  const int64_t channels = image->shape[1], H = image->shape[2], W = image->shape[3];
+  AtelierTensor *out = atelier_tensor_new_uninitialized (4, (const int64_t[]) { 1, channels, h, w }, error);
+  for (int64_t c = 0; out != NULL && c < channels; c++)
+    for (int64_t y = 0; y < h; y++)
+      {
+        const float *src = image->data + (c * H + CLAMP (top + y, 0, H - 1)) * W;
+        float *dst = out->data + (c * h + y) * w;
+        for (int64_t x = 0; x < w; x++)
+          dst[x] = src[CLAMP (left + x, 0, W - 1)];
+      }
+  return out;
+}
+
 void
 atelier_tensor_free (AtelierTensor *tensor)
 {

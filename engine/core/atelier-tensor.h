@@ -30,6 +30,10 @@ AtelierTensor *atelier_tensor_copy (const AtelierTensor *src, GError **error);
 /* The window (top, left, h, w) of every channel of an image (1, C, H, W); the window must lie inside it. */
 AtelierTensor *atelier_tensor_crop (const AtelierTensor *image, int64_t top, int64_t left, int64_t h, int64_t w,
                                     GError **error);
+/* The same window, which may reach past the image: there each pixel repeats the nearest edge pixel (the
+ * padding that keeps a flat image flat where a network or a kernel needs more than the image holds). */
+AtelierTensor *atelier_tensor_crop_edge_extended (const AtelierTensor *image, int64_t top, int64_t left, int64_t h,
+                                                  int64_t w, GError **error);
 void atelier_tensor_free (AtelierTensor *tensor);
 
 int64_t atelier_tensor_numel (const AtelierTensor *tensor);

@@ -339,6 +339,15 @@ check_input (const AtelierFilterInfo *info, const AtelierFilterInput *in, GError
 {
   if (!atelier_planes_check (in->image, "the image", error))
     return FALSE;
+  /* Only a 32-bit float layer can hold them; a network would spread them over the result (Select Subject then
+   * reported "no subject" on a photograph with one NaN pixel), so every filter refuses them alike. */
+  if (!atelier_tensor_all_finite (in->image))
+    {
+      g_set_error_literal (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT,
+                           "the image holds NaN or infinite values (a 32-bit floating-point layer?): replace them "
+                           "with numbers first");
+      return FALSE;
+    }
   if (in->selection != NULL
       && !atelier_tensor_check_shape (in->selection, "selection", 4,
                                       (const int64_t[]) { 1, 1, in->image->shape[2], in->image->shape[3] }, error))

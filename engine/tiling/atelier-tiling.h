@@ -9,7 +9,13 @@
  * there lacks context) and the middle third is a linear cross-fade. The weights
  * form a partition of unity, so where the margin covers the network's
  * receptive radius the result equals the untiled output exactly, and where it
- * does not the remaining difference is faded rather than cut. */
+ * does not the remaining difference is faded rather than cut.
+ *
+ * With repeat_edges the image's own edges are cut edges too: each side is
+ * extended by one margin of repeated edge pixels, whose output is dropped, so
+ * the network's zero padding never reaches the image and a flat image stays
+ * flat up to its corners at any size, 1x1 included. Without it the network
+ * pads the image's edges its own way, as it was trained to. */
 
 #include "core/atelier-context.h"
 #include "core/atelier-tensor.h"
@@ -24,6 +30,7 @@ typedef struct
   int scale_den;
   gint64 out_channels;
   const char *step_label; /* progress text, e.g. "Upscaling" -> "Upscaling tile 3/12" */
+  gboolean repeat_edges;  /* see above: for networks whose own padding darkens the image's edges */
 } AtelierTileSpec;
 
 /* The network: one tile (1, C, h, w) in, (1, out_channels, h*num/den, w*num/den) out. */
