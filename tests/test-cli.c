@@ -324,7 +324,7 @@ test_detect (void)
   g_autoptr (AtelierFilter) filter = atelier_filter_new (atelier_filter_find ("detect-ai"));
   g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (atelier_filter_get_info (filter));
   g_autoptr (AtelierContext) ctx = atelier_context_new (1);
-  const AtelierFilterInput in = { image->pixels, NULL, FALSE };
+  const AtelierFilterInput in = { image->pixels, NULL, FALSE, NULL };
   g_autoptr (AtelierFilterOutput) d = atelier_filter_apply (filter, ctx, values, &in, &error);
   g_assert_no_error (error);
   g_assert_cmpfloat_with_epsilon (atelier_filter_output_get (d, "probability")->number, p_png, 1e-5);
@@ -420,7 +420,7 @@ test_inpaint (void)
   g_assert_true (atelier_filter_values_set (values, "working-size", 128, &error));
   g_assert_true (atelier_filter_values_set (values, "seed", 3, &error));
   g_autoptr (AtelierContext) ctx = atelier_context_new (1);
-  const AtelierFilterInput engine_in = { in->pixels, m->pixels, FALSE };
+  const AtelierFilterInput engine_in = { in->pixels, m->pixels, FALSE, NULL };
   g_autoptr (AtelierFilterOutput) engine_out = atelier_filter_apply (filter, ctx, values, &engine_in, &error);
   g_assert_no_error (error);
   float outside = 0, inside = 0;
@@ -613,7 +613,7 @@ engine_output (const char *name, const AtelierTensor *image)
   g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (atelier_filter_get_info (filter));
   g_autoptr (AtelierContext) ctx = atelier_context_new (2);
   g_autoptr (GError) error = NULL;
-  const AtelierFilterInput in = { image, NULL, FALSE };
+  const AtelierFilterInput in = { image, NULL, FALSE, NULL };
   g_autoptr (AtelierFilterOutput) out = atelier_filter_apply (filter, ctx, values, &in, &error);
   g_assert_no_error (error);
   return g_steal_pointer (&out->pixels);
@@ -1324,7 +1324,7 @@ test_replace_background_mask (void)
   g_autoptr (GError) error = NULL;
   g_assert_true (atelier_filter_values_set_choice (values, "background", "studio", &error));
   g_autoptr (AtelierContext) ctx = atelier_context_new (2);
-  const AtelierFilterInput in = { source->pixels, selection->pixels, FALSE };
+  const AtelierFilterInput in = { source->pixels, selection->pixels, FALSE, NULL };
   g_autoptr (AtelierFilterOutput) out = atelier_filter_apply (filter, ctx, values, &in, &error);
   g_assert_no_error (error);
   g_autoptr (AtelierTensor) expected = atelier_filter_output_composite (out, source->pixels, &error);

@@ -59,7 +59,7 @@ extend (AtelierFilter *filter, const AtelierTensor *image, const char *aspect, c
   for (int i = 0; sides != NULL && i < 4; i++)
     g_assert_true (atelier_filter_values_set (values, names[i], sides[i], &error));
   g_autoptr (AtelierContext) ctx = atelier_context_new (2);
-  const AtelierFilterInput in = { image, NULL, FALSE };
+  const AtelierFilterInput in = { image, NULL, FALSE, NULL };
   AtelierFilterOutput *out = atelier_filter_apply (filter, ctx, values, &in, &error);
   g_assert_no_error (error);
   return out;
@@ -134,7 +134,7 @@ test_nothing_to_add (void)
   g_assert_true (atelier_filter_values_set_choice (values, "aspect", "pixels", &error));
   g_autoptr (AtelierTensor) image = photo_like (3, 32, 32);
   g_autoptr (AtelierContext) ctx = atelier_context_new (2);
-  const AtelierFilterInput in = { image, NULL, FALSE };
+  const AtelierFilterInput in = { image, NULL, FALSE, NULL };
   g_autoptr (AtelierFilterOutput) out = atelier_filter_apply (filter, ctx, values, &in, &error);
   g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT);
   g_assert_null (out);

@@ -495,7 +495,7 @@ test_preview_inpaint_is_exact (void)
   g_autoptr (AtelierTensor) before = NULL, after = NULL;
   g_assert_true (atelier_filter_preview_render (filter, ctx, values, region, region_selection, &before, &after, &error));
   test_assert_close (before, region, 0.0f);
-  const AtelierFilterInput in = { image, selection, FALSE };
+  const AtelierFilterInput in = { image, selection, FALSE, NULL };
   g_autoptr (AtelierFilterOutput) whole = atelier_filter_apply (filter, ctx, values, &in, &error);
   g_assert_no_error (error);
   g_autoptr (AtelierTensor) seen = atelier_planes_over (whole->pixels, image, &error);
@@ -731,7 +731,7 @@ test_select_subject_odd_inputs (void)
     {
       g_autoptr (AtelierTensor) before = atelier_tensor_copy (inputs[i], NULL);
       g_autoptr (GError) error = NULL;
-      const AtelierFilterInput in = { inputs[i], NULL, FALSE };
+      const AtelierFilterInput in = { inputs[i], NULL, FALSE, NULL };
       g_autoptr (AtelierFilterOutput) out = atelier_filter_apply (filter, ctx, values, &in, &error);
       g_test_message ("%" G_GINT64_FORMAT "x%" G_GINT64_FORMAT "x%" G_GINT64_FORMAT ": %s", inputs[i]->shape[1],
                       inputs[i]->shape[2], inputs[i]->shape[3], out ? "a matte" : error->message);
@@ -760,7 +760,7 @@ test_select_subject_nothing_found (void)
   g_autoptr (AtelierTensor) flat = atelier_tensor_new_4d (1, 3, 120, 160, NULL);
   atelier_tensor_fill (flat, 0.5f);
   g_autoptr (GError) error = NULL;
-  const AtelierFilterInput in = { flat, NULL, FALSE };
+  const AtelierFilterInput in = { flat, NULL, FALSE, NULL };
   g_autoptr (AtelierFilterOutput) out = atelier_filter_apply (filter, ctx, values, &in, &error);
   g_assert_null (out);
   g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT);

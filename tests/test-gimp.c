@@ -135,7 +135,7 @@ engine_run (const AtelierFilterValues *values, const AtelierTensor *pixels, cons
   g_autoptr (GError) error = NULL;
   g_autoptr (AtelierFilter) filter = atelier_filter_new (values->info);
   g_autoptr (AtelierContext) ctx = atelier_context_new (2);
-  const AtelierFilterInput in = { pixels, selection, FALSE };
+  const AtelierFilterInput in = { pixels, selection, FALSE, NULL };
   AtelierFilterOutput *out = atelier_filter_apply (filter, ctx, values, &in, &error);
   g_assert_no_error (error);
   return out;

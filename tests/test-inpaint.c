@@ -187,7 +187,7 @@ inpaint_layer (AtelierFilter *filter, AtelierContext *ctx, const AtelierFilterVa
                const AtelierTensor *image, const AtelierTensor *selection)
 {
   g_autoptr (GError) error = NULL;
-  const AtelierFilterInput in = { image, selection, FALSE };
+  const AtelierFilterInput in = { image, selection, FALSE, NULL };
   g_autoptr (AtelierFilterOutput) out = atelier_filter_apply (filter, ctx, values, &in, &error);
   g_assert_no_error (error);
   return g_steal_pointer (&out->pixels);
@@ -444,7 +444,7 @@ test_filter_variations (void)
   g_autoptr (AtelierContext) ctx = atelier_context_new (2);
   g_autoptr (AtelierTensor) image = test_image (3, 72, 100);
   g_autoptr (AtelierTensor) selection = test_selection (72, 100, 20, 30, 49, 70, 0);
-  const AtelierFilterInput in = { image, selection, FALSE };
+  const AtelierFilterInput in = { image, selection, FALSE, NULL };
   g_autoptr (AtelierFilterOutput) out = atelier_filter_apply (filter, ctx, values, &in, &error);
   g_assert_no_error (error);
   g_assert_cmpint (out->pictures->len, ==, 2);

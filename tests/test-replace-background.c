@@ -67,7 +67,7 @@ run_on_threads (AtelierFilterValues *values, const AtelierTensor *image, const A
   g_autoptr (GError) error = NULL;
   g_autoptr (AtelierContext) ctx = atelier_context_new (threads);
   g_autoptr (AtelierFilter) filter = atelier_filter_new (atelier_filter_find ("replace-background"));
-  const AtelierFilterInput in = { image, selection, FALSE };
+  const AtelierFilterInput in = { image, selection, FALSE, NULL };
   g_autoptr (AtelierFilterOutput) out = atelier_filter_apply (filter, ctx, values, &in, &error);
   g_assert_no_error (error);
   /* The layers composited as GIMP shows them (and the command line writes them), kept as the output's pixels with
@@ -292,7 +292,7 @@ test_whole_selection_refused (void)
   g_autoptr (AtelierContext) ctx = atelier_context_new (1);
   g_autoptr (AtelierFilter) filter = atelier_filter_new (atelier_filter_find ("replace-background"));
   g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (atelier_filter_get_info (filter));
-  const AtelierFilterInput in = { image, selection, FALSE };
+  const AtelierFilterInput in = { image, selection, FALSE, NULL };
   g_autoptr (GError) error = NULL;
   g_autoptr (AtelierFilterOutput) out = atelier_filter_apply (filter, ctx, values, &in, &error);
   g_assert_null (out);
@@ -326,7 +326,7 @@ test_layers (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (AtelierContext) ctx = atelier_context_new (2);
   g_autoptr (AtelierFilter) filter = atelier_filter_new (atelier_filter_find ("replace-background"));
-  const AtelierFilterInput in = { image, selection, FALSE };
+  const AtelierFilterInput in = { image, selection, FALSE, NULL };
   g_autoptr (AtelierFilterOutput) out = atelier_filter_apply (filter, ctx, values, &in, &error);
   g_assert_no_error (error);
   g_assert_null (out->pixels);
@@ -414,7 +414,7 @@ test_found_subject_kept_exactly (void)
   g_autoptr (AtelierContext) ctx = atelier_context_new (2);
   g_autoptr (AtelierFilter) filter = atelier_filter_new (atelier_filter_find ("replace-background"));
   g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (atelier_filter_get_info (filter));
-  const AtelierFilterInput in = { image, NULL, FALSE };
+  const AtelierFilterInput in = { image, NULL, FALSE, NULL };
   g_autoptr (GError) error = NULL;
   g_autoptr (AtelierFilterOutput) out = atelier_filter_apply (filter, ctx, values, &in, &error);
   g_assert_no_error (error);

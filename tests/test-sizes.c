@@ -152,7 +152,7 @@ check_case_at_size (AtelierFilter *filter, const FilterCase *fc, gint64 h, gint6
   apply_settings (values, fc->settings);
   g_autoptr (AtelierTensor) image = flat_image (h, w);
   g_autoptr (AtelierTensor) selection = fc->needs_selection ? corner_and_centre_selection (h, w) : NULL;
-  const AtelierFilterInput in = { image, selection, FALSE };
+  const AtelierFilterInput in = { image, selection, FALSE, NULL };
   g_autoptr (GError) error = NULL;
   g_autoptr (AtelierFilterOutput) out = atelier_filter_apply (filter, ctx, values, &in, &error);
   if (fc->refuses_at (h, w))
@@ -211,7 +211,7 @@ check_defined_result (AtelierFilter *filter, const FilterCase *fc, const Atelier
   apply_settings (values, fc->settings);
   const gint64 h = image->shape[2], w = image->shape[3];
   g_autoptr (AtelierTensor) selection = fc->needs_selection ? corner_and_centre_selection (h, w) : NULL;
-  const AtelierFilterInput in = { image, selection, FALSE };
+  const AtelierFilterInput in = { image, selection, FALSE, NULL };
   g_autoptr (GError) error = NULL;
   g_autoptr (AtelierFilterOutput) out = atelier_filter_apply (filter, ctx, values, &in, &error);
   if (out == NULL)
@@ -285,7 +285,7 @@ test_subject_texture_and_16_bit (void)
   const char *names[] = { "texture", "16-bit PNG" };
   for (gsize i = 0; i < G_N_ELEMENTS (inputs); i++)
     {
-      const AtelierFilterInput in = { inputs[i], NULL, FALSE };
+      const AtelierFilterInput in = { inputs[i], NULL, FALSE, NULL };
       g_autoptr (GError) run_error = NULL;
       g_autoptr (AtelierFilterOutput) out = atelier_filter_apply (filter, ctx, values, &in, &run_error);
       g_test_message ("%s: %s", names[i], out ? "a matte" : run_error->message);
@@ -348,7 +348,7 @@ test_upscale_long_strip (void)
   apply_settings (values, "model=slim,scale=2");
   g_autoptr (AtelierContext) ctx = atelier_context_new (2);
   g_autoptr (AtelierTensor) strip = test_random_tensor (4, (const int64_t[]) { 1, 3, 1, 20000 }, 0.0f, 1.0f);
-  const AtelierFilterInput in = { strip, NULL, FALSE };
+  const AtelierFilterInput in = { strip, NULL, FALSE, NULL };
   g_autoptr (GError) error = NULL;
   g_autoptr (AtelierFilterOutput) out = atelier_filter_apply (filter, ctx, values, &in, &error);
   g_assert_no_error (error);
