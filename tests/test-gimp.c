@@ -335,8 +335,10 @@ test_all_layers (Gimp *g, gconstpointer data)
                   test_max_abs_diff (with_all->pixels, expected->pixels),
                   test_max_abs_diff (active_only->pixels, expected->pixels));
   g_assert_cmpfloat (test_max_abs_diff (with_all->pixels, expected->pixels), <=, 1.0f / 255.0f);
-  /* Without the option the lower layer is interpolated by GIMP, not the network. */
-  g_assert_cmpfloat (test_max_abs_diff (active_only->pixels, expected->pixels), >, 4.0f / 255.0f);
+  /* Without the option the lower layer is interpolated by GIMP, not the network: 3.3 levels from the network's
+   * result on this smooth image since the network's borders are no longer dark (measured), against at most 1
+   * level for the layer the network did enlarge. */
+  g_assert_cmpfloat (test_max_abs_diff (active_only->pixels, expected->pixels), >, 2.0f / 255.0f);
 }
 
 static void
