@@ -74,7 +74,7 @@ atelier_command_autoencode (int argc, char **argv)
   atelier_image_keep_profile (output, input);
   /* Every pixel of the round trip comes from the trained decoder. */
   g_autofree char *parameters = g_strdup_printf ("autoencode: model %s", model_name ? model_name : "taef2");
-  AtelierCliProvenance provenance = { argv[1], argv[2], { ATELIER_SOURCE_TRAINED, "edited", parameters }, w, h };
+  AtelierCliProvenance provenance = { argv[1], argv[2], { ATELIER_SOURCE_TRAINED, "edited", parameters, NULL }, w, h };
   if (!atelier_image_save_finished (output, argv[2], input->bit_depth, 92, atelier_cli_stamp_provenance, &provenance,
                                     &error))
     return atelier_cli_fail (error);

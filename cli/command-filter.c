@@ -290,14 +290,13 @@ filter_file (AtelierFilter *filter, const AtelierFilterValues *values, const Fil
     atelier_image_keep_profile (output, input);
   run->output_width = atelier_image_width (output);
   run->output_height = atelier_image_height (output);
-  g_autofree char *settings = atelier_filter_values_describe (values);
-  g_autofree char *parameters = g_strdup_printf ("%s: %s", info->name, settings);
+  g_autofree char *parameters = atelier_filter_values_record (values);
   /* In a batch the output's own name is the input's unique stem (cli-output-names.h): its pictures take it too. */
   g_autofree char *stem = g_path_get_basename (out_path);
   char *dot = strrchr (stem, '.');
   if (dot != NULL)
     *dot = '\0';
-  AtelierCliProvenance provenance = { in_path, out_path, { run->output->digital_source, "edited", parameters },
+  AtelierCliProvenance provenance = { in_path, out_path, { run->output->digital_source, "edited", parameters, NULL },
                                       run->output_width, run->output_height };
   if (!atelier_image_save_finished (output, out_path, output_bit_depth (info, o, input), o->quality,
                                     o->no_provenance ? NULL : atelier_cli_stamp_provenance, &provenance, error)

@@ -79,7 +79,8 @@ atelier_command_sample (int argc, char **argv)
   g_autofree char *settings = atelier_filter_values_describe (values);
   g_autofree char *parameters = g_strdup_printf ("sample: style %s, %s", style ? style : "photo", settings);
   /* Wholly generated: the file says so, as the EU AI Act's marking duty asks (docs/provenance.md). */
-  AtelierCliProvenance provenance = { NULL, argv[1], { ATELIER_SOURCE_TRAINED, "created", parameters }, width, height };
+  AtelierCliProvenance provenance = { NULL, argv[1], { ATELIER_SOURCE_TRAINED, "created", parameters, NULL }, width,
+                                      height };
   if (!atelier_image_save_finished (output, argv[1], 8, 92, atelier_cli_stamp_provenance, &provenance, &error))
     return atelier_cli_fail (error);
   printf ("%s %dx%d, style %s, seed %" G_GUINT64_FORMAT " (%.1f s)\n", argv[1], width, height,

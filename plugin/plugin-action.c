@@ -333,8 +333,7 @@ record_provenance (gint32 image, const AtelierFilterValues *values, const Atelie
   GimpMetadata *metadata = gimp_image_get_metadata (image);
   if (metadata == NULL)
     metadata = gimp_metadata_new ();
-  g_autofree char *settings = atelier_filter_values_describe (values);
-  g_autofree char *parameters = g_strdup_printf ("%s: %s", values->info->name, settings);
+  g_autofree char *parameters = atelier_filter_values_record (values);
   const AtelierProvenanceEvent event = { out->digital_source, "edited", parameters, NULL };
   g_autoptr (GError) error = NULL;
   if (!atelier_provenance_stamp (GEXIV2_METADATA (metadata), &event, &error) || !gimp_image_set_metadata (image, metadata))

@@ -278,6 +278,13 @@ atelier_filter_values_describe (const AtelierFilterValues *values)
   return g_string_free (s, FALSE);
 }
 
+char *
+atelier_filter_values_record (const AtelierFilterValues *values)
+{
+  g_autofree char *settings = atelier_filter_values_describe (values);
+  return g_strdup_printf ("%s: %s", values->info->name, settings);
+}
+
 /* ------------------------------------------------------------ instances */
 
 struct _AtelierFilter

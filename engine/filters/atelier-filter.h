@@ -272,6 +272,8 @@ gboolean atelier_colour_parse (const char *text, double *value, GError **error);
 char *atelier_colour_format (double value);
 /* "scale 4, model thick, all-layers off": the values as a person reads them back. */
 char *atelier_filter_values_describe (const AtelierFilterValues *values);
+/* "upscale: scale 4, model thick, ...": the filter and its values, as a run's provenance record names them. */
+char *atelier_filter_values_record (const AtelierFilterValues *values);
 
 /* Every value in its range, allowed set or choices; the error names the
  * parameter and what it accepts. */
