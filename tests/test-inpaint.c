@@ -221,12 +221,14 @@ test_rgba_filter (void)
 /* ---------------------------------------------------------------- regions at their own scale */
 
 static AtelierTensor *
-inpaint_regions (AtelierContext *ctx, const AtelierLatentDiffusion *ld, const AtelierRdn *enlarger,
-                 const AtelierTensor *image, const AtelierTensor *selection, int working_side, int expected_regions)
+inpaint_regions_enlarged (AtelierContext *ctx, const AtelierLatentDiffusion *ld,
+                          const AtelierRdn *const enlargers[ATELIER_INPAINT_ENLARGERS], const AtelierTensor *image,
+                          const AtelierTensor *selection, int working_side, int expected_regions)
 {
   g_autoptr (GError) error = NULL;
-  AtelierInpaintRegionsOptions options = { atelier_latent_diffusion_options_default (), enlarger,
+  AtelierInpaintRegionsOptions options = { atelier_latent_diffusion_options_default (), { NULL },
                                            ATELIER_INPAINT_FILL_DIFFUSION, 0 };
+  memcpy (options.enlargers, enlargers, sizeof options.enlargers);
   options.diffusion.sampler.steps = 3;
   options.diffusion.working_side = working_side;
   int counts[4] = { 0 };
@@ -235,6 +237,14 @@ inpaint_regions (AtelierContext *ctx, const AtelierLatentDiffusion *ld, const At
   g_assert_cmpint (counts[ATELIER_INPAINT_FILL_DIFFUSION], ==, expected_regions);
   g_assert_cmpint (counts[ATELIER_INPAINT_FILL_MEMBRANE], ==, 0);
   return out;
+}
+
+static AtelierTensor *
+inpaint_regions (AtelierContext *ctx, const AtelierLatentDiffusion *ld, const AtelierRdn *enlarger,
+                 const AtelierTensor *image, const AtelierTensor *selection, int working_side, int expected_regions)
+{
+  const AtelierRdn *const enlargers[ATELIER_INPAINT_ENLARGERS] = { enlarger };
+  return inpaint_regions_enlarged (ctx, ld, enlargers, image, selection, working_side, expected_regions);
 }
 
 /* @selection with a (soft-edged) box added: max of the two. */
@@ -331,6 +341,33 @@ test_large_region_enlarged (void)
 /* "auto" fills a thin region (a 3-pixel line: thickness 4 by the distance to the border) with the membrane and
  * a thick one with ATELIER_INPAINT_FILL_AUTO_LARGE; the membrane is the harmonic interpolation of the border, checked against a
  * plain Jacobi solve of Laplace's equation with the unselected pixels fixed. */
+/* The fill of that window (382x320, reduced to 128 by 3.0) is enlarged by the network of the smallest scale that
+ * reaches the reduction, whatever the order it is given in: x3 of x2, x3 and x4, bit for bit what x3 alone gives,
+ * and not what x4 gives; with no network that reaches it, the largest. */
+static void
+test_large_region_enlarger_choice (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierLatentDiffusion) ld = open_model ();
+  g_autoptr (AtelierRdn) x2 = atelier_rdn_open ("slim", 2, &error);
+  g_autoptr (AtelierRdn) x3 = x2 ? atelier_rdn_open ("slim", 3, &error) : NULL;
+  g_autoptr (AtelierRdn) x4 = x3 ? atelier_rdn_open ("slim", 4, &error) : NULL;
+  g_assert_no_error (error);
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (AtelierTensor) image = test_image (3, 320, 400);
+  g_autoptr (AtelierTensor) selection = test_selection (320, 400, 110, 150, 209, 269, 4);
+  const AtelierRdn *const all[ATELIER_INPAINT_ENLARGERS] = { x4, NULL, x2, x3 };
+  const AtelierRdn *const below[ATELIER_INPAINT_ENLARGERS] = { x2, NULL, NULL, NULL };
+  g_autoptr (AtelierTensor) chosen = inpaint_regions_enlarged (ctx, ld, all, image, selection, 128, 1);
+  g_autoptr (AtelierTensor) by_x3 = inpaint_regions (ctx, ld, x3, image, selection, 128, 1);
+  g_autoptr (AtelierTensor) by_x4 = inpaint_regions (ctx, ld, x4, image, selection, 128, 1);
+  g_autoptr (AtelierTensor) only_x2 = inpaint_regions_enlarged (ctx, ld, below, image, selection, 128, 1);
+  g_autoptr (AtelierTensor) by_x2 = inpaint_regions (ctx, ld, x2, image, selection, 128, 1);
+  assert_identical (chosen, by_x3, 3, "x2, x3, x4 against x3");
+  g_assert_cmpfloat (test_max_abs_diff (chosen, by_x4), >, 1e-3f);
+  assert_identical (only_x2, by_x2, 3, "x2 alone");
+}
+
 static void
 test_thin_region_membrane (void)
 {
@@ -340,7 +377,7 @@ test_thin_region_membrane (void)
   g_autoptr (AtelierTensor) image = test_image (3, 240, 400);
   g_autoptr (AtelierTensor) selection = test_selection (240, 400, 20, 20, 22, 80, 0);
   add_box (selection, 150, 300, 189, 339, 0);
-  AtelierInpaintRegionsOptions options = { atelier_latent_diffusion_options_default (), NULL,
+  AtelierInpaintRegionsOptions options = { atelier_latent_diffusion_options_default (), { NULL },
                                            ATELIER_INPAINT_FILL_AUTO, 8 };
   options.diffusion.sampler.steps = 3;
   int counts[4] = { 0 };
@@ -481,6 +518,7 @@ main (int argc, char **argv)
   g_test_add_func ("/inpaint/regions/small-at-full-resolution", test_small_regions_full_resolution);
   g_test_add_func ("/inpaint/regions/overlapping-windows-merge", test_overlapping_windows_merge);
   g_test_add_func ("/inpaint/regions/large-reduced-and-enlarged", test_large_region_enlarged);
+  g_test_add_func ("/inpaint/regions/large-enlarger-choice", test_large_region_enlarger_choice);
   g_test_add_func ("/inpaint/regions/thin-region-membrane", test_thin_region_membrane);
   g_test_add_func ("/inpaint/regions/grow-feather-mask", test_grow_feather_mask);
   g_test_add_func ("/inpaint/regions/filter-grow-feather", test_filter_grow_feather);

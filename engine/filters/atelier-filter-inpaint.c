@@ -5,6 +5,8 @@
 #include "core/atelier-image-planes.h"
 #include "filters/atelier-inpaint-params.h"
 
+#include <string.h>
+
 static const AtelierParamSpec inpaint_params[] = {
   ATELIER_SAMPLING_PARAM_ROWS,
   ATELIER_INPAINT_WORKING_SIZE_ROW,
@@ -53,24 +55,50 @@ static const AtelierResultSpec inpaint_results[] = {
     .help = ATELIER_N_ ("Separate parts of the selection filled by the membrane with the model's fine detail on top") },
 };
 
-/* The fill as a layer of its own: the result's colour, opaque where the selection is (times the source's
- * alpha), so that stacked above the source it shows exactly the inpainted image and can be masked, hidden or
- * deleted without touching the source. */
-static AtelierTensor *
-fill_layer (const AtelierTensor *image, const AtelierTensor *mask, const AtelierTensor *filled_rgb,
-            GError **error)
+/* The layer's alpha: the selection's values, times the source's alpha, so that stacked above the source the
+ * layer shows exactly the inpainted image and can be masked, hidden or deleted without touching the source. */
+static void
+layer_alpha (const AtelierTensor *image, const AtelierTensor *mask, AtelierTensor *alpha)
 {
-  g_autoptr (AtelierTensor) colour = atelier_planes_from_rgb (filled_rgb, atelier_planes_colours ((int) image->shape[1]),
-                                                              error);
-  g_autoptr (AtelierTensor) alpha = colour ? atelier_tensor_copy (mask, error) : NULL;
-  if (alpha == NULL)
-    return NULL;
   for (int64_t i = 0; i < atelier_tensor_numel (alpha); i++)
-    alpha->data[i] = CLAMP (alpha->data[i], 0.0f, 1.0f);
+    alpha->data[i] = CLAMP (mask->data[i], 0.0f, 1.0f);
   g_autoptr (AtelierTensor) source_alpha = atelier_planes_alpha_view (image);
   if (source_alpha != NULL)
     atelier_planes_premultiply (alpha, source_alpha);
-  return atelier_planes_join (colour, alpha, error);
+}
+
+/* The fill as a layer of its own: its colour the inpainted image, opaque where the selection is. An RGB source's
+ * fill is made in the layer's own colour planes, so that a 24-megapixel photograph is copied once, not four
+ * times (into the RGB, the result, the layer's colour and the joined layer). */
+static AtelierTensor *
+inpainted_layer (AtelierContext *ctx, const AtelierLatentDiffusion *ld, const AtelierTensor *image,
+                 const AtelierTensor *mask, const AtelierInpaintRegionsOptions *options, int counts[4],
+                 GError **error)
+{
+  const int64_t H = image->shape[2], W = image->shape[3], plane = H * W;
+  if (atelier_planes_colours ((int) image->shape[1]) == 1)
+    {
+      g_autoptr (AtelierTensor) rgb = atelier_planes_rgb (image, error);
+      g_autoptr (AtelierTensor) filled = rgb ? atelier_inpaint_regions (ctx, ld, rgb, mask, options, counts, error)
+                                             : NULL;
+      g_autoptr (AtelierTensor) colour = filled ? atelier_planes_from_rgb (filled, 1, error) : NULL;
+      g_autoptr (AtelierTensor) alpha = colour ? atelier_tensor_new_like (mask, error) : NULL;
+      if (alpha == NULL)
+        return NULL;
+      layer_alpha (image, mask, alpha);
+      return atelier_planes_join (colour, alpha, error);
+    }
+  g_autoptr (AtelierTensor) layer = atelier_tensor_new_uninitialized (4, (const int64_t[]) { 1, 4, H, W }, error);
+  if (layer == NULL)
+    return NULL;
+  memcpy (layer->data, image->data, 3 * plane * sizeof (float));
+  g_autoptr (AtelierTensor) rgb = atelier_tensor_new_view (image->data, 4, (const int64_t[]) { 1, 3, H, W });
+  g_autoptr (AtelierTensor) colour = atelier_tensor_new_view (layer->data, 4, (const int64_t[]) { 1, 3, H, W });
+  g_autoptr (AtelierTensor) alpha = atelier_tensor_new_view (layer->data + 3 * plane, 4, (const int64_t[]) { 1, 1, H, W });
+  if (!atelier_inpaint_regions_into (ctx, ld, rgb, mask, options, colour, counts, error))
+    return NULL;
+  layer_alpha (image, mask, alpha);
+  return g_steal_pointer (&layer);
 }
 
 static gboolean
@@ -89,8 +117,7 @@ inpaint_run (AtelierContext *ctx, AtelierModelCache *models, const AtelierFilter
                                                                  atelier_filter_values_get_int (values, "grow"),
                                                                  atelier_filter_values_get_int (values, "feather"),
                                                                  error);
-  g_autoptr (AtelierTensor) rgb = mask ? atelier_planes_rgb (in->image, error) : NULL;
-  if (rgb == NULL)
+  if (mask == NULL)
     return FALSE;
   /* Each variation from the next seed: the first is the layer, the others hidden layers beside it, their seeds
    * in their names and all of them in the settings parasite. */
@@ -101,8 +128,7 @@ inpaint_run (AtelierContext *ctx, AtelierModelCache *models, const AtelierFilter
     {
       int counts[4] = { 0 };
       options.diffusion.sampler.seed = seed + k;
-      g_autoptr (AtelierTensor) filled = atelier_inpaint_regions (ctx, ld, rgb, mask, &options, counts, error);
-      AtelierTensor *layer = filled ? fill_layer (in->image, mask, filled, error) : NULL;
+      AtelierTensor *layer = inpainted_layer (ctx, ld, in->image, mask, &options, counts, error);
       if (layer == NULL)
         return FALSE;
       g_autofree char *seed_text = g_strdup_printf ("%" G_GUINT64_FORMAT, seed + k);
