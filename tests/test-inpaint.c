@@ -341,9 +341,10 @@ test_large_region_enlarged (void)
 /* "auto" fills a thin region (a 3-pixel line: thickness 4 by the distance to the border) with the membrane and
  * a thick one with ATELIER_INPAINT_FILL_AUTO_LARGE; the membrane is the harmonic interpolation of the border, checked against a
  * plain Jacobi solve of Laplace's equation with the unselected pixels fixed. */
-/* The fill of that window (382x320, reduced to 128 by 3.0) is enlarged by the network of the smallest scale that
- * reaches the reduction, whatever the order it is given in: x3 of x2, x3 and x4, bit for bit what x3 alone gives,
- * and not what x4 gives; with no network that reaches it, the largest. */
+/* The fill of that window (382x320, reduced to 96, three quarters of the working side, by 4.0) is enlarged by the
+ * network of the smallest scale that reaches the reduction, whatever the order it is given in: x4 of x2, x3, x4
+ * and x8, bit for bit what x4 alone gives, and not what x8 gives; with none that reaches it, the largest (x3 of
+ * x2 and x3). */
 static void
 test_large_region_enlarger_choice (void)
 {
@@ -352,20 +353,22 @@ test_large_region_enlarger_choice (void)
   g_autoptr (AtelierRdn) x2 = atelier_rdn_open ("slim", 2, &error);
   g_autoptr (AtelierRdn) x3 = x2 ? atelier_rdn_open ("slim", 3, &error) : NULL;
   g_autoptr (AtelierRdn) x4 = x3 ? atelier_rdn_open ("slim", 4, &error) : NULL;
+  g_autoptr (AtelierRdn) x8 = x4 ? atelier_rdn_open ("slim", 8, &error) : NULL;
   g_assert_no_error (error);
   g_autoptr (AtelierContext) ctx = atelier_context_new (2);
   g_autoptr (AtelierTensor) image = test_image (3, 320, 400);
   g_autoptr (AtelierTensor) selection = test_selection (320, 400, 110, 150, 209, 269, 4);
-  const AtelierRdn *const all[ATELIER_INPAINT_ENLARGERS] = { x4, NULL, x2, x3 };
-  const AtelierRdn *const below[ATELIER_INPAINT_ENLARGERS] = { x2, NULL, NULL, NULL };
+  const AtelierRdn *const all[ATELIER_INPAINT_ENLARGERS] = { x8, x3, x2, x4 };
+  const AtelierRdn *const short_of_it[ATELIER_INPAINT_ENLARGERS] = { x2, NULL, x3, NULL };
   g_autoptr (AtelierTensor) chosen = inpaint_regions_enlarged (ctx, ld, all, image, selection, 128, 1);
-  g_autoptr (AtelierTensor) by_x3 = inpaint_regions (ctx, ld, x3, image, selection, 128, 1);
   g_autoptr (AtelierTensor) by_x4 = inpaint_regions (ctx, ld, x4, image, selection, 128, 1);
-  g_autoptr (AtelierTensor) only_x2 = inpaint_regions_enlarged (ctx, ld, below, image, selection, 128, 1);
-  g_autoptr (AtelierTensor) by_x2 = inpaint_regions (ctx, ld, x2, image, selection, 128, 1);
-  assert_identical (chosen, by_x3, 3, "x2, x3, x4 against x3");
-  g_assert_cmpfloat (test_max_abs_diff (chosen, by_x4), >, 1e-3f);
-  assert_identical (only_x2, by_x2, 3, "x2 alone");
+  g_autoptr (AtelierTensor) by_x8 = inpaint_regions (ctx, ld, x8, image, selection, 128, 1);
+  g_autoptr (AtelierTensor) largest = inpaint_regions_enlarged (ctx, ld, short_of_it, image, selection, 128, 1);
+  g_autoptr (AtelierTensor) by_x3 = inpaint_regions (ctx, ld, x3, image, selection, 128, 1);
+  assert_identical (chosen, by_x4, 3, "x2, x3, x4, x8 against x4");
+  g_assert_cmpfloat (test_max_abs_diff (chosen, by_x8), >, 1e-3f);
+  assert_identical (largest, by_x3, 3, "x2 and x3 against x3");
+  g_assert_cmpfloat (test_max_abs_diff (largest, by_x4), >, 1e-3f);
 }
 
 static void

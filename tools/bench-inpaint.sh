@@ -8,6 +8,9 @@
 # blemish are timed too (--fill model, --fill membrane), so that the cost of each is seen. On a machine shared
 # with other work the seconds grow with its load; the CPU seconds of the whole command (user + system, reading
 # the input included) are printed beside them, and half of them is what 2 cores would take at best.
+# The object is timed a second time diffused at 512 as before this session's working-size rule (--working-size 683:
+# a reduced window is diffused at 3/4 of the working size), a peer timed in the same run, and the engine's stage
+# timers (G_MESSAGES_DEBUG=atelier-engine: CPU seconds of encoding, steps, decoding, enlargement) are printed.
 #
 # usage: tools/bench-inpaint.sh [PHOTO] [RUNS=1]
 set -euo pipefail
@@ -23,11 +26,12 @@ trap 'rm -rf "$work"' EXIT
 /usr/bin/convert -size 6000x4000 xc:black -fill white -draw 'rectangle 3000,2000 3299,2299' "$work/object.png"
 
 reported_seconds() { sed -n 's/.*; \([0-9.]*\) s)$/\1/p'; }
-# Runs the command, prints "SECONDS CPU_SECONDS".
+# Runs the command, prints "SECONDS CPU_SECONDS"; the engine's stage timers go to $work/stages.
 timed() {
-  /usr/bin/time -f '%U %S' -o "$work/cpu" "$@" > "$work/line"
+  G_MESSAGES_DEBUG=atelier-engine /usr/bin/time -f '%U %S' -o "$work/cpu" "$@" > "$work/line" 2> "$work/stages"
   echo "$(reported_seconds < "$work/line") $(awk '{ print $1 + $2 }' "$work/cpu")"
 }
+stages() { sed -n 's/.*DEBUG: [0-9:.]*: \(diffusion at .*\|inpaint window .* at .*\)$/    \1/p' "$work/stages"; }
 telea_seconds() {
   /usr/bin/python3 -c '
 import sys, time
@@ -48,9 +52,18 @@ for _ in $(seq "$runs"); do
     awk -v h="$hole" -v f="$fill" -v s="$seconds" -v c="$cpu" -v t="$target" -v p="$peer" 'BEGIN {
       printf "%s in 6000x4000, fill %s: %.2f s (%.2f of the %d s target), %.1f CPU s; Telea %.2f s\n",
              h, f, s, s / t, t, c, p }'
+    stages
+    [ "$hole" = object ] && object_seconds=$seconds
   done
+  read -r seconds cpu <<< "$(timed build/cli/atelier inpaint --threads 2 --working-size 683 --mask "$work/object.png" \
+    "$work/big.jpg" "$work/out.jpg")"
+  awk -v s="$seconds" -v c="$cpu" -v n="$object_seconds" 'BEGIN {
+    printf "object diffused at 512 as before (--working-size 683): %.2f s, %.1f CPU s; the default takes %.2f of it\n",
+           s, c, n / s }'
+  stages
   read -r seconds cpu <<< "$(timed build/cli/atelier extend --threads 2 --aspect 1:1 "$work/medium.jpg" "$work/out.jpg")"
   awk -v s="$seconds" -v c="$cpu" 'BEGIN {
     printf "extend 2000x1500 to 2000x2000: %.2f s (%.2f of the 15 s target), %.1f CPU s\n", s, s / 15, c }'
+  stages
 done
 uptime
