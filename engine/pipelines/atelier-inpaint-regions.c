@@ -183,7 +183,22 @@ enlarger_for (const AtelierInpaintRegionsOptions *options, double factor)
  * GMSD of 512 and 256 lost GMSD; the tools/bench-inpaint.sh object's fill took 9.4 CPU s instead of 16.8. */
 #define REDUCED_SIDE_SHARE 0.75
 
-/* A window larger than the working side: filled at REDUCED_SIDE_SHARE of the working side and enlarged. The
+/* The side a window of long side @side (above the working side) is diffused at: REDUCED_SIDE_SHARE of the working
+ * side, but no less than the largest enlarger can bring back to @side (bicubic would make up the rest), and no
+ * more than the working side. */
+static int
+reduced_side (const AtelierInpaintRegionsOptions *options, int64_t side)
+{
+  int largest = 1;
+  for (int i = 0; i < ATELIER_INPAINT_ENLARGERS; i++)
+    if (options->enlargers[i] != NULL)
+      largest = MAX (largest, atelier_rdn_get_config (options->enlargers[i])->scale);
+  const int64_t share = lround (options->diffusion.working_side * REDUCED_SIDE_SHARE);
+  const int64_t restorable = (side + largest - 1) / largest;
+  return (int) MIN (options->diffusion.working_side, MAX (64, MAX (share, restorable)));
+}
+
+/* A window larger than the working side: filled at its reduced side of the working side and enlarged. The
  * reduction is by area and every reduced pixel that any selected pixel reaches counts as selected, so the reduced
  * fill reads only unselected pixels as well. Returns the fill (1, 3, h, w) fitted to the window's border,
  * unselected pixels the window's own. */
@@ -193,7 +208,7 @@ fill_reduced (AtelierContext *ctx, const AtelierLatentDiffusion *ld, const Ateli
 {
   const int64_t h = window->shape[2], w = window->shape[3];
   AtelierLatentDiffusionOptions whole = options->diffusion;
-  whole.working_side = MAX (64, (int) lround (options->diffusion.working_side * REDUCED_SIDE_SHARE));
+  whole.working_side = reduced_side (options, MAX (h, w));
   whole.context = G_MAXINT / 2; /* the whole reduced window is the context */
   const double scale = (double) whole.working_side / MAX (h, w);
   const int64_t sh = MAX (1, lround (h * scale)), sw = MAX (1, lround (w * scale));
