@@ -26,12 +26,13 @@ trap 'rm -rf "$work"' EXIT
 /usr/bin/convert -size 6000x4000 xc:black -fill white -draw 'rectangle 3000,2000 3299,2299' "$work/object.png"
 
 reported_seconds() { sed -n 's/.*; \([0-9.]*\) s)$/\1/p'; }
-# Runs the command, prints "SECONDS CPU_SECONDS"; the engine's stage timers go to $work/stages.
+# Runs the command, prints "SECONDS CPU_SECONDS"; the engine's stage timers (GLib writes debug messages to
+# standard output) stay in $work/line.
 timed() {
-  G_MESSAGES_DEBUG=atelier-engine /usr/bin/time -f '%U %S' -o "$work/cpu" "$@" > "$work/line" 2> "$work/stages"
+  G_MESSAGES_DEBUG=atelier-engine /usr/bin/time -f '%U %S' -o "$work/cpu" "$@" > "$work/line"
   echo "$(reported_seconds < "$work/line") $(awk '{ print $1 + $2 }' "$work/cpu")"
 }
-stages() { sed -n 's/.*DEBUG: [0-9:.]*: \(diffusion at .*\|inpaint window .* at .*\)$/    \1/p' "$work/stages"; }
+stages() { sed -n 's/.*DEBUG: [0-9:.]*: \(diffusion at .*\|inpaint window .* at .*\)$/    \1/p' "$work/line"; }
 telea_seconds() {
   /usr/bin/python3 -c '
 import sys, time
