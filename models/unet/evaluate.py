@@ -251,8 +251,9 @@ def table(scores, seconds, run):
              "given share of the area, seeded free-form strokes). PSNR, SSIM and GMSD (lower is better) are "
              "measured over the hole's pixels only; every method sees the image with noise in the hole. Atelier "
              "runs `atelier inpaint` with DPM-Solver++ 20 steps, guidance 2"
-             + "".join(f" {o}" for o in run.options) + ", and `--fill model`, `--fill membrane`, `--fill detail` "
-             "or its default `--fill auto`. Best of each column in bold.", ""]
+             + "".join(f" {o}" for o in run.options) + ", and "
+             + " or ".join(f"`--fill {ATELIER_FILLS[m]}`" for m in run.fills)
+             + " (`auto` is its default). Best of each column in bold.", ""]
     for hole in holes:
         lines += [f"**{hole}**", "", "| method | hole PSNR (dB) | hole SSIM | hole GMSD |", "|---|---|---|---|"]
         means = {m: np.array(scores[(hole, m)]).mean(axis=0) for m in run.methods}
