@@ -208,6 +208,8 @@ def main():
     parser.add_argument("--families", default=",".join(RECIPE_FAMILIES))
     parser.add_argument("--synth-share", type=float, default=0.8,
                         help="share of each class's training weight on the synthesised pairs")
+    parser.add_argument("--png-after-jpeg", type=float, default=0.0,
+                        help="share of the wild crops JPEG-compressed and then saved as PNG (both classes)")
     parser.add_argument("--skip-committed", action="store_true")
     parser.add_argument("--skip-recipe", action="store_true")
     parser.add_argument("--write-model", help="write the recipe's model trained on everything into this folder, and "
@@ -224,7 +226,8 @@ def main():
         lines += tables(f"Model {Path(args.model).name}", measure(ev, scores, dev_scores, np.random.default_rng(1)))
     if not args.skip_recipe:
         families = tuple(args.families.split(","))
-        rows = training_rows.TrainingRows(args.shared, args.atelier, args.synth, ev, args.synth_share)
+        rows = training_rows.TrainingRows(args.shared, args.atelier, args.synth, ev, args.synth_share,
+                                          png_after_jpeg_share=args.png_after_jpeg)
         scores, dev_scores, full = recipe_scores(ev, rows, families)
         lines += tables(f"Recipe ({', '.join(families)}; {rows.describe()})",
                         measure(ev, scores, dev_scores, np.random.default_rng(1)))
