@@ -6,6 +6,7 @@
 #include "test-helpers.h"
 
 #include "atelier-image-io.h"
+#include "forensics/atelier-jpeg-lattice.h"
 #include "forensics/atelier-jpeg-quality.h"
 
 #include <fftw3.h>
@@ -951,6 +952,51 @@ test_jpeg_quality_matches_the_reader (void)
   test_remove_dir (dir);
 }
 
+
+/* A JPEG's pixels keep its quantisation lattice at the 8x8 grid, whatever file they are saved in: found at
+ * qualities 60-95 of the sample photograph; not in the same pixels shifted by 3 (their blocks straddle JPEG's),
+ * nor in 8-bit noise or a smooth wave. */
+static void
+test_jpeg_lattice_in_png (void)
+{
+  g_autofree char *dir = test_make_temp_dir ();
+  const int qualities[] = { 60, 75, 90, 95 };
+  g_autoptr (GError) error = NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (qualities); i++)
+    {
+      g_autofree char *path = save_sample_as_jpeg (dir, qualities[i]);
+      g_autoptr (AtelierImage) decoded = atelier_image_load (path, &error);
+      g_assert_no_error (error);
+      g_assert_true (atelier_jpeg_lattice_found (decoded->pixels));
+      /* Analysed as pixels of unknown origin (a PNG), the 8-pixel grid is set aside as for a JPEG file. */
+      g_autoptr (AtelierSpectralAnalysis) a = analyse (decoded->pixels);
+      g_assert_true (a->jpeg_lattice);
+      g_assert_true (a->conditions & ATELIER_SPECTRAL_JPEG);
+      g_assert_true (a->tile_conditions[0] & ATELIER_SPECTRAL_JPEG);
+      /* Shifted by 3 pixels: the blocks no longer lie on JPEG's. */
+      const gint64 w = atelier_tensor_w (decoded->pixels) - 3, h = atelier_tensor_h (decoded->pixels) - 3;
+      g_autoptr (AtelierTensor) shifted = atelier_tensor_new_4d (1, 3, h, w, NULL);
+      for (int c = 0; c < 3; c++)
+        for (gint64 y = 0; y < h; y++)
+          for (gint64 x = 0; x < w; x++)
+            shifted->data[((gsize) c * h + y) * w + x]
+              = decoded->pixels->data[((gsize) c * (h + 3) + y + 3) * (w + 3) + x + 3];
+      g_assert_false (atelier_jpeg_lattice_found (shifted));
+    }
+  g_autoptr (AtelierTensor) noise = test_random_4d (1, 3, 256, 256);
+  for (gint64 i = 0; i < atelier_tensor_numel (noise); i++)
+    noise->data[i] = roundf (noise->data[i] * 255) / 255;
+  g_assert_false (atelier_jpeg_lattice_found (noise));
+  g_autoptr (AtelierSpectralAnalysis) a = analyse (noise);
+  g_assert_false (a->jpeg_lattice);
+  g_assert_false (a->conditions & ATELIER_SPECTRAL_JPEG);
+  g_autoptr (AtelierTensor) smooth = noise_with_rows_and_wave (1 << 20, 0, 37);
+  for (gint64 i = 0; i < atelier_tensor_numel (smooth); i++)
+    smooth->data[i] = roundf (CLAMP (smooth->data[i], 0, 1) * 255) / 255;
+  g_assert_false (atelier_jpeg_lattice_found (smooth));
+  test_remove_dir (dir);
+}
+
 /* A classifier's probability outside the uncertain band is held inside it for a JPEG under quality 90, the
  * whole image's and every tile's, and left as it is at 90 and above or for a file of unknown quality. */
 static void
@@ -1037,6 +1083,7 @@ main (int argc, char **argv)
   g_test_add_func ("/detector/cues/explain-the-verdict", test_cues_explain_the_verdict);
   g_test_add_func ("/detector/spectrum/rings-the-peaks", test_spectrum_rings_the_peaks);
   g_test_add_func ("/detector/jpeg-quality/matches-the-reader", test_jpeg_quality_matches_the_reader);
+  g_test_add_func ("/detector/jpeg-lattice/found-in-png", test_jpeg_lattice_in_png);
   g_test_add_func ("/detector/verdict/heavy-jpeg-is-uncertain", test_heavy_jpeg_is_uncertain);
   g_test_add_func ("/detector/verdict/heavy-jpeg-cue-names-the-quality", test_heavy_jpeg_cue_names_the_quality);
   return g_test_run ();
