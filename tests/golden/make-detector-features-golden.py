@@ -58,30 +58,31 @@ def frequency(n):
     return np.hypot(f[None, :], f[:, None])
 
 
-def luminance_power(image, n):
-    """Every n x n tile's |DFT|^2 of the BT.601 luma, mean removed and Hann windowed: (tiles, n, n)."""
+def tile_powers(plane, n):
+    """Every n x n tile's |DFT|^2 of @plane (H, W), mean removed and Hann windowed: (tiles, n, n)."""
     window = np.outer(hann(n), hann(n))
-    luma = np.tensordot([0.299, 0.587, 0.114], image.astype(np.float64), axes=1)
     powers = []
-    for y in tile_origins(image.shape[1], n):
-        for x in tile_origins(image.shape[2], n):
-            tile = luma[y:y + n, x:x + n]
+    for y in tile_origins(plane.shape[0], n):
+        for x in tile_origins(plane.shape[1], n):
+            tile = plane[y:y + n, x:x + n]
             powers.append(np.abs(np.fft.fft2((tile - tile.mean()) * window)) ** 2)
     return np.array(powers)
+
+
+def luma(image):
+    return np.tensordot([0.299, 0.587, 0.114], image.astype(np.float64), axes=1)
+
+
+def luminance_power(image, n):
+    """Every tile's power spectrum of the BT.601 luma."""
+    return tile_powers(luma(image), n)
 
 
 def laplacian_power(image, n):
-    """Every n x n tile's |DFT|^2 of the luma's Laplacian residual 4 Y(x, y) - its four neighbours (past the
-    image's border its edge pixel repeats), mean removed and Hann windowed: (tiles, n, n)."""
-    window = np.outer(hann(n), hann(n))
-    luma = np.pad(np.tensordot([0.299, 0.587, 0.114], image.astype(np.float64), axes=1), 1, mode="edge")
-    residual = 4 * luma[1:-1, 1:-1] - luma[:-2, 1:-1] - luma[2:, 1:-1] - luma[1:-1, :-2] - luma[1:-1, 2:]
-    powers = []
-    for y in tile_origins(image.shape[1], n):
-        for x in tile_origins(image.shape[2], n):
-            tile = residual[y:y + n, x:x + n]
-            powers.append(np.abs(np.fft.fft2((tile - tile.mean()) * window)) ** 2)
-    return np.array(powers)
+    """Every tile's power spectrum of the luma's Laplacian residual 4 Y(x, y) - its four neighbours (past the
+    image's border its edge pixel repeats)."""
+    y = np.pad(luma(image), 1, mode="edge")
+    return tile_powers(4 * y[1:-1, 1:-1] - y[:-2, 1:-1] - y[2:, 1:-1] - y[1:-1, :-2] - y[1:-1, 2:], n)
 
 
 # ---------------------------------------------------------------- radial, decay, angle
