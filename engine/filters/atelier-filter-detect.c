@@ -4,6 +4,7 @@
 #include "filters/atelier-filter.h"
 
 #include "filters/atelier-model-cache.h"
+#include "forensics/atelier-jpeg-quality.h"
 #include "pipelines/atelier-detect.h"
 #include "provenance/atelier-provenance.h"
 
@@ -80,6 +81,16 @@ report (const AtelierDetection *d, AtelierFilterOutput *out)
   atelier_filter_output_set_number (out, "tile_size", a->tile_size);
   atelier_filter_output_set_number (out, "tile_columns", a->columns);
   atelier_filter_output_set_number (out, "tile_rows", a->rows);
+  if (d->weak_evidence)
+    {
+      /* The first cue, as it decides the verdict; a weight of 0, as it moves no probability. */
+      g_autofree char *why = g_strdup_printf (atelier_i18n ("The file is a JPEG compressed hard (quality about %d): "
+                                                            "the finest detail, where generators leave their "
+                                                            "traces, is gone, so the verdict stays uncertain"),
+                                              d->jpeg_quality);
+      atelier_filter_output_add_text (out, "cues", why);
+      atelier_filter_output_add_number (out, "cue_weights", 0);
+    }
   for (int c = 0; c < d->n_cues; c++)
     {
       atelier_filter_output_add_text (out, "cues", d->cues[c].text);
@@ -163,9 +174,12 @@ detect_run (AtelierContext *ctx, AtelierModelCache *models, const AtelierFilterV
 {
   const char *jpeg_grid = atelier_filter_values_get_choice (values, "jpeg-grid");
   const gboolean jpeg = strcmp (jpeg_grid, "auto") == 0 ? in->source_is_jpeg : strcmp (jpeg_grid, "yes") == 0;
+  /* The file's own table, when there is a file and it is a JPEG; an unreadable one is left unknown (0), as the
+   * analysis of its pixels does not need it. */
+  const int quality = jpeg && in->source_path ? atelier_jpeg_quality_of_file (in->source_path, NULL) : 0;
   const AtelierDetector *detector = atelier_model_cache_get (models, "detector", open_detector, NULL,
                                                              (GDestroyNotify) atelier_detector_free, error);
-  g_autoptr (AtelierDetection) d = detector ? atelier_detect (ctx, detector, in->image, jpeg, error) : NULL;
+  g_autoptr (AtelierDetection) d = detector ? atelier_detect (ctx, detector, in->image, jpeg, quality, error) : NULL;
   if (d == NULL)
     return FALSE;
   report (d, out);

@@ -2,6 +2,7 @@
 #include "forensics/atelier-spectral-analysis.h"
 
 #include "core/atelier-error.h"
+#include "forensics/atelier-jpeg-lattice.h"
 
 #include <float.h>
 #include <math.h>
@@ -106,6 +107,8 @@ plan (const AtelierTensor *image, gboolean decoded_jpeg)
   a->tile_features = g_malloc_n (n_tiles, sizeof *a->tile_features);
   a->tile_conditions = g_new0 (AtelierSpectralCondition, n_tiles);
   a->quantisation_step = quantisation_step (image);
+  /* Only 8-bit pixels can come from a JPEG decoder. */
+  a->jpeg_lattice = !decoded_jpeg && a->quantisation_step == 1.0 / 255 && atelier_jpeg_lattice_found (image);
   /* Measured on Wikimedia photographs blurred by 4 px and saved at JPEG 95:
    * a median 3.9 times the once-rounded floor in the upper band. */
   a->grey_rounding_variance = a->quantisation_step * a->quantisation_step / 36 * (decoded_jpeg ? 4 : 1);
@@ -113,6 +116,12 @@ plan (const AtelierTensor *image, gboolean decoded_jpeg)
 }
 
 /* ---------------------------------------------------------------- run */
+
+static AtelierSpectralCondition
+lattice_condition (const AtelierSpectralAnalysis *a)
+{
+  return a->jpeg_lattice ? ATELIER_SPECTRAL_JPEG : 0;
+}
 
 /* What one worker owns: FFT plans and buffers, the spectra of its current
  * tile and its share of the Welch sum. */
@@ -173,7 +182,8 @@ analyse_tile (gint64 item, int worker_index, gpointer data)
   const int row = (int) (item / a->columns), column = (int) (item % a->columns);
   atelier_spectrum_analyser_run (worker->analyser, job->image, a->tile_x[column], a->tile_y[row], worker->tile);
   a->tile_conditions[item] = atelier_spectral_features_compute (job->geometry, worker->tile, a->grey_rounding_variance,
-                                                                a->tile_features[item]);
+                                                                a->tile_features[item])
+                             | lattice_condition (a);
   atelier_tile_spectra_accumulate (worker->sum, worker->tile);
 }
 
@@ -194,7 +204,8 @@ run (AtelierContext *ctx, const AtelierTensor *image, AtelierSpectralAnalysis *a
   for (int w = 0; w < n_workers; w++)
     atelier_tile_spectra_accumulate (a->mean_spectra, workers[w].sum);
   atelier_tile_spectra_scale (a->mean_spectra, 1.0f / (float) n_tiles);
-  a->conditions = atelier_spectral_features_compute (geometry, a->mean_spectra, a->grey_rounding_variance, a->features);
+  a->conditions = atelier_spectral_features_compute (geometry, a->mean_spectra, a->grey_rounding_variance, a->features)
+                  | lattice_condition (a);
   workers_free (workers, n_workers);
   if (!atelier_context_check_cancelled (ctx, error))
     return FALSE;

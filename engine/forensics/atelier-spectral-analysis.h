@@ -24,6 +24,11 @@ typedef struct
   /* The pixels' levels, read off their values: 1/255 when every value is a
    * multiple of it (8 bits), 1/65535 likewise, 0 for anything finer. */
   double quantisation_step;
+  /* The pixels hold a JPEG's quantisation lattice (atelier_jpeg_lattice_found)
+   * though the caller did not say they were decoded from a JPEG: a JPEG saved
+   * again as PNG. They are then analysed as a decoded JPEG, and
+   * ATELIER_SPECTRAL_JPEG is among the conditions. */
+  gboolean jpeg_lattice;
   /* The variance rounding leaves in the grey, (R + G + B) / 3, per unit of
    * white-noise gain: step^2 / 36 for pixels rounded once per channel; for a
    * decoded JPEG, whose decoder rounds Y, Cb and Cr before RGB, four times

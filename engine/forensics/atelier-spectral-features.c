@@ -9,6 +9,10 @@
 #define DECAY_FEATURES 5
 #define PEAK_FEATURES_PER_CHANNEL 5
 #define CHROMA_BANDS ATELIER_SPECTRAL_CHROMA_BANDS
+#define RESIDUAL_RINGS (ATELIER_SPECTRAL_RINGS / 2)
+#define AXIS_PEAK_FEATURES 4
+/* The chroma bands above a quarter of Nyquist: (1/4, 1/2], (1/2, 1], the corners. */
+#define SPIKE_BANDS (CHROMA_BANDS - 1)
 /* Keeps log() finite on a flat tile; far below any real image's power. */
 #define POWER_FLOOR 1e-12
 
@@ -19,7 +23,10 @@ enum
   ANGLE_FIRST = DECAY_FIRST + DECAY_FEATURES,
   PEAKS_FIRST = ANGLE_FIRST + ANGLE_SECTORS,
   CHROMA_FIRST = PEAKS_FIRST + PEAK_FEATURES_PER_CHANNEL * ATELIER_TILE_SPECTRA_CHANNELS,
-  FEATURE_END = CHROMA_FIRST + CHROMA_BANDS,
+  RESIDUAL_RING_FIRST = CHROMA_FIRST + CHROMA_BANDS,
+  AXIS_PEAKS_FIRST = RESIDUAL_RING_FIRST + RESIDUAL_RINGS,
+  SPIKE_FIRST = AXIS_PEAKS_FIRST + AXIS_PEAK_FEATURES,
+  FEATURE_END = SPIKE_FIRST + SPIKE_BANDS,
 };
 G_STATIC_ASSERT (FEATURE_END == ATELIER_SPECTRAL_FEATURE_COUNT);
 
@@ -30,6 +37,7 @@ G_STATIC_ASSERT (FEATURE_END == ATELIER_SPECTRAL_FEATURE_COUNT);
 #define P16 ATELIER_SPECTRAL_CUE_GRID_16_PEAKS
 #define PN ATELIER_SPECTRAL_CUE_NYQUIST_PEAKS
 #define C ATELIER_SPECTRAL_CUE_COLOUR_DETAIL
+#define O ATELIER_SPECTRAL_CUE_OFF_GRID_PEAKS
 #define JPEG ATELIER_SPECTRAL_JPEG
 #define GREY ATELIER_SPECTRAL_GREY
 #define ROUNDING(band) (ATELIER_SPECTRAL_ROUNDING_LOW << (band))
@@ -49,6 +57,11 @@ static const AtelierSpectralFeatureInfo feature_info[] = {
   PEAKS ("r"), PEAKS ("g"), PEAKS ("b"),
   { "chroma-low", C, GREY | ROUNDING (0) }, { "chroma-mid", C, GREY | ROUNDING (1) },
   { "chroma-high", C, GREY | ROUNDING (2) }, { "chroma-corner", C, GREY | ROUNDING (3) },
+  { "residual-ring-0", D, 0 }, { "residual-ring-1", D, 0 }, { "residual-ring-2", D, 0 }, { "residual-ring-3", D, 0 },
+  { "residual-ring-4", D, 0 }, { "residual-ring-5", D, 0 }, { "residual-ring-6", D, 0 }, { "residual-ring-7", D, 0 },
+  { "residual-axis8-mean", P8, JPEG }, { "residual-axis8-max", P8, JPEG }, { "residual-axis16-mean", P16, 0 },
+  { "residual-axis16-max", P16, 0 },
+  { "residual-spike-mid", O, 0 }, { "residual-spike-high", O, 0 }, { "residual-spike-corner", O, 0 },
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (feature_info) == ATELIER_SPECTRAL_FEATURE_COUNT);
 G_STATIC_ASSERT (ROUNDING (CHROMA_BANDS - 1) == ATELIER_SPECTRAL_ROUNDING_CORNER);
@@ -176,6 +189,61 @@ peak_features (const float *power, int size, float *out)
   out[2] = stats.count[p16] ? (float) (stats.sum[p16] / stats.count[p16]) : 0;
   out[3] = stats.max[p16];
   out[4] = stats.max[pn];
+}
+
+/* Peaks of the Laplacian residual on the axes, at multiples k of size / 16:
+ * even k on the 8-grid (k = 8: the period-2 harmonic, JPEG's too), odd k on
+ * the 16-grid only; mean and max of each. */
+static void
+axis_peak_features (const float *power, int size, float out[AXIS_PEAK_FEATURES])
+{
+  const int step = size / 16;
+  double sum[2] = { 0 };
+  float max[2] = { -G_MAXFLOAT, -G_MAXFLOAT };
+  for (int k = 1; k <= 8; k++)
+    for (int axis = 0; axis < 2; axis++)
+      {
+        const float score = atelier_spectral_peak_score (power, size, axis ? 0 : k * step, axis ? k * step : 0);
+        const int grid16_only = k % 2;
+        sum[grid16_only] += score;
+        max[grid16_only] = MAX (max[grid16_only], score);
+      }
+  out[0] = (float) (sum[0] / 8), out[1] = max[0];
+  out[2] = (float) (sum[1] / 8), out[3] = max[1];
+}
+
+/* Within one bin of a harmonic of the 8-pixel grid (the window spreads a
+ * harmonic over its neighbours): JPEG's blocks and the up-sampling grids
+ * that the peak features already score. */
+static gboolean
+near_grid_8 (int u, int v, int size)
+{
+  const int step = size / 8, du = u % step, dv = v % step;
+  return (du <= 1 || du == step - 1) && (dv <= 1 || dv == step - 1);
+}
+
+/* Per band above a quarter of Nyquist, the log ratio of its strongest bin
+ * off the 8-grid to its mean power. */
+static void
+spike_features (const AtelierSpectralBins *geometry, const float *power, float out[SPIKE_BANDS])
+{
+  const int size = geometry->size, half = size / 2;
+  double sum[SPIKE_BANDS] = { 0 }, weight[SPIKE_BANDS] = { 0 };
+  float max[SPIKE_BANDS] = { 0 };
+  for (int v = 0; v < size; v++)
+    for (int u = 0; u <= half; u++)
+      {
+        const gsize at = (gsize) v * (half + 1) + u;
+        const AtelierSpectralBin *bin = &geometry->bins[at];
+        const int band = bin->chroma_band - 1;
+        if (bin->weight == 0 || band < 0)
+          continue;
+        sum[band] += bin->weight * power[at], weight[band] += bin->weight;
+        if (!near_grid_8 (u, v, size))
+          max[band] = MAX (max[band], power[at]);
+      }
+  for (int b = 0; b < SPIKE_BANDS; b++)
+    out[b] = (float) (log (max[b] + POWER_FLOOR) - log ((weight[b] > 0 ? sum[b] / weight[b] : 0) + POWER_FLOOR));
 }
 
 typedef struct
@@ -310,7 +378,7 @@ atelier_spectral_features_compute (const AtelierSpectralBins *geometry, const At
 {
   const int size = spectra->size, half = size / 2;
   g_return_val_if_fail (size >= 64 && geometry->size == size, 0);
-  Mean radial[RADIAL_RINGS] = { 0 }, sectors[ANGLE_SECTORS] = { 0 }, corner = { 0 }, below_nyquist = { 0 };
+  Mean radial[RADIAL_RINGS] = { 0 }, residual_rings[RESIDUAL_RINGS] = { 0 }, sectors[ANGLE_SECTORS] = { 0 }, corner = { 0 }, below_nyquist = { 0 };
   g_autofree Mean *rings = g_new0 (Mean, half + 1);
 
   const gsize n_bins = atelier_tile_spectra_bins (size);
@@ -328,6 +396,8 @@ atelier_spectral_features_compute (const AtelierSpectralBins *geometry, const At
           continue;
         }
       radial[bin->ring16].power += p, radial[bin->ring16].weight += weight;
+      residual_rings[bin->ring16 / 2].power += spectra->laplacian[at] * weight;
+      residual_rings[bin->ring16 / 2].weight += weight;
       rings[bin->ring].power += p, rings[bin->ring].weight += weight;
       if (bin->below_nyquist)
         below_nyquist.power += p, below_nyquist.weight += weight;
@@ -338,6 +408,9 @@ atelier_spectral_features_compute (const AtelierSpectralBins *geometry, const At
   for (int i = 0; i < RADIAL_RINGS; i++)
     features[RADIAL_FIRST + i] = (float) mean_log (&radial[i]);
   subtract_mean (features + RADIAL_FIRST, RADIAL_RINGS);
+  for (int i = 0; i < RESIDUAL_RINGS; i++)
+    features[RESIDUAL_RING_FIRST + i] = (float) mean_log (&residual_rings[i]);
+  subtract_mean (features + RESIDUAL_RING_FIRST, RESIDUAL_RINGS);
   for (int i = 0; i < ANGLE_SECTORS; i++)
     features[ANGLE_FIRST + i] = (float) mean_log (&sectors[i]);
   subtract_mean (features + ANGLE_FIRST, ANGLE_SECTORS);
@@ -361,6 +434,8 @@ atelier_spectral_features_compute (const AtelierSpectralBins *geometry, const At
 
   for (int c = 0; c < ATELIER_TILE_SPECTRA_CHANNELS; c++)
     peak_features (spectra->residual[c], size, features + PEAKS_FIRST + c * PEAK_FEATURES_PER_CHANNEL);
+  axis_peak_features (spectra->laplacian, size, features + AXIS_PEAKS_FIRST);
+  spike_features (geometry, spectra->laplacian, features + SPIKE_FIRST);
   /* One pass over the residuals serves the chroma features and the
    * conditions: it runs for every tile. */
   double own[CHROMA_BANDS] = { 0 }, cross[CHROMA_BANDS] = { 0 };

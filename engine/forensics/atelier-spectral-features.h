@@ -20,7 +20,13 @@
  *   apart, and harmonics on the axes, where the cross difference is blind,
  *   are left out;
  * - the share of colour in the residual's energy in four frequency bands:
- *   camera detail is nearly grey.
+ *   camera detail is nearly grey;
+ * - the spectrum of the luminance's Laplacian residual (Corvi et al. 2023
+ *   find latent diffusion's up-sampling as periodic peaks in such residual
+ *   spectra): its azimuthal average in 8 rings, peaks on the axes of the 8-
+ *   and 16-grids (the cross difference is blind there), and per band the
+ *   strongest bin off the 8-grid against the band's mean power, a periodic
+ *   trace at any period (an up-sampling grid that resizing moved).
  * Every feature is a log ratio, so a gain or contrast change of the image
  * leaves it unchanged. */
 
@@ -29,7 +35,7 @@
 
 G_BEGIN_DECLS
 
-#define ATELIER_SPECTRAL_FEATURE_COUNT 48
+#define ATELIER_SPECTRAL_FEATURE_COUNT 63
 
 /* What a feature tells a person, for the plain-words report. */
 typedef enum
@@ -41,6 +47,7 @@ typedef enum
   ATELIER_SPECTRAL_CUE_GRID_16_PEAKS,
   ATELIER_SPECTRAL_CUE_NYQUIST_PEAKS,
   ATELIER_SPECTRAL_CUE_COLOUR_DETAIL,
+  ATELIER_SPECTRAL_CUE_OFF_GRID_PEAKS,
   ATELIER_SPECTRAL_CUE_COUNT,
 } AtelierSpectralCue;
 

@@ -12,6 +12,7 @@ struct _AtelierSpectrumAnalyser
   int size;
   float *window;         /* (size): Hann, applied along both axes */
   float *pixels;         /* (size, size): one plane of the tile, windowed */
+  float *bordered_luma;  /* (size + 2, size + 2): the tile's luminance and a pixel around it, for the Laplacian */
   /* (size, size / 2 + 1) each: one per colour channel's residual, kept
    * together for the cross spectra; the luminance uses the first. */
   fftwf_complex *bins[ATELIER_TILE_SPECTRA_CHANNELS];
@@ -25,6 +26,7 @@ atelier_tile_spectra_new (int size)
   const gsize bins = atelier_tile_spectra_bins (size);
   spectra->size = size;
   spectra->luminance = g_new0 (float, bins);
+  spectra->laplacian = g_new0 (float, bins);
   for (int c = 0; c < ATELIER_TILE_SPECTRA_CHANNELS; c++)
     {
       spectra->residual[c] = g_new0 (float, bins);
@@ -39,6 +41,7 @@ atelier_tile_spectra_free (AtelierTileSpectra *spectra)
   if (spectra == NULL)
     return;
   g_free (spectra->luminance);
+  g_free (spectra->laplacian);
   for (int c = 0; c < ATELIER_TILE_SPECTRA_CHANNELS; c++)
     {
       g_free (spectra->residual[c]);
@@ -47,16 +50,17 @@ atelier_tile_spectra_free (AtelierTileSpectra *spectra)
   g_free (spectra);
 }
 
-#define PLANES (1 + 2 * ATELIER_TILE_SPECTRA_CHANNELS)
+#define PLANES (2 + 2 * ATELIER_TILE_SPECTRA_CHANNELS)
 
 static void
 each_plane (AtelierTileSpectra *spectra, float *planes[PLANES])
 {
   planes[0] = spectra->luminance;
+  planes[1] = spectra->laplacian;
   for (int c = 0; c < ATELIER_TILE_SPECTRA_CHANNELS; c++)
     {
-      planes[1 + c] = spectra->residual[c];
-      planes[1 + ATELIER_TILE_SPECTRA_CHANNELS + c] = spectra->residual_cross[c];
+      planes[2 + c] = spectra->residual[c];
+      planes[2 + ATELIER_TILE_SPECTRA_CHANNELS + c] = spectra->residual_cross[c];
     }
 }
 
@@ -128,6 +132,7 @@ atelier_spectrum_analyser_new (int size, GError **error)
   for (int i = 0; i < size; i++)
     analyser->window[i] = (float) hann (i, size);
   analyser->pixels = fftwf_alloc_real ((gsize) size * size);
+  analyser->bordered_luma = g_new (float, (gsize) (size + 2) * (size + 2));
   for (int c = 0; c < ATELIER_TILE_SPECTRA_CHANNELS; c++)
     analyser->bins[c] = fftwf_alloc_complex (atelier_tile_spectra_bins (size));
   analyser->plan = fftwf_plan_dft_r2c_2d (size, size, analyser->pixels, analyser->bins[0], FFTW_ESTIMATE);
@@ -141,6 +146,7 @@ atelier_spectrum_analyser_free (AtelierSpectrumAnalyser *analyser)
     return;
   fftwf_destroy_plan (analyser->plan);
   fftwf_free (analyser->pixels);
+  g_free (analyser->bordered_luma);
   for (int c = 0; c < ATELIER_TILE_SPECTRA_CHANNELS; c++)
     fftwf_free (analyser->bins[c]);
   g_free (analyser->window);
@@ -187,16 +193,31 @@ atelier_spectrum_analyser_run (AtelierSpectrumAnalyser *analyser, const AtelierT
   for (int c = 0; c < 3; c++)
     rgb[c] = image->data + (colour ? c : 0) * plane;
 
-  /* BT.601 luma, the weighting of the JPEG and most forensic literature. */
-  for (int y = 0; y < n; y++)
+  /* BT.601 luma, the weighting of the JPEG and most forensic literature,
+   * with a pixel around the tile for the Laplacian (the image's edge pixel
+   * repeated past its border). */
+  const int stride = n + 2;
+  float *luma = analyser->bordered_luma;
+  for (int y = -1; y <= n; y++)
     {
-      const gsize row = (gsize) (y0 + y) * width + x0;
-      for (int x = 0; x < n; x++)
-        analyser->pixels[(gsize) y * n + x] = colour ? 0.299f * rgb[0][row + x] + 0.587f * rgb[1][row + x]
-                                                           + 0.114f * rgb[2][row + x]
-                                                     : rgb[0][row + x];
+      const gsize row = (gsize) CLAMP (y0 + y, 0, height - 1) * width;
+      for (int x = -1; x <= n; x++)
+        {
+          const gsize at = row + CLAMP (x0 + x, 0, width - 1);
+          luma[(gsize) (y + 1) * stride + x + 1]
+            = colour ? 0.299f * rgb[0][at] + 0.587f * rgb[1][at] + 0.114f * rgb[2][at] : rgb[0][at];
+        }
     }
+  for (int y = 0; y < n; y++)
+    memcpy (analyser->pixels + (gsize) y * n, luma + (gsize) (y + 1) * stride + 1, n * sizeof (float));
   power_spectrum (analyser, analyser->bins[0], out->luminance);
+  for (int y = 0; y < n; y++)
+    for (int x = 0; x < n; x++)
+      {
+        const float *centre = luma + (gsize) (y + 1) * stride + x + 1;
+        analyser->pixels[(gsize) y * n + x] = 4 * centre[0] - centre[-1] - centre[1] - centre[-stride] - centre[stride];
+      }
+  power_spectrum (analyser, analyser->bins[0], out->laplacian);
 
   /* The cross difference x(i,j) - x(i+1,j) - x(i,j+1) + x(i+1,j+1) removes
    * smooth content and keeps the pixel-periodic traces of up-sampling; past

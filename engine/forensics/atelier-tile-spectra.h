@@ -4,7 +4,9 @@
 /* Power spectra of one square tile of an image, the raw material of the
  * AI-artifact detector: the luminance (for the radial and angular energy
  * distributions), the cross-difference residual of each colour channel
- * (for periodic up-sampling peaks, after Bammey's Synthbuster) and the
+ * (for periodic up-sampling peaks, after Bammey's Synthbuster), the
+ * Laplacian residual of the luminance (peaks on the axes, where the cross
+ * difference is blind, and periodic peaks off the up-sampling grids) and the
  * residuals' cross spectra between channels (how much colour the fine
  * detail carries). Native pixels, no resampling; a Hann window keeps the
  * tile's borders from smearing energy along the axes. */
@@ -22,6 +24,11 @@ typedef struct
 {
   int size;
   float *luminance;                                /* (size, size / 2 + 1) */
+  /* (size, size / 2 + 1): of 4 Y(x, y) - Y(x - 1, y) - Y(x + 1, y) - Y(x, y - 1)
+   * - Y(x, y + 1), the luminance's Laplacian residual. A high-pass before
+   * the window keeps the strong low frequencies from leaking into the weak
+   * high ones (the whitening of Corvi et al. 2023's residual spectra). */
+  float *laplacian;
   float *residual[ATELIER_TILE_SPECTRA_CHANNELS];  /* (size, size / 2 + 1) each: R, G, B */
   /* (size, size / 2 + 1) each: Re (X_c conj X_c+1) of the residuals' spectra
    * for the pairs R-G, G-B, B-R; a sum of them over a band is the pair's

@@ -65,6 +65,11 @@ static const char *const cue_texts[ATELIER_SPECTRAL_CUE_COUNT][2] = {
   = { ATELIER_N_ ("The finest detail carries more colour than a camera's, which records it nearly grey (film "
                   "grain, colour noise and heavy blur do this too)"),
       ATELIER_N_ ("The finest detail is nearly grey, as a camera records it") },
+  [ATELIER_SPECTRAL_CUE_OFF_GRID_PEAKS]
+  /* Striped fabric, fences and screens photographed also repeat: the cue has innocent causes. */
+  = { ATELIER_N_ ("A pattern repeating at another period, as up-sampling leaves it after resizing (fine stripes "
+                  "in the scene do this too)"),
+      ATELIER_N_ ("No other repeating pattern in the finest detail") },
 };
 
 /* The cues whose summed contributions push hardest towards the verdict's side. */
@@ -91,7 +96,7 @@ strongest_cues (AtelierDetection *d)
 
 AtelierDetection *
 atelier_detect (AtelierContext *ctx, const AtelierDetector *detector, const AtelierTensor *image, gboolean jpeg_grid,
-                GError **error)
+                int jpeg_quality, GError **error)
 {
   g_autoptr (AtelierSpectralAnalysis) analysis = atelier_spectral_analysis_run (ctx, image, jpeg_grid, error);
   if (analysis == NULL)
@@ -101,14 +106,22 @@ atelier_detect (AtelierContext *ctx, const AtelierDetector *detector, const Atel
   d->conditions = of_the_file | analysis->conditions;
   d->probability = atelier_detector_probability (detector, analysis->features, atelier_spectral_set_aside (d->conditions),
                                                  d->contributions);
+  d->jpeg_quality = jpeg_quality;
+  d->weak_evidence = jpeg_grid && jpeg_quality > 0 && jpeg_quality < ATELIER_DETECT_WEAK_JPEG_QUALITY;
+  if (d->weak_evidence)
+    d->probability = CLAMP (d->probability, LIKELY_REAL_BELOW, LIKELY_GENERATED_ABOVE);
   d->verdict = d->probability > LIKELY_GENERATED_ABOVE ? ATELIER_VERDICT_LIKELY_GENERATED
                : d->probability < LIKELY_REAL_BELOW    ? ATELIER_VERDICT_LIKELY_REAL
                                                        : ATELIER_VERDICT_UNCERTAIN;
   const int n_tiles = analysis->rows * analysis->columns;
   d->tile_probability = g_new (float, n_tiles);
   for (int t = 0; t < n_tiles; t++)
-    d->tile_probability[t] = (float) atelier_detector_probability (
-      detector, analysis->tile_features[t], atelier_spectral_set_aside (of_the_file | analysis->tile_conditions[t]), NULL);
+    {
+      const double p = atelier_detector_probability (
+        detector, analysis->tile_features[t], atelier_spectral_set_aside (of_the_file | analysis->tile_conditions[t]),
+        NULL);
+      d->tile_probability[t] = (float) (d->weak_evidence ? CLAMP (p, LIKELY_REAL_BELOW, LIKELY_GENERATED_ABOVE) : p);
+    }
   d->analysis = g_steal_pointer (&analysis);
   strongest_cues (d);
   return g_steal_pointer (&d);

@@ -26,10 +26,23 @@ typedef struct
 
 #define ATELIER_DETECTION_CUES 3
 
+/* Below this JPEG quality the verdict is uncertain whatever the classifier
+ * says: measured by models/detector/harness.py (docs/detector-evaluation.md),
+ * after JPEG 75-89 the classifier ranks unseen diffusion images no better
+ * than chance, so a probability far from 0.5 there would be noise. */
+#define ATELIER_DETECT_WEAK_JPEG_QUALITY 90
+
 typedef struct
 {
+  /* The classifier's calibrated probability; held within the uncertain band
+   * (0.3..0.7) when the evidence is weak (weak_evidence). */
   double probability;
   AtelierVerdict verdict;
+  /* The file was a JPEG of a quality under ATELIER_DETECT_WEAK_JPEG_QUALITY
+   * (jpeg_quality): its finest detail, where generators' traces lie, was
+   * quantised away. */
+  gboolean weak_evidence;
+  int jpeg_quality;
   /* Why features of the whole image were set aside: JPEG (the 8-pixel grid's),
    * GREY, ROUNDING_*. */
   AtelierSpectralCondition conditions;
@@ -42,9 +55,11 @@ typedef struct
 } AtelierDetection;
 
 /* @jpeg_grid: the image went through JPEG, whose 8x8 blocks excite the same
- * harmonics as up-sampling layers and whose decoder rounds more. */
+ * harmonics as up-sampling layers and whose decoder rounds more.
+ * @jpeg_quality: that JPEG's quality (atelier_jpeg_quality_of_file), 0 when
+ * unknown or not a JPEG. */
 AtelierDetection *atelier_detect (AtelierContext *ctx, const AtelierDetector *detector, const AtelierTensor *image,
-                                  gboolean jpeg_grid, GError **error);
+                                  gboolean jpeg_grid, int jpeg_quality, GError **error);
 void atelier_detection_free (AtelierDetection *detection);
 
 /* "likely-generated", "uncertain", "likely-real": stable, for scripts. */

@@ -10,6 +10,8 @@ from PIL import Image, ImageFilter
 
 AUC_CONDITIONS = ("native", "JPEG 75-90", "0.5x", "0.5x + JPEG 75-90")
 PHOTOGRAPH_CONDITIONS = ("native", "PNG", "JPEG 90", "blur 1 px PNG", "blur 1 px JPEG 90")
+# The false alarms are reported under every condition a photograph is judged under.
+FALSE_ALARM_CONDITIONS = PHOTOGRAPH_CONDITIONS + tuple(c for c in AUC_CONDITIONS if c not in PHOTOGRAPH_CONDITIONS)
 
 
 def wild_quality(path):

@@ -8,6 +8,10 @@ import numpy as np
 from models.detector.train_detector import feature_family, fit_logistic, sigmoid, standardise
 from models.tools.safetensors_io import read_safetensors
 
+# ATELIER_DETECT_WEAK_JPEG_QUALITY and the verdict bands of engine/pipelines/atelier-detect.{c,h}: a JPEG under
+# this quality has its probability held within the uncertain band.
+WEAK_JPEG_QUALITY = 90
+LIKELY_REAL, LIKELY_GENERATED = 0.3, 0.7
 L2 = 0.03  # the committed model's choice (held-out log-loss on its own training pairs), fixed before measuring
 
 
@@ -23,6 +27,14 @@ def logits(model, X, set_aside):
 def probability(model, X, set_aside):
     a, b = model["calibration"]
     return sigmoid(a * logits(model, X, set_aside) + b)
+
+
+def reported(p, jpeg_quality):
+    """The probability as atelier_detect reports it: held within the uncertain band for a JPEG of a quality
+    under WEAK_JPEG_QUALITY (0: not a JPEG)."""
+    q = np.asarray(jpeg_quality)
+    weak = (q > 0) & (q < WEAK_JPEG_QUALITY)
+    return np.where(weak, np.clip(p, LIKELY_REAL, LIKELY_GENERATED), p)
 
 
 def fit(X, set_aside, y, weights, groups, names, families, l2=L2):

@@ -134,7 +134,7 @@ def plan_pairs(sources, kinds, crops_per_image, rng):
 
 
 def pair_files(out, pair):
-    suffix = ".jpg" if pair.augmentation.quality else ".png"
+    suffix = pair.augmentation.suffix()
     return (out / "images" / f"{pair.name}-real{suffix}", out / "images" / f"{pair.name}-fake{suffix}")
 
 

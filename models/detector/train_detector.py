@@ -34,13 +34,18 @@ CLASSIFIER_FAMILIES = ("angle", "peaks", "chroma")
 
 
 def feature_family(name):
+    """"peaks", "chroma" ...; the Laplacian residual's features by kind: "residual-ring", "residual-axis8",
+    "residual-axis16", "residual-spike"."""
+    if name.startswith("residual-"):
+        return "-".join(name.split("-")[:2])
     return "peaks" if name.startswith("peaks") else name.split("-")[0]
 
 
 def extract_features(atelier, files, chunk=200):
-    """{path: (features, set_aside)} and the feature names, from the engine. set_aside marks the features the
-    engine sets aside for that image (the 8-pixel grid of a JPEG, the chroma of a grey image or of bands that
-    rounding fills), which count at their training mean in training as in use."""
+    """{path: (features, set_aside, jpeg_quality)} and the feature names, from the engine. set_aside marks the
+    features the engine sets aside for that image (the 8-pixel grid of a JPEG, the chroma of a grey image or of
+    bands that rounding fills), which count at their training mean in training as in use; jpeg_quality is the
+    reader's estimate for a JPEG file (IJG scale), 0 for any other file."""
     table, names = {}, None
     for start in range(0, len(files), chunk):
         out = subprocess.run([atelier, "detect-features", *map(str, files[start:start + chunk])],
@@ -50,7 +55,8 @@ def extract_features(atelier, files, chunk=200):
         names = header[4:]
         for row in reader:
             set_aside = set(row[3].split())
-            table[row[0]] = (np.array([float(v) for v in row[4:]]), np.array([n in set_aside for n in names]))
+            table[row[0]] = (np.array([float(v) for v in row[4:]]), np.array([n in set_aside for n in names]),
+                             int(row[1]))
     return table, names
 
 

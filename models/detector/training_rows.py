@@ -18,14 +18,16 @@ RUNS = Path("/work/runs/detector")
 
 
 class TrainingRows:
-    def __init__(self, shared, atelier, synth, ev, synth_share=0.5, seed=1):
+    def __init__(self, shared, atelier, synth, ev, synth_share=0.5, seed=1, png_after_jpeg_share=0.0):
         self.synth_share = synth_share
+        self.png_after_jpeg_share = png_after_jpeg_share
+        cache = RUNS / ("variants" if png_after_jpeg_share == 0 else f"variants-png-after-jpeg-{png_after_jpeg_share}")
         entries = []  # (file, label, generator, group, block)
         for folder in map(Path, synth.split(",")):
             for row in csv.DictReader(open(folder / "index.csv")):
                 entries.append((folder / row["file"], int(row["label"]), row["generator"], row["source"], "synth"))
         for item in ev.fakes + ev.photos:
-            for path, _ in wild_variants.variants(item, VARIANTS_PER_IMAGE, RUNS / "variants", seed):
+            for path, _ in wild_variants.variants(item, VARIANTS_PER_IMAGE, cache, seed, png_after_jpeg_share):
                 entries.append((path, item.label, item.generator, item.group, "wild"))
         table, self.names = features(atelier, [e[0] for e in entries], RUNS / "features.pkl")
         self.X = np.array([table[str(e[0])][0] for e in entries])
@@ -41,7 +43,9 @@ class TrainingRows:
                   for b in ("synth", "wild") for c in (0, 1)}
         return (f"synthesised pairs {counts[('synth', 0)]} + {counts[('synth', 1)]}, wild crops "
                 f"{counts[('wild', 0)]} real + {counts[('wild', 1)]} generated, "
-                f"{self.synth_share:.0%} of each class's weight on the pairs")
+                f"{self.synth_share:.0%} of each class's weight on the pairs"
+                + (f", {self.png_after_jpeg_share:.0%} of the wild crops JPEG-compressed then saved as PNG"
+                   if self.png_after_jpeg_share else ""))
 
     def fit(self, families, excluded_generators=(), excluded_fold=None):
         keep = ~np.isin(self.generator, list(excluded_generators))

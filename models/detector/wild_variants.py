@@ -27,17 +27,18 @@ def crop_box(h, w, rng):
     return y, x, side_h, side_w
 
 
-def variants(item, count, cache, seed):
-    """@count processed crops of @item (evaluation_sets.Item) as [(path, augmentation)], made once."""
+def variants(item, count, cache, seed, png_after_jpeg_share=0.0):
+    """@count processed crops of @item (evaluation_sets.Item) as [(path, augmentation)], made once (a cache per
+    augmentation recipe: the file names do not say how they were made)."""
     rng = np.random.default_rng([seed, zlib.crc32(str(item.path).encode())])
     image = None
     made = []
     for n in range(count):
-        augmentation = augment.draw(rng, item.path.suffix.lower() in (".jpg", ".jpeg"))
+        augmentation = augment.draw(rng, item.path.suffix.lower() in (".jpg", ".jpeg"), png_after_jpeg_share)
         noise_seed = int(rng.integers(2**31 - 1))
         box_rng = np.random.default_rng(noise_seed)
         base = Path(cache) / f"{zlib.crc32(str(item.path).encode()):08x}-{n}"
-        path = base.with_name(base.name + (".jpg" if augmentation.quality else ".png"))
+        path = base.with_name(base.name + augmentation.suffix())
         if not path.exists():
             if image is None:
                 image = np.asarray(Image.open(item.path).convert("RGB"))

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The detector's 48 features (radial, decay, angle, peak and chroma families), worked out in NumPy from
-their definitions (the comments of engine/forensics/atelier-spectral-features.h and atelier-tile-spectra.h,
+"""The detector's 63 features (radial, decay, angle, peak, chroma and Laplacian residual families), worked out in
+NumPy from their definitions (the comments of engine/forensics/atelier-spectral-features.h and atelier-tile-spectra.h,
 models/detector/README.md) on a few synthetic crops, into tests/golden/detector-features-golden.safetensors
 for tests/test-detector.c. The C test then catches a change of the engine's feature code, which the trained
 model would no longer match.
@@ -58,16 +58,31 @@ def frequency(n):
     return np.hypot(f[None, :], f[:, None])
 
 
-def luminance_power(image, n):
-    """Every n x n tile's |DFT|^2 of the BT.601 luma, mean removed and Hann windowed: (tiles, n, n)."""
+def tile_powers(plane, n):
+    """Every n x n tile's |DFT|^2 of @plane (H, W), mean removed and Hann windowed: (tiles, n, n)."""
     window = np.outer(hann(n), hann(n))
-    luma = np.tensordot([0.299, 0.587, 0.114], image.astype(np.float64), axes=1)
     powers = []
-    for y in tile_origins(image.shape[1], n):
-        for x in tile_origins(image.shape[2], n):
-            tile = luma[y:y + n, x:x + n]
+    for y in tile_origins(plane.shape[0], n):
+        for x in tile_origins(plane.shape[1], n):
+            tile = plane[y:y + n, x:x + n]
             powers.append(np.abs(np.fft.fft2((tile - tile.mean()) * window)) ** 2)
     return np.array(powers)
+
+
+def luma(image):
+    return np.tensordot([0.299, 0.587, 0.114], image.astype(np.float64), axes=1)
+
+
+def luminance_power(image, n):
+    """Every tile's power spectrum of the BT.601 luma."""
+    return tile_powers(luma(image), n)
+
+
+def laplacian_power(image, n):
+    """Every tile's power spectrum of the luma's Laplacian residual 4 Y(x, y) - its four neighbours (past the
+    image's border its edge pixel repeats)."""
+    y = np.pad(luma(image), 1, mode="edge")
+    return tile_powers(4 * y[1:-1, 1:-1] - y[:-2, 1:-1] - y[2:, 1:-1] - y[1:-1, :-2] - y[1:-1, 2:], n)
 
 
 # ---------------------------------------------------------------- radial, decay, angle
@@ -186,15 +201,64 @@ NAMES = ([f"radial-{i:02d}" for i in range(16)]
          + [f"angle-{a:03d}" for a in (0, 22, 45, 67, 90, 112, 135, 157)]
          + [f"{kind}-{c}" for c in "rgb"
             for kind in ("peaks8-mean", "peaks8-max", "peaks16-mean", "peaks16-max", "peaks2-max")]
-         + [f"chroma-{band}" for band in ("low", "mid", "high", "corner")])
+         + [f"chroma-{band}" for band in ("low", "mid", "high", "corner")]
+         + [f"residual-ring-{i}" for i in range(8)]
+         + ["residual-axis8-mean", "residual-axis8-max", "residual-axis16-mean", "residual-axis16-max"]
+         + [f"residual-spike-{band}" for band in ("mid", "high", "corner")])
 
 
 def features(image):
     n = 1 << int(np.log2(min(256, *image.shape[1:])))  # the largest power of two up to 256 that fits
     spectra = residual_spectra(image, n)
     power = luminance_power(image, n).mean(axis=0)
+    laplacian = laplacian_power(image, n).mean(axis=0)
     return np.array(radial_features(power) + decay_features(power) + angle_features(power)
-                    + peak_features(spectra) + chroma_features(spectra))
+                    + peak_features(spectra) + chroma_features(spectra) + residual_ring_features(laplacian)
+                    + axis_peak_features(laplacian) + spike_features(laplacian))
+
+
+# ---------------------------------------------------------------- Laplacian residual
+
+
+def residual_ring_features(power):
+    """Log mean power of the Welch-averaged Laplacian residual in 8 equal rings up to Nyquist, less their mean."""
+    f = frequency(len(power))
+    ring = np.ceil(f * 8) - 1
+    values = np.array([log_mean(power, (f > 0) & (f <= 1) & (ring == r)) for r in range(8)])
+    return list(values - values.mean())
+
+
+def ring_score(power, u, v):
+    """Log of the bin's power over the median of the 16 bins two steps around it."""
+    n = len(power)
+    ring = [(du, dv) for du in range(-2, 3) for dv in range(-2, 3) if max(abs(du), abs(dv)) == 2]
+    around = np.median([power[(v + dv) % n, (u + du) % n] for du, dv in ring])
+    return np.log(power[v % n, u % n] + 1e-12) - np.log(around + 1e-12)
+
+
+def axis_peak_features(power):
+    """Scores of the axes' harmonics k n / 16, k = 1..8, on both axes: mean and max of the even k (the 8-grid),
+    then of the odd k (the 16-grid's own)."""
+    step = len(power) // 16
+    scores = {k: [ring_score(power, k * step, 0), ring_score(power, 0, k * step)] for k in range(1, 9)}
+    even = [s for k in range(2, 9, 2) for s in scores[k]]
+    odd = [s for k in range(1, 9, 2) for s in scores[k]]
+    return [np.mean(even), np.max(even), np.mean(odd), np.max(odd)]
+
+
+def spike_features(power):
+    """Per band (1/4, 1/2], (1/2, 1], beyond: log of the largest bin more than one bin away from every
+    multiple of n / 8 (on either axis) over the band's mean power."""
+    n = len(power)
+    f = frequency(n)
+    offset = np.arange(n) % (n // 8)
+    near = (offset <= 1) | (offset == n // 8 - 1)
+    on_grid = near[:, None] & near[None, :]
+    out = []
+    for lo, hi in ((0.25, 0.5), (0.5, 1), (1, np.inf)):
+        band = (f > lo) & (f <= hi)
+        out.append(np.log(power[band & ~on_grid].max() + 1e-12) - np.log(power[band].mean() + 1e-12))
+    return out
 
 
 # ---------------------------------------------------------------- crops
@@ -229,8 +293,18 @@ def nearly_grey(h, w):
     return to_levels(wave[None] + rng.normal(0, 0.02, (3, h, w)))
 
 
+def stripes(h, w):
+    """Noise with every 8th row brighter (a peak on the vertical axis, the 8-grid's) and a wave of period 6
+    across (a peak off every grid)."""
+    x = np.arange(w)
+    image = rng.uniform(0.3, 0.7, (3, h, w)) + 0.1 * np.sin(2 * np.pi * x / 6)[None, None, :]
+    image[:, ::8, :] += 0.1
+    return to_levels(image)
+
+
 CROPS = [noise(64, 64), dot_grid(64, 64), upsampled(64, 64), nearly_grey(64, 64),
-         dot_grid(64, 100)]  # two tiles, averaged
+         dot_grid(64, 100),  # two tiles, averaged
+         stripes(128, 140)]
 
 
 tensors, dtypes = {}, {}
