@@ -848,8 +848,9 @@ test_cutout_rgba (void)
   g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_SHAPE_MISMATCH);
 }
 
-/* The one run of every front end: the matte alone is atelier_matte_refine's, bit for bit, with no colours; and
- * without a network it needs a coarse probability. */
+/* The one run of every front end: the matte alone is atelier_matte_refine's, bit for bit, with no colours; times
+ * the image's opacity when it has one, the colours estimated under that; and without a network it needs a coarse
+ * probability. */
 static void
 test_cutout_matte_only (void)
 {
@@ -866,6 +867,19 @@ test_cutout_matte_only (void)
   g_autoptr (AtelierTensor) alpha = atelier_matte_refine (ctx, scene->image, scene->mask, &options.matte, &error);
   g_assert_cmpmem (cut.alpha->data, 40 * 56 * sizeof (float), alpha->data, 40 * 56 * sizeof (float));
   g_assert_cmpfloat (cut.matte.wall, >=, 0.0);
+  /* The image's own opacity multiplies the matte, before the colours. */
+  g_autoptr (AtelierTensor) opacity = test_random_4d (1, 1, 40, 56);
+  options.opacity = opacity;
+  options.estimate_foreground = TRUE;
+  g_auto (AtelierCutout) shown = { 0 };
+  g_assert_true (atelier_cutout_compute (ctx, NULL, scene->image, scene->mask, &options, &shown, &error));
+  for (gint64 i = 0; i < 40 * 56; i++)
+    g_assert_cmpfloat (shown.alpha->data[i], ==, alpha->data[i] * opacity->data[i]);
+  const AtelierForegroundOptions foreground = atelier_foreground_options_default ();
+  g_autoptr (AtelierTensor) colours = atelier_foreground_estimate (ctx, scene->image, shown.alpha, &foreground, &error);
+  g_assert_cmpmem (shown.foreground->data, 3 * 40 * 56 * sizeof (float), colours->data, 3 * 40 * 56 * sizeof (float));
+  options.opacity = NULL;
+  options.estimate_foreground = FALSE;
   g_auto (AtelierCutout) none = { 0 };
   g_assert_false (atelier_cutout_compute (ctx, NULL, scene->image, NULL, &options, &none, &error));
   g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT);

@@ -39,8 +39,8 @@ holds_subject (const AtelierTensor *matte)
   return FALSE;
 }
 
-/* The one run behind every front end (atelier_cutout_compute): ISNet through the model cache, the matte, and with
- * @foreground the subject's colours; a matte with nothing in it is refused. */
+/* The one run behind every front end (atelier_cutout_compute): ISNet through the model cache, the matte times the
+ * image's own opacity, and with @foreground the subject's colours; a matte with nothing in it is refused. */
 static gboolean
 subject_cutout (AtelierContext *ctx, AtelierModelCache *models, const AtelierFilterValues *values,
                 const AtelierTensor *image, gboolean foreground, AtelierTensor **rgb, AtelierCutout *cut,
@@ -57,6 +57,8 @@ subject_cutout (AtelierContext *ctx, AtelierModelCache *models, const AtelierFil
                      : ATELIER_SUBJECT_RESIZE_PACKAGE;
   options.matte = atelier_subject_matte_options (values);
   options.estimate_foreground = foreground;
+  g_autoptr (AtelierTensor) opacity = atelier_planes_alpha_view (image);
+  options.opacity = opacity;
   if (!atelier_cutout_compute (ctx, net, colour, NULL, &options, cut, error))
     return FALSE;
   /* Read by tools/bench-select-subject.sh (G_MESSAGES_DEBUG=all). */

@@ -2,6 +2,7 @@
 #include "pipelines/atelier-matte-cutout.h"
 
 #include "core/atelier-error.h"
+#include "core/atelier-image-planes.h"
 
 #include <string.h>
 #include <time.h>
@@ -83,6 +84,13 @@ atelier_cutout_compute (AtelierContext *ctx, const AtelierIsnet *net, const Atel
   out->alpha = probability ? atelier_matte_refine (ctx, rgb, probability, &options->matte, error) : NULL;
   out->matte = step_time (&clock);
   g_clear_pointer (&network, atelier_tensor_free); /* a whole plane less at the foreground's peak */
+  if (out->alpha != NULL && options->opacity != NULL)
+    {
+      if (!atelier_tensor_check_shape (options->opacity, "opacity", 4, out->alpha->shape, error))
+        g_clear_pointer (&out->alpha, atelier_tensor_free);
+      else
+        atelier_planes_premultiply (out->alpha, options->opacity);
+    }
   atelier_context_set_progress_span (ctx, matte_end, 1.0);
   if (out->alpha != NULL && options->estimate_foreground)
     out->foreground = atelier_foreground_estimate (ctx, rgb, out->alpha, &options->foreground, error);

@@ -16,6 +16,9 @@ typedef struct
 {
   AtelierSubjectResize resize; /* how the image is brought to the network */
   AtelierMatteOptions matte;
+  /* (1, 1, H, W) or NULL: the image's own opacity, which multiplies the matte before the colours are estimated
+   * (a pixel the layer does not show is never subject). Not owned. */
+  const AtelierTensor *opacity;
   gboolean estimate_foreground; /* FALSE: the matte alone (Select Subject, `atelier mask`) */
   AtelierForegroundOptions foreground;
 } AtelierCutoutOptions;
