@@ -137,7 +137,7 @@ def drawn_object(kind, rng):
     return canvas.alpha, canvas.foreground()
 
 
-def thumbnails(out, path, side=240, across=8):
+def thumbnails(out, path, side=180, across=8):
     """A grid of every image of the set, each fitted into a side x side cell on grey."""
     names = sorted(os.listdir(os.path.join(out, "images")))
     rows = -(-len(names) // across)
@@ -147,7 +147,7 @@ def thumbnails(out, path, side=240, across=8):
         img.thumbnail((side - 4, side - 4), Image.LANCZOS)
         x, y = (k % across) * side + (side - img.width) // 2, (k // across) * side + (side - img.height) // 2
         sheet.paste(img, (x, y))
-    sheet.save(path, quality=85)
+    sheet.save(path, quality=80)
 
 
 def main():
