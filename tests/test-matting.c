@@ -848,6 +848,44 @@ test_cutout_rgba (void)
   g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_SHAPE_MISMATCH);
 }
 
+/* The one run of every front end: the matte alone is atelier_matte_refine's, bit for bit, with no colours; times
+ * the image's opacity when it has one, the colours estimated under that; and without a network it needs a coarse
+ * probability. */
+static void
+test_cutout_matte_only (void)
+{
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (Scene) scene = edge_scene (40, 56, 20.0, 2.0, 2);
+  AtelierCutoutOptions options = atelier_cutout_options_default ();
+  options.estimate_foreground = FALSE;
+  options.matte.grow = 2.0;
+  g_autoptr (GError) error = NULL;
+  g_auto (AtelierCutout) cut = { 0 };
+  g_assert_true (atelier_cutout_compute (ctx, NULL, scene->image, scene->mask, &options, &cut, &error));
+  g_assert_no_error (error);
+  g_assert_null (cut.foreground);
+  g_autoptr (AtelierTensor) alpha = atelier_matte_refine (ctx, scene->image, scene->mask, &options.matte, &error);
+  g_assert_cmpmem (cut.alpha->data, 40 * 56 * sizeof (float), alpha->data, 40 * 56 * sizeof (float));
+  g_assert_cmpfloat (cut.matte.wall, >=, 0.0);
+  /* The image's own opacity multiplies the matte, before the colours. */
+  g_autoptr (AtelierTensor) opacity = test_random_4d (1, 1, 40, 56);
+  options.opacity = opacity;
+  options.estimate_foreground = TRUE;
+  g_auto (AtelierCutout) shown = { 0 };
+  g_assert_true (atelier_cutout_compute (ctx, NULL, scene->image, scene->mask, &options, &shown, &error));
+  for (gint64 i = 0; i < 40 * 56; i++)
+    g_assert_cmpfloat (shown.alpha->data[i], ==, alpha->data[i] * opacity->data[i]);
+  const AtelierForegroundOptions foreground = atelier_foreground_options_default ();
+  g_autoptr (AtelierTensor) colours = atelier_foreground_estimate (ctx, scene->image, shown.alpha, &foreground, &error);
+  g_assert_cmpmem (shown.foreground->data, 3 * 40 * 56 * sizeof (float), colours->data, 3 * 40 * 56 * sizeof (float));
+  options.opacity = NULL;
+  options.estimate_foreground = FALSE;
+  g_auto (AtelierCutout) none = { 0 };
+  g_assert_false (atelier_cutout_compute (ctx, NULL, scene->image, NULL, &options, &none, &error));
+  g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT);
+  g_assert_null (none.alpha);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -871,5 +909,6 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/matting/foreground/dense-solve", test_foreground_dense_solve);
   g_test_add_func ("/engine/matting/foreground/synthetic-composite", test_foreground_synthetic_composite);
   g_test_add_func ("/engine/matting/cutout/rgba", test_cutout_rgba);
+  g_test_add_func ("/engine/matting/cutout/matte-only", test_cutout_matte_only);
   return g_test_run ();
 }

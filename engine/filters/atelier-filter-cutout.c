@@ -15,13 +15,9 @@ static gboolean
 cutout_run (AtelierContext *ctx, AtelierModelCache *models, const AtelierFilterValues *values,
             const AtelierFilterInput *in, AtelierFilterOutput *out, GError **error)
 {
-  g_autoptr (AtelierTensor) rgb = NULL;
-  g_autoptr (AtelierTensor) alpha = atelier_subject_matte (ctx, models, values, in->image, &rgb, error);
-  if (alpha == NULL)
-    return FALSE;
-  g_autoptr (AtelierTensor) colour
-    = atelier_subject_foreground (ctx, rgb, alpha, atelier_planes_colours ((int) in->image->shape[1]), error);
-  out->pixels = colour ? atelier_planes_join (colour, alpha, error) : NULL;
+  g_autoptr (AtelierTensor) colour = NULL;
+  g_autoptr (AtelierTensor) alpha = atelier_subject_cutout (ctx, models, values, in->image, &colour, error);
+  out->pixels = alpha ? atelier_planes_join (colour, alpha, error) : NULL;
   return out->pixels != NULL;
 }
 

@@ -152,12 +152,12 @@ subject_alpha (AtelierContext *ctx, AtelierModelCache *models, const AtelierFilt
       *rgb = alpha ? atelier_planes_rgb (in->image, error) : NULL;
       if (*rgb == NULL)
         return NULL;
+      g_autoptr (AtelierTensor) own = atelier_planes_alpha_view (in->image);
+      if (own != NULL)
+        atelier_planes_premultiply (alpha, own);
     }
-  else if ((alpha = atelier_subject_matte (ctx, models, values, in->image, rgb, error)) == NULL)
+  else if ((alpha = atelier_subject_matte (ctx, models, values, in->image, rgb, error)) == NULL) /* own alpha applied */
     return NULL;
-  g_autoptr (AtelierTensor) own = atelier_planes_alpha_view (in->image);
-  if (own != NULL)
-    atelier_planes_premultiply (alpha, own);
   return g_steal_pointer (&alpha);
 }
 

@@ -4,14 +4,9 @@
 #include "core/atelier-error.h"
 #include "core/atelier-image-planes.h"
 #include "filters/atelier-model-cache.h"
-#include "pipelines/atelier-foreground-estimate.h"
-#include "pipelines/atelier-subject-mask.h"
+#include "pipelines/atelier-matte-cutout.h"
 
 #include <string.h>
-
-/* The network's share of the progress bar: on 2 cores a 1024 x 1024 forward pass takes about as long as the
- * edges of a 12-megapixel photograph. */
-#define NETWORK_SHARE 0.5
 
 /* Below half an 8-bit step a matte value selects nothing. */
 #define EMPTY_BELOW (0.5f / 255.0f)
@@ -44,41 +39,63 @@ holds_subject (const AtelierTensor *matte)
   return FALSE;
 }
 
-AtelierTensor *
-atelier_subject_matte (AtelierContext *ctx, AtelierModelCache *models, const AtelierFilterValues *values,
-                       const AtelierTensor *image, AtelierTensor **rgb, GError **error)
+/* The one run behind every front end (atelier_cutout_compute): ISNet through the model cache, the matte times the
+ * image's own opacity, and with @foreground the subject's colours; a matte with nothing in it is refused. */
+static gboolean
+subject_cutout (AtelierContext *ctx, AtelierModelCache *models, const AtelierFilterValues *values,
+                const AtelierTensor *image, gboolean foreground, AtelierTensor **rgb, AtelierCutout *cut,
+                GError **error)
 {
   const AtelierIsnet *net = atelier_model_cache_get (models, "isnet-medium", open_isnet, "isnet-medium",
                                                      (GDestroyNotify) atelier_isnet_free, error);
   g_autoptr (AtelierTensor) colour = net ? atelier_planes_rgb (image, error) : NULL;
   if (colour == NULL)
-    return NULL;
-  const AtelierSubjectResize resize = strcmp (atelier_filter_values_get_choice (values, "network-input"), "fit") == 0
-                                        ? ATELIER_SUBJECT_RESIZE_FIT
-                                        : ATELIER_SUBJECT_RESIZE_PACKAGE;
-  const gint64 start = g_get_monotonic_time ();
-  g_auto (AtelierSubjectMask) mask = { 0 };
-  atelier_context_set_progress_span (ctx, 0.0, NETWORK_SHARE);
-  gboolean ok = atelier_subject_mask_compute (ctx, net, colour, resize, &mask, error);
-  const gint64 network_done = g_get_monotonic_time ();
-  atelier_context_set_progress_span (ctx, NETWORK_SHARE, 1.0);
-  const AtelierMatteOptions options = atelier_subject_matte_options (values);
-  g_autoptr (AtelierTensor) matte = ok ? atelier_matte_refine (ctx, colour, mask.probability, &options, error) : NULL;
-  atelier_context_set_progress_span (ctx, 0.0, 1.0);
-  if (matte == NULL)
-    return NULL;
+    return FALSE;
+  AtelierCutoutOptions options = atelier_cutout_options_default ();
+  options.resize = strcmp (atelier_filter_values_get_choice (values, "network-input"), "fit") == 0
+                     ? ATELIER_SUBJECT_RESIZE_FIT
+                     : ATELIER_SUBJECT_RESIZE_PACKAGE;
+  options.matte = atelier_subject_matte_options (values);
+  options.estimate_foreground = foreground;
+  g_autoptr (AtelierTensor) opacity = atelier_planes_alpha_view (image);
+  options.opacity = opacity;
+  if (!atelier_cutout_compute (ctx, net, colour, NULL, &options, cut, error))
+    return FALSE;
   /* Read by tools/bench-select-subject.sh (G_MESSAGES_DEBUG=all). */
-  g_debug ("select-subject: network %.3f s, matte %.3f s", (network_done - start) / 1e6,
-           (g_get_monotonic_time () - network_done) / 1e6);
-  if (!holds_subject (matte))
+  g_debug ("select-subject: network %.3f s, matte %.3f s, foreground %.3f s", cut->network.wall,
+           cut->matte.wall, cut->colours.wall);
+  if (!holds_subject (cut->alpha))
     {
+      atelier_cutout_clear (cut);
       g_set_error_literal (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT,
                            "no subject found: nothing in the image stands out from its background (a flat colour "
                            "or an even texture?)");
-      return NULL;
+      return FALSE;
     }
   *rgb = g_steal_pointer (&colour);
-  return g_steal_pointer (&matte);
+  return TRUE;
+}
+
+AtelierTensor *
+atelier_subject_matte (AtelierContext *ctx, AtelierModelCache *models, const AtelierFilterValues *values,
+                       const AtelierTensor *image, AtelierTensor **rgb, GError **error)
+{
+  g_auto (AtelierCutout) cut = { 0 };
+  if (!subject_cutout (ctx, models, values, image, FALSE, rgb, &cut, error))
+    return NULL;
+  return g_steal_pointer (&cut.alpha);
+}
+
+AtelierTensor *
+atelier_subject_cutout (AtelierContext *ctx, AtelierModelCache *models, const AtelierFilterValues *values,
+                        const AtelierTensor *image, AtelierTensor **colours, GError **error)
+{
+  g_autoptr (AtelierTensor) rgb = NULL;
+  g_auto (AtelierCutout) cut = { 0 };
+  if (!subject_cutout (ctx, models, values, image, TRUE, &rgb, &cut, error))
+    return NULL;
+  *colours = atelier_planes_from_rgb (cut.foreground, atelier_planes_colours ((int) image->shape[1]), error);
+  return *colours ? g_steal_pointer (&cut.alpha) : NULL;
 }
 
 AtelierTensor *

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-/* What Select Subject and Cutout share: the matte's parameter rows, written
- * once, and the run up to the refined matte (ISNet opened once per filter
- * instance through its model cache, the subject probability, the edges). */
+/* What Select Subject, Cutout and Replace Background share: the matte's
+ * parameter rows, written once, and the run (atelier_cutout_compute: ISNet
+ * opened once per filter instance through its model cache, the subject
+ * probability, the edges, the colours). */
 
 #include "filters/atelier-filter.h"
 #include "pipelines/atelier-matte-refine.h"
@@ -41,6 +42,12 @@ AtelierMatteOptions atelier_subject_matte_options (const AtelierFilterValues *va
  * front end replaces a selection or writes a file with nothing in it. */
 AtelierTensor *atelier_subject_matte (AtelierContext *ctx, AtelierModelCache *models, const AtelierFilterValues *values,
                                       const AtelierTensor *image, AtelierTensor **rgb, GError **error);
+
+/* The same run with the subject's own colours under its matte (the foreground estimate), as @colours planes of
+ * the image's kind (1 grey, 3 RGB): Cut Out's layer. Returns the matte. */
+AtelierTensor *atelier_subject_cutout (AtelierContext *ctx, AtelierModelCache *models,
+                                       const AtelierFilterValues *values, const AtelierTensor *image,
+                                       AtelierTensor **colours, GError **error);
 
 /* The subject's own colours under @alpha (the foreground estimate from @rgb, default options) as @colours planes
  * (1 grey, 3 RGB, as the layer has): what Cut Out and Replace Background show at the subject's edges. */

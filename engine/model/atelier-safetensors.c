@@ -343,12 +343,7 @@ atelier_safetensors_load (const AtelierSafetensors *st, const AtelierSafetensors
         }
       break;
     case ATELIER_DTYPE_F16:
-      for (gint64 i = 0; i < n; i++)
-        {
-          guint16 bits;
-          memcpy (&bits, src + 2 * i, 2);
-          t->data[i] = atelier_half_to_float (GUINT16_FROM_LE (bits));
-        }
+      atelier_half_to_float_array (src, t->data, n);
       break;
     case ATELIER_DTYPE_BF16:
       for (gint64 i = 0; i < n; i++)

@@ -7,6 +7,7 @@
 #include "pipelines/atelier-matte-shape.h"
 
 #include <math.h>
+#include <string.h>
 
 /* The network's grid at 1024 x 1024 (ISNet's input). */
 #define NETWORK_SIDE 1024.0
@@ -79,41 +80,61 @@ refine_band (AtelierContext *ctx, const AtelierTensor *image, const guint8 *mask
              int uncertainty, float eps, GError **error)
 {
   const gint64 H = image->shape[2], W = image->shape[3];
-  g_autofree float *contour = g_try_new (float, H * W);
-  if (contour == NULL)
+  const float band = 2.0f * (float) radius, fade = band / 4.0f;
+  /* The contour's distance matters only within the band: it is computed on the box about the contour that holds
+   * the band and every pixel the band's distances are measured to (bit for bit the whole image's there), not on
+   * the whole photograph, of which a product's contour spans a fraction. */
+  AtelierMatteBox near;
+  if (!atelier_matte_contour_box (mask, H, W, (gint64) ceilf (band) + 3, &near))
+    {
+      for (gint64 i = 0; i < H * W; i++)
+        alpha->data[i] = mask[i] ? 1.0f : 0.0f;
+      return TRUE;
+    }
+  const gint64 CW = near.width, CH = near.height;
+  g_autofree guint8 *near_mask = g_try_new (guint8, CH * CW);
+  g_autofree float *contour = g_try_new (float, CH * CW);
+  if (contour == NULL || near_mask == NULL)
     {
       g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_OUT_OF_MEMORY, "out of memory for the matte's contour band");
       return FALSE;
     }
-  if (!atelier_matte_contour_distance (ctx, mask, H, W, contour, error))
+  for (gint64 y = 0; y < CH; y++)
+    memcpy (near_mask + y * CW, mask + (near.top + y) * W + near.left, (gsize) CW);
+  if (!atelier_matte_contour_distance (ctx, near_mask, CH, CW, contour, error))
     return FALSE;
   /* The filter runs on the band's bounding box grown by its reach (2
    * radius), where its output equals the whole image's: a product photo's
-   * band spans a fraction of it. */
-  const float band = 2.0f * (float) radius, fade = band / 4.0f;
-  gint64 top = H, left = W, bottom = -1, right = -1;
-  for (gint64 y = 0; y < H; y++)
-    for (gint64 x = 0; x < W; x++)
-      if (fabsf (contour[y * W + x]) < band)
+   * band spans a fraction of it. Coordinates from here on are the near box's. */
+  gint64 top = CH, left = CW, bottom = -1, right = -1;
+  for (gint64 y = 0; y < CH; y++)
+    for (gint64 x = 0; x < CW; x++)
+      if (fabsf (contour[y * CW + x]) < band)
         top = MIN (top, y), bottom = MAX (bottom, y), left = MIN (left, x), right = MAX (right, x);
   g_autoptr (AtelierTensor) snapped = NULL;
   gint64 box_w = 0;
   if (bottom >= 0)
     {
       const gint64 reach = 2 * (gint64) radius;
-      top = MAX (0, top - reach), left = MAX (0, left - reach);
-      bottom = MIN (H - 1, bottom + reach), right = MIN (W - 1, right + reach);
+      /* The filter's reach may pass the near box: its limits are the photograph's. */
+      top = MAX (-near.top, top - reach), left = MAX (-near.left, left - reach);
+      bottom = MIN (H - 1 - near.top, bottom + reach), right = MIN (W - 1 - near.left, right + reach);
       const gint64 box_h = bottom - top + 1;
       box_w = right - left + 1;
-      g_autoptr (AtelierTensor) box_image = atelier_tensor_crop (image, top, left, box_h, box_w, error);
-      g_autoptr (AtelierTensor) box_alpha = atelier_tensor_crop (alpha, top, left, box_h, box_w, error);
+      g_autoptr (AtelierTensor) box_image
+        = atelier_tensor_crop (image, near.top + top, near.left + left, box_h, box_w, error);
+      g_autoptr (AtelierTensor) box_alpha
+        = atelier_tensor_crop (alpha, near.top + top, near.left + left, box_h, box_w, error);
       g_autoptr (AtelierTensor) trust = atelier_tensor_new_4d (1, 1, box_h, box_w, error);
       if (box_image == NULL || box_alpha == NULL || trust == NULL)
         return FALSE;
       for (gint64 y = top; y <= bottom; y++)
         for (gint64 x = left; x <= right; x++)
           {
-            const gboolean trusted = fabsf (contour[y * W + x]) > (float) uncertainty || on_ridge (contour, H, W, y, x);
+            /* Outside the near box every pixel is further than the band from the contour: trusted. */
+            const gboolean inside = y >= 0 && y < CH && x >= 0 && x < CW;
+            const gboolean trusted = !inside || fabsf (contour[y * CW + x]) > (float) uncertainty
+                                     || on_ridge (contour, CH, CW, y, x);
             trust->data[(y - top) * box_w + x - left] = trusted ? 1.0f : UNCERTAIN_WEIGHT;
           }
       snapped = atelier_guided_filter (ctx, box_image, box_alpha, trust, radius, eps, error);
@@ -123,9 +144,10 @@ refine_band (AtelierContext *ctx, const AtelierTensor *image, const guint8 *mask
   for (gint64 y = 0; y < H; y++)
     for (gint64 x = 0; x < W; x++)
       {
-        const gint64 i = y * W + x;
-        const float weight = CLAMP ((band - fabsf (contour[i])) / fade, 0.0f, 1.0f);
-        const float q = weight > 0.0f ? CLAMP (snapped->data[(y - top) * box_w + x - left], 0.0f, 1.0f) : 0.0f;
+        const gint64 i = y * W + x, ny = y - near.top, nx = x - near.left;
+        const gboolean inside = ny >= 0 && ny < CH && nx >= 0 && nx < CW;
+        const float weight = inside ? CLAMP ((band - fabsf (contour[ny * CW + nx])) / fade, 0.0f, 1.0f) : 0.0f;
+        const float q = weight > 0.0f ? CLAMP (snapped->data[(ny - top) * box_w + nx - left], 0.0f, 1.0f) : 0.0f;
         alpha->data[i] = weight * q + (1.0f - weight) * (mask[i] ? 1.0f : 0.0f);
       }
   return TRUE;

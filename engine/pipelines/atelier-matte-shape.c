@@ -148,3 +148,31 @@ atelier_matte_contour_distance (AtelierContext *ctx, const guint8 *mask, gint64 
     }
   return TRUE;
 }
+
+gboolean
+atelier_matte_contour_box (const guint8 *mask, gint64 h, gint64 w, gint64 reach, AtelierMatteBox *box)
+{
+  gint64 top = h, left = w, bottom = -1, right = -1;
+  for (gint64 y = 0; y < h; y++)
+    {
+      const guint8 *row = mask + y * w, *below = y + 1 < h ? row + w : NULL;
+      for (gint64 x = 0; x < w; x++)
+        {
+          const gboolean side = row[x] != 0;
+          const gboolean across = x + 1 < w && (row[x + 1] != 0) != side;
+          const gboolean down = below != NULL && (below[x] != 0) != side;
+          if (!across && !down)
+            continue;
+          /* Both pixels of the pair are on the contour. */
+          top = MIN (top, y), left = MIN (left, x);
+          bottom = MAX (bottom, down ? y + 1 : y), right = MAX (right, across ? x + 1 : x);
+        }
+    }
+  if (bottom < 0)
+    return FALSE;
+  box->top = MAX (0, top - reach);
+  box->left = MAX (0, left - reach);
+  box->height = MIN (h - 1, bottom + reach) - box->top + 1;
+  box->width = MIN (w - 1, right + reach) - box->left + 1;
+  return TRUE;
+}

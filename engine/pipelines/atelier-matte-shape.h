@@ -26,4 +26,15 @@ gboolean atelier_matte_grow (AtelierContext *ctx, guint8 *mask, gint64 h, gint64
 gboolean atelier_matte_contour_distance (AtelierContext *ctx, const guint8 *mask, gint64 h, gint64 w,
                                          float *signed_distance, GError **error);
 
+typedef struct
+{
+  gint64 top, left, height, width;
+} AtelierMatteBox;
+
+/* The smallest box holding every pixel that has a 4-neighbour on the other side of the contour, grown by @reach
+ * pixels and clipped to the image. FALSE when the mask has one side only. Every pixel less than @reach - 2 from
+ * the contour lies inside it, and so does its nearest pixel of the other side: the contour distance computed on
+ * the box alone is exact there. */
+gboolean atelier_matte_contour_box (const guint8 *mask, gint64 h, gint64 w, gint64 reach, AtelierMatteBox *box);
+
 G_END_DECLS

@@ -10,29 +10,15 @@
  *        cutout-refine --benchmark 4000x3000: one synthetic photograph, the
  *        time of each stage and the process's peak memory. */
 #include "atelier-image-io.h"
-#include "pipelines/atelier-foreground-estimate.h"
-#include "pipelines/atelier-matte-refine.h"
+#include "pipelines/atelier-matte-cutout.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
 
-typedef struct
-{
-  AtelierMatteOptions matte;
-  AtelierForegroundOptions foreground;
-} Settings;
-
-/* CPU seconds of all the process's threads: on a shared machine the wall
- * clock measures the neighbours too. */
-static double
-cpu_seconds (void)
-{
-  struct rusage usage;
-  getrusage (RUSAGE_SELF, &usage);
-  return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec * 1e-6 + usage.ru_stime.tv_sec + usage.ru_stime.tv_usec * 1e-6;
-}
+/* The front ends' run (atelier_cutout_compute) from a coarse probability given. */
+typedef AtelierCutoutOptions Settings;
 
 static double
 peak_rss_mib (void)
@@ -84,17 +70,12 @@ refine_one (AtelierContext *ctx, const Settings *s, const char *image_path, cons
   g_autoptr (AtelierTensor) coarse = planes_of (coarse_file, 0, 1, error);
   if (rgb == NULL || coarse == NULL)
     return FALSE;
-  g_autoptr (GTimer) timer = g_timer_new ();
-  g_autoptr (AtelierTensor) alpha = atelier_matte_refine (ctx, rgb, coarse, &s->matte, error);
-  if (alpha == NULL)
+  g_auto (AtelierCutout) cut = { 0 };
+  if (!atelier_cutout_compute (ctx, NULL, rgb, coarse, s, &cut, error))
     return FALSE;
-  seconds[0] += g_timer_elapsed (timer, NULL);
-  g_timer_start (timer);
-  g_autoptr (AtelierTensor) foreground = atelier_foreground_estimate (ctx, rgb, alpha, &s->foreground, error);
-  if (foreground == NULL)
-    return FALSE;
-  seconds[1] += g_timer_elapsed (timer, NULL);
-  return save_planes (alpha, alpha_path, 16, error) && save_planes (foreground, foreground_path, 8, error);
+  seconds[0] += cut.matte.wall;
+  seconds[1] += cut.colours.wall;
+  return save_planes (cut.alpha, alpha_path, 16, error) && save_planes (cut.foreground, foreground_path, 8, error);
 }
 
 static gint
@@ -172,15 +153,8 @@ run_benchmark (AtelierContext *ctx, const Settings *s, const char *size)
         coarse->data[y * w + x] = hypot (gy - h / 2.0, gx - w / 2.0) < edge ? 0.98f : 0.02f;
       }
   const double before = peak_rss_mib ();
-  g_autoptr (GTimer) timer = g_timer_new ();
-  const double cpu_start = cpu_seconds ();
-  g_autoptr (AtelierTensor) alpha = atelier_matte_refine (ctx, rgb, coarse, &s->matte, &error);
-  const double matte_seconds = g_timer_elapsed (timer, NULL), matte_cpu = cpu_seconds () - cpu_start;
-  g_timer_start (timer);
-  g_autoptr (AtelierTensor) foreground =
-    alpha != NULL ? atelier_foreground_estimate (ctx, rgb, alpha, &s->foreground, &error) : NULL;
-  const double foreground_cpu = cpu_seconds () - cpu_start - matte_cpu;
-  if (foreground == NULL)
+  g_auto (AtelierCutout) cut = { 0 };
+  if (!atelier_cutout_compute (ctx, NULL, rgb, coarse, s, &cut, &error))
     {
       g_printerr ("%s\n", error->message);
       return 1;
@@ -191,15 +165,15 @@ run_benchmark (AtelierContext *ctx, const Settings *s, const char *size)
   printf ("%" G_GINT64_FORMAT "x%" G_GINT64_FORMAT ", %d threads: matte %.2f s (%.2f s CPU), foreground %.2f s "
           "(%.2f s CPU); peak memory %.0f MiB: %.0f MiB before (the inputs, %.0f MiB, and the process), the outputs "
           "%.0f MiB, working memory %.0f MiB\n",
-          w, h, atelier_context_get_threads (ctx), matte_seconds, matte_cpu, g_timer_elapsed (timer, NULL),
-          foreground_cpu, after, before, planes, planes, after - before - planes);
+          w, h, atelier_context_get_threads (ctx), cut.matte.wall, cut.matte.cpu, cut.colours.wall,
+          cut.colours.cpu, after, before, planes, planes, after - before - planes);
   return 0;
 }
 
 int
 main (int argc, char **argv)
 {
-  Settings s = { atelier_matte_options_default (), atelier_foreground_options_default () };
+  Settings s = atelier_cutout_options_default ();
   g_autofree char *images = NULL, *coarse = NULL, *output = NULL, *benchmark = NULL;
   gboolean no_refine = FALSE, fill_holes = FALSE;
   double eps = s.matte.eps;
