@@ -80,6 +80,36 @@ finish (AtelierContext *ctx, const AtelierConvGeometry *g, GError **error)
   return TRUE;
 }
 
+/* Winograd's tile for @g (see conv2d-winograd.c), or 0 where a direct path
+ * measured faster. tools/bench-conv.sh, 2 threads, GFLOP-equivalent per CPU
+ * second against the direct path (direct/F(2,3)/F(4,3), fraction of sgemm):
+ * F(4,3) wins from 64 output channels on feature maps of 64 tiles or more
+ * (ISNet 64->64 @512 0.78/0.73/1.16, 512->128 @128 0.80/0.87/1.50, 256->512
+ * @64 0.85/1.07/1.58; U-Net 2x64->64 @64 0.81/0.66/1.08, 2x128->128 @32
+ * 0.86/0.87/1.00; ESRGAN 192->64 @160 0.94/0.82/1.15). With 32 outputs or
+ * fewer its output transform, as costly per tile as with many, and sgemm's
+ * thin M left it even at best (64->32 @512 0.82/0.49/0.88, 160->32 @160
+ * 0.89/0.52/0.82, 32->32 @256 0.73/0.38/0.70). Where few tiles share many
+ * weights, the 36 transformed weights per pair cost more than F(4,3) saves
+ * and F(2,3)'s 16 win (512->512 @32 0.78/1.02/0.73, 1024->512 @32
+ * 0.76/0.95/0.76, 512->512 @16 0.48/0.58/0.23), even where there were only
+ * tens of thousands of pairs (U-Net 2x192->192 @16 0.71/0.72/0.50). */
+static int
+winograd_tile_for (const AtelierContext *ctx, const AtelierConvGeometry *g)
+{
+  if (!atelier_context_get_winograd (ctx) || g->kh != 3 || g->kw != 3 || g->stride_h != 1 || g->stride_w != 1
+      || g->dilation_h != 1 || g->dilation_w != 1 || g->groups != 1 || g->cin < 32 || g->cout < 64)
+    return 0;
+  const gint64 pairs = g->cin * g->cout;
+  const gint64 tiles4 = g->batch * ((g->out_h + 3) / 4) * ((g->out_w + 3) / 4);
+  const gint64 tiles2 = g->batch * ((g->out_h + 1) / 2) * ((g->out_w + 1) / 2);
+  if (tiles4 >= 64 && tiles4 * 2048 >= pairs)
+    return 4;
+  if (tiles2 >= 64 && pairs >= 256 * 256)
+    return 2;
+  return 0;
+}
+
 /* Runs the convolution that @g describes into @output, of the shape @g gives; every path writes every
  * output element. */
 static gboolean
@@ -96,6 +126,15 @@ convolve (AtelierContext *ctx, const AtelierConvGeometry *g, const AtelierTensor
                               && !atelier_conv_geometry_is_pointwise (g);
   const gboolean stack_taps = (g->cout_per_group <= 32 && (g->cin_per_group >= 64 || g->cout_per_group <= 8))
                               || (g->cout_per_group <= 64 && g->cin_per_group >= 64 && g->out_w >= 128);
+  const int winograd_tile = winograd_tile_for (ctx, g);
+  if (winograd_tile != 0)
+    {
+      gboolean applicable = FALSE;
+      if (atelier_conv2d_winograd (&setup, winograd_tile, input->data, output->data, &applicable, error))
+        return finish (ctx, g, error);
+      if (applicable)
+        return FALSE;
+    }
   g_autofree float *tap_weights = NULL;
   if (stride_one && (setup.tap_weights = tap_weights = atelier_conv_weights_by_tap (&setup, error)) == NULL)
     return FALSE;
