@@ -81,64 +81,58 @@ static const WinogradTransform transforms[] = {
 #define WINOGRAD_MAX_ALPHA 6
 
 /* Tiles per chunk at most: each transformed position's sgemm has this many
- * columns. */
+ * columns. Few enough that a chunk's transformed input and products stay in
+ * L2 between the stages: F(4,3) on 64->64 at 256x256, one thread, ran at 34,
+ * 33, 26 and 23 GFLOP-equivalent/s with 64, 128, 256 and 512; 256->256 at
+ * 64x64 was even (33-38). */
 #define WINOGRAD_TARGET_TILES 64
 
 /* Tiles per block of the transforms: their buffers, (alpha^2, block) each,
  * stay in L1 while a block's patches are gathered and scattered. */
 #define WINOGRAD_BLOCK_TILES 64
 
-/* out row i = sum over j of coef[i][j] * in row j, for @rows_out x @rows_in
- * coefficients, rows of @n values: one pass per output row that reads every
- * input row, zeros included, which measured faster than a pass per nonzero
- * coefficient. Vectorised across tiles, which is why every buffer holds tiles
- * innermost; @rows_in is a constant where it is inlined, so that the sum
- * unrolls. */
+/* The transforms run on rows of tiles, tiles innermost, in vectors of 8. */
 typedef float WinogradVector __attribute__ ((vector_size (32)));
 /* The same at any float's address: loads and stores of one whole register,
  * which memcpy split in two halves that the register load then waited on. */
 typedef float WinogradUnaligned __attribute__ ((vector_size (32), aligned (4), may_alias));
 
-static inline __attribute__ ((always_inline)) void
-combine_rows_of (const float *coef, int rows_out, const int rows_in, const float *restrict in, gint64 in_stride,
-                 float *restrict out, gint64 out_stride, gint64 n)
-{
-  const int lanes = (int) (sizeof (WinogradVector) / sizeof (float));
-  for (int i = 0; i < rows_out; i++)
-    {
-      const float *c = coef + i * rows_in;
-      float *restrict o = out + i * out_stride;
-      gint64 t = 0;
-      for (; t + lanes <= n; t += lanes)
-        {
-          WinogradVector sum = c[0] * *(const WinogradUnaligned *) (in + t);
-          for (int j = 1; j < rows_in; j++)
-            sum += c[j] * *(const WinogradUnaligned *) (in + j * in_stride + t);
-          *(WinogradUnaligned *) (o + t) = sum;
-        }
-      for (; t < n; t++)
-        {
-          float sum = c[0] * in[t];
-          for (int j = 1; j < rows_in; j++)
-            sum += c[j] * in[j * in_stride + t];
-          o[t] = sum;
-        }
-    }
-}
-
-/* Cloned so that the 8-float vectors are one AVX2 register where the CPU has
- * it, whatever the build flags. */
+/* Cloned so that a vector is one AVX2 register where the CPU has it,
+ * whatever the build flags. */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define WINOGRAD_VECTORISED __attribute__ ((target_clones ("avx2", "default")))
 #else
 #define WINOGRAD_VECTORISED
 #endif
 
+/* F(2,3)'s transforms by their matrices, of 4 columns: out row i = sum over j
+ * of coef[i][j] * in row j, for @rows_out rows of @n values; one pass per
+ * output row, which measured faster than a pass per nonzero coefficient. */
 WINOGRAD_VECTORISED static void
-combine_rows_from4 (const float *coef, int rows_out, const float *in, gint64 in_stride, float *out,
-                    gint64 out_stride, gint64 n)
+f2_rows (const float *coef, int rows_out, const float *restrict in, gint64 in_stride, float *restrict out,
+         gint64 out_stride, gint64 n)
 {
-  combine_rows_of (coef, rows_out, 4, in, in_stride, out, out_stride, n);
+  enum { LANES = sizeof (WinogradVector) / sizeof (float), ROWS_IN = 4 };
+  for (int i = 0; i < rows_out; i++)
+    {
+      const float *c = coef + i * ROWS_IN;
+      float *restrict o = out + i * out_stride;
+      gint64 t = 0;
+      for (; t + LANES <= n; t += LANES)
+        {
+          WinogradVector sum = c[0] * *(const WinogradUnaligned *) (in + t);
+          for (int j = 1; j < ROWS_IN; j++)
+            sum += c[j] * *(const WinogradUnaligned *) (in + j * in_stride + t);
+          *(WinogradUnaligned *) (o + t) = sum;
+        }
+      for (; t < n; t++)
+        {
+          float sum = c[0] * in[t];
+          for (int j = 1; j < ROWS_IN; j++)
+            sum += c[j] * in[j * in_stride + t];
+          o[t] = sum;
+        }
+    }
 }
 
 /* F(4x4,3x3)'s B^T and A^T by hand, with their common terms: 12 and 10
@@ -209,7 +203,7 @@ input_rows (const WinogradTransform *tr, const float *in, gint64 in_stride, floa
   if (tr->m == 4)
     f4_rows (FALSE, in, in_stride, out, out_stride, n);
   else
-    combine_rows_from4 (tr->bt, tr->alpha, in, in_stride, out, out_stride, n);
+    f2_rows (tr->bt, tr->alpha, in, in_stride, out, out_stride, n);
 }
 
 /* A^T along rows: alpha rows in, m out. */
@@ -219,7 +213,7 @@ output_rows (const WinogradTransform *tr, const float *in, gint64 in_stride, flo
   if (tr->m == 4)
     f4_rows (TRUE, in, in_stride, out, out_stride, n);
   else
-    combine_rows_from4 (tr->at, tr->m, in, in_stride, out, out_stride, n);
+    f2_rows (tr->at, tr->m, in, in_stride, out, out_stride, n);
 }
 
 typedef struct
