@@ -196,24 +196,15 @@ f4_rows (gboolean output, const float *in, gint64 in_stride, float *out, gint64 
     memcpy (out + i * out_stride + t, out_tail[i], sizeof (float) * (gsize) (n - t));
 }
 
-/* B^T along rows: alpha rows in, alpha out. */
+/* B^T (alpha rows in, alpha out) or, for the @output, A^T (alpha in, m out) along rows. */
 static void
-input_rows (const WinogradTransform *tr, const float *in, gint64 in_stride, float *out, gint64 out_stride, gint64 n)
+transform_rows (const WinogradTransform *tr, gboolean output, const float *in, gint64 in_stride, float *out,
+                gint64 out_stride, gint64 n)
 {
   if (tr->m == 4)
-    f4_rows (FALSE, in, in_stride, out, out_stride, n);
+    f4_rows (output, in, in_stride, out, out_stride, n);
   else
-    f2_rows (tr->bt, tr->alpha, in, in_stride, out, out_stride, n);
-}
-
-/* A^T along rows: alpha rows in, m out. */
-static void
-output_rows (const WinogradTransform *tr, const float *in, gint64 in_stride, float *out, gint64 out_stride, gint64 n)
-{
-  if (tr->m == 4)
-    f4_rows (TRUE, in, in_stride, out, out_stride, n);
-  else
-    f2_rows (tr->at, tr->m, in, in_stride, out, out_stride, n);
+    f2_rows (output ? tr->at : tr->bt, output ? tr->m : tr->alpha, in, in_stride, out, out_stride, n);
 }
 
 typedef struct
@@ -323,9 +314,9 @@ transform_input_channel (gint64 ci, int worker, gpointer p)
       const gint64 bn = MIN (WINOGRAD_BLOCK_TILES, n - b0);
       gather_patches (job, ci, job->t0 + b0, bn, work);
       for (int a = 0; a < alpha; a++) /* along x: work2[a][j] = sum_b BT[j][b] patch[a][b] */
-        input_rows (tr, work + a * alpha * bn, bn, work2 + a * alpha * bn, bn, bn);
+        transform_rows (tr, FALSE, work + a * alpha * bn, bn, work2 + a * alpha * bn, bn, bn);
       for (int j = 0; j < alpha; j++) /* along y: V[i][j] = sum_a BT[i][a] work2[a][j] */
-        input_rows (tr, work2 + j * bn, alpha * bn,
+        transform_rows (tr, FALSE, work2 + j * bn, alpha * bn,
                     job->v + (j * g->cin + ci) * n + b0, alpha * g->cin * n, bn);
     }
 }
@@ -358,9 +349,10 @@ transform_output_channel (gint64 co, int worker, gpointer p)
     {
       const gint64 bn = MIN (WINOGRAD_BLOCK_TILES, n - b0);
       for (int i = 0; i < alpha; i++) /* along x: work[i][x] = sum_j AT[x][j] M[i][j] */
-        output_rows (tr, job->m + (i * alpha * g->cout + co) * n + b0, g->cout * n, work + i * m * bn, bn, bn);
+        transform_rows (tr, TRUE, job->m + (i * alpha * g->cout + co) * n + b0, g->cout * n, work + i * m * bn, bn,
+                        bn);
       for (int x = 0; x < m; x++) /* along y: work2[y][x] = sum_i AT[y][i] work[i][x] */
-        output_rows (tr, work + x * bn, m * bn, work2 + x * bn, m * bn, bn);
+        transform_rows (tr, TRUE, work + x * bn, m * bn, work2 + x * bn, m * bn, bn);
       atelier_conv_finish_rows (job->setup, work2, 1, 0, (gint64) m * m * bn, co);
       scatter_tiles (job, co, job->t0 + b0, bn, work2);
     }
