@@ -173,8 +173,8 @@ main (int argc, char **argv)
       const double gflop = 2.0 * sh->n * sh->cin * sh->cout * 9 * sh->h * sh->w / 1e9;
       double seconds[N_WAYS];
       char shape[64];
-      g_snprintf (shape, sizeof shape, "%" G_GINT64_FORMAT "x%" G_GINT64_FORMAT "->%" G_GINT64_FORMAT " @%" G_GINT64_FORMAT,
-                  sh->n, sh->cin, sh->cout, sh->h);
+      g_snprintf (shape, sizeof shape, "%" G_GINT64_FORMAT "x%" G_GINT64_FORMAT "->%" G_GINT64_FORMAT
+                  " @%" G_GINT64_FORMAT, sh->n, sh->cin, sh->cout, sh->h);
       printf ("%-12s %-18s", sh->network, shape);
       for (int way = 0; way < N_WAYS; way++)
         {
