@@ -81,19 +81,18 @@ finish (AtelierContext *ctx, const AtelierConvGeometry *g, GError **error)
 }
 
 /* Winograd's tile for @g (see conv2d-winograd.c), or 0 where a direct path
- * measured faster. tools/bench-conv.sh, 2 threads, GFLOP-equivalent per CPU
- * second against the direct path (direct/F(2,3)/F(4,3), fraction of sgemm):
- * F(4,3) wins from 64 output channels on feature maps of 64 tiles or more
- * (ISNet 64->64 @512 0.78/0.73/1.16, 512->128 @128 0.80/0.87/1.50, 256->512
- * @64 0.85/1.07/1.58; U-Net 2x64->64 @64 0.81/0.66/1.08, 2x128->128 @32
- * 0.86/0.87/1.00; ESRGAN 192->64 @160 0.94/0.82/1.15). With 32 outputs or
- * fewer its output transform, as costly per tile as with many, and sgemm's
- * thin M left it even at best (64->32 @512 0.82/0.49/0.88, 160->32 @160
- * 0.89/0.52/0.82, 32->32 @256 0.73/0.38/0.70). Where few tiles share many
- * weights, the 36 transformed weights per pair cost more than F(4,3) saves
- * and F(2,3)'s 16 win (512->512 @32 0.78/1.02/0.73, 1024->512 @32
- * 0.76/0.95/0.76, 512->512 @16 0.48/0.58/0.23), even where there were only
- * tens of thousands of pairs (U-Net 2x192->192 @16 0.71/0.72/0.50). */
+ * measured faster. OPENBLAS_CORETYPE=Haswell tools/bench-conv.sh 2 3,
+ * GFLOP-equivalent per CPU second as a fraction of sgemm's (direct / F(2,3) /
+ * F(4,3)): F(4,3) wins from 64 output channels on feature maps of 64 tiles or
+ * more (ISNet 64->64 @512 0.77/0.58/0.96, 512->128 @128 0.78/0.78/1.39,
+ * 256->512 @64 0.80/1.03/1.72; U-Net 2x64->64 @64 0.83/0.61/1.00,
+ * 2x128->128 @32 0.80/0.87/1.26; ESRGAN 192->64 @160 0.87/0.65/1.01). With 32
+ * outputs or fewer its output transform, as costly per tile as with many, and
+ * sgemm's thin M leave it behind (64->32 @512 0.78/0.40/0.70, 160->32 @160
+ * 0.89/0.49/0.91, 32->32 @256 0.69/0.34/0.61). Where few tiles share many
+ * weights, F(2,3)'s wider sgemms and 16 transformed weights per pair instead
+ * of 36 win (512->512 @32 0.73/1.05/1.02, 512->512 @16 0.41/0.87/0.35, U-Net
+ * 2x192->192 @16 0.69/0.95/0.92). */
 static int
 winograd_tile_for (const AtelierContext *ctx, const AtelierConvGeometry *g)
 {
@@ -105,7 +104,7 @@ winograd_tile_for (const AtelierContext *ctx, const AtelierConvGeometry *g)
   const gint64 tiles2 = g->batch * ((g->out_h + 1) / 2) * ((g->out_w + 1) / 2);
   if (tiles4 >= 64 && tiles4 * 2048 >= pairs)
     return 4;
-  if (tiles2 >= 64 && pairs >= 256 * 256)
+  if (tiles2 >= 64 && pairs >= 128 * 128)
     return 2;
   return 0;
 }
