@@ -218,7 +218,7 @@ typedef struct
   gint64 t0, n;          /* the chunk being computed: tiles t0..t0+n-1 */
   float *v;              /* (alpha^2, Cin, n): the chunk's transformed input */
   float *m;              /* (alpha^2, Cout, n): their products with U */
-  float **scratch;       /* per worker: two (alpha^2, block) */
+  float **scratch;       /* per worker: two (alpha^2, block), or the weights' (9 + 3 alpha, Cin) */
 } WinogradJob;
 
 /* U[xi][co][ci] = (G g G^T)[xi] for one output channel, on rows of its input
