@@ -93,12 +93,14 @@ test_tiled (Fixture *f, gconstpointer data)
   g_assert_cmpint (latent_whole->shape[2], ==, 51);
   g_assert_cmpint (latent_whole->shape[3], ==, 54);
   g_test_message ("encode tiled vs whole: %g", test_max_abs_diff (latent_tiled, latent_whole));
-  g_assert_cmpfloat (test_max_abs_diff (latent_tiled, latent_whole), <, 1.2e-5f); /* measured 1.2e-6 */
+  /* Measured 1.5e-5: Winograd's convolutions round differently on the tiles' shapes and the whole's (1.2e-6 with
+   * direct convolutions only; the whole image's latent moves by 1.1e-5 between the two). */
+  g_assert_cmpfloat (test_max_abs_diff (latent_tiled, latent_whole), <, 1.5e-4f);
   g_autoptr (AtelierTensor) rgb_whole = atelier_autoencode_decode (f->ctx, f->ae, latent_whole, &whole, &error);
   g_autoptr (AtelierTensor) rgb_tiled = atelier_autoencode_decode (f->ctx, f->ae, latent_whole, &tiled, &error);
   g_assert_no_error (error);
   g_test_message ("decode tiled vs whole: %g", test_max_abs_diff (rgb_tiled, rgb_whole));
-  g_assert_cmpfloat (test_max_abs_diff (rgb_tiled, rgb_whole), <, 1.2e-6f); /* measured 1.2e-7 */
+  g_assert_cmpfloat (test_max_abs_diff (rgb_tiled, rgb_whole), <, 1.1e-5f); /* measured 1.1e-6 (1.2e-7 direct) */
   /* Encoding then decoding gives the image back, to the autoencoder's accuracy (the clamp to 0..1 alone
    * would not show that); the decoded image has the padded size, a multiple of 8. */
   g_assert_cmpint (rgb_whole->shape[2], ==, 408);

@@ -1,23 +1,36 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Times ISNet's forward pass on a 1024x1024 input: two runs after loading,
- * each printed with its GFLOP/s. Built and run by tools/bench-isnet.sh.
+ * each printed with its GFLOP/s and the process's CPU seconds (steadier than
+ * wall time on a shared machine). WINOGRAD 0 turns Winograd's convolutions
+ * off, to time the direct paths. Built and run by tools/bench-isnet.sh and
+ * tools/bench-conv.sh.
  *
- * usage: bench-isnet MANIFEST THREADS */
+ * usage: bench-isnet MANIFEST THREADS [WINOGRAD=1] */
 #include "networks/atelier-isnet.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
+
+static double
+cpu_seconds (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (double) ts.tv_sec + ts.tv_nsec / 1e9;
+}
 
 int
 main (int argc, char **argv)
 {
-  if (argc != 3)
+  if (argc != 3 && argc != 4)
     {
-      fprintf (stderr, "usage: bench-isnet MANIFEST THREADS\n");
+      fprintf (stderr, "usage: bench-isnet MANIFEST THREADS [WINOGRAD=1]\n");
       return 2;
     }
   g_autoptr (GError) error = NULL;
   g_autoptr (AtelierContext) ctx = atelier_context_new (atoi (argv[2]));
+  atelier_context_set_winograd (ctx, argc < 4 || atoi (argv[3]) != 0);
   g_autoptr (AtelierIsnet) net = atelier_isnet_open (argv[1], &error);
   const int size = net ? atelier_isnet_get_config (net)->input_size : 0;
   g_autoptr (AtelierTensor) input = net ? atelier_tensor_new_4d (1, 3, size, size, &error) : NULL;
@@ -33,6 +46,7 @@ main (int argc, char **argv)
     {
       atelier_context_reset_flops (ctx);
       const gint64 start = g_get_monotonic_time ();
+      const double cpu_start = cpu_seconds ();
       g_autoptr (AtelierTensor) map = atelier_isnet_forward (ctx, net, input, &error);
       const double seconds = (g_get_monotonic_time () - start) / 1e6;
       if (map == NULL)
@@ -40,8 +54,9 @@ main (int argc, char **argv)
           fprintf (stderr, "bench-isnet: %s\n", error->message);
           return 1;
         }
-      printf ("atelier run %d: %.2f s, %.1f GFLOP, %.1f GFLOP/s\n", run, seconds,
-              atelier_context_get_flops (ctx) / 1e9, atelier_context_get_flops (ctx) / 1e9 / seconds);
+      printf ("atelier run %d: %.2f s, %.1f GFLOP, %.1f GFLOP/s, %.2f CPU s\n", run, seconds,
+              atelier_context_get_flops (ctx) / 1e9, atelier_context_get_flops (ctx) / 1e9 / seconds,
+              cpu_seconds () - cpu_start);
     }
   return 0;
 }

@@ -11,6 +11,7 @@ struct _AtelierContext
   int threads;
   gsize workspace_bytes;
   gsize memory_budget;
+  gboolean winograd;
   AtelierProgressFunc progress;
   gpointer progress_data;
   double span_start, span_end; /* where the current stage's 0..1 falls in the whole job */
@@ -27,6 +28,7 @@ atelier_context_new (int threads)
   ctx->workspace_bytes = ATELIER_DEFAULT_WORKSPACE_BYTES;
   ctx->memory_budget = ATELIER_DEFAULT_MEMORY_BUDGET_BYTES;
   ctx->span_end = 1.0;
+  ctx->winograd = TRUE;
   /* The engine parallelises over output chunks itself and calls sgemm from
    * each worker, which measured 1.3-1.6x faster on conv layers than letting
    * OpenBLAS split each small sgemm (the im2col copy runs in parallel and stays
@@ -79,6 +81,18 @@ void
 atelier_context_set_memory_budget (AtelierContext *ctx, gsize bytes)
 {
   ctx->memory_budget = MAX (bytes, (gsize) 1 << 20);
+}
+
+gboolean
+atelier_context_get_winograd (const AtelierContext *ctx)
+{
+  return ctx->winograd;
+}
+
+void
+atelier_context_set_winograd (AtelierContext *ctx, gboolean allowed)
+{
+  ctx->winograd = allowed;
 }
 
 void

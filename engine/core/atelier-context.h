@@ -44,6 +44,11 @@ gsize atelier_context_get_piece_workspace_bytes (const AtelierContext *ctx);
 gsize atelier_context_get_memory_budget (const AtelierContext *ctx);
 void atelier_context_set_memory_budget (AtelierContext *ctx, gsize bytes);
 
+/* Whether 3x3 convolutions may take Winograd's algorithm where it measured faster (the default), which rounds
+ * differently from a direct convolution (engine/ops/conv2d.c); benchmarks turn it off to time the direct paths. */
+gboolean atelier_context_get_winograd (const AtelierContext *ctx);
+void atelier_context_set_winograd (AtelierContext *ctx, gboolean allowed);
+
 void atelier_context_set_progress (AtelierContext *ctx, AtelierProgressFunc func, gpointer user_data);
 void atelier_context_report_progress (AtelierContext *ctx, double fraction, const char *step);
 /* Jobs of several stages (encode, denoise, decode) give each stage a span of the whole: the stage reports

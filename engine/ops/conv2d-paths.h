@@ -45,5 +45,12 @@ gboolean atelier_conv2d_shifted (const AtelierConvSetup *setup, const float *inp
 gboolean atelier_conv2d_tapstack (const AtelierConvSetup *setup, const float *input, float *output,
                                   gboolean *applicable, GError **error);
 
+/* Stride 1, dilation 1, 3x3, one group, the whole batch: Winograd's
+ * F(@tile x @tile, 3x3), @tile 2 or 4. Same contract as
+ * atelier_conv2d_shifted; rounds differently from the direct paths (see
+ * tests/test-conv-winograd.c for how much). Needs no tap_weights. */
+gboolean atelier_conv2d_winograd (const AtelierConvSetup *setup, int tile, const float *input, float *output,
+                                  gboolean *applicable, GError **error);
+
 /* One input channel per output channel. */
 void atelier_conv2d_depthwise (const AtelierConvSetup *setup, const float *input, float *output);

@@ -80,6 +80,35 @@ finish (AtelierContext *ctx, const AtelierConvGeometry *g, GError **error)
   return TRUE;
 }
 
+/* Winograd's tile for @g (see conv2d-winograd.c), or 0 where a direct path
+ * measured faster. OPENBLAS_CORETYPE=Haswell tools/bench-conv.sh 2 3,
+ * GFLOP-equivalent per CPU second as a fraction of sgemm's (direct / F(2,3) /
+ * F(4,3)): F(4,3) wins from 64 output channels on feature maps of 64 tiles or
+ * more (ISNet 64->64 @512 0.77/0.58/0.96, 512->128 @128 0.78/0.78/1.39,
+ * 256->512 @64 0.80/1.03/1.72; U-Net 2x64->64 @64 0.83/0.61/1.00,
+ * 2x128->128 @32 0.80/0.87/1.26; ESRGAN 192->64 @160 0.87/0.65/1.01). With 32
+ * outputs or fewer its output transform, as costly per tile as with many, and
+ * sgemm's thin M leave it behind (64->32 @512 0.78/0.40/0.70, 160->32 @160
+ * 0.89/0.49/0.91, 32->32 @256 0.69/0.34/0.61). Where few tiles share many
+ * weights, F(2,3)'s wider sgemms and 16 transformed weights per pair instead
+ * of 36 win (512->512 @32 0.73/1.05/1.02, 512->512 @16 0.41/0.87/0.35, U-Net
+ * 2x192->192 @16 0.69/0.95/0.92). */
+static int
+winograd_tile_for (const AtelierContext *ctx, const AtelierConvGeometry *g)
+{
+  if (!atelier_context_get_winograd (ctx) || g->kh != 3 || g->kw != 3 || g->stride_h != 1 || g->stride_w != 1
+      || g->dilation_h != 1 || g->dilation_w != 1 || g->groups != 1 || g->cin < 32 || g->cout < 64)
+    return 0;
+  const gint64 pairs = g->cin * g->cout;
+  const gint64 tiles4 = g->batch * ((g->out_h + 3) / 4) * ((g->out_w + 3) / 4);
+  const gint64 tiles2 = g->batch * ((g->out_h + 1) / 2) * ((g->out_w + 1) / 2);
+  if (tiles4 >= 64 && tiles4 * 2048 >= pairs)
+    return 4;
+  if (tiles2 >= 64 && pairs >= 128 * 128)
+    return 2;
+  return 0;
+}
+
 /* Runs the convolution that @g describes into @output, of the shape @g gives; every path writes every
  * output element. */
 static gboolean
@@ -96,6 +125,15 @@ convolve (AtelierContext *ctx, const AtelierConvGeometry *g, const AtelierTensor
                               && !atelier_conv_geometry_is_pointwise (g);
   const gboolean stack_taps = (g->cout_per_group <= 32 && (g->cin_per_group >= 64 || g->cout_per_group <= 8))
                               || (g->cout_per_group <= 64 && g->cin_per_group >= 64 && g->out_w >= 128);
+  const int winograd_tile = winograd_tile_for (ctx, g);
+  if (winograd_tile != 0)
+    {
+      gboolean applicable = FALSE;
+      if (atelier_conv2d_winograd (&setup, winograd_tile, input->data, output->data, &applicable, error))
+        return finish (ctx, g, error);
+      if (applicable)
+        return FALSE;
+    }
   g_autofree float *tap_weights = NULL;
   if (stride_one && (setup.tap_weights = tap_weights = atelier_conv_weights_by_tap (&setup, error)) == NULL)
     return FALSE;
