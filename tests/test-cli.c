@@ -1240,6 +1240,13 @@ run_on_terminal (char **env, const char *command, char **terminal)
   g_test_message ("%s: %s", command, *terminal);
 }
 
+/* This process's environment with the program's job times kept in @dir, so that a test starts with none. */
+static char **
+environ_with_job_times_in (const char *dir)
+{
+  return g_environ_setenv (g_get_environ (), "XDG_CACHE_HOME", dir, TRUE);
+}
+
 static void
 test_progress (void)
 {
@@ -1248,8 +1255,7 @@ test_progress (void)
    * 128-pixel image finished below that on an idle machine. */
   g_autofree char *input = save_image (dir, "in.png", test_random_4d (1, 3, 256, 256));
   g_autofree char *output = g_build_filename (dir, "out.png", NULL);
-  g_auto (GStrv) env = g_get_environ ();
-  env = g_environ_setenv (env, "XDG_CACHE_HOME", dir, TRUE);
+  g_auto (GStrv) env = environ_with_job_times_in (dir);
   const char *job = "upscale --scale 4 --model slim --tile 64 --threads 1";
   for (int run = 0; run < 3; run++)
     {
@@ -1292,8 +1298,7 @@ test_progress_first_guess (void)
   g_autofree char *dir = test_make_temp_dir ();
   g_autofree char *input = save_image (dir, "in.png", test_random_4d (1, 3, 96, 96));
   g_autofree char *output = g_build_filename (dir, "out.png", NULL);
-  g_auto (GStrv) env = g_get_environ ();
-  env = g_environ_setenv (env, "XDG_CACHE_HOME", dir, TRUE);
+  g_auto (GStrv) env = environ_with_job_times_in (dir);
   g_autofree char *command = g_strdup_printf ("%s upscale --scale 4 --model thick --threads 1 %s %s",
                                               g_getenv ("ATELIER_CLI"), input, output);
   g_autofree char *terminal = NULL;
