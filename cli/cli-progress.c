@@ -67,12 +67,13 @@ atelier_cli_progress_attach (AtelierCliProgress *progress, AtelierContext *ctx)
 }
 
 void
-atelier_cli_progress_expect (AtelierCliProgress *progress, double seconds)
+atelier_cli_progress_expect (AtelierCliProgress *progress, double seconds, gboolean measured)
 {
   if (!progress->shown || seconds < ANNOUNCE_FROM_SECONDS)
     return;
   g_autofree char *duration = format_duration (seconds);
-  fprintf (stderr, "Expected: about %s (from earlier runs of these settings)\n", duration);
+  fprintf (stderr, "Expected: about %s (%s)\n", duration,
+           measured ? "from earlier runs of these settings" : "a first guess; later runs are timed on this machine");
 }
 
 void

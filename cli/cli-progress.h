@@ -12,9 +12,9 @@ AtelierCliProgress *atelier_cli_progress_new (gboolean quiet);
 void atelier_cli_progress_free (AtelierCliProgress *progress);
 /* Reports @ctx's progress from now on, its clock starting now. */
 void atelier_cli_progress_attach (AtelierCliProgress *progress, AtelierContext *ctx);
-/* Before a job: "Expected: about 3 min 05 s", when @seconds (a measured estimate, < 0: none) is long enough to
- * say so. */
-void atelier_cli_progress_expect (AtelierCliProgress *progress, double seconds);
+/* Before a job: "Expected: about 3 min 05 s", when @seconds (< 0: none) is long enough to say so; @measured: from
+ * this machine's earlier runs, else a first guess. */
+void atelier_cli_progress_expect (AtelierCliProgress *progress, double seconds, gboolean measured);
 /* Ends the progress line, if one was drawn. */
 void atelier_cli_progress_finish (AtelierCliProgress *progress);
 

@@ -19,6 +19,7 @@
 #include "cli-batch.h"
 #include "cli-commands.h"
 #include "cli-cost-history.h"
+#include "cli-cost-model.h"
 #include "cli-filter-options.h"
 #include "cli-output-check.h"
 #include "cli-output-names.h"
@@ -238,8 +239,8 @@ job_kind (const AtelierFilterValues *values, const AtelierContext *ctx)
   return g_strdup_printf ("%s: %s; threads %d", values->info->name, settings, atelier_context_get_threads (ctx));
 }
 
-/* Runs @filter on @in with the expected time announced first, from earlier runs of the same kind, and this run's
- * time recorded for the next. */
+/* Runs @filter on @in with the expected time announced first, from earlier runs of the same kind (a first guess
+ * before any), and this run's time recorded for the next. */
 static AtelierFilterOutput *
 apply_timed (AtelierFilter *filter, AtelierContext *ctx, const AtelierFilterValues *values,
              const AtelierFilterInput *in, AtelierCliProgress *progress, GError **error)
@@ -247,7 +248,12 @@ apply_timed (AtelierFilter *filter, AtelierContext *ctx, const AtelierFilterValu
   g_autoptr (AtelierCliCostHistory) history = atelier_cli_cost_history_new ();
   g_autofree char *job = job_kind (values, ctx);
   const double megapixels = (double) in->image->shape[2] * (double) in->image->shape[3] / 1e6;
-  atelier_cli_progress_expect (progress, atelier_cli_cost_history_predict (history, job, megapixels));
+  const double measured = atelier_cli_cost_history_predict (history, job, megapixels);
+  atelier_cli_progress_expect (progress,
+                               measured >= 0.0 ? measured
+                                               : atelier_cli_cost_model_guess (values, megapixels,
+                                                                               atelier_context_get_threads (ctx)),
+                               measured >= 0.0);
   atelier_cli_progress_attach (progress, ctx);
   const gint64 start = g_get_monotonic_time ();
   AtelierFilterOutput *out = atelier_filter_apply (filter, ctx, values, in, error);

@@ -8,9 +8,13 @@
 #include "test-helpers.h"
 
 #include <gexiv2/gexiv2.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <math.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 typedef struct
 {
@@ -359,6 +363,127 @@ test_bad_argument_leaves_image (Gimp *g, gconstpointer data)
   g_assert_nonnull (strstr (log, "error for procedure 'plug-in-atelier-upscale'"));
   g_assert_nonnull (strstr (log, "scale must be 2, 3, 4 or 8, not 5"));
   assert_untouched (input, out, log);
+}
+
+/* ---------------------------------------------------------------- cancel */
+
+/* Whether process @pid was started with the argument @arg. */
+static gboolean
+has_argument (const char *pid, const char *arg)
+{
+  g_autofree char *path = g_build_filename ("/proc", pid, "cmdline", NULL);
+  g_autofree char *cmdline = NULL;
+  gsize size = 0;
+  if (!g_file_get_contents (path, &cmdline, &size, NULL))
+    return FALSE;
+  for (gsize at = 0; at < size; at += strlen (cmdline + at) + 1)
+    if (strcmp (cmdline + at, arg) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The pid of a process named @name whose parent is @parent, running a procedure (not GIMP's query of a new
+ * plug-in at start-up), or 0. */
+static GPid
+running_child (GPid parent, const char *name)
+{
+  g_autoptr (GDir) proc = g_dir_open ("/proc", 0, NULL);
+  for (const char *entry = proc ? g_dir_read_name (proc) : NULL; entry != NULL; entry = g_dir_read_name (proc))
+    {
+      g_autofree char *stat_path = g_build_filename ("/proc", entry, "stat", NULL);
+      g_autofree char *stat = NULL;
+      if (!g_ascii_isdigit (entry[0]) || !g_file_get_contents (stat_path, &stat, NULL, NULL))
+        continue;
+      /* "pid (comm) state ppid ...": comm may hold spaces, so it is read between the first '(' and the last ')' */
+      const char *open = strchr (stat, '('), *close = strrchr (stat, ')');
+      if (open == NULL || close == NULL)
+        continue;
+      g_autofree char *comm = g_strndup (open + 1, close - open - 1);
+      int ppid = 0;
+      if (strcmp (comm, name) == 0 && sscanf (close + 2, "%*c %d", &ppid) == 1 && ppid == parent
+          && has_argument (entry, "-run"))
+        return (GPid) atoi (entry);
+    }
+  return 0;
+}
+
+/* GIMP 2.10 answers Cancel on a plug-in's progress by closing the plug-in with kill_it (gimpplugin-progress.c:
+ * the call returns "Cancelled", the process gets SIGKILL), whatever it is doing; gimp-console has no Cancel
+ * button, so the test does the same to the plug-in a second into a long upscale (thick x4 of 400x300). The image
+ * must be as it was (one layer, its size, its pixels, not dirty: the plug-in writes only once its work is done)
+ * and GIMP must go on: a slim x2 upscale of the same image afterwards, in 128-pixel tiles, doubles it, and each
+ * of its progress updates (logged with GIMP's answer, G_MESSAGES_DEBUG) reaches GIMP, from 0 to 1 in steps. */
+static void
+test_cancel_kills_plugin_leaves_image (Gimp *g, gconstpointer data)
+{
+  (void) data;
+  g_autofree char *input = g_build_filename (g->dir, "photo.png", NULL);
+  g_autoptr (AtelierImage) photo
+    = atelier_image_new (test_random_tensor (4, (const int64_t[]) { 1, 3, 300, 400 }, 0.0f, 1.0f), 8);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (atelier_image_save (photo, input, 8, 90, &error));
+  g_autofree char *saved = g_build_filename (g->dir, "after.png", NULL);
+  g_autofree char *script = g_strdup_printf (
+    "(let* ((img (car (gimp-file-load RUN-NONINTERACTIVE \"%s\" \"%s\")))"
+    " (drw (car (gimp-image-get-active-drawable img))))"
+    " (gimp-image-clean-all img)"
+    " (catch #f (plug-in-atelier-upscale RUN-NONINTERACTIVE img drw 4 2 0 0))"
+    " (gimp-message (string-append \"after-kill layers=\" (number->string (car (gimp-image-get-layers img)))"
+    "  \" width=\" (number->string (car (gimp-image-width img)))"
+    "  \" dirty=\" (number->string (car (gimp-image-is-dirty img))) \" end\"))"
+    " (file-png-save2 RUN-NONINTERACTIVE img drw \"%s\" \"%s\" 0 9 0 0 0 0 0 0 0)"
+    " (plug-in-atelier-upscale RUN-NONINTERACTIVE img drw 2 0 0 128)"
+    " (gimp-message (string-append \"next-run width=\" (number->string (car (gimp-image-width img))) \" end\")))",
+    input, input, saved, saved);
+  g_autofree char *log_path = g_build_filename (g->dir, "gimp.log", NULL);
+  const int log_fd = g_open (log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  g_assert_cmpint (log_fd, >=, 0);
+  const char *argv[] = { "gimp-console-2.10", "-i", "-b", script, "-b", "(gimp-quit 0)", NULL };
+  g_auto (GStrv) env = g_get_environ ();
+  env = g_environ_setenv (env, "GIMP2_DIRECTORY", g->profile, TRUE);
+  env = g_environ_setenv (env, "G_MESSAGES_DEBUG", "Atelier-Plugin", TRUE);
+  GPid gimp = 0;
+  g_assert_true (g_spawn_async_with_pipes_and_fds (NULL, argv, (const char *const *) env,
+                                                   G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, -1,
+                                                   log_fd, log_fd, NULL, NULL, 0, &gimp, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  close (log_fd);
+  GPid plugin = 0;
+  for (int i = 0; i < 6000 && plugin == 0; i++) /* a minute: GIMP starts slowly on a loaded machine */
+    {
+      g_usleep (10000);
+      plugin = running_child (gimp, "atelier");
+    }
+  g_assert_cmpint (plugin, >, 0);
+  g_usleep (G_USEC_PER_SEC);
+  g_assert_cmpint (kill (plugin, SIGKILL), ==, 0);
+  int status = 0;
+  g_assert_cmpint (waitpid (gimp, &status, 0), ==, gimp);
+  g_spawn_close_pid (gimp);
+  g_autofree char *log = NULL;
+  g_assert_true (g_file_get_contents (log_path, &log, NULL, NULL));
+  g_test_message ("%s", log);
+  g_assert_nonnull (strstr (log, "Plug-in crashed: \"atelier\"")); /* killed mid-run, not finished within 1 s */
+  g_assert_nonnull (strstr (log, "error for procedure 'plug-in-atelier-upscale'"));
+  g_assert_cmpfloat (number_after (log, "after-kill layers="), ==, 1);
+  g_assert_cmpfloat (number_after (log, " width="), ==, 400);
+  g_assert_cmpfloat (number_after (log, " dirty="), ==, 0);
+  assert_untouched (input, saved, log);
+  g_assert_cmpfloat (number_after (log, "next-run width="), ==, 800);
+  const char *after = strstr (log, "after-kill");
+  double last = -1.0;
+  int updates = 0;
+  for (const char *at = strstr (after, "progress "); at != NULL; at = strstr (at + 1, "progress "))
+    {
+      const double fraction = g_ascii_strtod (at + strlen ("progress "), NULL);
+      g_assert_cmpfloat (fraction, >=, last);
+      g_assert_true (g_str_has_prefix (strchr (at + strlen ("progress "), ' ') + 1, "taken by GIMP"));
+      last = fraction;
+      updates++;
+    }
+  g_test_message ("%d progress updates taken by GIMP after the kill, the last %.3f", updates, last);
+  g_assert_cmpint (updates, >=, 12); /* 4x3 tiles */
+  g_assert_cmpfloat (last, ==, 1.0);
 }
 
 /* ---------------------------------------------------------------- detect */
@@ -1187,6 +1312,8 @@ main (int argc, char **argv)
               gimp_teardown);
   g_test_add ("/gimp/upscale/all-layers", Gimp, NULL, gimp_setup, test_all_layers, gimp_teardown);
   g_test_add ("/gimp/upscale/bad-argument-leaves-image", Gimp, NULL, gimp_setup, test_bad_argument_leaves_image, gimp_teardown);
+  g_test_add ("/gimp/cancel/killed-plugin-leaves-image", Gimp, NULL, gimp_setup,
+              test_cancel_kills_plugin_leaves_image, gimp_teardown);
   g_test_add ("/gimp/inpaint/matches-engine", Gimp, NULL, gimp_setup, test_inpaint_matches_engine, gimp_teardown);
   g_test_add ("/gimp/inpaint/refuses-empty-selection", Gimp, NULL, gimp_setup, test_inpaint_refuses_empty_selection,
               gimp_teardown);
