@@ -196,6 +196,11 @@ save_png (const AtelierImage *image, FILE *file, const char *path, int bit_depth
   const gint64 width = atelier_image_width (image), height = atelier_image_height (image);
   const int channels = atelier_image_channels (image);
   png_init_io (png, file);
+  /* The input's profile is carried as it came: libpng would refuse a few sRGB profiles it knows to be slightly
+   * wrong (HP's of 1998, still in many cameras' JPEGs) and, with its default of treating such a chunk problem
+   * as an error when writing, throw away a finished result for it. Its other checks only warn now. */
+  png_set_option (png, PNG_SKIP_sRGB_CHECK_PROFILE, PNG_OPTION_ON);
+  png_set_benign_errors (png, 1);
   png_set_IHDR (png, info, (png_uint_32) width, (png_uint_32) height, bit_depth, color_types[channels - 1],
                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
   if (profile_fits (image->icc_profile, channels))

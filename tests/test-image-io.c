@@ -126,6 +126,33 @@ test_icc_profiles (void)
   g_rmdir (dir);
 }
 
+/* A camera JPEG whose sRGB profile libpng knows to be slightly wrong (HP's of 1998) still becomes a PNG, the
+ * profile carried byte for byte: libpng's check of it used to throw away a finished result. */
+static void
+test_known_incorrect_srgb_profile (void)
+{
+  g_autofree char *photo = g_test_build_filename (G_TEST_DIST, "..", "..", "shared", "data", "products",
+                                                  "phone_case_in_hand_sky.jpg", NULL);
+  if (!g_file_test (photo, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("the photographs of ../shared/data/products are not here");
+      return;
+    }
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierImage) image = atelier_image_load (photo, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (image->icc_profile);
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *path = g_build_filename (dir, "p.png", NULL);
+  g_assert_true (atelier_image_save (image, path, 8, 90, &error));
+  g_assert_no_error (error);
+  g_autoptr (AtelierImage) back = atelier_image_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (back->icc_profile != NULL && g_bytes_equal (back->icc_profile, image->icc_profile));
+  g_remove (path);
+  g_rmdir (dir);
+}
+
 static void
 test_errors (void)
 {
@@ -253,6 +280,7 @@ main (int argc, char **argv)
   g_test_add_func ("/image-io/round-trips", test_round_trips);
   g_test_add_func ("/image-io/errors", test_errors);
   g_test_add_func ("/image-io/icc-profiles", test_icc_profiles);
+  g_test_add_func ("/image-io/known-incorrect-srgb-profile", test_known_incorrect_srgb_profile);
   g_test_add_func ("/image-io/truncated-and-damaged", test_truncated_and_damaged);
   g_test_add_func ("/image-io/load-bytes", test_load_bytes);
   return g_test_run ();
