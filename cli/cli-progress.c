@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "cli-progress.h"
 
+#include "core/atelier-i18n.h"
+
 #include <stdio.h>
 #include <unistd.h>
 
@@ -37,8 +39,8 @@ format_duration (double seconds)
 {
   const int s = (int) (seconds + 0.5);
   if (s < 90)
-    return g_strdup_printf ("%d s", MAX (s, 1));
-  return g_strdup_printf ("%d min %02d s", s / 60, s % 60);
+    return g_strdup_printf (atelier_i18n ("%d s"), MAX (s, 1));
+  return g_strdup_printf (atelier_i18n ("%d min %02d s"), s / 60, s % 60);
 }
 
 static void
@@ -50,7 +52,7 @@ print_progress (double fraction, const char *step, gpointer data)
   if (fraction >= ESTIMATE_AFTER_FRACTION && elapsed >= ESTIMATE_AFTER_SECONDS && fraction < 1.0)
     {
       g_autofree char *duration = format_duration (elapsed * (1.0 - fraction) / fraction);
-      left = g_strdup_printf ("  about %s left", duration);
+      left = g_strdup_printf (atelier_i18n ("  about %s left"), duration);
     }
   /* The trailing spaces wipe what a longer earlier line left on the terminal. */
   fprintf (stderr, "\r%-32s %3d%%%-24s", step, (int) (fraction * 100.0 + 0.5), left ? left : "");
@@ -72,8 +74,9 @@ atelier_cli_progress_expect (AtelierCliProgress *progress, double seconds, gbool
   if (!progress->shown || seconds < ANNOUNCE_FROM_SECONDS)
     return;
   g_autofree char *duration = format_duration (seconds);
-  fprintf (stderr, "Expected: about %s (%s)\n", duration,
-           measured ? "from earlier runs of these settings" : "a first guess; later runs are timed on this machine");
+  fprintf (stderr, atelier_i18n ("Expected: about %s (%s)\n"), duration,
+           measured ? atelier_i18n ("from earlier runs of these settings")
+                    : atelier_i18n ("a first guess; later runs are timed on this machine"));
 }
 
 void
