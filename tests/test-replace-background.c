@@ -9,6 +9,7 @@
 #include "filters/atelier-subject-params.h"
 #include "model/atelier-model-path.h"
 #include "pipelines/atelier-background-canvas.h"
+#include "pipelines/atelier-alpha-fill.h"
 #include "pipelines/atelier-background-compose.h"
 #include "test-helpers.h"
 
@@ -104,6 +105,52 @@ assert_kept_where_opaque (const AtelierTensor *out, const AtelierTensor *image, 
         kept++;
       }
   return kept;
+}
+
+/* The edge colours against the rule applied to the whole image (the push-pull fill of the opaque interior over the
+ * whole frame, then the pull by (1 - alpha)^2): on a subject whose box starts past the fill's 256-pixel alignment,
+ * every visible pixel of its band is the whole-image rule's bit for bit, opaque pixels are not touched, an invisible
+ * one is either, and the band did move. */
+static void
+test_edge_colours_whole_image_rule (void)
+{
+  enum { SIDE = 600, FROM = 300, TO = 420, FADE = 6 };
+  g_autoptr (AtelierTensor) alpha = atelier_tensor_new_4d (1, 1, SIDE, SIDE, NULL);
+  for (gint64 y = 0; y < SIDE; y++)
+    for (gint64 x = 0; x < SIDE; x++)
+      {
+        const gint64 d = MAX (MAX (MAX (FROM - y, y - TO), MAX (FROM - x, x - TO)), 0);
+        alpha->data[y * SIDE + x] = MAX (0.0f, 1.0f - (float) d / (FADE + 1));
+      }
+  g_autoptr (AtelierTensor) estimate = test_random_4d (1, 3, SIDE, SIDE);
+  g_autoptr (AtelierTensor) foreground = atelier_tensor_copy (estimate, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierContext) ctx = atelier_context_new (1);
+  g_assert_true (atelier_edge_colours_from_interior (ctx, foreground, alpha, &error));
+  g_assert_no_error (error);
+
+  g_autoptr (AtelierTensor) interior = atelier_tensor_new_like (alpha, NULL);
+  for (gint64 i = 0; i < SIDE * SIDE; i++)
+    interior->data[i] = alpha->data[i] >= OPAQUE_FROM ? 1.0f : 0.0f;
+  g_autoptr (AtelierTensor) continued = atelier_alpha_fill (ctx, estimate, interior, &error);
+  g_assert_no_error (error);
+  gint64 band = 0, moved = 0;
+  for (gint64 c = 0; c < 3; c++)
+    for (gint64 i = 0; i < SIDE * SIDE; i++)
+      {
+        const gint64 at = c * SIDE * SIDE + i;
+        const float a = alpha->data[i], pull = (1.0f - a) * (1.0f - a);
+        float expected = estimate->data[at];
+        if (a < OPAQUE_FROM)
+          expected += (continued->data[at] - expected) * pull;
+        if (a == 0.0f && foreground->data[at] == estimate->data[at])
+          continue; /* invisible, left as it was */
+        g_assert_cmpmem (&foreground->data[at], sizeof (float), &expected, sizeof (float));
+        band += a > 0.0f && a < OPAQUE_FROM;
+        moved += a > 0.0f && foreground->data[at] != estimate->data[at];
+      }
+  g_assert_cmpint (band, ==, 3 * ((TO - FROM + 1 + 2 * FADE) * (TO - FROM + 1 + 2 * FADE) - (TO - FROM + 1) * (TO - FROM + 1)));
+  g_assert_cmpint (moved, >, band / 2);
 }
 
 static void
@@ -623,5 +670,6 @@ main (int argc, char **argv)
   g_test_add_func ("/replace-background/canvas/keep-in-place", test_canvas_keep_in_place);
   g_test_add_func ("/replace-background/generated/ignores-old-background", test_new_background_ignores_old);
   g_test_add_func ("/replace-background/preset-sets-the-shadow", test_preset_sets_the_shadow);
+  g_test_add_func ("/replace-background/edge-colours-whole-image-rule", test_edge_colours_whole_image_rule);
   return g_test_run ();
 }

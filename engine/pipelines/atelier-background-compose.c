@@ -213,27 +213,59 @@ atelier_light_wrap (AtelierTensor *foreground, const AtelierTensor *alpha, const
   return TRUE;
 }
 
+/* The push-pull fill sums 2x2 boxes level by level: a box whose corner lies on a multiple of this in the whole image
+ * lies on one in a crop whose corner does, so below this scale the crop's fill is the whole image's, bit for bit. */
+#define FILL_ALIGN 256
+
+/* The box [top, bottom) x [left, right) holding every pixel whose matte is above CLEAR_BELOW, its top-left corner
+ * moved back onto a multiple of FILL_ALIGN; FALSE when there is none. */
+static gboolean
+visible_box (const AtelierTensor *alpha, gint64 *top, gint64 *left, gint64 *bottom, gint64 *right)
+{
+  const gint64 h = alpha->shape[2], w = alpha->shape[3];
+  *top = h, *left = w, *bottom = 0, *right = 0;
+  for (gint64 y = 0; y < h; y++)
+    for (gint64 x = 0; x < w; x++)
+      if (alpha->data[y * w + x] > CLEAR_BELOW)
+        {
+          *top = MIN (*top, y), *bottom = y + 1;
+          *left = MIN (*left, x), *right = MAX (*right, x + 1);
+        }
+  *top -= *top % FILL_ALIGN;
+  *left -= *left % FILL_ALIGN;
+  return *bottom > 0;
+}
+
 gboolean
 atelier_edge_colours_from_interior (AtelierContext *ctx, AtelierTensor *foreground, const AtelierTensor *alpha,
                                     GError **error)
 {
-  g_autoptr (AtelierTensor) interior = atelier_tensor_new_like (alpha, error);
-  if (interior == NULL)
+  gint64 top, left, bottom, right;
+  if (!visible_box (alpha, &top, &left, &bottom, &right))
+    return TRUE;
+  /* Only the visible box: outside it nothing shows and no interior colour lies, so the fill there is wasted (the
+   * whole-image fill holds 40 bytes a pixel, about 1 GB on 6000x4000). */
+  const gint64 h = bottom - top, w = right - left, H = alpha->shape[2], W = alpha->shape[3];
+  g_autoptr (AtelierTensor) interior = atelier_tensor_new_4d (1, 1, h, w, error);
+  g_autoptr (AtelierTensor) colours = interior ? atelier_tensor_crop (foreground, top, left, h, w, error) : NULL;
+  if (colours == NULL)
     return FALSE;
-  const gint64 n = atelier_tensor_numel (alpha);
-  for (gint64 i = 0; i < n; i++)
-    interior->data[i] = alpha->data[i] >= OPAQUE_FROM ? 1.0f : 0.0f;
-  g_autoptr (AtelierTensor) continued = atelier_alpha_fill (ctx, foreground, interior, error);
+  for (gint64 y = 0; y < h; y++)
+    for (gint64 x = 0; x < w; x++)
+      interior->data[y * w + x] = alpha->data[(top + y) * W + left + x] >= OPAQUE_FROM ? 1.0f : 0.0f;
+  g_autoptr (AtelierTensor) continued = atelier_alpha_fill (ctx, colours, interior, error);
   if (continued == NULL)
     return FALSE;
   for (gint64 c = 0; c < foreground->shape[1]; c++)
-    for (gint64 i = 0; i < n; i++)
-      {
-        const float faint = 1.0f - CLAMP (alpha->data[i], 0.0f, 1.0f), pull = faint * faint;
-        float *f = &foreground->data[c * n + i];
-        if (alpha->data[i] < OPAQUE_FROM)
-          *f += (continued->data[c * n + i] - *f) * pull;
-      }
+    for (gint64 y = 0; y < h; y++)
+      for (gint64 x = 0; x < w; x++)
+        {
+          const float a = alpha->data[(top + y) * W + left + x];
+          const float faint = 1.0f - CLAMP (a, 0.0f, 1.0f), pull = faint * faint;
+          float *f = &foreground->data[(c * H + top + y) * W + left + x];
+          if (a < OPAQUE_FROM)
+            *f += (continued->data[(c * h + y) * w + x] - *f) * pull;
+        }
   return TRUE;
 }
 
