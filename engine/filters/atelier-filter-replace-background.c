@@ -4,7 +4,8 @@
  * soft contact shadow under it. The subject is the selection when there is
  * one, otherwise Select Subject's matte with the subject's own colours in its edge; wherever it is fully
  * opaque the source pixel is kept bit for bit. The result is three layers above the source (background, shadow,
- * subject with the matte as its mask), which is hidden, not changed. */
+ * subject with the matte as its mask), which is hidden, not changed; a selected subject is kept as a channel that
+ * the settings name, so that they regenerate the result. */
 #include "filters/atelier-filter.h"
 
 #include "core/atelier-error.h"
@@ -18,6 +19,7 @@
 #include "pipelines/atelier-background-layers.h"
 #include "pipelines/atelier-background-presets.h"
 
+#include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
 
@@ -359,7 +361,23 @@ subject_untouched (const AtelierBackgroundLayers *layers, const AtelierTensor *s
   return TRUE;
 }
 
-/* The layers, from @s's foreground and matte and @background, which are taken (each becomes its layer in place). */
+/* The channel that keeps a selected subject with the result, named in the settings so that loading it as the
+ * selection and running again with them regenerates the layers. */
+#define SUBJECT_CHANNEL ATELIER_N_ ("Replace Background subject")
+
+/* The settings' extra members: the models (JSON @models) and, when the selection was the subject, its channel. */
+static char *
+settings_extra (const char *models, gboolean selected)
+{
+  g_autoptr (JsonNode) root = json_from_string (models, NULL);
+  g_return_val_if_fail (root != NULL && JSON_NODE_HOLDS_OBJECT (root), NULL);
+  if (selected)
+    json_object_set_string_member (json_node_get_object (root), "subject_channel", atelier_i18n (SUBJECT_CHANNEL));
+  return json_to_string (root, FALSE);
+}
+
+/* The layers, from @s's foreground and matte and @background, which are taken (each becomes its layer in place),
+ * and the selection the subject was, as a channel. */
 static gboolean
 output_layers (const AtelierFilterValues *values, const AtelierFilterInput *in, Subject *s, AtelierTensor *background,
                const AtelierTensor *shadow, AtelierFilterOutput *out, GError **error)
@@ -389,8 +407,17 @@ output_layers (const AtelierFilterValues *values, const AtelierFilterInput *in, 
   atelier_filter_output_add_picture (out, "subject", atelier_i18n (ATELIER_N_ ("Subject")), ATELIER_PICTURE_LAYER, 100,
                                      g_steal_pointer (&layers->subject))
     ->mask = g_steal_pointer (&layers->mask);
+  if (in->selection != NULL)
+    {
+      AtelierTensor *selection = atelier_tensor_copy (in->selection, error);
+      if (selection == NULL)
+        return FALSE;
+      atelier_filter_output_add_picture (out, "subject-selection", atelier_i18n (SUBJECT_CHANNEL),
+                                         ATELIER_PICTURE_CHANNEL, 100, selection);
+    }
   out->hide_source = TRUE;
-  atelier_filter_output_set_settings (out, values, models);
+  g_autofree char *extra = settings_extra (models, in->selection != NULL);
+  atelier_filter_output_set_settings (out, values, extra);
   return TRUE;
 }
 
