@@ -1024,6 +1024,14 @@ save_selection_png (const char *path)
     SUBJECT_W, SUBJECT_H, save);
 }
 
+/* Script-Fu that selects an ellipse inside the subject image and saves that selection as @path. */
+static char *
+select_ellipse (const char *path)
+{
+  g_autofree char *save = save_selection_png (path);
+  return g_strdup_printf ("(gimp-image-select-ellipse img CHANNEL-OP-REPLACE 30 20 60 50) %s", save);
+}
+
 /* An elliptic selection is the subject, no model involved: the mask is the selection, the settings name no
  * model. */
 static void
@@ -1033,9 +1041,7 @@ test_replace_background_selection (Gimp *g, gconstpointer data)
   g_autofree char *input = write_subject_input (g, FALSE);
   g_autofree char *save = save_replace_background_layers (g->dir);
   g_autofree char *selection_path = g_strdup_printf ("%s/selection.png", g->dir);
-  g_autofree char *save_selection = save_selection_png (selection_path);
-  g_autofree char *before = g_strdup_printf ("(gimp-image-select-ellipse img CHANNEL-OP-REPLACE 30 20 60 50) %s",
-                                             save_selection);
+  g_autofree char *before = select_ellipse (selection_path);
   g_autofree char *script = replace_background_script (before, REPLACE_BACKGROUND_STUDIO, save);
   g_autofree char *log = run_on_file (g, input, script);
   g_test_message ("%s", log);
@@ -1070,10 +1076,8 @@ test_replace_background_regenerate (Gimp *g, gconstpointer data)
   g_autofree char *input = write_subject_input (g, FALSE);
   g_autofree char *first_path = g_strdup_printf ("%s/selection.png", g->dir);
   g_autofree char *again_path = g_strdup_printf ("%s/selection-again.png", g->dir);
-  g_autofree char *save_first = save_selection_png (first_path);
   g_autofree char *save_again = save_selection_png (again_path);
-  g_autofree char *before = g_strdup_printf ("(gimp-image-select-ellipse img CHANNEL-OP-REPLACE 30 20 60 50) %s",
-                                             save_first);
+  g_autofree char *before = select_ellipse (first_path);
   const char *layers = "(cadr (gimp-image-get-layers img))";
   g_autofree char *new_subject = g_strdup_printf ("(vector-ref %s 0)", layers);
   g_autofree char *new_shadow = g_strdup_printf ("(vector-ref %s 1)", layers);
