@@ -279,23 +279,30 @@ name_from_menu_label (const char *label)
 
 /* The result as a channel of its own (kept, so it can be loaded again), which becomes or changes the selection;
  * optionally also the layer's mask. */
-static gboolean
-apply_selection (const AtelierFilterInfo *info, const AtelierFilterValues *values, gint32 image, gint32 source,
-                 const AtelierFilterOutput *out, GError **error)
+/* A channel @name of @pixels (1, 1, h, w) over @source, on top of the channels; its id, or -1 with @error. */
+static gint32
+add_channel (gint32 image, gint32 source, const char *name, const AtelierTensor *pixels, GError **error)
 {
-  g_autofree char *name = name_from_menu_label (_(info->menu_label));
   const gint32 channel = gimp_channel_new (image, name, gimp_drawable_width (source),
                                            gimp_drawable_height (source), 100, &(GimpRGB) { 0, 0, 0, 1 });
   if (channel < 0 || !gimp_image_insert_channel (image, channel, 0, 0))
     {
       g_set_error_literal (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT, _("GIMP could not add the channel"));
-      return FALSE;
+      return -1;
     }
   gint x, y;
   gimp_drawable_offsets (source, &x, &y);
   gimp_item_transform_translate (channel, x, y);
-  return atelier_drawable_write (channel, out->pixels, error)
-         && gimp_image_select_item (image, selection_operation (info, values), channel)
+  return atelier_drawable_write (channel, pixels, error) ? channel : -1;
+}
+
+static gboolean
+apply_selection (const AtelierFilterInfo *info, const AtelierFilterValues *values, gint32 image, gint32 source,
+                 const AtelierFilterOutput *out, GError **error)
+{
+  g_autofree char *name = name_from_menu_label (_(info->menu_label));
+  const gint32 channel = add_channel (image, source, name, out->pixels, error);
+  return channel >= 0 && gimp_image_select_item (image, selection_operation (info, values), channel)
          && add_layer_mask (info, values, source, out, error);
 }
 
@@ -312,6 +319,12 @@ apply_pictures (gint32 image, gint32 source, const AtelierFilterOutput *out, Gim
       if (picture->place == ATELIER_PICTURE_IMAGE)
         {
           if (!open_as_image (picture, mode, error))
+            return FALSE;
+          continue;
+        }
+      if (picture->place == ATELIER_PICTURE_CHANNEL)
+        {
+          if (add_channel (image, source, picture->title, picture->pixels, error) < 0)
             return FALSE;
           continue;
         }

@@ -1135,6 +1135,28 @@ test_replace_background (Gimp *g, gconstpointer data)
   assert_layers_match_engine (g, input, expected, SUBJECT_H * SUBJECT_W / 8, log);
 }
 
+/* Script-Fu that saves the selection as the alpha of a white layer, as the PNG @path, then removes that layer
+ * again. */
+static char *
+save_selection_png (const char *path)
+{
+  g_autofree char *save = save_png ("sel", path, FALSE);
+  return g_strdup_printf (
+    "(let* ((sel (car (gimp-layer-new img %d %d RGBA-IMAGE \"sel\" 100 LAYER-MODE-NORMAL))))"
+    " (gimp-image-insert-layer img sel 0 0) (gimp-context-set-foreground '(255 255 255))"
+    " (gimp-drawable-edit-fill sel FILL-FOREGROUND) %s (gimp-image-remove-layer img sel)"
+    " (gimp-image-set-active-layer img drw))",
+    SUBJECT_W, SUBJECT_H, save);
+}
+
+/* Script-Fu that selects an ellipse inside the subject image and saves that selection as @path. */
+static char *
+select_ellipse (const char *path)
+{
+  g_autofree char *save = save_selection_png (path);
+  return g_strdup_printf ("(gimp-image-select-ellipse img CHANNEL-OP-REPLACE 30 20 60 50) %s", save);
+}
+
 /* An elliptic selection is the subject, no model involved: the mask is the selection, the settings name no
  * model. */
 static void
@@ -1144,15 +1166,7 @@ test_replace_background_selection (Gimp *g, gconstpointer data)
   g_autofree char *input = write_subject_input (g, FALSE);
   g_autofree char *save = save_replace_background_layers (g->dir);
   g_autofree char *selection_path = g_strdup_printf ("%s/selection.png", g->dir);
-  /* The selection saved as the alpha of a white layer, then that layer removed again. */
-  g_autofree char *save_selection = save_png ("sel", selection_path, FALSE);
-  g_autofree char *before = g_strdup_printf (
-    "(gimp-image-select-ellipse img CHANNEL-OP-REPLACE 30 20 60 50)"
-    " (let* ((sel (car (gimp-layer-new img %d %d RGBA-IMAGE \"sel\" 100 LAYER-MODE-NORMAL))))"
-    "  (gimp-image-insert-layer img sel 0 0) (gimp-context-set-foreground '(255 255 255))"
-    "  (gimp-drawable-edit-fill sel FILL-FOREGROUND) %s (gimp-image-remove-layer img sel)"
-    "  (gimp-image-set-active-layer img drw))",
-    SUBJECT_W, SUBJECT_H, save_selection);
+  g_autofree char *before = select_ellipse (selection_path);
   g_autofree char *script = replace_background_script (before, REPLACE_BACKGROUND_STUDIO, save);
   g_autofree char *log = run_on_file (g, input, script);
   g_test_message ("%s", log);
@@ -1174,6 +1188,67 @@ test_replace_background_selection (Gimp *g, gconstpointer data)
   g_assert_cmpstr (settings, ==, expected_settings);
   /* The ellipse's inside, about pi/4 of its 60x50 box, is kept. */
   assert_layers_match_engine (g, input, expected, 2000, log);
+}
+
+/* The settings regenerate a result whose subject was a selection: the run keeps the selection as the channel the
+ * settings name ("subject_channel"), holding the selection exactly; that channel loaded as the selection and the
+ * filter run again on the source with the same values gives the same subject and shadow layers, bit for bit, and
+ * the same settings. */
+static void
+test_replace_background_regenerate (Gimp *g, gconstpointer data)
+{
+  (void) data;
+  g_autofree char *input = write_subject_input (g, FALSE);
+  g_autofree char *first_path = g_strdup_printf ("%s/selection.png", g->dir);
+  g_autofree char *again_path = g_strdup_printf ("%s/selection-again.png", g->dir);
+  g_autofree char *save_again = save_selection_png (again_path);
+  g_autofree char *before = select_ellipse (first_path);
+  const char *layers = "(cadr (gimp-image-get-layers img))";
+  g_autofree char *new_subject = g_strdup_printf ("(vector-ref %s 0)", layers);
+  g_autofree char *new_shadow = g_strdup_printf ("(vector-ref %s 1)", layers);
+  g_autofree char *old_subject = g_strdup_printf ("(vector-ref %s 3)", layers);
+  g_autofree char *old_shadow = g_strdup_printf ("(vector-ref %s 4)", layers);
+  char *paths[4];
+  const char *names[4] = { "new-subject", "new-shadow", "old-subject", "old-shadow" };
+  for (int i = 0; i < 4; i++)
+    paths[i] = g_strdup_printf ("%s/%s.png", g->dir, names[i]);
+  g_autofree char *save_new_subject = save_png (new_subject, paths[0], TRUE);
+  g_autofree char *save_new_shadow = save_png (new_shadow, paths[1], TRUE);
+  g_autofree char *save_old_subject = save_png (old_subject, paths[2], TRUE);
+  g_autofree char *save_old_shadow = save_png (old_shadow, paths[3], TRUE);
+  /* From the settings alone: the channel they name becomes the selection, and the same call runs on the source. */
+  g_autofree char *after = g_strdup_printf (
+    "(gimp-selection-none img)"
+    " (let* ((settings (caddr (car (gimp-item-get-parasite (vector-ref %s 0) \"atelier-settings\"))))"
+    "        (ch (car (gimp-image-get-channel-by-name img \"Replace Background subject\"))))"
+    "  (gimp-message (string-append \"first=\" settings \" end\"))"
+    "  (gimp-image-select-item img CHANNEL-OP-REPLACE ch))"
+    " %s (catch #f %s)"
+    " (gimp-message (string-append \"again=\""
+    "  (caddr (car (gimp-item-get-parasite (vector-ref %s 0) \"atelier-settings\"))) \" end\"))"
+    " %s %s %s %s",
+    layers, save_again, REPLACE_BACKGROUND_STUDIO, layers, save_new_subject, save_new_shadow, save_old_subject,
+    save_old_shadow);
+  g_autofree char *script = replace_background_script (before, REPLACE_BACKGROUND_STUDIO, after);
+  g_autofree char *log = run_on_file (g, input, script);
+  g_test_message ("%s", log);
+  g_assert_null (strstr (log, "execution error"));
+  g_autofree char *first = text_after (log, "first=");
+  g_autofree char *again = text_after (log, "again=");
+  g_assert_nonnull (strstr (first, "\"subject_channel\":\"Replace Background subject\""));
+  g_assert_cmpstr (first, ==, again);
+  g_autoptr (AtelierImage) selection = load_result (first_path, log);
+  g_autoptr (AtelierImage) reloaded = load_result (again_path, log);
+  g_assert_cmpfloat (test_max_abs_diff (selection->pixels, reloaded->pixels), ==, 0.0f);
+  for (int i = 0; i < 2; i++)
+    {
+      g_autoptr (AtelierImage) made = load_result (paths[i], log);
+      g_autoptr (AtelierImage) remade = load_result (paths[i + 2], log);
+      g_assert_true (atelier_tensor_same_shape (made->pixels, remade->pixels));
+      g_assert_cmpfloat (test_max_abs_diff (made->pixels, remade->pixels), ==, 0.0f);
+    }
+  for (int i = 0; i < 4; i++)
+    g_free (paths[i]);
 }
 
 /* Input the filter cannot use, each refused with its message and the image left as it was (one layer, visible):
@@ -1331,6 +1406,8 @@ main (int argc, char **argv)
   g_test_add ("/gimp/plain-background/white-and-gradient", Gimp, NULL, gimp_setup, test_plain_background, gimp_teardown);
   g_test_add ("/gimp/replace-background/layers", Gimp, NULL, gimp_setup, test_replace_background, gimp_teardown);
   g_test_add ("/gimp/replace-background/selection", Gimp, NULL, gimp_setup, test_replace_background_selection,
+              gimp_teardown);
+  g_test_add ("/gimp/replace-background/regenerate", Gimp, NULL, gimp_setup, test_replace_background_regenerate,
               gimp_teardown);
   g_test_add ("/gimp/replace-background/bad-input", Gimp, NULL, gimp_setup, test_replace_background_bad_input,
               gimp_teardown);

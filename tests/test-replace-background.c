@@ -9,7 +9,10 @@
 #include "filters/atelier-subject-params.h"
 #include "model/atelier-model-path.h"
 #include "pipelines/atelier-background-canvas.h"
+#include "pipelines/atelier-alpha-fill.h"
 #include "pipelines/atelier-background-compose.h"
+#include "pipelines/atelier-background-generate.h"
+#include "pipelines/atelier-upscale.h"
 #include "test-helpers.h"
 
 #include <json-glib/json-glib.h>
@@ -104,6 +107,53 @@ assert_kept_where_opaque (const AtelierTensor *out, const AtelierTensor *image, 
         kept++;
       }
   return kept;
+}
+
+/* The edge colours against the rule applied to the whole image (the push-pull fill of the opaque interior over the
+ * whole frame, then the pull by (1 - alpha)^2): on a subject across the edges of the fill's 512-pixel tiles (rows
+ * 470..560, columns 300..420 of 700 x 600), every visible pixel of its band is the whole-image rule's bit for bit,
+ * opaque pixels are not touched, an invisible one is either, and the band did move. */
+static void
+test_edge_colours_whole_image_rule (void)
+{
+  enum { SIDE_H = 700, SIDE_W = 600, TOP_ROW = 470, BOTTOM_ROW = 560, FROM = 300, TO = 420, FADE = 6 };
+  g_autoptr (AtelierTensor) alpha = atelier_tensor_new_4d (1, 1, SIDE_H, SIDE_W, NULL);
+  for (gint64 y = 0; y < SIDE_H; y++)
+    for (gint64 x = 0; x < SIDE_W; x++)
+      {
+        const gint64 d = MAX (MAX (MAX (TOP_ROW - y, y - BOTTOM_ROW), MAX (FROM - x, x - TO)), 0);
+        alpha->data[y * SIDE_W + x] = MAX (0.0f, 1.0f - (float) d / (FADE + 1));
+      }
+  g_autoptr (AtelierTensor) estimate = test_random_4d (1, 3, SIDE_H, SIDE_W);
+  g_autoptr (AtelierTensor) foreground = atelier_tensor_copy (estimate, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierContext) ctx = atelier_context_new (1);
+  g_assert_true (atelier_edge_colours_from_interior (ctx, foreground, alpha, &error));
+  g_assert_no_error (error);
+
+  g_autoptr (AtelierTensor) interior = atelier_tensor_new_like (alpha, NULL);
+  for (gint64 i = 0; i < SIDE_H * SIDE_W; i++)
+    interior->data[i] = alpha->data[i] >= OPAQUE_FROM ? 1.0f : 0.0f;
+  g_autoptr (AtelierTensor) continued = atelier_alpha_fill (ctx, estimate, interior, &error);
+  g_assert_no_error (error);
+  gint64 band = 0, moved = 0;
+  for (gint64 c = 0; c < 3; c++)
+    for (gint64 i = 0; i < SIDE_H * SIDE_W; i++)
+      {
+        const gint64 at = c * SIDE_H * SIDE_W + i;
+        const float a = alpha->data[i], pull = (1.0f - a) * (1.0f - a);
+        float expected = estimate->data[at];
+        if (a < OPAQUE_FROM)
+          expected += (continued->data[at] - expected) * pull;
+        if (a == 0.0f && foreground->data[at] == estimate->data[at])
+          continue; /* invisible, left as it was */
+        g_assert_cmpmem (&foreground->data[at], sizeof (float), &expected, sizeof (float));
+        band += a > 0.0f && a < OPAQUE_FROM;
+        moved += a > 0.0f && foreground->data[at] != estimate->data[at];
+      }
+  g_assert_cmpint (band, ==, 3 * ((BOTTOM_ROW - TOP_ROW + 1 + 2 * FADE) * (TO - FROM + 1 + 2 * FADE)
+                                  - (BOTTOM_ROW - TOP_ROW + 1) * (TO - FROM + 1)));
+  g_assert_cmpint (moved, >, band / 2);
 }
 
 static void
@@ -314,7 +364,8 @@ layer_at (const AtelierFilterOutput *out, guint i, const char *name)
 /* Background, Shadow and Subject from the bottom up, the source hidden: the background is the rendered one, the
  * shadow black with the contact shadow as its alpha, the subject the source's pixels under a mask that is exactly
  * 1 (and 0) where the matte counts so; composited they are the compose pipeline's picture, an independent
- * reference (one blend per pixel rather than three layers over each other). */
+ * reference (one blend per pixel rather than three layers over each other); the selection is kept as a channel
+ * that the settings name. */
 static void
 test_layers (void)
 {
@@ -331,8 +382,13 @@ test_layers (void)
   g_assert_no_error (error);
   g_assert_null (out->pixels);
   g_assert_true (out->hide_source);
-  g_assert_cmpuint (out->pictures->len, ==, 3);
+  g_assert_cmpuint (out->pictures->len, ==, 4);
   g_assert_cmpfloat (atelier_filter_output_get (out, "subject-untouched")->number, ==, 1.0);
+  /* The selection kept as a channel, exactly, so that the settings can regenerate the layers. */
+  const AtelierFilterPicture *channel = out->pictures->pdata[3];
+  g_assert_cmpint (channel->place, ==, ATELIER_PICTURE_CHANNEL);
+  g_assert_cmpstr (channel->title, ==, "Replace Background subject");
+  g_assert_cmpmem (channel->pixels->data, sizeof (float) * H * W, selection->data, sizeof (float) * H * W);
   const AtelierFilterPicture *background = layer_at (out, 0, "background"), *shadow = layer_at (out, 1, "shadow"),
                              *subject = layer_at (out, 2, "subject");
   g_assert_cmpstr (background->title, ==, "Background");
@@ -378,6 +434,7 @@ test_layers (void)
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (settings, "values"), "background"), ==,
                    "studio");
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (settings, "models")), ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (settings, "subject_channel"), ==, channel->title);
 }
 
 /* The settings of a run that found its subject name ISNet with the sha256 of its weights file, computed here. */
@@ -523,6 +580,87 @@ test_new_background_ignores_old (void)
 #define BOX_H (BOTTOM - TOP + 1 + 2 * EDGE)
 #define BOX_W (RIGHT - LEFT + 1 + 2 * EDGE)
 
+/* What the model sees, against values worked out by hand (Rec. 601 luminance Y = 0.299 R + 0.587 G + 0.114 B, each
+ * channel moved towards Y by alpha): red under alpha 1 is Y everywhere, green under 0.5 half way to its Y, blue under
+ * 0 itself, and (0.2, 0.4, 0.6) under 0.25 a quarter of the way to 0.363. */
+static void
+test_grey_view_hand_computed (void)
+{
+  const float rgb[3][4] = { { 1.0f, 0.0f, 0.0f, 0.2f }, { 0.0f, 1.0f, 0.0f, 0.4f }, { 0.0f, 0.0f, 1.0f, 0.6f } };
+  const float alpha[4] = { 1.0f, 0.5f, 0.0f, 0.25f };
+  const float expected[3][4] = { { 0.299f, 0.2935f, 0.0f, 0.24075f },
+                                 { 0.299f, 0.7935f, 0.0f, 0.39075f },
+                                 { 0.299f, 0.2935f, 1.0f, 0.54075f } };
+  g_autoptr (AtelierTensor) image = atelier_tensor_new_4d (1, 3, 1, 4, NULL);
+  g_autoptr (AtelierTensor) matte = atelier_tensor_new_4d (1, 1, 1, 4, NULL);
+  memcpy (image->data, rgb, sizeof rgb);
+  memcpy (matte->data, alpha, sizeof alpha);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierTensor) grey = atelier_background_subject_in_grey (image, matte, &error);
+  g_assert_no_error (error);
+  for (int c = 0; c < 3; c++)
+    for (int i = 0; i < 4; i++)
+      g_assert_cmpfloat_with_epsilon (grey->data[c * 4 + i], expected[c][i], 1e-6f);
+}
+
+/* The generated background's enlargement by ESRGAN (medium, x2) is the upscaler run on the model's background
+ * alone, then the bicubic resize to the picture's size, bit for bit: the model's background made here from the
+ * same parts (the grey view, the inverted matte, the fill at the working size); the result has the picture's size
+ * and differs from the bicubic enlargement of the same background. A working side of 128 keeps it quick. */
+static void
+test_generated_enlarged_by_esrgan (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierRdn) rdn = atelier_rdn_open ("medium", 2, &error);
+  if (rdn == NULL)
+    {
+      g_test_skip ("the ESRGAN medium weights are not set up (models/esrgan/setup.sh)");
+      return;
+    }
+  g_autoptr (AtelierLatentDiffusion) ld = atelier_latent_diffusion_open (ATELIER_LATENT_DIFFUSION_DEFAULT_UNET,
+                                                                         ATELIER_LATENT_DIFFUSION_DEFAULT_AUTOENCODER,
+                                                                         &error);
+  g_assert_no_error (error);
+  enum { PH = 150, PW = 200 };
+  g_autoptr (AtelierTensor) image = test_random_4d (1, 3, PH, PW);
+  g_autoptr (AtelierTensor) alpha = atelier_tensor_new_4d (1, 1, PH, PW, NULL);
+  for (gint64 y = 50; y < 120; y++)
+    for (gint64 x = 70; x < 130; x++)
+      alpha->data[y * PW + x] = 1.0f;
+  AtelierGeneratedBackgroundOptions options = { .diffusion = atelier_latent_diffusion_options_default (),
+                                                .enlarger = rdn };
+  options.diffusion.working_side = 128;
+  options.diffusion.sampler.steps = TEST_STEPS;
+  options.diffusion.sampler.strength = 1.0f;
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (AtelierTensor) made = atelier_background_generate (ctx, ld, image, alpha, &options, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (made->shape[2], ==, PH);
+  g_assert_cmpint (made->shape[3], ==, PW);
+
+  g_autoptr (AtelierTensor) inverted = atelier_tensor_new_like (alpha, NULL);
+  for (gint64 i = 0; i < PH * PW; i++)
+    inverted->data[i] = 1.0f - alpha->data[i];
+  g_autoptr (AtelierTensor) grey = atelier_background_subject_in_grey (image, alpha, &error);
+  g_autoptr (AtelierTensor) small
+    = atelier_latent_diffusion_fill_at_working_size (ctx, ld, grey, inverted, &options.diffusion, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (MAX (small->shape[2], small->shape[3]), ==, 128);
+  const AtelierUpscaleOptions upscale_options = { 0, -1 };
+  g_autoptr (AtelierTensor) sharp = atelier_upscale (ctx, rdn, small, &upscale_options, &error);
+  g_autoptr (AtelierTensor) expected = atelier_resize (ctx, sharp, PH, PW, ATELIER_RESIZE_BICUBIC, &error);
+  g_autoptr (AtelierTensor) bicubic = atelier_resize (ctx, small, PH, PW, ATELIER_RESIZE_BICUBIC, &error);
+  g_assert_no_error (error);
+  for (gint64 i = 0; i < atelier_tensor_numel (expected); i++)
+    {
+      expected->data[i] = CLAMP (expected->data[i], 0.0f, 1.0f);
+      bicubic->data[i] = CLAMP (bicubic->data[i], 0.0f, 1.0f);
+    }
+  assert_same_bytes (made, expected);
+  g_test_message ("ESRGAN vs bicubic enlargement: %g", test_max_abs_diff (made, bicubic));
+  g_assert_cmpfloat (test_max_abs_diff (made, bicubic), >, 1.0f / 255.0f);
+}
+
 /* Square, 85 % fill, centred: the canvas is the box's wider side over 0.85 (rounded up), the subject lands whole
  * pixels in, its pixels bit for bit at their new place, the border all white; the long side minimum grows the
  * canvas around it (the subject is not enlarged), and a given size that cannot hold it is refused. */
@@ -623,5 +761,8 @@ main (int argc, char **argv)
   g_test_add_func ("/replace-background/canvas/keep-in-place", test_canvas_keep_in_place);
   g_test_add_func ("/replace-background/generated/ignores-old-background", test_new_background_ignores_old);
   g_test_add_func ("/replace-background/preset-sets-the-shadow", test_preset_sets_the_shadow);
+  g_test_add_func ("/replace-background/edge-colours-whole-image-rule", test_edge_colours_whole_image_rule);
+  g_test_add_func ("/replace-background/generated/grey-view", test_grey_view_hand_computed);
+  g_test_add_func ("/replace-background/generated/enlarged-by-esrgan", test_generated_enlarged_by_esrgan);
   return g_test_run ();
 }

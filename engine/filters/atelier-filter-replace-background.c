@@ -4,7 +4,8 @@
  * soft contact shadow under it. The subject is the selection when there is
  * one, otherwise Select Subject's matte with the subject's own colours in its edge; wherever it is fully
  * opaque the source pixel is kept bit for bit. The result is three layers above the source (background, shadow,
- * subject with the matte as its mask), which is hidden, not changed. */
+ * subject with the matte as its mask), which is hidden, not changed; a selected subject is kept as a channel that
+ * the settings name, so that they regenerate the result. */
 #include "filters/atelier-filter.h"
 
 #include "core/atelier-error.h"
@@ -18,6 +19,7 @@
 #include "pipelines/atelier-background-layers.h"
 #include "pipelines/atelier-background-presets.h"
 
+#include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
 
@@ -237,7 +239,9 @@ new_background (AtelierContext *ctx, AtelierModelCache *models, const AtelierFil
       const AtelierBackgroundOptions look = background_options (values);
       background_rgb = atelier_background_render (&look, alpha->shape[2], alpha->shape[3], error);
     }
-  return background_rgb ? atelier_planes_from_rgb (background_rgb, colours, error) : NULL;
+  if (background_rgb == NULL || colours == 3)
+    return g_steal_pointer (&background_rgb); /* already in the image's colours: no 48 MB copy at 2000x2000 */
+  return atelier_planes_from_rgb (background_rgb, colours, error);
 }
 
 static gboolean
@@ -357,9 +361,25 @@ subject_untouched (const AtelierBackgroundLayers *layers, const AtelierTensor *s
   return TRUE;
 }
 
+/* The channel that keeps a selected subject with the result, named in the settings so that loading it as the
+ * selection and running again with them regenerates the layers. */
+#define SUBJECT_CHANNEL ATELIER_N_ ("Replace Background subject")
+
+/* The settings' extra members: the models (JSON @models) and, when the selection was the subject, its channel. */
+static char *
+settings_extra (const char *models, gboolean selected)
+{
+  g_autoptr (JsonNode) root = json_from_string (models, NULL);
+  g_return_val_if_fail (root != NULL && JSON_NODE_HOLDS_OBJECT (root), NULL);
+  if (selected)
+    json_object_set_string_member (json_node_get_object (root), "subject_channel", atelier_i18n (SUBJECT_CHANNEL));
+  return json_to_string (root, FALSE);
+}
+
+/* The layers, from @s's foreground and matte and @background, which are taken (each becomes its layer in place),
+ * and the selection the subject was, as a channel. */
 static gboolean
-output_layers (const AtelierFilterValues *values, const AtelierFilterInput *in, const AtelierTensor *source,
-               const AtelierTensor *foreground, const AtelierTensor *alpha, AtelierTensor *background,
+output_layers (const AtelierFilterValues *values, const AtelierFilterInput *in, Subject *s, AtelierTensor *background,
                const AtelierTensor *shadow, AtelierFilterOutput *out, GError **error)
 {
   const char *names[4] = { NULL };
@@ -374,11 +394,12 @@ output_layers (const AtelierFilterValues *values, const AtelierFilterInput *in, 
   g_autoptr (AtelierTensor) taken = background;
   g_autofree char *models = atelier_filter_models_json (names, error);
   g_autoptr (AtelierBackgroundLayers) layers
-    = models ? atelier_background_layers_new (source, foreground, alpha, g_steal_pointer (&taken), shadow, error)
+    = models ? atelier_background_layers_new (s->source, g_steal_pointer (&s->foreground), g_steal_pointer (&s->alpha),
+                                              g_steal_pointer (&taken), shadow, error)
              : NULL;
   if (layers == NULL)
     return FALSE;
-  atelier_filter_output_set_number (out, "subject-untouched", subject_untouched (layers, source));
+  atelier_filter_output_set_number (out, "subject-untouched", subject_untouched (layers, s->source));
   atelier_filter_output_add_picture (out, "background", atelier_i18n (ATELIER_N_ ("Background")), ATELIER_PICTURE_LAYER,
                                      100, g_steal_pointer (&layers->background));
   atelier_filter_output_add_picture (out, "shadow", atelier_i18n (ATELIER_N_ ("Shadow")), ATELIER_PICTURE_LAYER, 100,
@@ -386,9 +407,25 @@ output_layers (const AtelierFilterValues *values, const AtelierFilterInput *in, 
   atelier_filter_output_add_picture (out, "subject", atelier_i18n (ATELIER_N_ ("Subject")), ATELIER_PICTURE_LAYER, 100,
                                      g_steal_pointer (&layers->subject))
     ->mask = g_steal_pointer (&layers->mask);
+  if (in->selection != NULL)
+    {
+      AtelierTensor *selection = atelier_tensor_copy (in->selection, error);
+      if (selection == NULL)
+        return FALSE;
+      atelier_filter_output_add_picture (out, "subject-selection", atelier_i18n (SUBJECT_CHANNEL),
+                                         ATELIER_PICTURE_CHANNEL, 100, selection);
+    }
   out->hide_source = TRUE;
-  atelier_filter_output_set_settings (out, values, models);
+  g_autofree char *extra = settings_extra (models, in->selection != NULL);
+  atelier_filter_output_set_settings (out, values, extra);
   return TRUE;
+}
+
+/* Seconds between two g_get_monotonic_time () readings. */
+static double
+seconds_between (gint64 start, gint64 end)
+{
+  return (end - start) / 1e6;
 }
 
 static gboolean
@@ -398,28 +435,47 @@ replace_background_run (AtelierContext *ctx, AtelierModelCache *models, const At
   const int colours = atelier_planes_colours ((int) in->image->shape[1]);
   g_auto (Subject) subject = { 0 };
   AtelierCanvasPlan plan;
-  if (!(subject.alpha = subject_alpha (ctx, models, values, in, &subject.rgb, error))
-      || !(subject.foreground = atelier_subject_foreground (ctx, subject.rgb, subject.alpha, colours, error))
+  /* Each stage's end, for the debug line that tools/bench-replace-background.sh reads. */
+  enum { START, MATTE, FOREGROUND, EDGES, CANVAS, BACKGROUND, SHADOW, LAYERS, N_STAGES };
+  gint64 at[N_STAGES] = { g_get_monotonic_time () };
+  if (!(subject.alpha = subject_alpha (ctx, models, values, in, &subject.rgb, error)))
+    return FALSE;
+  at[MATTE] = g_get_monotonic_time ();
+  if (!(subject.foreground = atelier_subject_foreground (ctx, subject.rgb, subject.alpha, colours, error))
       || !(subject.source = colour_planes_view (in->image)))
     return FALSE;
+  at[FOREGROUND] = g_get_monotonic_time ();
   if (!generated (values))
     g_clear_pointer (&subject.rgb, atelier_tensor_free); /* only the model reads it; a 6000x4000 plane of colour is
                                                             288 MB, so each full-size plane is freed once used */
-  if (!atelier_edge_colours_from_interior (ctx, subject.foreground, subject.alpha, error)
-      || !canvas_plan (values, subject.alpha, &plan, error) || !subject_on_canvas (ctx, &plan, &subject, error))
+  if (!atelier_edge_colours_from_interior (ctx, subject.foreground, subject.alpha, error))
     return FALSE;
+  at[EDGES] = g_get_monotonic_time ();
+  if (!canvas_plan (values, subject.alpha, &plan, error) || !subject_on_canvas (ctx, &plan, &subject, error))
+    return FALSE;
+  at[CANVAS] = g_get_monotonic_time ();
   g_autoptr (AtelierTensor) background = new_background (ctx, models, values, subject.rgb, subject.alpha, colours, error);
   g_clear_pointer (&subject.rgb, atelier_tensor_free);
+  at[BACKGROUND] = g_get_monotonic_time ();
   g_autoptr (AtelierTensor) shadow = background ? shadow_and_light (values, &subject, background, error) : NULL;
   if (shadow == NULL)
     return FALSE;
+  at[SHADOW] = g_get_monotonic_time ();
   /* Where the photograph's corner lies on the canvas, for a front end that enlarges or crops the image to it. */
   out->canvas_offset[0] = plan.top;
   out->canvas_offset[1] = plan.left;
   if (generated (values))
     out->digital_source = ATELIER_SOURCE_COMPOSITE_TRAINED; /* its provenance record (docs/provenance.md) */
-  return output_layers (values, in, subject.source, subject.foreground, subject.alpha, g_steal_pointer (&background),
-                        shadow, out, error);
+  if (!output_layers (values, in, &subject, g_steal_pointer (&background), shadow, out, error))
+    return FALSE;
+  at[LAYERS] = g_get_monotonic_time ();
+  g_debug ("replace-background: subject %.3f s, foreground %.3f s, edge colours %.3f s, canvas %.3f s, "
+           "background %.3f s, shadow %.3f s, layers %.3f s",
+           seconds_between (at[START], at[MATTE]), seconds_between (at[MATTE], at[FOREGROUND]),
+           seconds_between (at[FOREGROUND], at[EDGES]), seconds_between (at[EDGES], at[CANVAS]),
+           seconds_between (at[CANVAS], at[BACKGROUND]), seconds_between (at[BACKGROUND], at[SHADOW]),
+           seconds_between (at[SHADOW], at[LAYERS]));
+  return TRUE;
 }
 
 const AtelierFilterInfo atelier_filter_replace_background = {

@@ -100,15 +100,17 @@ typedef struct
 } AtelierResultValue;
 
 /* A picture a filter makes besides its main result: a layer above the source
- * (detection's heat map) or an image of its own (its spectrum). On the command
- * line each becomes a file NAME.<name>.png, except the layers of a filter
- * whose result is layers (ATELIER_OUTPUT_LAYERS), which are composited into
- * its output file. Layers go above the source in the order they were added,
- * the last on top. */
+ * (detection's heat map), an image of its own (its spectrum) or a channel of
+ * the image (the selection a run used, kept so that it can be run again). On
+ * the command line each becomes a file NAME.<name>.png, except the layers of
+ * a filter whose result is layers (ATELIER_OUTPUT_LAYERS), which are
+ * composited into its output file. Layers go above the source in the order
+ * they were added, the last on top. */
 typedef enum
 {
   ATELIER_PICTURE_LAYER,
   ATELIER_PICTURE_IMAGE,
+  ATELIER_PICTURE_CHANNEL, /* (1, 1, h, w), the source's size, over the source */
 } AtelierPicturePlace;
 
 typedef struct

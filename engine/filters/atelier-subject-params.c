@@ -104,5 +104,7 @@ atelier_subject_foreground (AtelierContext *ctx, const AtelierTensor *rgb, const
 {
   const AtelierForegroundOptions options = atelier_foreground_options_default ();
   g_autoptr (AtelierTensor) foreground = atelier_foreground_estimate (ctx, rgb, alpha, &options, error);
-  return foreground ? atelier_planes_from_rgb (foreground, colours, error) : NULL;
+  if (foreground == NULL || colours == 3)
+    return g_steal_pointer (&foreground); /* already the layer's colours: no copy */
+  return atelier_planes_from_rgb (foreground, colours, error);
 }

@@ -60,7 +60,9 @@ gboolean atelier_light_wrap (AtelierTensor *foreground, const AtelierTensor *alp
 /* @foreground (1, C, H, W), the subject's colours estimated in its edge band, pulled towards the colours of its opaque
  * interior continued outwards, by (1 - alpha)^2: where the matte is faint the estimate still carries some of the old
  * background (a pink fringe where a cap lay on red fabric, once on white), the interior's colours are the subject's
- * own. Pixels whose alpha counts as 1 are not changed. */
+ * own. The interior is continued within tiles of 512 pixels (a fill that reaches further would be too faint to
+ * matter), which bounds the memory and runs on every core: a pixel with no interior in its tile keeps its estimate.
+ * Pixels whose alpha counts as 1 are not changed. */
 gboolean atelier_edge_colours_from_interior (AtelierContext *ctx, AtelierTensor *foreground, const AtelierTensor *alpha,
                                              GError **error);
 

@@ -14,11 +14,8 @@ inverted (const AtelierTensor *alpha, GError **error)
   return selection;
 }
 
-/* @rgb with the subject (by @alpha) in grey, its luminance kept (Rec. 601): the model then sees the subject's shape,
- * shading and footprint but not its hue, which it otherwise continued into the new background (a yellow glow beside
- * a vitamin bottle's yellow label). */
-static AtelierTensor *
-subject_in_grey (const AtelierTensor *rgb, const AtelierTensor *alpha, GError **error)
+AtelierTensor *
+atelier_background_subject_in_grey (const AtelierTensor *rgb, const AtelierTensor *alpha, GError **error)
 {
   AtelierTensor *out = atelier_tensor_copy (rgb, error);
   const gint64 n = atelier_tensor_numel (alpha);
@@ -65,7 +62,7 @@ atelier_background_generate (AtelierContext *ctx, const AtelierLatentDiffusion *
   AtelierLatentDiffusionOptions diffusion = options->diffusion;
   diffusion.sampler.strength = 1.0f - options->keep_layout;
   g_autoptr (AtelierTensor) selection = inverted (alpha, error);
-  g_autoptr (AtelierTensor) grey = selection ? subject_in_grey (rgb, alpha, error) : NULL;
+  g_autoptr (AtelierTensor) grey = selection ? atelier_background_subject_in_grey (rgb, alpha, error) : NULL;
   g_autoptr (AtelierTensor) small
     = grey ? atelier_latent_diffusion_fill_at_working_size (ctx, ld, grey, selection, &diffusion, error) : NULL;
   return small ? enlarge (ctx, small, options->enlarger, rgb->shape[2], rgb->shape[3], error) : NULL;

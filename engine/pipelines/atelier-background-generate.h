@@ -19,6 +19,13 @@ typedef struct
   const AtelierRdn *enlarger; /* super-resolution for the enlargement, or NULL: bicubic */
 } AtelierGeneratedBackgroundOptions;
 
+/* What the model is shown: @rgb (1, 3, H, W) with its subject (by @alpha (1, 1, H, W)) turned grey, its luminance
+ * kept (Rec. 601: 0.299 R + 0.587 G + 0.114 B), as much as the subject covers the pixel (alpha). The model then sees
+ * the subject's shape, shading and footprint but not its hue, which it otherwise continued into the new background
+ * (a yellow glow beside a vitamin bottle's yellow label). */
+AtelierTensor *atelier_background_subject_in_grey (const AtelierTensor *rgb, const AtelierTensor *alpha,
+                                                   GError **error);
+
 /* @rgb (1, 3, H, W) the picture, @alpha (1, 1, H, W) its subject -> a background (1, 3, H, W), RGB 0..1, to be
  * composed under the subject. Where @alpha is (within half an 8-bit step of) 1 it holds the model's view of the
  * subject, which the composition does not show. */

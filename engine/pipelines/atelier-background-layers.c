@@ -23,23 +23,24 @@ atelier_background_layers_free (AtelierBackgroundLayers *layers)
   g_free (layers);
 }
 
+/* Black, with the shadow's strength as alpha: one allocation, zeroed, the strength copied into its last plane. */
 static AtelierTensor *
 shadow_layer (const AtelierTensor *shadow, const AtelierTensor *like, int colours, GError **error)
 {
-  g_autoptr (AtelierTensor) black = atelier_tensor_new_4d (1, colours, like->shape[2], like->shape[3], error);
-  g_autoptr (AtelierTensor) strength = black ? atelier_tensor_new_like (like, error) : NULL;
-  if (strength == NULL)
-    return NULL;
-  if (shadow != NULL)
-    memcpy (strength->data, shadow->data, sizeof (float) * atelier_tensor_numel (strength));
-  return atelier_planes_join (black, strength, error);
+  const gint64 plane = like->shape[2] * like->shape[3];
+  AtelierTensor *layer = atelier_tensor_new_4d (1, colours + 1, like->shape[2], like->shape[3], error);
+  if (layer != NULL && shadow != NULL)
+    memcpy (layer->data + colours * plane, shadow->data, sizeof (float) * plane);
+  return layer;
 }
 
 AtelierBackgroundLayers *
-atelier_background_layers_new (const AtelierTensor *source, const AtelierTensor *foreground, const AtelierTensor *alpha,
+atelier_background_layers_new (const AtelierTensor *source, AtelierTensor *foreground, AtelierTensor *alpha,
                                AtelierTensor *background, const AtelierTensor *shadow, GError **error)
 {
-  g_autoptr (AtelierTensor) taken = background;
+  g_autoptr (AtelierTensor) taken_background = background;
+  g_autoptr (AtelierTensor) taken_foreground = foreground;
+  g_autoptr (AtelierTensor) taken_alpha = alpha;
   const gint64 colours = source->shape[1], h = source->shape[2], w = source->shape[3], n = h * w;
   if (!atelier_tensor_same_shape (source, background) || (foreground && !atelier_tensor_same_shape (source, foreground))
       || alpha->shape[2] != h || alpha->shape[3] != w || (shadow && !atelier_tensor_same_shape (alpha, shadow)))
@@ -49,18 +50,21 @@ atelier_background_layers_new (const AtelierTensor *source, const AtelierTensor 
       return NULL;
     }
   g_autoptr (AtelierBackgroundLayers) layers = g_new0 (AtelierBackgroundLayers, 1);
-  layers->background = g_steal_pointer (&taken);
+  layers->background = g_steal_pointer (&taken_background);
   layers->shadow = shadow_layer (shadow, alpha, (int) colours, error);
-  layers->subject = layers->shadow ? atelier_tensor_copy (source, error) : NULL;
-  layers->mask = layers->subject ? atelier_tensor_new_like (alpha, error) : NULL;
-  if (layers->mask == NULL)
+  layers->subject = !layers->shadow ? NULL
+                    : foreground    ? g_steal_pointer (&taken_foreground)
+                                    : atelier_tensor_copy (source, error);
+  if (layers->subject == NULL)
     return NULL;
+  layers->mask = g_steal_pointer (&taken_alpha);
   for (gint64 i = 0; i < n; i++)
     {
-      const float a = alpha->data[i];
+      const float a = layers->mask->data[i];
       layers->mask->data[i] = a >= OPAQUE_FROM ? 1.0f : a <= CLEAR_BELOW ? 0.0f : a;
-      for (gint64 c = 0; foreground != NULL && a < OPAQUE_FROM && c < colours; c++)
-        layers->subject->data[c * n + i] = foreground->data[c * n + i];
+      /* The subject's own colours in its edge, the source itself where it counts as opaque. */
+      for (gint64 c = 0; a >= OPAQUE_FROM && c < colours; c++)
+        layers->subject->data[c * n + i] = source->data[c * n + i];
     }
   return g_steal_pointer (&layers);
 }

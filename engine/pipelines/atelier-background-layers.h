@@ -21,10 +21,11 @@ typedef struct
 } AtelierBackgroundLayers;
 
 /* @source (1, C, H, W) the source's colour planes, @foreground its subject's own colours (NULL: the source),
- * @alpha (1, 1, H, W) the matte, @background (1, C, H, W), taken (it becomes the background layer, not copied:
- * a 6000x4000 plane is 96 MB), @shadow (1, 1, H, W) or NULL: none. */
-AtelierBackgroundLayers *atelier_background_layers_new (const AtelierTensor *source, const AtelierTensor *foreground,
-                                                        const AtelierTensor *alpha, AtelierTensor *background,
+ * @alpha (1, 1, H, W) the matte, @background (1, C, H, W), @shadow (1, 1, H, W) or NULL: none. @foreground,
+ * @alpha and @background are taken and become the subject layer, its mask and the background layer in place, not
+ * copied: a 6000x4000 plane is 96 MB. */
+AtelierBackgroundLayers *atelier_background_layers_new (const AtelierTensor *source, AtelierTensor *foreground,
+                                                        AtelierTensor *alpha, AtelierTensor *background,
                                                         const AtelierTensor *shadow, GError **error);
 void atelier_background_layers_free (AtelierBackgroundLayers *layers);
 
