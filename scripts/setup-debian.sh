@@ -16,6 +16,7 @@ packages=(
   build-essential meson ninja-build pkg-config gettext
   libglib2.0-dev libjson-glib-dev libopenblas-dev libfftw3-dev
   libpng-dev libjpeg-dev
+  nettle-dev                 # SHA-256 of model weights with the CPU's SHA instructions
   libgexiv2-dev libcbor-dev exiv2   # provenance: XMP through exiv2, C2PA claims in CBOR; exiv2 -px in tests
   clang libclang-rt-14-dev   # libFuzzer and the sanitizer runtimes
   python3-numpy              # model converters

@@ -362,6 +362,27 @@ test_manifest_invalid (ModelFixture *f, gconstpointer data)
     }
 }
 
+/* The weights' digest: FIPS 180-2's "abc" example by hand, and GLib's independent implementation on buffers of
+ * every length about SHA-256's 64-byte blocks and a large one. */
+static void
+test_sha256 (void)
+{
+  g_autoptr (GBytes) abc = g_bytes_new_static ("abc", 3);
+  g_autofree char *abc_digest = atelier_sha256_hex (abc);
+  g_assert_cmpstr (abc_digest, ==, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  const gsize lengths[] = { 0, 1, 55, 56, 63, 64, 65, 127, 128, 129, 3 << 20 };
+  for (gsize i = 0; i < G_N_ELEMENTS (lengths); i++)
+    {
+      guint8 *data = g_malloc (MAX (lengths[i], 1));
+      for (gsize k = 0; k < lengths[i]; k++)
+        data[k] = (guint8) (k * 2654435761u >> 13);
+      g_autoptr (GBytes) bytes = g_bytes_new_take (data, lengths[i]);
+      g_autofree char *ours = atelier_sha256_hex (bytes);
+      g_autofree char *glib = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+      g_assert_cmpstr (ours, ==, glib);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -372,6 +393,7 @@ main (int argc, char **argv)
     g_test_add_data_func (broken_cases[i].path, &broken_cases[i], test_broken_case);
   g_test_add_func ("/model/safetensors/broken/lengths-and-truncation", test_broken_lengths);
   g_test_add_func ("/model/half-float", test_half_float);
+  g_test_add_func ("/model/sha256", test_sha256);
   g_test_add ("/model/open", ModelFixture, NULL, model_fixture_setup, test_model_open, model_fixture_teardown);
   g_test_add ("/model/checksum-mismatch", ModelFixture, NULL, model_fixture_setup, test_model_checksum_mismatch,
               model_fixture_teardown);

@@ -20,7 +20,7 @@ ninja -C build > /dev/null
 bench=build/tools-bench-isnet
 # shellcheck disable=SC2046
 cc -O2 -o "$bench" tools/bench-isnet.c -Iengine $(pkg-config --cflags glib-2.0 json-glib-1.0) \
-  build/engine/libatelier-engine.a $(pkg-config --libs glib-2.0 json-glib-1.0 fftw3f) -lfftw3f_threads -lopenblas -lm
+  build/engine/libatelier-engine.a $(pkg-config --libs glib-2.0 json-glib-1.0 fftw3f nettle) -lfftw3f_threads -lopenblas -lm
 onnx=models/.cache/isnet/isnet-medium.onnx
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }

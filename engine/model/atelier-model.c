@@ -3,6 +3,7 @@
 
 #include "core/atelier-error.h"
 
+#include <nettle/sha2.h>
 #include <stdarg.h>
 
 struct _AtelierModel
@@ -26,7 +27,15 @@ atelier_sha256_hex (GBytes *bytes)
 {
   gsize size;
   const guint8 *data = g_bytes_get_data (bytes, &size);
-  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, size);
+  struct sha256_ctx context;
+  sha256_init (&context);
+  sha256_update (&context, size, data);
+  guint8 digest[SHA256_DIGEST_SIZE];
+  sha256_digest (&context, sizeof digest, digest);
+  GString *hex = g_string_sized_new (2 * SHA256_DIGEST_SIZE);
+  for (gsize i = 0; i < sizeof digest; i++)
+    g_string_append_printf (hex, "%02x", digest[i]);
+  return g_string_free (hex, FALSE);
 }
 
 AtelierModel *
