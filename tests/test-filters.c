@@ -506,8 +506,9 @@ test_preview_inpaint_is_exact (void)
     for (int64_t i = 0; i < area[2] * area[3]; i++)
       if (region_selection->data[i] == 0.0f)
         g_assert_cmpfloat (after->data[c * area[2] * area[3] + i], ==, region->data[c * area[2] * area[3] + i]);
-  /* The latent diffusion model and the enlarger of reduced fills were opened once each for both. */
-  g_assert_cmpint (atelier_model_cache_opens (atelier_filter_get_models (filter)), ==, 2);
+  /* The latent diffusion model and the three enlargers of reduced fills (slim x2, x3, x4) were opened once each
+   * for both. */
+  g_assert_cmpint (atelier_model_cache_opens (atelier_filter_get_models (filter)), ==, 4);
   /* Without a selection there is nothing to fill. */
   g_autoptr (AtelierTensor) none_before = NULL, none_after = NULL;
   g_assert_false (atelier_filter_preview_render (filter, ctx, values, region, NULL, &none_before, &none_after, &error));
