@@ -21,12 +21,6 @@
  * foreshortened to about a twelfth of the subject's height. */
 #define SHADOW_SQUASH (1.0f / 12.0f)
 
-/* A matte within half an 8-bit step of 1 (or 0) is 1 (or 0): the refinement leaves such values just inside a
- * subject's edge band, and blending there would change the kept product by a rounding step without any visible
- * transparency behind it. */
-#define OPAQUE_FROM (1.0f - 0.5f / 255.0f)
-#define CLEAR_BELOW (0.5f / 255.0f)
-
 /* A matte value at or above this is the subject's body when the footprint is measured. */
 #define SOLID 0.5f
 
@@ -205,7 +199,7 @@ atelier_light_wrap (AtelierTensor *foreground, const AtelierTensor *alpha, const
       return FALSE;
   for (gint64 c = 0; c < background->shape[1]; c++)
     for (gint64 i = 0; i < n; i++)
-      if (alpha->data[i] < OPAQUE_FROM)
+      if (alpha->data[i] < ATELIER_MATTE_OPAQUE_FROM)
         {
           float *f = &foreground->data[c * n + i];
           *f += (light->data[c * n + i] - *f) * amount * (1.0f - CLAMP (alpha->data[i], 0.0f, 1.0f));
@@ -237,7 +231,7 @@ holds_visible_edge (const AtelierTensor *alpha, gint64 top, gint64 left, gint64 
     for (gint64 x = left; x < left + w; x++)
       {
         const float a = alpha->data[y * W + x];
-        if (a > CLEAR_BELOW && a < OPAQUE_FROM)
+        if (a > ATELIER_MATTE_CLEAR_BELOW && a < ATELIER_MATTE_OPAQUE_FROM)
           return TRUE;
       }
   return FALSE;
@@ -260,7 +254,8 @@ edge_colours_tile (gint64 item, int worker, gpointer data)
     {
       for (gint64 y = 0; y < h; y++)
         for (gint64 x = 0; x < w; x++)
-          interior->data[y * w + x] = job->alpha->data[(top + y) * W + left + x] >= OPAQUE_FROM ? 1.0f : 0.0f;
+          interior->data[y * w + x]
+            = job->alpha->data[(top + y) * W + left + x] >= ATELIER_MATTE_OPAQUE_FROM ? 1.0f : 0.0f;
       continued = atelier_alpha_fill (NULL, colours, interior, NULL); /* (no context: it runs inside a worker) */
     }
   if (continued == NULL)
@@ -275,7 +270,7 @@ edge_colours_tile (gint64 item, int worker, gpointer data)
           const float a = job->alpha->data[(top + y) * W + left + x];
           const float faint = 1.0f - CLAMP (a, 0.0f, 1.0f), pull = faint * faint;
           float *f = &job->foreground->data[(c * H + top + y) * W + left + x];
-          if (a < OPAQUE_FROM)
+          if (a < ATELIER_MATTE_OPAQUE_FROM)
             *f += (continued->data[(c * h + y) * w + x] - *f) * pull;
         }
 }
@@ -319,13 +314,13 @@ atelier_background_compose (const AtelierTensor *source, const AtelierTensor *fo
         const gint64 at = c * n + i;
         const float a = alpha->data[i];
         /* The source itself, not F, so the kept product is bit-identical whatever the estimate did. */
-        if (a >= OPAQUE_FROM)
+        if (a >= ATELIER_MATTE_OPAQUE_FROM)
           {
             out->data[at] = source->data[at];
             continue;
           }
         const float below = shadow ? background->data[at] * (1.0f - shadow->data[i]) : background->data[at];
-        out->data[at] = a <= CLEAR_BELOW ? below : subject->data[at] * a + below * (1.0f - a);
+        out->data[at] = a <= ATELIER_MATTE_CLEAR_BELOW ? below : subject->data[at] * a + below * (1.0f - a);
       }
   return g_steal_pointer (&out);
 }

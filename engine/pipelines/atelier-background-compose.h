@@ -12,6 +12,13 @@
 
 G_BEGIN_DECLS
 
+/* A matte within half an 8-bit step of 1 (or 0) is 1 (or 0): the refinement leaves such values just inside a
+ * subject's edge band, and blending there would change the kept product by a rounding step without any visible
+ * transparency behind it. The composite and the layers (atelier-background-layers.h) both follow it, so that the
+ * layers composite to the same picture. */
+#define ATELIER_MATTE_OPAQUE_FROM (1.0f - 0.5f / 255.0f)
+#define ATELIER_MATTE_CLEAR_BELOW (0.5f / 255.0f)
+
 typedef enum
 {
   ATELIER_BACKGROUND_WHITE,    /* exactly 1.0 in every channel */

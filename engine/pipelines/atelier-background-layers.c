@@ -3,13 +3,9 @@
 
 #include "core/atelier-error.h"
 #include "core/atelier-image-planes.h"
+#include "pipelines/atelier-background-compose.h"
 
 #include <string.h>
-
-/* The same rule as atelier_background_compose's: a matte within half an 8-bit step of 1 (or 0) is 1 (or 0), so
- * the layers composite to its picture and the kept product is never blended by a rounding step. */
-#define OPAQUE_FROM (1.0f - 0.5f / 255.0f)
-#define CLEAR_BELOW (0.5f / 255.0f)
 
 void
 atelier_background_layers_free (AtelierBackgroundLayers *layers)
@@ -61,9 +57,9 @@ atelier_background_layers_new (const AtelierTensor *source, AtelierTensor *foreg
   for (gint64 i = 0; i < n; i++)
     {
       const float a = layers->mask->data[i];
-      layers->mask->data[i] = a >= OPAQUE_FROM ? 1.0f : a <= CLEAR_BELOW ? 0.0f : a;
+      layers->mask->data[i] = a >= ATELIER_MATTE_OPAQUE_FROM ? 1.0f : a <= ATELIER_MATTE_CLEAR_BELOW ? 0.0f : a;
       /* The subject's own colours in its edge, the source itself where it counts as opaque. */
-      for (gint64 c = 0; a >= OPAQUE_FROM && c < colours; c++)
+      for (gint64 c = 0; a >= ATELIER_MATTE_OPAQUE_FROM && c < colours; c++)
         layers->subject->data[c * n + i] = source->data[c * n + i];
     }
   return g_steal_pointer (&layers);
