@@ -680,6 +680,24 @@ test_tensor_out_of_memory (void)
   g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_OUT_OF_MEMORY);
 }
 
+/* A 3 x 4 plane by hand: only values strictly between the bounds count, only inside the window. */
+static void
+test_window_holds_between (void)
+{
+  const float values[12] = { 0.0f, 1.0f, 0.5f, 0.0f,
+                             1.0f, 0.0f, 1.0f, 0.0f,
+                             0.0f, 0.0f, 1.0f, 0.2f };
+  g_autoptr (AtelierTensor) plane = atelier_tensor_new (4, (const int64_t[]) { 1, 1, 3, 4 }, NULL);
+  memcpy (plane->data, values, sizeof values);
+  g_assert_true (atelier_tensor_window_holds_between (plane, 0, 0, 3, 4, 0.0f, 1.0f));
+  g_assert_false (atelier_tensor_window_holds_between (plane, 0, 0, 3, 2, 0.0f, 1.0f)); /* 0 and 1 only */
+  g_assert_true (atelier_tensor_window_holds_between (plane, 0, 2, 1, 1, 0.0f, 1.0f));  /* the 0.5 */
+  g_assert_true (atelier_tensor_window_holds_between (plane, 2, 3, 1, 1, 0.0f, 1.0f));  /* the 0.2, last pixel */
+  g_assert_false (atelier_tensor_window_holds_between (plane, 1, 0, 2, 3, 0.0f, 1.0f)); /* misses both */
+  g_assert_false (atelier_tensor_window_holds_between (plane, 0, 0, 3, 4, 0.5f, 1.0f)); /* 0.5 is a bound */
+  g_assert_true (atelier_tensor_window_holds_between (plane, 0, 0, 3, 4, 0.4f, 0.6f));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -691,6 +709,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/context/parallel-for", test_parallel_for);
   g_test_add_func ("/engine/conv2d/no-bias-single-thread", test_conv2d_no_bias_single_thread);
   g_test_add_func ("/engine/conv2d/hand-computed", test_conv2d_hand_computed);
+  g_test_add_func ("/engine/tensor/window-holds-between", test_window_holds_between);
   g_test_add_func ("/engine/conv2d/rejects-bad-shapes", test_conv2d_rejects_bad_shapes);
   for (gsize i = 0; i < G_N_ELEMENTS (transpose_cases); i++)
     g_test_add_data_func (transpose_cases[i].path, &transpose_cases[i], test_conv_transpose_case);

@@ -211,6 +211,21 @@ atelier_tensor_all_finite (const AtelierTensor *tensor)
   return TRUE;
 }
 
+gboolean
+atelier_tensor_window_holds_between (const AtelierTensor *plane, int64_t top, int64_t left, int64_t h, int64_t w,
+                                     float above, float below)
+{
+  const int64_t W = plane->shape[3];
+  for (int64_t y = top; y < top + h; y++)
+    for (int64_t x = left; x < left + w; x++)
+      {
+        const float v = plane->data[y * W + x];
+        if (v > above && v < below)
+          return TRUE;
+      }
+  return FALSE;
+}
+
 char *
 atelier_shape_to_string (int rank, const int64_t *shape)
 {

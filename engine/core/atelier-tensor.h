@@ -41,6 +41,10 @@ gboolean atelier_tensor_same_shape (const AtelierTensor *a, const AtelierTensor 
 gboolean atelier_tensor_reshape (AtelierTensor *tensor, int rank, const int64_t *shape, GError **error);
 void atelier_tensor_fill (AtelierTensor *tensor, float value);
 gboolean atelier_tensor_all_finite (const AtelierTensor *tensor);
+/* Whether some value of the window (top, left, h, w) of a plane (1, 1, H, W) lies strictly between @above and
+ * @below: e.g. a matte's partly transparent pixels, which tiled matting work looks for before doing any. */
+gboolean atelier_tensor_window_holds_between (const AtelierTensor *plane, int64_t top, int64_t left, int64_t h,
+                                              int64_t w, float above, float below);
 /* "(1, 64, 32, 32)": for error messages. */
 char *atelier_tensor_shape_string (const AtelierTensor *tensor);
 char *atelier_shape_to_string (int rank, const int64_t *shape);

@@ -222,21 +222,6 @@ typedef struct
   gint out_of_memory;
 } EdgeColoursJob;
 
-/* Whether the tile holds a visible pixel of the subject's soft edge, the only ones the fill is for. */
-static gboolean
-holds_visible_edge (const AtelierTensor *alpha, gint64 top, gint64 left, gint64 h, gint64 w)
-{
-  const gint64 W = alpha->shape[3];
-  for (gint64 y = top; y < top + h; y++)
-    for (gint64 x = left; x < left + w; x++)
-      {
-        const float a = alpha->data[y * W + x];
-        if (a > ATELIER_MATTE_CLEAR_BELOW && a < ATELIER_MATTE_OPAQUE_FROM)
-          return TRUE;
-      }
-  return FALSE;
-}
-
 static void
 edge_colours_tile (gint64 item, int worker, gpointer data)
 {
@@ -245,7 +230,9 @@ edge_colours_tile (gint64 item, int worker, gpointer data)
   const gint64 H = job->alpha->shape[2], W = job->alpha->shape[3];
   const gint64 top = item / job->tiles_across * FILL_TILE, left = item % job->tiles_across * FILL_TILE;
   const gint64 h = MIN (FILL_TILE, H - top), w = MIN (FILL_TILE, W - left);
-  if (!holds_visible_edge (job->alpha, top, left, h, w))
+  /* Only a visible pixel of the subject's soft edge needs the fill. */
+  if (!atelier_tensor_window_holds_between (job->alpha, top, left, h, w, ATELIER_MATTE_CLEAR_BELOW,
+                                            ATELIER_MATTE_OPAQUE_FROM))
     return;
   g_autoptr (AtelierTensor) interior = atelier_tensor_new_4d (1, 1, h, w, NULL);
   g_autoptr (AtelierTensor) colours = interior ? atelier_tensor_crop (job->foreground, top, left, h, w, NULL) : NULL;

@@ -142,18 +142,6 @@ typedef struct
   gint out_of_memory; /* atomic: set by a tile that could not allocate */
 } TileJob;
 
-/* Whether any pixel of the window is partly transparent. */
-static gboolean
-has_partial_alpha (const AtelierTensor *alpha, gint64 top, gint64 left, gint64 h, gint64 w)
-{
-  const gint64 W = alpha->shape[3];
-  for (gint64 y = top; y < top + h; y++)
-    for (gint64 x = left; x < left + w; x++)
-      if (alpha->data[y * W + x] > 0.0f && alpha->data[y * W + x] < 1.0f)
-        return TRUE;
-  return FALSE;
-}
-
 static void
 estimate_tile_item (gint64 item, int worker, gpointer data)
 {
@@ -162,7 +150,7 @@ estimate_tile_item (gint64 item, int worker, gpointer data)
   const gint64 H = job->image->shape[2], W = job->image->shape[3], plane = H * W;
   const gint64 top = (item / job->tiles_across) * job->tile_size, left = (item % job->tiles_across) * job->tile_size;
   const gint64 inner_h = MIN (job->tile_size, H - top), inner_w = MIN (job->tile_size, W - left);
-  if (!has_partial_alpha (job->alpha, top, left, inner_h, inner_w))
+  if (!atelier_tensor_window_holds_between (job->alpha, top, left, inner_h, inner_w, 0.0f, 1.0f))
     return;
   const gint64 margin = job->options->tile_size > 0 ? job->options->tile_margin : 0;
   const gint64 y0 = MAX (0, top - margin), x0 = MAX (0, left - margin);
