@@ -658,14 +658,8 @@ test_select_subject_is_the_pipeline (void)
 static void
 test_select_subject_real_photo (void)
 {
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "..", "shared", "data", "products",
-                                                 "watch_plain.jpg", NULL);
-  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
-    {
-      g_test_skip_printf ("no %s", path);
-      return;
-    }
-  if (!test_isnet_ready ())
+  g_autofree char *path = test_product_photo ("watch_plain.jpg");
+  if (path == NULL || !test_isnet_ready ())
     return;
   g_autoptr (GError) error = NULL;
   g_autoptr (AtelierImage) photo = atelier_image_load (path, &error);

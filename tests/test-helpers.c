@@ -269,6 +269,18 @@ test_isnet_ready (void)
 }
 
 char *
+test_product_photo (const char *file)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "..", "shared", "data", "products", file, NULL);
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_test_skip_printf ("the photographs of ../shared/data/products are not here (no %s)", path);
+      return NULL;
+    }
+  return g_steal_pointer (&path);
+}
+
+char *
 test_metadata_tag (const char *path, const char *tag)
 {
   g_autoptr (GExiv2Metadata) metadata = gexiv2_metadata_new ();

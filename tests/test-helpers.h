@@ -52,3 +52,6 @@ double test_subject_radius (gint64 h, gint64 w);
 
 /* TRUE when the ISNet weights are set up; otherwise marks the test skipped, saying how to set them up. */
 gboolean test_isnet_ready (void);
+/* The path of @file among the product photographs of ../shared/data/products, or NULL, the test marked skipped,
+ * where that shared data is not beside the project. */
+char *test_product_photo (const char *file);

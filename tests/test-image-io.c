@@ -131,13 +131,9 @@ test_icc_profiles (void)
 static void
 test_known_incorrect_srgb_profile (void)
 {
-  g_autofree char *photo = g_test_build_filename (G_TEST_DIST, "..", "..", "shared", "data", "products",
-                                                  "phone_case_in_hand_sky.jpg", NULL);
-  if (!g_file_test (photo, G_FILE_TEST_EXISTS))
-    {
-      g_test_skip ("the photographs of ../shared/data/products are not here");
-      return;
-    }
+  g_autofree char *photo = test_product_photo ("phone_case_in_hand_sky.jpg");
+  if (photo == NULL)
+    return;
   g_autoptr (GError) error = NULL;
   g_autoptr (AtelierImage) image = atelier_image_load (photo, &error);
   g_assert_no_error (error);

@@ -54,17 +54,14 @@ test_golden_photo (gconstpointer data)
 {
   const GoldenPhoto *photo = data;
   g_autofree char *manifest = g_test_build_filename (G_TEST_DIST, "..", "models", "isnet", "isnet-medium.json", NULL);
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "..", "shared", "data", "products", photo->file, NULL);
   if (!g_file_test (manifest, G_FILE_TEST_EXISTS))
     {
       g_test_skip ("model not set up: run models/isnet/setup.sh");
       return;
     }
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    {
-      g_test_skip ("the photographs of ../shared/data/products are not here");
-      return;
-    }
+  g_autofree char *path = test_product_photo (photo->file);
+  if (path == NULL)
+    return;
   g_autoptr (GError) error = NULL;
   g_autoptr (AtelierIsnet) net = atelier_isnet_open (manifest, &error);
   g_assert_no_error (error);
