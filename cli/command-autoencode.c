@@ -49,28 +49,17 @@ atelier_command_autoencode (int argc, char **argv)
   g_autoptr (AtelierCliProgress) progress = atelier_cli_progress_new (quiet);
   atelier_cli_progress_attach (progress, ctx);
   AtelierAutoencodeOptions ae_options = { tile };
-  gint64 start = g_get_monotonic_time ();
-  g_autoptr (AtelierTensor) latent = atelier_autoencode_encode (ctx, ae, rgb, &ae_options, &error);
-  gint64 encoded = g_get_monotonic_time ();
-  g_autoptr (AtelierTensor) decoded = latent ? atelier_autoencode_decode (ctx, ae, latent, &ae_options, &error) : NULL;
-  gint64 done = g_get_monotonic_time ();
+  AtelierAutoencodeTimes times = { 0 };
+  g_autoptr (AtelierTensor) out = atelier_autoencode_round_trip (ctx, ae, rgb, &ae_options, &times, &error);
   atelier_cli_progress_finish (progress);
-  if (decoded == NULL)
+  if (out == NULL)
     return atelier_cli_fail (error);
 
-  /* Crop the padding back off and measure the round trip. */
-  const gint64 h = rgb->shape[2], w = rgb->shape[3], dw = decoded->shape[3], dh = decoded->shape[2];
-  AtelierTensor *out = atelier_tensor_new_4d (1, 3, h, w, &error);
+  const gint64 h = rgb->shape[2], w = rgb->shape[3];
   double squared = 0.0;
-  for (int c = 0; c < 3; c++)
-    for (gint64 y = 0; y < h; y++)
-      for (gint64 x = 0; x < w; x++)
-        {
-          float v = decoded->data[(c * dh + y) * dw + x];
-          out->data[(c * h + y) * w + x] = v;
-          squared += (v - rgb->data[(c * h + y) * w + x]) * (double) (v - rgb->data[(c * h + y) * w + x]);
-        }
-  g_autoptr (AtelierImage) output = atelier_image_new (out, input->bit_depth);
+  for (gint64 i = 0; i < atelier_tensor_numel (out); i++)
+    squared += (out->data[i] - rgb->data[i]) * (double) (out->data[i] - rgb->data[i]);
+  g_autoptr (AtelierImage) output = atelier_image_new (g_steal_pointer (&out), input->bit_depth);
   atelier_image_keep_profile (output, input);
   /* Every pixel of the round trip comes from the trained decoder. */
   g_autofree char *parameters = g_strdup_printf ("autoencode: model %s", model_name ? model_name : "taef2");
@@ -78,9 +67,7 @@ atelier_command_autoencode (int argc, char **argv)
   if (!atelier_image_save_finished (output, argv[2], input->bit_depth, 92, atelier_cli_stamp_provenance, &provenance,
                                     &error))
     return atelier_cli_fail (error);
-  printf ("%s %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT " -> latent %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT "x%" G_GINT64_FORMAT
-          " -> %s: PSNR %.2f dB, encode %.2f s, decode %.2f s\n",
-          argv[1], w, h, latent->shape[1], latent->shape[2], latent->shape[3], argv[2],
-          10.0 * log10 (1.0 / MAX (squared / (3.0 * h * w), 1e-12)), (encoded - start) / 1e6, (done - encoded) / 1e6);
+  printf ("%s %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT " -> %s: PSNR %.2f dB, encode %.2f s, decode %.2f s\n", argv[1], w, h,
+          argv[2], 10.0 * log10 (1.0 / MAX (squared / (3.0 * h * w), 1e-12)), times.encode_seconds, times.decode_seconds);
   return 0;
 }

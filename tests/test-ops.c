@@ -698,6 +698,46 @@ test_window_holds_between (void)
   g_assert_true (atelier_tensor_window_holds_between (plane, 0, 0, 3, 4, 0.4f, 0.6f));
 }
 
+/* Windows reaching past a 1x3 row [a b c] and a single pixel, worked by hand: repeated edges a a | a b c | c c,
+ * mirrored c b | a b c | b a, and far past the row the mirror repeats with period 4 (... b c b a b c b a b c b). */
+static void
+test_crop_extended (void)
+{
+  g_autoptr (AtelierTensor) row = atelier_tensor_new (4, (const int64_t[]) { 1, 1, 1, 3 }, NULL);
+  row->data[0] = 10.0f, row->data[1] = 20.0f, row->data[2] = 30.0f;
+  const struct
+  {
+    gboolean mirrored;
+    int64_t left, width;
+    float expected[8];
+  } cases[] = {
+    { FALSE, -2, 7, { 10, 10, 10, 20, 30, 30, 30 } },
+    { TRUE, -2, 7, { 30, 20, 10, 20, 30, 20, 10 } },
+    { TRUE, -7, 8, { 20, 30, 20, 10, 20, 30, 20, 10 } },
+    { TRUE, 5, 3, { 20, 30, 20 } },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      /* Two rows above the image too: the one row is repeated either way. */
+      g_autoptr (AtelierTensor) out = cases[i].mirrored
+                                        ? atelier_tensor_crop_mirrored (row, -2, cases[i].left, 3, cases[i].width, &error)
+                                        : atelier_tensor_crop_edge_extended (row, -2, cases[i].left, 3, cases[i].width,
+                                                                             &error);
+      g_assert_no_error (error);
+      for (int64_t y = 0; y < 3; y++)
+        for (int64_t x = 0; x < cases[i].width; x++)
+          g_assert_cmpfloat (out->data[y * cases[i].width + x], ==, cases[i].expected[x]);
+    }
+  const float column[4] = { 1, 2, 3, 4 };
+  g_autoptr (AtelierTensor) tall = atelier_tensor_new (4, (const int64_t[]) { 1, 1, 4, 1 }, NULL);
+  memcpy (tall->data, column, sizeof column);
+  g_autoptr (AtelierTensor) mirrored = atelier_tensor_crop_mirrored (tall, -3, 0, 10, 1, NULL);
+  const float expected[10] = { 4, 3, 2, 1, 2, 3, 4, 3, 2, 1 };
+  for (int i = 0; i < 10; i++)
+    g_assert_cmpfloat (mirrored->data[i], ==, expected[i]);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -710,6 +750,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/conv2d/no-bias-single-thread", test_conv2d_no_bias_single_thread);
   g_test_add_func ("/engine/conv2d/hand-computed", test_conv2d_hand_computed);
   g_test_add_func ("/engine/tensor/window-holds-between", test_window_holds_between);
+  g_test_add_func ("/engine/tensor/crop-extended", test_crop_extended);
   g_test_add_func ("/engine/conv2d/rejects-bad-shapes", test_conv2d_rejects_bad_shapes);
   for (gsize i = 0; i < G_N_ELEMENTS (transpose_cases); i++)
     g_test_add_data_func (transpose_cases[i].path, &transpose_cases[i], test_conv_transpose_case);

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Times TAEF2 encode + decode of an RGB PNG in PyTorch (Debian's python3-torch) with THREADS threads, the peer
-that tools/bench-autoencode.sh compares Atelier against. Prints "pytorch encode S decode S".
+that tools/bench-autoencode.sh compares Atelier against. Prints "pytorch encode S decode S". The image is worked on
+inside its mirror image, 64 pixels and on to a multiple of 8, as `atelier autoencode` does (the same work).
 
 usage: /usr/bin/python3 -m tools.bench-autoencode SHARED_DIR IMAGE.png THREADS   (from the repository root)"""
 import sys
@@ -17,6 +18,9 @@ shared, image_path, threads = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv
 configure_cpu(threads)
 enc, dec = load(shared)
 image = torch.from_numpy(read_png_rgb8(image_path).astype(np.float32) / 255).permute(2, 0, 1)[None].contiguous()
+MARGIN = 64
+bottom, right = -(image.shape[2] + 2 * MARGIN) % 8, -(image.shape[3] + 2 * MARGIN) % 8
+image = torch.nn.functional.pad(image, (MARGIN, MARGIN + right, MARGIN, MARGIN + bottom), mode="reflect")
 with torch.no_grad():
     dec(enc(image[:, :, :64, :64]))  # warm-up: allocator and kernel selection
     start = time.perf_counter()

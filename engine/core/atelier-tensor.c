@@ -126,22 +126,60 @@ atelier_tensor_crop (const AtelierTensor *image, int64_t top, int64_t left, int6
   return out;
 }
 
-AtelierTensor *
-atelier_tensor_crop_edge_extended (const AtelierTensor *image, int64_t top, int64_t left, int64_t h, int64_t w,
-                                   GError **error)
+/* Where a row or column outside 0..n-1 takes its pixels from. */
+typedef int64_t (*SourceIndex) (int64_t i, int64_t n);
+
+static int64_t
+nearest_index (int64_t i, int64_t n)
+{
+  return CLAMP (i, 0, n - 1);
+}
+
+/* Reflection about the edge pixels (-1 -> 1, n -> n - 2), repeated as often as a window reaching far past a
+ * short side needs: period 2 (n - 1). */
+static int64_t
+mirrored_index (int64_t i, int64_t n)
+{
+  if (n == 1)
+    return 0;
+  const int64_t period = 2 * (n - 1);
+  const int64_t j = ((i % period) + period) % period;
+  return j < n ? j : period - j;
+}
+
+static AtelierTensor *
+crop_extended (const AtelierTensor *image, int64_t top, int64_t left, int64_t h, int64_t w, SourceIndex source,
+               GError **error)
 {
   g_return_val_if_fail (image->rank == 4 && image->shape[0] == 1 && h >= 0 && w >= 0, NULL);
   const int64_t channels = image->shape[1], H = image->shape[2], W = image->shape[3];
   AtelierTensor *out = atelier_tensor_new_uninitialized (4, (const int64_t[]) { 1, channels, h, w }, error);
+  g_autofree int64_t *columns = out != NULL ? g_new (int64_t, MAX (w, 1)) : NULL;
+  for (int64_t x = 0; out != NULL && x < w; x++)
+    columns[x] = source (left + x, W);
   for (int64_t c = 0; out != NULL && c < channels; c++)
     for (int64_t y = 0; y < h; y++)
       {
-        const float *src = image->data + (c * H + CLAMP (top + y, 0, H - 1)) * W;
+        const float *src = image->data + (c * H + source (top + y, H)) * W;
         float *dst = out->data + (c * h + y) * w;
         for (int64_t x = 0; x < w; x++)
-          dst[x] = src[CLAMP (left + x, 0, W - 1)];
+          dst[x] = src[columns[x]];
       }
   return out;
+}
+
+AtelierTensor *
+atelier_tensor_crop_edge_extended (const AtelierTensor *image, int64_t top, int64_t left, int64_t h, int64_t w,
+                                   GError **error)
+{
+  return crop_extended (image, top, left, h, w, nearest_index, error);
+}
+
+AtelierTensor *
+atelier_tensor_crop_mirrored (const AtelierTensor *image, int64_t top, int64_t left, int64_t h, int64_t w,
+                              GError **error)
+{
+  return crop_extended (image, top, left, h, w, mirrored_index, error);
 }
 
 void

@@ -34,6 +34,11 @@ AtelierTensor *atelier_tensor_crop (const AtelierTensor *image, int64_t top, int
  * padding that keeps a flat image flat where a network or a kernel needs more than the image holds). */
 AtelierTensor *atelier_tensor_crop_edge_extended (const AtelierTensor *image, int64_t top, int64_t left, int64_t h,
                                                   int64_t w, GError **error);
+/* The same window, the image mirrored about its edge pixels past its sides (-1 is row 1, H is H - 2; again and again
+ * where the window reaches further than the image is long, a side of 1 repeated): PyTorch's "reflect" padding
+ * where that is defined. Seen through a network, an edge pixel then has the image's own texture around it. */
+AtelierTensor *atelier_tensor_crop_mirrored (const AtelierTensor *image, int64_t top, int64_t left, int64_t h, int64_t w,
+                                             GError **error);
 void atelier_tensor_free (AtelierTensor *tensor);
 
 int64_t atelier_tensor_numel (const AtelierTensor *tensor);

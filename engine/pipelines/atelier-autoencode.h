@@ -24,4 +24,15 @@ AtelierTensor *atelier_autoencode_encode (AtelierContext *ctx, const AtelierAuto
 AtelierTensor *atelier_autoencode_decode (AtelierContext *ctx, const AtelierAutoencoder *ae, const AtelierTensor *latent,
                                           const AtelierAutoencodeOptions *options, GError **error);
 
+typedef struct
+{
+  double encode_seconds, decode_seconds;
+} AtelierAutoencodeTimes;
+
+/* RGB image -> its reconstruction (1, 3, H, W), clamped to 0..1: encoded and decoded inside a mirror of itself, so
+ * that a flat image stays flat up to its corners. @times (may be NULL) receives how long each half took. */
+AtelierTensor *atelier_autoencode_round_trip (AtelierContext *ctx, const AtelierAutoencoder *ae,
+                                              const AtelierTensor *image, const AtelierAutoencodeOptions *options,
+                                              AtelierAutoencodeTimes *times, GError **error);
+
 G_END_DECLS
