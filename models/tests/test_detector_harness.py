@@ -5,7 +5,7 @@ from pathlib import Path
 
 import numpy as np
 
-from models.detector import augment, evaluation_sets
+from models.detector import augment, evaluation_sets, recipe
 from models.detector.harness import auc_interval
 
 
@@ -35,3 +35,12 @@ def test_augmentation_keeps_jpeg_grids_as_jpegs():
     assert min(qualities) >= 60 and max(qualities) <= 100
     assert {d.subsampling for d in draws} == {0, 2}
     assert 0.5 <= min(d.resize for d in draws) and max(d.resize for d in draws) <= 1.5
+
+
+def test_reported_holds_heavy_jpegs_and_soft_images_in_the_uncertain_band():
+    p = np.array([0.9, 0.1, 0.9, 0.9, 0.9, 0.95])
+    quality = [0, 85, 95, 0, 0, 0]
+    # A PNG with detail well above rounding; a heavy JPEG; a light one; pixels never rounded (0); a build that
+    # did not measure the detail (NaN); a soft image.
+    detail = [100, 100, 100, 0, np.nan, recipe.SOFT_DETAIL_LIMIT / 2]
+    assert recipe.reported(p, quality, detail).tolist() == [0.9, 0.3, 0.9, 0.9, 0.9, 0.7]
