@@ -4,6 +4,7 @@ generator and the fold it is asked to, and the augmentations draw what the READM
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from models.detector import augment, evaluation_sets, recipe
 from models.detector.harness import auc_interval
@@ -44,3 +45,15 @@ def test_reported_holds_heavy_jpegs_and_soft_images_in_the_uncertain_band():
     # did not measure the detail (NaN); a soft image.
     detail = [100, 100, 100, 0, np.nan, recipe.SOFT_DETAIL_LIMIT / 2]
     assert recipe.reported(p, quality, detail).tolist() == [0.9, 0.3, 0.9, 0.9, 0.9, 0.7]
+
+
+def test_residual_cnn_sees_only_the_high_pass():
+    torch = pytest.importorskip("torch")
+    from models.detector.residual_cnn import ResidualCnn
+    torch.manual_seed(0)
+    model = ResidualCnn()
+    x = torch.rand(1, 3, 64, 64) * 0.5
+    # The fixed Laplacian removes a constant offset (and any plane) before the learned layers.
+    ramp = torch.linspace(0, 0.3, 64)[None, None, None, :]
+    assert torch.allclose(model.pooled(x), model.pooled(x + 0.2 + ramp), atol=1e-5)
+    assert not torch.allclose(model.pooled(x), model.pooled(x * 1.5), atol=1e-3)
