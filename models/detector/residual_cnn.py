@@ -31,8 +31,11 @@ READ_CROPS, READ_SIDE = 4, 256
 
 
 class ResidualCnn(torch.nn.Module):
-    def __init__(self):
+    def __init__(self, normalise=False):
         super().__init__()
+        # Divides the high-pass by its own deviation, so that how much fine detail there is (what a blur
+        # changes) does not move the statistics, as the spectral features' log ratios.
+        self.normalise = normalise
         laplacian = torch.tensor([[0.0, -1, 0], [-1, 4, -1], [0, -1, 0]])
         self.register_buffer("high_pass", laplacian.expand(3, 1, 3, 3).clone())
         self.convs = torch.nn.ModuleList([torch.nn.Conv2d(3, CHANNELS, 3), torch.nn.Conv2d(CHANNELS, CHANNELS, 3),
@@ -42,6 +45,8 @@ class ResidualCnn(torch.nn.Module):
     def pooled(self, x):
         """(N, 2 * CHANNELS): each last activation's mean and standard deviation over the image."""
         h = torch.nn.functional.conv2d(x * 255, self.high_pass, groups=3)
+        if self.normalise:
+            h = h / (h.std((1, 2, 3), keepdim=True) + 0.1)
         for i, conv in enumerate(self.convs):
             h = conv(h)
             if i < len(self.convs) - 1:
@@ -65,12 +70,12 @@ def load(path):
     return torch.from_numpy(np.asarray(Image.open(path).convert("RGB"), np.float32) / 255).permute(2, 0, 1)
 
 
-def train(rows, steps, seed):
+def train(rows, steps, seed, normalise):
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     images = [(load(p), y) for p, y in rows]
     images = [(x, y) for x, y in images if min(x.shape[1:]) >= CROP]
-    model = ResidualCnn()
+    model = ResidualCnn(normalise)
     optimiser = torch.optim.Adam(model.parameters(), lr=3e-3)
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimiser, steps)
     for step in range(steps):
@@ -110,6 +115,7 @@ def main():
                                                                "its files get the CNN's features")
     parser.add_argument("--steps", type=int, default=600)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--normalise", action="store_true", help="divide the high-pass by its deviation")
     parser.add_argument("--out", default=str(RUNS / "cnn"))
     args = parser.parse_args()
     torch.set_num_threads(2)
@@ -117,10 +123,10 @@ def main():
     out.mkdir(parents=True, exist_ok=True)
     weights = out / "residual-cnn.pt"
     if weights.exists():
-        model = ResidualCnn()
+        model = ResidualCnn(args.normalise)
         model.load_state_dict(torch.load(weights))
     else:
-        model = train(pairs(map(Path, args.synth.split(","))), args.steps, args.seed)
+        model = train(pairs(map(Path, args.synth.split(","))), args.steps, args.seed, args.normalise)
         torch.save(model.state_dict(), weights)
     model.eval()
     with open(args.feature_cache, "rb") as f:

@@ -57,3 +57,6 @@ def test_residual_cnn_sees_only_the_high_pass():
     ramp = torch.linspace(0, 0.3, 64)[None, None, None, :]
     assert torch.allclose(model.pooled(x), model.pooled(x + 0.2 + ramp), atol=1e-5)
     assert not torch.allclose(model.pooled(x), model.pooled(x * 1.5), atol=1e-3)
+    # Normalised, the amount of fine detail (a gain on the high-pass) no longer moves the statistics.
+    normalised = ResidualCnn(normalise=True)
+    assert torch.allclose(normalised.pooled(x), normalised.pooled(x * 1.5), atol=1e-3)
