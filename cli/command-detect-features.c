@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* `atelier detect-features FILE...`: the detector's spectral features without
  * the classifier, as CSV: what the training script (models/detector) learns
- * from, before any model exists. Also reached as `atelier detect
+ * from, before any model exists, and how far the finest detail rises above
+ * rounding (the detector's soft-image rule). Also reached as `atelier detect
  * --features-only FILE...`, the form that script calls. The set_aside column
  * names the features the detector would set aside (for a JPEG file, as the
  * detect-ai filter's "auto" does), so that the script takes them as the engine
@@ -18,7 +19,9 @@ features_row (AtelierContext *ctx, const char *path, GError **error)
 {
   g_autoptr (AtelierImage) image = atelier_image_load (path, error);
   const gboolean jpeg = image != NULL && image->format == ATELIER_IMAGE_FORMAT_JPEG;
-  g_autoptr (AtelierSpectralAnalysis) a = image ? atelier_spectral_analysis_run (ctx, image->pixels, jpeg, error) : NULL;
+  const AtelierJpegOrigin origin = jpeg ? ATELIER_JPEG_ORIGIN_DECODED : ATELIER_JPEG_ORIGIN_FROM_PIXELS;
+  g_autoptr (AtelierSpectralAnalysis) a
+    = image ? atelier_spectral_analysis_run (ctx, image->pixels, origin, error) : NULL;
   if (a == NULL)
     return FALSE;
   atelier_cli_csv_quoted (path);
@@ -31,6 +34,7 @@ features_row (AtelierContext *ctx, const char *path, GError **error)
         printf ("%s%s", separator, atelier_spectral_feature_info (i)->name);
         separator = " ";
       }
+  printf (",%.7g", a->detail_over_rounding);
   for (int i = 0; i < ATELIER_SPECTRAL_FEATURE_COUNT; i++)
     printf (",%.7g", a->features[i]);
   printf ("\n");
@@ -58,7 +62,7 @@ atelier_command_detect_features (int argc, char **argv)
       g_printerr ("usage: atelier detect-features [OPTIONS] FILE... (see --help)\n");
       return 2;
     }
-  printf ("path,jpeg_quality,tile_size,set_aside");
+  printf ("path,jpeg_quality,tile_size,set_aside,detail_over_rounding");
   for (int i = 0; i < ATELIER_SPECTRAL_FEATURE_COUNT; i++)
     printf (",%s", atelier_spectral_feature_info (i)->name);
   printf ("\n");

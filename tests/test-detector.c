@@ -43,7 +43,7 @@ analyse (const AtelierTensor *image)
 {
   g_autoptr (AtelierContext) ctx = atelier_context_new (2);
   g_autoptr (GError) error = NULL;
-  AtelierSpectralAnalysis *a = atelier_spectral_analysis_run (ctx, image, FALSE, &error);
+  AtelierSpectralAnalysis *a = atelier_spectral_analysis_run (ctx, image, ATELIER_JPEG_ORIGIN_FROM_PIXELS, &error);
   g_assert_no_error (error);
   return a;
 }
@@ -458,13 +458,13 @@ test_bad_images_are_refused (void)
   g_autoptr (AtelierContext) ctx = atelier_context_new (1);
   g_autoptr (GError) error = NULL;
   g_autoptr (AtelierTensor) small = test_random_4d (1, 3, 80, 50);
-  g_assert_null (atelier_spectral_analysis_run (ctx, small, FALSE, &error));
+  g_assert_null (atelier_spectral_analysis_run (ctx, small, ATELIER_JPEG_ORIGIN_FROM_PIXELS, &error));
   g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT);
   g_assert_nonnull (strstr (error->message, "too small"));
   g_clear_error (&error);
   g_autoptr (AtelierTensor) broken = test_random_4d (1, 3, 80, 80);
   broken->data[100] = NAN;
-  g_assert_null (atelier_spectral_analysis_run (ctx, broken, FALSE, &error));
+  g_assert_null (atelier_spectral_analysis_run (ctx, broken, ATELIER_JPEG_ORIGIN_FROM_PIXELS, &error));
   g_assert_nonnull (strstr (error->message, "NaN"));
 }
 
@@ -547,7 +547,8 @@ probability_of (const AtelierTensor *image, gboolean jpeg)
   g_autoptr (AtelierContext) ctx = atelier_context_new (2);
   g_autoptr (AtelierDetector) detector = open_detector ();
   g_autoptr (GError) error = NULL;
-  g_autoptr (AtelierDetection) d = atelier_detect (ctx, detector, image, jpeg, 0, &error);
+  const AtelierJpegOrigin origin = jpeg ? ATELIER_JPEG_ORIGIN_DECODED : ATELIER_JPEG_ORIGIN_FROM_PIXELS;
+  g_autoptr (AtelierDetection) d = atelier_detect (ctx, detector, image, origin, 0, &error);
   g_assert_no_error (error);
   return d->probability;
 }
@@ -629,7 +630,7 @@ test_heat_map_passes_through_tile_probabilities (void)
   g_autoptr (AtelierDetector) detector = open_detector ();
   g_autoptr (AtelierContext) ctx = atelier_context_new (2);
   g_autoptr (GError) error = NULL;
-  g_autoptr (AtelierDetection) d = atelier_detect (ctx, detector, image, FALSE, 0, &error);
+  g_autoptr (AtelierDetection) d = atelier_detect (ctx, detector, image, ATELIER_JPEG_ORIGIN_FROM_PIXELS, 0, &error);
   g_assert_no_error (error);
   const AtelierSpectralAnalysis *a = d->analysis;
   g_autoptr (AtelierTensor) map = atelier_detection_render_heat_map (d, 1, 600, 300, &error);
@@ -670,7 +671,7 @@ test_cues_explain_the_verdict (void)
   g_autoptr (AtelierDetector) detector = open_detector ();
   g_autoptr (AtelierContext) ctx = atelier_context_new (2);
   g_autoptr (GError) error = NULL;
-  g_autoptr (AtelierDetection) d = atelier_detect (ctx, detector, image, FALSE, 0, &error);
+  g_autoptr (AtelierDetection) d = atelier_detect (ctx, detector, image, ATELIER_JPEG_ORIGIN_FROM_PIXELS, 0, &error);
   g_assert_no_error (error);
   g_test_message ("p = %g, %d cues, first: %s", d->probability, d->n_cues, d->n_cues ? d->cues[0].text : "-");
   g_assert_cmpint (d->n_cues, >, 0);
@@ -693,9 +694,9 @@ test_grey_image_sets_chroma_aside (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (AtelierTensor) grey = test_random_4d (1, 1, 300, 300);
   g_autoptr (AtelierTensor) colour = two_noise_colours (300);
-  g_autoptr (AtelierDetection) g = atelier_detect (ctx, detector, grey, FALSE, 0, &error);
+  g_autoptr (AtelierDetection) g = atelier_detect (ctx, detector, grey, ATELIER_JPEG_ORIGIN_FROM_PIXELS, 0, &error);
   g_assert_no_error (error);
-  g_autoptr (AtelierDetection) c = atelier_detect (ctx, detector, colour, FALSE, 0, &error);
+  g_autoptr (AtelierDetection) c = atelier_detect (ctx, detector, colour, ATELIER_JPEG_ORIGIN_FROM_PIXELS, 0, &error);
   g_assert_no_error (error);
   g_assert_true (g->conditions & ATELIER_SPECTRAL_GREY);
   g_assert_false (c->conditions & ATELIER_SPECTRAL_GREY);
@@ -815,9 +816,10 @@ test_decoded_jpeg_has_a_higher_floor (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (AtelierTensor) faint = level_noise (512, 0.35);
   g_autoptr (AtelierTensor) strong = uniform_levels (512, 5);
-  g_autoptr (AtelierSpectralAnalysis) faint_png = atelier_spectral_analysis_run (ctx, faint, FALSE, &error);
-  g_autoptr (AtelierSpectralAnalysis) faint_jpeg = atelier_spectral_analysis_run (ctx, faint, TRUE, &error);
-  g_autoptr (AtelierSpectralAnalysis) strong_jpeg = atelier_spectral_analysis_run (ctx, strong, TRUE, &error);
+  const AtelierJpegOrigin png = ATELIER_JPEG_ORIGIN_FROM_PIXELS, jpeg = ATELIER_JPEG_ORIGIN_DECODED;
+  g_autoptr (AtelierSpectralAnalysis) faint_png = atelier_spectral_analysis_run (ctx, faint, png, &error);
+  g_autoptr (AtelierSpectralAnalysis) faint_jpeg = atelier_spectral_analysis_run (ctx, faint, jpeg, &error);
+  g_autoptr (AtelierSpectralAnalysis) strong_jpeg = atelier_spectral_analysis_run (ctx, strong, jpeg, &error);
   g_assert_no_error (error);
   g_assert_cmpint (rounding_of (faint_png), ==, 0);
   g_assert_cmpint (rounding_of (faint_jpeg), ==, every_band);
@@ -834,7 +836,7 @@ test_rounding_sets_chroma_aside (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (AtelierTensor) smooth = test_smooth_waves (512);
   round_to (smooth, 1.0 / 255);
-  g_autoptr (AtelierDetection) d = atelier_detect (ctx, detector, smooth, FALSE, 0, &error);
+  g_autoptr (AtelierDetection) d = atelier_detect (ctx, detector, smooth, ATELIER_JPEG_ORIGIN_FROM_PIXELS, 0, &error);
   g_assert_no_error (error);
   g_assert_true (d->conditions & ATELIER_SPECTRAL_ROUNDING_CORNER);
   const int corner = feature_index ("chroma-corner"), low = feature_index ("chroma-low");
@@ -843,10 +845,11 @@ test_rounding_sets_chroma_aside (void)
   float changed[ATELIER_SPECTRAL_FEATURE_COUNT];
   memcpy (changed, d->analysis->tile_features[0], sizeof changed);
   changed[corner] = 1e3f;
-  g_assert_cmpfloat_with_epsilon (
-    d->tile_probability[0],
-    atelier_detector_probability (detector, changed, atelier_spectral_set_aside (d->analysis->tile_conditions[0]), NULL),
-    1e-6);
+  const double expected
+    = atelier_detector_probability (detector, changed, atelier_spectral_set_aside (d->analysis->tile_conditions[0]), NULL);
+  /* Smooth waves are soft (soft-image-is-uncertain): their tiles are held within the uncertain band. */
+  g_assert_cmpint (d->weak_evidence, ==, ATELIER_EVIDENCE_SOFT_DETAIL);
+  g_assert_cmpfloat_with_epsilon (d->tile_probability[0], CLAMP (expected, 0.3, 0.7), 1e-6);
 }
 
 static gint64
@@ -902,8 +905,9 @@ test_spectrum_rings_the_peaks (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (AtelierTensor) grid = noise_with_dot_grid (8, 0.5f);
   g_autoptr (AtelierTensor) noise = test_random_4d (1, 3, 512, 512);
-  g_autoptr (AtelierDetection) with_grid = atelier_detect (ctx, detector, grid, FALSE, 0, &error);
-  g_autoptr (AtelierDetection) without = atelier_detect (ctx, detector, noise, FALSE, 0, &error);
+  const AtelierJpegOrigin png = ATELIER_JPEG_ORIGIN_FROM_PIXELS;
+  g_autoptr (AtelierDetection) with_grid = atelier_detect (ctx, detector, grid, png, 0, &error);
+  g_autoptr (AtelierDetection) without = atelier_detect (ctx, detector, noise, png, 0, &error);
   g_assert_no_error (error);
   g_autoptr (AtelierTensor) marked = atelier_detection_render_spectrum (with_grid, &error);
   g_autoptr (AtelierTensor) plain = atelier_detection_render_spectrum (without, &error);
@@ -924,6 +928,19 @@ save_sample_as_jpeg (const char *dir, int quality)
   g_assert_true (atelier_image_save (photo, path, 8, quality, &error));
   g_assert_no_error (error);
   return path;
+}
+
+/* The sample photograph saved as a JPEG of @quality in @dir and read back; its file's name into @path. */
+static AtelierImage *
+sample_through_jpeg (const char *dir, int quality, char **path)
+{
+  g_autofree char *saved = save_sample_as_jpeg (dir, quality);
+  g_autoptr (GError) error = NULL;
+  AtelierImage *image = atelier_image_load (saved, &error);
+  g_assert_no_error (error);
+  if (path != NULL)
+    *path = g_steal_pointer (&saved);
+  return image;
 }
 
 /* The engine reads a JPEG's quality from its table's sum; the command line's reader asks libjpeg for every
@@ -964,9 +981,7 @@ test_jpeg_lattice_in_png (void)
   g_autoptr (GError) error = NULL;
   for (guint i = 0; i < G_N_ELEMENTS (qualities); i++)
     {
-      g_autofree char *path = save_sample_as_jpeg (dir, qualities[i]);
-      g_autoptr (AtelierImage) decoded = atelier_image_load (path, &error);
-      g_assert_no_error (error);
+      g_autoptr (AtelierImage) decoded = sample_through_jpeg (dir, qualities[i], NULL);
       g_assert_true (atelier_jpeg_lattice_found (decoded->pixels));
       /* Analysed as pixels of unknown origin (a PNG), the 8-pixel grid is set aside as for a JPEG file. */
       g_autoptr (AtelierSpectralAnalysis) a = analyse (decoded->pixels);
@@ -997,6 +1012,101 @@ test_jpeg_lattice_in_png (void)
   test_remove_dir (dir);
 }
 
+/* "--jpeg-grid no" overrules the pixels too: a JPEG's pixels handed over without their file (as a PNG would
+ * hand them) have the 8-pixel grid set aside under "auto", from their lattice, and weighed under "no". */
+static void
+test_jpeg_grid_no_overrules_the_lattice (void)
+{
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autoptr (AtelierImage) image = sample_through_jpeg (dir, 75, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierFilter) filter = atelier_filter_new (atelier_filter_find ("detect-ai"));
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  const AtelierFilterInput in = { image->pixels, NULL, FALSE, NULL };
+  const char *const choices[] = { "auto", "no" };
+  for (guint i = 0; i < G_N_ELEMENTS (choices); i++)
+    {
+      g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (atelier_filter_get_info (filter));
+      g_assert_true (atelier_filter_values_set_choice (values, "jpeg-grid", choices[i], &error));
+      g_autoptr (AtelierFilterOutput) out = atelier_filter_apply (filter, ctx, values, &in, &error);
+      g_assert_no_error (error);
+      g_assert_cmpfloat (atelier_filter_output_get (out, "jpeg_grid_set_aside")->number, ==, i == 0);
+      /* No entry when no condition was found. */
+      const AtelierResultValue *conditions = atelier_filter_output_get (out, "conditions");
+      const GPtrArray *found = conditions ? conditions->texts : NULL;
+      gboolean jpeg = FALSE;
+      for (guint c = 0; found != NULL && c < found->len; c++)
+        jpeg |= strcmp (g_ptr_array_index (found, c), "jpeg") == 0;
+      g_assert_cmpint (jpeg, ==, i == 0);
+    }
+  test_remove_dir (dir);
+}
+
+/* How far the finest detail rises above rounding, against the variance of white noise on 8-bit levels over
+ * rounding's (1/12 of a level squared): 12 p (1 - p) for level noise, count^2 - 1 for uniform levels; a
+ * decoded JPEG's floor is four times higher; float pixels were never rounded (0). */
+static void
+test_detail_over_rounding_of_white_noise (void)
+{
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierTensor) faint = level_noise (512, 0.35);
+  g_autoptr (AtelierTensor) strong = uniform_levels (512, 5);
+  g_autoptr (AtelierSpectralAnalysis) a_faint = analyse (faint);
+  g_autoptr (AtelierSpectralAnalysis) a_strong = analyse (strong);
+  g_autoptr (AtelierSpectralAnalysis) a_strong_jpeg
+    = atelier_spectral_analysis_run (ctx, strong, ATELIER_JPEG_ORIGIN_DECODED, &error);
+  g_assert_no_error (error);
+  g_test_message ("level noise %.3f, uniform levels %.3f, as a JPEG %.3f", a_faint->detail_over_rounding,
+                  a_strong->detail_over_rounding, a_strong_jpeg->detail_over_rounding);
+  g_assert_cmpfloat_with_epsilon (a_faint->detail_over_rounding, 12 * 0.35 * 0.65, 0.1 * 12 * 0.35 * 0.65);
+  g_assert_cmpfloat_with_epsilon (a_strong->detail_over_rounding, 24, 0.1 * 24);
+  g_assert_cmpfloat_with_epsilon (a_strong_jpeg->detail_over_rounding, 6, 0.1 * 6);
+  g_autoptr (AtelierTensor) continuous = test_random_4d (1, 3, 256, 256);
+  g_autoptr (AtelierSpectralAnalysis) a_continuous = analyse (continuous);
+  g_assert_cmpfloat (a_continuous->detail_over_rounding, ==, 0);
+}
+
+/* An image whose finest detail is mostly rounding (smooth waves on 8-bit levels) gets the verdict "uncertain",
+ * its tiles held within the band, and the first cue says why; one with detail well above rounding (uniform
+ * noise of 64 levels) is judged as the classifier says. */
+static void
+test_soft_image_is_uncertain (void)
+{
+  g_autoptr (AtelierTensor) smooth = test_smooth_waves (512);
+  round_to (smooth, 1.0 / 255);
+  g_autoptr (AtelierTensor) detailed = uniform_levels (512, 64);
+  g_autoptr (AtelierFilter) filter = atelier_filter_new (atelier_filter_find ("detect-ai"));
+  g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (atelier_filter_get_info (filter));
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (GError) error = NULL;
+  const AtelierFilterInput soft_in = { smooth, NULL, FALSE, NULL }, detailed_in = { detailed, NULL, FALSE, NULL };
+  g_autoptr (AtelierFilterOutput) soft = atelier_filter_apply (filter, ctx, values, &soft_in, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (atelier_filter_output_get (soft, "verdict")->text, ==, "uncertain");
+  const GPtrArray *cues = atelier_filter_output_get (soft, "cues")->texts;
+  g_assert_nonnull (strstr (g_ptr_array_index (cues, 0), "rounding"));
+  g_assert_cmpfloat (g_array_index (atelier_filter_output_get (soft, "cue_weights")->numbers, double, 0), ==, 0);
+  g_autoptr (AtelierDetector) detector = open_detector ();
+  g_autoptr (AtelierDetection) d = atelier_detect (ctx, detector, smooth, ATELIER_JPEG_ORIGIN_FROM_PIXELS, 0, &error);
+  g_autoptr (AtelierDetection) sharp
+    = atelier_detect (ctx, detector, detailed, ATELIER_JPEG_ORIGIN_FROM_PIXELS, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (d->analysis->detail_over_rounding, >, 0);
+  g_assert_cmpfloat (d->analysis->detail_over_rounding, <, ATELIER_DETECT_SOFT_DETAIL_LIMIT);
+  g_assert_cmpint (d->weak_evidence, ==, ATELIER_EVIDENCE_SOFT_DETAIL);
+  for (int t = 0; t < d->analysis->rows * d->analysis->columns; t++)
+    {
+      g_assert_cmpfloat (d->tile_probability[t], >=, 0.3f);
+      g_assert_cmpfloat (d->tile_probability[t], <=, 0.7f);
+    }
+  g_assert_cmpfloat (sharp->analysis->detail_over_rounding, >, ATELIER_DETECT_SOFT_DETAIL_LIMIT);
+  g_assert_cmpint (sharp->weak_evidence, ==, ATELIER_EVIDENCE_SUFFICIENT);
+  g_autoptr (AtelierFilterOutput) judged = atelier_filter_apply (filter, ctx, values, &detailed_in, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (atelier_filter_output_get (judged, "probability")->number, sharp->probability, 1e-6);
+}
+
 /* A classifier's probability outside the uncertain band is held inside it for a JPEG under quality 90, the
  * whole image's and every tile's, and left as it is at 90 and above or for a file of unknown quality. */
 static void
@@ -1008,9 +1118,9 @@ test_heavy_jpeg_is_uncertain (void)
   /* The sample photograph reads likely real (jpeg-photograph-reads-real). */
   g_autoptr (AtelierImage) photo = load_sample_photograph ();
   const AtelierTensor *image = photo->pixels;
-  g_autoptr (AtelierDetection) unknown = atelier_detect (ctx, detector, image, TRUE, 0, &error);
-  g_autoptr (AtelierDetection) light = atelier_detect (ctx, detector, image, TRUE, 90, &error);
-  g_autoptr (AtelierDetection) heavy = atelier_detect (ctx, detector, image, TRUE, 89, &error);
+  g_autoptr (AtelierDetection) unknown = atelier_detect (ctx, detector, image, ATELIER_JPEG_ORIGIN_DECODED, 0, &error);
+  g_autoptr (AtelierDetection) light = atelier_detect (ctx, detector, image, ATELIER_JPEG_ORIGIN_DECODED, 90, &error);
+  g_autoptr (AtelierDetection) heavy = atelier_detect (ctx, detector, image, ATELIER_JPEG_ORIGIN_DECODED, 89, &error);
   g_assert_no_error (error);
   g_test_message ("p = %.3f", unknown->probability);
   /* The test's premise: the classifier alone is sure. */
@@ -1036,10 +1146,9 @@ static void
 test_heavy_jpeg_cue_names_the_quality (void)
 {
   g_autofree char *dir = test_make_temp_dir ();
-  g_autofree char *path = save_sample_as_jpeg (dir, 70);
+  g_autofree char *path = NULL;
+  g_autoptr (AtelierImage) image = sample_through_jpeg (dir, 70, &path);
   g_autoptr (GError) error = NULL;
-  g_autoptr (AtelierImage) image = atelier_image_load (path, &error);
-  g_assert_no_error (error);
   g_autoptr (AtelierFilter) filter = atelier_filter_new (atelier_filter_find ("detect-ai"));
   g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (atelier_filter_get_info (filter));
   g_autoptr (AtelierContext) ctx = atelier_context_new (2);
@@ -1084,7 +1193,10 @@ main (int argc, char **argv)
   g_test_add_func ("/detector/spectrum/rings-the-peaks", test_spectrum_rings_the_peaks);
   g_test_add_func ("/detector/jpeg-quality/matches-the-reader", test_jpeg_quality_matches_the_reader);
   g_test_add_func ("/detector/jpeg-lattice/found-in-png", test_jpeg_lattice_in_png);
+  g_test_add_func ("/detector/jpeg-lattice/no-overrules-it", test_jpeg_grid_no_overrules_the_lattice);
   g_test_add_func ("/detector/verdict/heavy-jpeg-is-uncertain", test_heavy_jpeg_is_uncertain);
+  g_test_add_func ("/detector/features/detail-over-rounding", test_detail_over_rounding_of_white_noise);
+  g_test_add_func ("/detector/verdict/soft-image-is-uncertain", test_soft_image_is_uncertain);
   g_test_add_func ("/detector/verdict/heavy-jpeg-cue-names-the-quality", test_heavy_jpeg_cue_names_the_quality);
   return g_test_run ();
 }

@@ -12,10 +12,10 @@
 
 static const AtelierParamSpec detect_params[] = {
   { .name = "jpeg-grid", .type = ATELIER_PARAM_CHOICE, .label = ATELIER_N_ ("_JPEG-compressed"),
-    .help = ATELIER_N_ ("JPEG's 8x8 blocks leave the same periodic traces as up-sampling layers; for a JPEG those "
-                        "cues are set aside"),
+    .help = ATELIER_N_ ("JPEG's 8x8 blocks leave the same periodic traces as up-sampling layers; for a JPEG, "
+                        "or pixels that keep a JPEG's blocks, those cues are set aside"),
     .default_value = 0,
-    ATELIER_CHOICES ({ "auto", ATELIER_N_ ("From the file type") },
+    ATELIER_CHOICES ({ "auto", ATELIER_N_ ("From the file type and the pixels") },
                      { "yes", ATELIER_N_ ("Yes: set the 8-pixel grid aside") },
                      { "no", ATELIER_N_ ("No: the image was never a JPEG") }) },
   { .name = "heat-map", .type = ATELIER_PARAM_BOOLEAN, .label = ATELIER_N_ ("Add a _heat-map layer"),
@@ -84,10 +84,15 @@ report (const AtelierDetection *d, AtelierFilterOutput *out)
   if (d->weak_evidence)
     {
       /* The first cue, as it decides the verdict; a weight of 0, as it moves no probability. */
-      g_autofree char *why = g_strdup_printf (atelier_i18n ("The file is a JPEG compressed hard (quality about %d): "
-                                                            "the finest detail, where generators leave their "
-                                                            "traces, is gone, so the verdict stays uncertain"),
-                                              d->jpeg_quality);
+      g_autofree char *why
+        = d->weak_evidence == ATELIER_EVIDENCE_HEAVY_JPEG
+            ? g_strdup_printf (atelier_i18n ("The file is a JPEG compressed hard (quality about %d): the finest "
+                                             "detail, where generators leave their traces, is gone, so the verdict "
+                                             "stays uncertain"),
+                               d->jpeg_quality)
+            : g_strdup (atelier_i18n ("The finest detail barely rises above the rounding of the pixels (a blurred, "
+                                      "smoothed or reduced image, often a JPEG once): where generators leave their "
+                                      "traces there is too little to judge, so the verdict stays uncertain"));
       atelier_filter_output_add_text (out, "cues", why);
       atelier_filter_output_add_number (out, "cue_weights", 0);
     }
@@ -168,18 +173,29 @@ report_provenance (const char *path, AtelierFilterOutput *out)
                                                   "stripped by a re-save and anyone can write it."));
 }
 
+/* "auto" trusts a JPEG file's type and otherwise lets the pixels tell (a JPEG saved again as PNG); "no" also
+ * overrules the pixels, whose lattice check can be wrong for a user's file. */
+static AtelierJpegOrigin
+jpeg_origin (const char *choice, const AtelierFilterInput *in)
+{
+  if (strcmp (choice, "yes") == 0 || (strcmp (choice, "auto") == 0 && in->source_is_jpeg))
+    return ATELIER_JPEG_ORIGIN_DECODED;
+  return strcmp (choice, "no") == 0 ? ATELIER_JPEG_ORIGIN_NEVER : ATELIER_JPEG_ORIGIN_FROM_PIXELS;
+}
+
 static gboolean
 detect_run (AtelierContext *ctx, AtelierModelCache *models, const AtelierFilterValues *values,
             const AtelierFilterInput *in, AtelierFilterOutput *out, GError **error)
 {
-  const char *jpeg_grid = atelier_filter_values_get_choice (values, "jpeg-grid");
-  const gboolean jpeg = strcmp (jpeg_grid, "auto") == 0 ? in->source_is_jpeg : strcmp (jpeg_grid, "yes") == 0;
+  const AtelierJpegOrigin origin = jpeg_origin (atelier_filter_values_get_choice (values, "jpeg-grid"), in);
   /* The file's own table, when there is a file and it is a JPEG; an unreadable one is left unknown (0), as the
    * analysis of its pixels does not need it. */
-  const int quality = jpeg && in->source_path ? atelier_jpeg_quality_of_file (in->source_path, NULL) : 0;
+  const int quality = origin == ATELIER_JPEG_ORIGIN_DECODED && in->source_path
+                        ? atelier_jpeg_quality_of_file (in->source_path, NULL)
+                        : 0;
   const AtelierDetector *detector = atelier_model_cache_get (models, "detector", open_detector, NULL,
                                                              (GDestroyNotify) atelier_detector_free, error);
-  g_autoptr (AtelierDetection) d = detector ? atelier_detect (ctx, detector, in->image, jpeg, quality, error) : NULL;
+  g_autoptr (AtelierDetection) d = detector ? atelier_detect (ctx, detector, in->image, origin, quality, error) : NULL;
   if (d == NULL)
     return FALSE;
   report (d, out);

@@ -94,7 +94,7 @@ quantisation_step (const AtelierTensor *image)
 
 /* The tile grid, and the rounding floor that the pixels' levels imply; the analysis's results still empty. */
 static AtelierSpectralAnalysis *
-plan (const AtelierTensor *image, gboolean decoded_jpeg)
+plan (const AtelierTensor *image, AtelierJpegOrigin origin)
 {
   const gint64 height = atelier_tensor_h (image), width = atelier_tensor_w (image);
   AtelierSpectralAnalysis *a = g_new0 (AtelierSpectralAnalysis, 1);
@@ -108,10 +108,11 @@ plan (const AtelierTensor *image, gboolean decoded_jpeg)
   a->tile_conditions = g_new0 (AtelierSpectralCondition, n_tiles);
   a->quantisation_step = quantisation_step (image);
   /* Only 8-bit pixels can come from a JPEG decoder. */
-  a->jpeg_lattice = !decoded_jpeg && a->quantisation_step == 1.0 / 255 && atelier_jpeg_lattice_found (image);
+  a->jpeg_lattice = origin == ATELIER_JPEG_ORIGIN_FROM_PIXELS && a->quantisation_step == 1.0 / 255
+                    && atelier_jpeg_lattice_found (image);
   /* Measured on Wikimedia photographs blurred by 4 px and saved at JPEG 95:
    * a median 3.9 times the once-rounded floor in the upper band. */
-  a->grey_rounding_variance = a->quantisation_step * a->quantisation_step / 36 * (decoded_jpeg ? 4 : 1);
+  a->grey_rounding_variance = a->quantisation_step * a->quantisation_step / 36 * (origin == ATELIER_JPEG_ORIGIN_DECODED ? 4 : 1);
   return a;
 }
 
@@ -206,6 +207,7 @@ run (AtelierContext *ctx, const AtelierTensor *image, AtelierSpectralAnalysis *a
   atelier_tile_spectra_scale (a->mean_spectra, 1.0f / (float) n_tiles);
   a->conditions = atelier_spectral_features_compute (geometry, a->mean_spectra, a->grey_rounding_variance, a->features)
                   | lattice_condition (a);
+  a->detail_over_rounding = atelier_spectral_detail_over_rounding (geometry, a->mean_spectra, a->grey_rounding_variance);
   workers_free (workers, n_workers);
   if (!atelier_context_check_cancelled (ctx, error))
     return FALSE;
@@ -214,12 +216,12 @@ run (AtelierContext *ctx, const AtelierTensor *image, AtelierSpectralAnalysis *a
 }
 
 AtelierSpectralAnalysis *
-atelier_spectral_analysis_run (AtelierContext *ctx, const AtelierTensor *image, gboolean decoded_jpeg,
+atelier_spectral_analysis_run (AtelierContext *ctx, const AtelierTensor *image, AtelierJpegOrigin origin,
                                GError **error)
 {
   if (!validate (image, error))
     return NULL;
-  g_autoptr (AtelierSpectralAnalysis) a = plan (image, decoded_jpeg);
+  g_autoptr (AtelierSpectralAnalysis) a = plan (image, origin);
   if (!run (ctx, image, a, error))
     return NULL;
   return g_steal_pointer (&a);

@@ -14,6 +14,19 @@ G_BEGIN_DECLS
 #define ATELIER_SPECTRAL_TILE_MAX 256
 #define ATELIER_SPECTRAL_TILE_MIN 64
 
+/* What the caller knows of the pixels' past with JPEG. */
+typedef enum
+{
+  /* Nothing: the pixels decide (atelier_jpeg_lattice_found finds a JPEG
+   * saved again as PNG). */
+  ATELIER_JPEG_ORIGIN_FROM_PIXELS,
+  /* Decoded from a JPEG file, or the user says the image went through one. */
+  ATELIER_JPEG_ORIGIN_DECODED,
+  /* The user says the image never was a JPEG: the lattice check, which reads
+   * the pixels and can be wrong, is not run. */
+  ATELIER_JPEG_ORIGIN_NEVER,
+} AtelierJpegOrigin;
+
 typedef struct
 {
   int tile_size;           /* the largest power of two up to 256 that fits the image's shorter side */
@@ -25,8 +38,8 @@ typedef struct
    * multiple of it (8 bits), 1/65535 likewise, 0 for anything finer. */
   double quantisation_step;
   /* The pixels hold a JPEG's quantisation lattice (atelier_jpeg_lattice_found)
-   * though the caller did not say they were decoded from a JPEG: a JPEG saved
-   * again as PNG. They are then analysed as a decoded JPEG, and
+   * and the caller left their origin to them (ATELIER_JPEG_ORIGIN_FROM_PIXELS):
+   * a JPEG saved again as PNG. They are then analysed as a decoded JPEG, and
    * ATELIER_SPECTRAL_JPEG is among the conditions. */
   gboolean jpeg_lattice;
   /* The variance rounding leaves in the grey, (R + G + B) / 3, per unit of
@@ -34,6 +47,9 @@ typedef struct
    * decoded JPEG, whose decoder rounds Y, Cb and Cr before RGB, four times
    * that (Y's rounding is shared by the channels, so all of it is grey). */
   double grey_rounding_variance;
+  /* atelier_spectral_detail_over_rounding of the averaged spectra: 0 for
+   * pixels never rounded. */
+  double detail_over_rounding;
   /* The conditions of the averaged spectra, and of each tile's
    * (atelier_spectral_features_compute):
    * GREY (no colour anywhere) and the chroma bands rounding fills. */
@@ -42,11 +58,12 @@ typedef struct
   AtelierTileSpectra *mean_spectra;
 } AtelierSpectralAnalysis;
 
-/* @image (1, C, H, W), C = 1..4, values in 0..1; @decoded_jpeg: its pixels
- * come from a JPEG decoder (their rounding floor is higher). Fails for an
- * image under 64 pixels on a side or holding NaN or infinity. */
+/* @image (1, C, H, W), C = 1..4, values in 0..1; @origin: whether its pixels
+ * come from a JPEG decoder (their rounding floor is higher) or the pixels are
+ * to decide. Fails for an image under 64 pixels on a side or holding NaN or
+ * infinity. */
 AtelierSpectralAnalysis *atelier_spectral_analysis_run (AtelierContext *ctx, const AtelierTensor *image,
-                                                        gboolean decoded_jpeg, GError **error);
+                                                        AtelierJpegOrigin origin, GError **error);
 void atelier_spectral_analysis_free (AtelierSpectralAnalysis *analysis);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtelierSpectralAnalysis, atelier_spectral_analysis_free)

@@ -372,6 +372,20 @@ chroma_features (const double own[CHROMA_BANDS], const double cross[CHROMA_BANDS
     }
 }
 
+double
+atelier_spectral_detail_over_rounding (const AtelierSpectralBins *geometry, const AtelierTileSpectra *spectra,
+                                       double grey_rounding_variance)
+{
+  enum { HIGH_BAND = 2 };
+  g_return_val_if_fail (geometry->size == spectra->size, 0);
+  if (grey_rounding_variance <= 0)
+    return 0;
+  double own[CHROMA_BANDS] = { 0 }, cross[CHROMA_BANDS] = { 0 };
+  residual_band_energies (geometry, spectra, own, cross);
+  return grey_energy (own[HIGH_BAND], cross[HIGH_BAND])
+         / (grey_rounding_variance * geometry->white_residual_power[HIGH_BAND]);
+}
+
 AtelierSpectralCondition
 atelier_spectral_features_compute (const AtelierSpectralBins *geometry, const AtelierTileSpectra *spectra,
                                    double grey_rounding_variance, float features[ATELIER_SPECTRAL_FEATURE_COUNT])

@@ -99,6 +99,14 @@ AtelierSpectralCondition atelier_spectral_features_compute (const AtelierSpectra
                                                             double grey_rounding_variance,
                                                             float features[ATELIER_SPECTRAL_FEATURE_COUNT]);
 
+/* How far the grey residual's energy in the band (1/2, 1] of Nyquist rises
+ * above what rounding that leaves @grey_rounding_variance puts there: their
+ * ratio, or 0 when the pixels were never rounded (@grey_rounding_variance 0).
+ * Near 1 the finest detail is rounding alone (a blurred, smoothed or reduced
+ * image): the band where generators' traces lie holds little evidence. */
+double atelier_spectral_detail_over_rounding (const AtelierSpectralBins *geometry, const AtelierTileSpectra *spectra,
+                                              double grey_rounding_variance);
+
 /* The features that @conditions leave uninformative: bit i for feature i. */
 guint64 atelier_spectral_set_aside (AtelierSpectralCondition conditions);
 

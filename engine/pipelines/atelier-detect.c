@@ -94,20 +94,32 @@ strongest_cues (AtelierDetection *d)
     }
 }
 
-AtelierDetection *
-atelier_detect (AtelierContext *ctx, const AtelierDetector *detector, const AtelierTensor *image, gboolean jpeg_grid,
-                int jpeg_quality, GError **error)
+static AtelierEvidence
+evidence (const AtelierSpectralAnalysis *analysis, gboolean jpeg_grid, int jpeg_quality)
 {
-  g_autoptr (AtelierSpectralAnalysis) analysis = atelier_spectral_analysis_run (ctx, image, jpeg_grid, error);
+  if (jpeg_grid && jpeg_quality > 0 && jpeg_quality < ATELIER_DETECT_WEAK_JPEG_QUALITY)
+    return ATELIER_EVIDENCE_HEAVY_JPEG;
+  /* 0: pixels never rounded, whose finest detail cannot be told from rounding. */
+  if (analysis->detail_over_rounding > 0 && analysis->detail_over_rounding < ATELIER_DETECT_SOFT_DETAIL_LIMIT)
+    return ATELIER_EVIDENCE_SOFT_DETAIL;
+  return ATELIER_EVIDENCE_SUFFICIENT;
+}
+
+AtelierDetection *
+atelier_detect (AtelierContext *ctx, const AtelierDetector *detector, const AtelierTensor *image,
+                AtelierJpegOrigin jpeg_origin, int jpeg_quality, GError **error)
+{
+  g_autoptr (AtelierSpectralAnalysis) analysis = atelier_spectral_analysis_run (ctx, image, jpeg_origin, error);
   if (analysis == NULL)
     return NULL;
   g_autoptr (AtelierDetection) d = g_new0 (AtelierDetection, 1);
+  const gboolean jpeg_grid = jpeg_origin == ATELIER_JPEG_ORIGIN_DECODED;
   const AtelierSpectralCondition of_the_file = jpeg_grid ? ATELIER_SPECTRAL_JPEG : 0;
   d->conditions = of_the_file | analysis->conditions;
   d->probability = atelier_detector_probability (detector, analysis->features, atelier_spectral_set_aside (d->conditions),
                                                  d->contributions);
   d->jpeg_quality = jpeg_quality;
-  d->weak_evidence = jpeg_grid && jpeg_quality > 0 && jpeg_quality < ATELIER_DETECT_WEAK_JPEG_QUALITY;
+  d->weak_evidence = evidence (analysis, jpeg_grid, jpeg_quality);
   if (d->weak_evidence)
     d->probability = CLAMP (d->probability, LIKELY_REAL_BELOW, LIKELY_GENERATED_ABOVE);
   d->verdict = d->probability > LIKELY_GENERATED_ABOVE ? ATELIER_VERDICT_LIKELY_GENERATED

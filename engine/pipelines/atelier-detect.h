@@ -32,16 +32,36 @@ typedef struct
  * than chance, so a probability far from 0.5 there would be noise. */
 #define ATELIER_DETECT_WEAK_JPEG_QUALITY 90
 
+/* Below this ratio of the finest detail's energy to what the pixels'
+ * rounding puts there (AtelierSpectralAnalysis.detail_over_rounding) the
+ * verdict is uncertain too. Photographs blurred by a pixel keep little more
+ * than rounding there, whose noise, independent in each channel, the
+ * classifier reads as a generator's colour: measured by
+ * models/detector/harness.py (docs/detector-evaluation.md), at 8 the
+ * photographs read "likely generated" fell from 6.4 % to 1.5 % and no
+ * generator's AUC moved; 4 left 4.4 %, 16 and 32 held more images for
+ * little more. */
+#define ATELIER_DETECT_SOFT_DETAIL_LIMIT 8.0
+
+/* Why the evidence is too weak for a verdict either way. */
+typedef enum
+{
+  ATELIER_EVIDENCE_SUFFICIENT,
+  /* A JPEG of a quality under ATELIER_DETECT_WEAK_JPEG_QUALITY: its finest
+   * detail, where generators' traces lie, was quantised away. */
+  ATELIER_EVIDENCE_HEAVY_JPEG,
+  /* The finest detail rises less than ATELIER_DETECT_SOFT_DETAIL_LIMIT above
+   * the pixels' rounding: a blurred, smoothed or reduced image. */
+  ATELIER_EVIDENCE_SOFT_DETAIL,
+} AtelierEvidence;
+
 typedef struct
 {
   /* The classifier's calibrated probability; held within the uncertain band
    * (0.3..0.7) when the evidence is weak (weak_evidence). */
   double probability;
   AtelierVerdict verdict;
-  /* The file was a JPEG of a quality under ATELIER_DETECT_WEAK_JPEG_QUALITY
-   * (jpeg_quality): its finest detail, where generators' traces lie, was
-   * quantised away. */
-  gboolean weak_evidence;
+  AtelierEvidence weak_evidence;
   int jpeg_quality;
   /* Why features of the whole image were set aside: JPEG (the 8-pixel grid's),
    * GREY, ROUNDING_*. */
@@ -54,12 +74,12 @@ typedef struct
   int n_cues;
 } AtelierDetection;
 
-/* @jpeg_grid: the image went through JPEG, whose 8x8 blocks excite the same
- * harmonics as up-sampling layers and whose decoder rounds more.
- * @jpeg_quality: that JPEG's quality (atelier_jpeg_quality_of_file), 0 when
- * unknown or not a JPEG. */
+/* @jpeg_origin: whether the image went through JPEG, whose 8x8 blocks excite
+ * the same harmonics as up-sampling layers and whose decoder rounds more, or
+ * its pixels are to tell. @jpeg_quality: that JPEG's quality
+ * (atelier_jpeg_quality_of_file), 0 when unknown or not a JPEG. */
 AtelierDetection *atelier_detect (AtelierContext *ctx, const AtelierDetector *detector, const AtelierTensor *image,
-                                  gboolean jpeg_grid, int jpeg_quality, GError **error);
+                                  AtelierJpegOrigin jpeg_origin, int jpeg_quality, GError **error);
 void atelier_detection_free (AtelierDetection *detection);
 
 /* "likely-generated", "uncertain", "likely-real": stable, for scripts. */

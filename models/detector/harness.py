@@ -23,7 +23,7 @@ import numpy as np
 
 from models.detector import conditions, evaluation_sets, recipe, training_rows
 from models.detector.evaluate import bootstrap_interval, stratified_auc
-from models.detector.feature_cache import features
+from models.detector.feature_cache import features, with_extra_features
 from models.detector.train_detector import roc_auc
 from models.tools.paths import ROOT, SHARED
 
@@ -53,8 +53,10 @@ def share_interval(flags, rng):
 class Evaluation:
     """The evaluation images and their features."""
 
-    def __init__(self, shared, atelier, weak_rule=True):
+    def __init__(self, shared, atelier, weak_rule=True, soft_limit=recipe.SOFT_DETAIL_LIMIT, extra_features=None):
+        self.extra_features = extra_features
         self.weak_rule = weak_rule
+        self.soft_limit = soft_limit
         self.fakes = evaluation_sets.forensics_train_fakes(shared)
         self.photos = evaluation_sets.judged_photographs(shared)
         self.dev = evaluation_sets.development_faces(shared)
@@ -68,18 +70,22 @@ class Evaluation:
             for condition in conditions.PHOTOGRAPH_CONDITIONS:
                 self.files[(item.path, condition)] = conditions.processed(item.path, condition, cache)
         dev_files = [p for paths in self.dev.values() for p in paths]
-        self.table, self.names = features(atelier, list(self.files.values()) + dev_files, RUNS / "features.pkl")
+        self.table, self.names = with_extra_features(
+            *features(atelier, list(self.files.values()) + dev_files, RUNS / "features.pkl"), extra_features)
 
     def matrix(self, files):
         return (np.array([self.table[str(f)][0] for f in files]), np.array([self.table[str(f)][1] for f in files]))
 
     def probabilities(self, model, files):
-        """As the engine reports them: with the uncertain band for heavy JPEGs unless weak_rule is off."""
+        """As the engine reports them: with the uncertain band for heavy JPEGs and soft images unless weak_rule
+        is off."""
         X, set_aside = self.matrix(files)
         p = recipe.probability(model, X, set_aside)
         if not self.weak_rule:
             return p
-        return recipe.reported(p, [self.table[str(f)][2] for f in files])
+        entries = [self.table[str(f)] for f in files]
+        return recipe.reported(p, [e[2] for e in entries], [e[3] if len(e) > 3 else np.nan for e in entries],
+                               self.soft_limit)
 
 
 def committed_scores(ev, model):
@@ -216,10 +222,17 @@ def main():
                                               "its golden vectors into tests/golden/detector-golden.safetensors")
     parser.add_argument("--without-weak-jpeg-rule", action="store_true",
                         help="report the classifier's probabilities as they are, also for JPEGs under quality "
-                             f"{recipe.WEAK_JPEG_QUALITY} (the engine holds those within the uncertain band)")
+                             f"{recipe.WEAK_JPEG_QUALITY} and soft images (the engine holds those within the "
+                             "uncertain band)")
+    parser.add_argument("--soft-limit", type=float, default=recipe.SOFT_DETAIL_LIMIT,
+                        help="hold the probability within the uncertain band when the finest detail rises less than "
+                             "this above the pixels' rounding (the engine's ATELIER_DETECT_SOFT_DETAIL_LIMIT)")
+    parser.add_argument("--extra-features", help="a pickle of further features per file (residual_cnn.py's), "
+                                                   "weighed as the family cnn when --families names it")
     parser.add_argument("--report", default=str(RUNS / "harness.md"))
     args = parser.parse_args()
-    ev = Evaluation(args.shared, args.atelier, weak_rule=not args.without_weak_jpeg_rule)
+    ev = Evaluation(args.shared, args.atelier, weak_rule=not args.without_weak_jpeg_rule, soft_limit=args.soft_limit,
+                    extra_features=args.extra_features)
     lines = []
     if not args.skip_committed:
         scores, dev_scores = committed_scores(ev, recipe.load(args.model))

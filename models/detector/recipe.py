@@ -8,9 +8,11 @@ import numpy as np
 from models.detector.train_detector import feature_family, fit_logistic, sigmoid, standardise
 from models.tools.safetensors_io import read_safetensors
 
-# ATELIER_DETECT_WEAK_JPEG_QUALITY and the verdict bands of engine/pipelines/atelier-detect.{c,h}: a JPEG under
-# this quality has its probability held within the uncertain band.
+# ATELIER_DETECT_WEAK_JPEG_QUALITY, ATELIER_DETECT_SOFT_DETAIL_LIMIT and the verdict bands of
+# engine/pipelines/atelier-detect.{c,h}: a JPEG under this quality, and an image whose finest detail rises less
+# than this above its pixels' rounding, have their probability held within the uncertain band.
 WEAK_JPEG_QUALITY = 90
+SOFT_DETAIL_LIMIT = 8.0
 LIKELY_REAL, LIKELY_GENERATED = 0.3, 0.7
 L2 = 0.03  # the committed model's choice (held-out log-loss on its own training pairs), fixed before measuring
 
@@ -29,11 +31,14 @@ def probability(model, X, set_aside):
     return sigmoid(a * logits(model, X, set_aside) + b)
 
 
-def reported(p, jpeg_quality):
+def reported(p, jpeg_quality, detail_over_rounding, soft_limit=SOFT_DETAIL_LIMIT):
     """The probability as atelier_detect reports it: held within the uncertain band for a JPEG of a quality
-    under WEAK_JPEG_QUALITY (0: not a JPEG)."""
+    under WEAK_JPEG_QUALITY (0: not a JPEG) and for an image whose finest detail rises less than @soft_limit above
+    its pixels' rounding (0: never rounded; NaN: a build that did not measure it)."""
     q = np.asarray(jpeg_quality)
-    weak = (q > 0) & (q < WEAK_JPEG_QUALITY)
+    detail = np.asarray(detail_over_rounding, float)
+    soft = (detail > 0) & (detail < soft_limit)
+    weak = ((q > 0) & (q < WEAK_JPEG_QUALITY)) | soft
     return np.where(weak, np.clip(p, LIKELY_REAL, LIKELY_GENERATED), p)
 
 

@@ -42,21 +42,26 @@ def feature_family(name):
 
 
 def extract_features(atelier, files, chunk=200):
-    """{path: (features, set_aside, jpeg_quality)} and the feature names, from the engine. set_aside marks the
-    features the engine sets aside for that image (the 8-pixel grid of a JPEG, the chroma of a grey image or of
-    bands that rounding fills), which count at their training mean in training as in use; jpeg_quality is the
-    reader's estimate for a JPEG file (IJG scale), 0 for any other file."""
+    """{path: (features, set_aside, jpeg_quality, detail_over_rounding)} and the feature names, from the engine.
+    set_aside marks the features the engine sets aside for that image (the 8-pixel grid of a JPEG, the chroma of
+    a grey image or of bands that rounding fills), which count at their training mean in training as in use;
+    jpeg_quality is the reader's estimate for a JPEG file (IJG scale), 0 for any other file;
+    detail_over_rounding how far the finest detail rises above the pixels' rounding (NaN from builds before
+    that column)."""
     table, names = {}, None
     for start in range(0, len(files), chunk):
         out = subprocess.run([atelier, "detect-features", *map(str, files[start:start + chunk])],
                              check=True, capture_output=True, text=True).stdout
         reader = csv.reader(io.StringIO(out))
         header = next(reader)
-        names = header[4:]
+        first = header.index("set_aside") + 1
+        margin = header.index("detail_over_rounding") if "detail_over_rounding" in header else None
+        first += margin is not None
+        names = header[first:]
         for row in reader:
             set_aside = set(row[3].split())
-            table[row[0]] = (np.array([float(v) for v in row[4:]]), np.array([n in set_aside for n in names]),
-                             int(row[1]))
+            table[row[0]] = (np.array([float(v) for v in row[first:]]), np.array([n in set_aside for n in names]),
+                             int(row[1]), float(row[margin]) if margin is not None else float("nan"))
     return table, names
 
 

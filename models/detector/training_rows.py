@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from models.detector import evaluation_sets, recipe, wild_variants
-from models.detector.feature_cache import features
+from models.detector.feature_cache import features, with_extra_features
 from models.tools.safetensors_io import write_manifest, write_safetensors
 
 VARIANTS_PER_IMAGE = 6
@@ -29,7 +29,8 @@ class TrainingRows:
         for item in ev.fakes + ev.photos:
             for path, _ in wild_variants.variants(item, VARIANTS_PER_IMAGE, cache, seed, png_after_jpeg_share):
                 entries.append((path, item.label, item.generator, item.group, "wild"))
-        table, self.names = features(atelier, [e[0] for e in entries], RUNS / "features.pkl")
+        table, self.names = with_extra_features(*features(atelier, [e[0] for e in entries], RUNS / "features.pkl"),
+                                                ev.extra_features)
         self.X = np.array([table[str(e[0])][0] for e in entries])
         self.set_aside = np.array([table[str(e[0])][1] for e in entries])
         self.y = np.array([e[1] for e in entries], float)

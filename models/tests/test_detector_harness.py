@@ -4,8 +4,9 @@ generator and the fold it is asked to, and the augmentations draw what the READM
 from pathlib import Path
 
 import numpy as np
+import pytest
 
-from models.detector import augment, evaluation_sets
+from models.detector import augment, evaluation_sets, recipe
 from models.detector.harness import auc_interval
 
 
@@ -35,3 +36,27 @@ def test_augmentation_keeps_jpeg_grids_as_jpegs():
     assert min(qualities) >= 60 and max(qualities) <= 100
     assert {d.subsampling for d in draws} == {0, 2}
     assert 0.5 <= min(d.resize for d in draws) and max(d.resize for d in draws) <= 1.5
+
+
+def test_reported_holds_heavy_jpegs_and_soft_images_in_the_uncertain_band():
+    p = np.array([0.9, 0.1, 0.9, 0.9, 0.9, 0.95])
+    quality = [0, 85, 95, 0, 0, 0]
+    # A PNG with detail well above rounding; a heavy JPEG; a light one; pixels never rounded (0); a build that
+    # did not measure the detail (NaN); a soft image.
+    detail = [100, 100, 100, 0, np.nan, recipe.SOFT_DETAIL_LIMIT / 2]
+    assert recipe.reported(p, quality, detail).tolist() == [0.9, 0.3, 0.9, 0.9, 0.9, 0.7]
+
+
+def test_residual_cnn_sees_only_the_high_pass():
+    torch = pytest.importorskip("torch")
+    from models.detector.residual_cnn import ResidualCnn
+    torch.manual_seed(0)
+    model = ResidualCnn()
+    x = torch.rand(1, 3, 64, 64) * 0.5
+    # The fixed Laplacian removes a constant offset (and any plane) before the learned layers.
+    ramp = torch.linspace(0, 0.3, 64)[None, None, None, :]
+    assert torch.allclose(model.pooled(x), model.pooled(x + 0.2 + ramp), atol=1e-5)
+    assert not torch.allclose(model.pooled(x), model.pooled(x * 1.5), atol=1e-3)
+    # Normalised, the amount of fine detail (a gain on the high-pass) no longer moves the statistics.
+    normalised = ResidualCnn(normalise=True)
+    assert torch.allclose(normalised.pooled(x), normalised.pooled(x * 1.5), atol=1e-3)
