@@ -9,7 +9,6 @@
 
 #include "atelier-image-io.h"
 #include "networks/atelier-isnet.h"
-#include "pipelines/atelier-matte-cutout.h"
 #include "pipelines/atelier-subject-mask.h"
 #include "reference/naive-ops.h"
 
@@ -406,84 +405,6 @@ test_tiny_pipeline (TinyModel *t, gconstpointer data)
       }
 }
 
-/* @t (1, C, H, W) mirrored left to right, into a new tensor. */
-static AtelierTensor *
-mirrored_copy (const AtelierTensor *t)
-{
-  AtelierTensor *out = atelier_tensor_new_like (t, NULL);
-  const gint64 width = t->shape[3], rows = atelier_tensor_numel (t) / width;
-  for (gint64 r = 0; r < rows; r++)
-    for (gint64 x = 0; x < width; x++)
-      out->data[r * width + x] = t->data[r * width + width - 1 - x];
-  return out;
-}
-
-/* The mirrored passes against the naive network: the second pass is the
- * reference's map of the mirror image, mirrored back; the cut-out's
- * probability (refinement off) is the mean of both maps brought to the
- * image's size; and an image that is its own mirror image gets a map that is
- * its own mirror image too (which a single pass of a network that is not
- * symmetric does not give). */
-static void
-test_tiny_mirrored_passes (TinyModel *t, gconstpointer data)
-{
-  (void) data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (AtelierIsnet) net = atelier_isnet_open (t->manifest, &error);
-  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
-  g_assert_no_error (error);
-  g_autoptr (AtelierTensor) input = test_random_4d (1, 3, 16, 16);
-  g_autoptr (AtelierTensor) second = atelier_subject_mask_forward_mirrored (ctx, net, input, &error);
-  g_assert_no_error (error);
-  g_autoptr (AtelierTensor) mirror_input = mirrored_copy (input);
-  g_autoptr (AtelierTensor) mirror_map = ref_tiny_isnet (t->weights, mirror_input);
-  g_autoptr (AtelierTensor) expected_second = mirrored_copy (mirror_map);
-  test_assert_close (second, expected_second, 1e-5f);
-
-  AtelierCutoutOptions options = atelier_cutout_options_default ();
-  options.passes = ATELIER_SUBJECT_PASSES_MIRRORED;
-  options.matte.refine_edges = FALSE;
-  options.estimate_foreground = FALSE;
-  for (int resize = 0; resize < 2; resize++)
-    {
-      options.resize = resize;
-      g_autoptr (AtelierTensor) image = test_random_4d (1, 3, 23, 37);
-      g_auto (AtelierCutout) cut = { 0 };
-      g_assert_true (atelier_cutout_compute (ctx, net, image, NULL, &options, &cut, &error));
-      g_assert_no_error (error);
-      g_autoptr (AtelierTensor) seen = atelier_subject_mask_input (ctx, atelier_isnet_get_config (net), image, resize, &error);
-      g_autoptr (AtelierTensor) first = ref_tiny_isnet (t->weights, seen);
-      g_autoptr (AtelierTensor) seen_mirrored = mirrored_copy (seen);
-      g_autoptr (AtelierTensor) mirrored_map = ref_tiny_isnet (t->weights, seen_mirrored);
-      g_autoptr (AtelierTensor) back = mirrored_copy (mirrored_map);
-      for (gint64 i = 0; i < atelier_tensor_numel (first); i++)
-        first->data[i] = 0.5f * (first->data[i] + back->data[i]);
-      g_autoptr (AtelierTensor) expected = atelier_subject_mask_to_image (ctx, first, 23, 37, resize, &error);
-      g_assert_no_error (error);
-      test_assert_close (cut.alpha, expected, 1e-5f);
-    }
-
-  /* 16 x 16 to the fitted 16 x 16 input: the image itself, so mirror symmetry survives the resize. */
-  g_autoptr (AtelierTensor) half = test_random_4d (1, 3, 16, 16);
-  g_autoptr (AtelierTensor) mirror_half = mirrored_copy (half);
-  g_autoptr (AtelierTensor) symmetric = atelier_tensor_new_like (half, NULL);
-  for (gint64 i = 0; i < atelier_tensor_numel (half); i++)
-    symmetric->data[i] = 0.5f * (half->data[i] + mirror_half->data[i]);
-  options.resize = ATELIER_SUBJECT_RESIZE_FIT;
-  g_auto (AtelierCutout) both = { 0 };
-  g_assert_true (atelier_cutout_compute (ctx, net, symmetric, NULL, &options, &both, &error));
-  g_autoptr (AtelierTensor) both_mirrored = mirrored_copy (both.alpha);
-  test_assert_close (both.alpha, both_mirrored, 1e-6f);
-  options.passes = ATELIER_SUBJECT_PASSES_ONE;
-  g_auto (AtelierCutout) once = { 0 };
-  g_assert_true (atelier_cutout_compute (ctx, net, symmetric, NULL, &options, &once, &error));
-  g_autoptr (AtelierTensor) once_mirrored = mirrored_copy (once.alpha);
-  float asymmetry = 0.0f;
-  for (gint64 i = 0; i < atelier_tensor_numel (once.alpha); i++)
-    asymmetry = MAX (asymmetry, fabsf (once.alpha->data[i] - once_mirrored->data[i]));
-  g_assert_cmpfloat (asymmetry, >, 1e-4f);
-}
-
 /* ---------------------------------------------------------------- the package's resize, by hand */
 
 /* A 2x2 image to 4x4: output x samples source x / 2, so column 1 is the mean
@@ -536,7 +457,6 @@ main (int argc, char **argv)
   g_test_add ("/isnet/tiny/bad-models", TinyModel, NULL, tiny_setup, test_tiny_bad_models, tiny_teardown);
   g_test_add ("/isnet/tiny/bad-input", TinyModel, NULL, tiny_setup, test_tiny_bad_input, tiny_teardown);
   g_test_add ("/isnet/tiny/pipeline", TinyModel, NULL, tiny_setup, test_tiny_pipeline, tiny_teardown);
-  g_test_add ("/isnet/tiny/mirrored-passes", TinyModel, NULL, tiny_setup, test_tiny_mirrored_passes, tiny_teardown);
   g_test_add_func ("/isnet/package-resize/by-hand", test_package_resize_by_hand);
   return g_test_run ();
 }

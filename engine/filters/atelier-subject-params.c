@@ -55,9 +55,6 @@ subject_cutout (AtelierContext *ctx, AtelierModelCache *models, const AtelierFil
   options.resize = strcmp (atelier_filter_values_get_choice (values, "network-input"), "fit") == 0
                      ? ATELIER_SUBJECT_RESIZE_FIT
                      : ATELIER_SUBJECT_RESIZE_PACKAGE;
-  options.passes = strcmp (atelier_filter_values_get_choice (values, "network-passes"), "mirrored") == 0
-                     ? ATELIER_SUBJECT_PASSES_MIRRORED
-                     : ATELIER_SUBJECT_PASSES_ONE;
   options.matte = atelier_subject_matte_options (values);
   options.estimate_foreground = foreground;
   g_autoptr (AtelierTensor) opacity = atelier_planes_alpha_view (image);

@@ -32,12 +32,7 @@ G_BEGIN_DECLS
                         "ISNet package does (the better masks on our evaluation set), or fitted with its aspect " \
                         "ratio kept and antialiased"),                                                          \
     .default_value = 0,                                                                                         \
-    ATELIER_CHOICES ({ "stretch", ATELIER_N_ ("Stretch (as the package)") }, { "fit", ATELIER_N_ ("Fit, antialiased") }) }, \
-  { .name = "network-passes", .type = ATELIER_PARAM_CHOICE, .label = ATELIER_N_ ("Network _passes"),          \
-    .help = ATELIER_N_ ("Look at the photograph once, or also at its mirror image and average the two maps "      \
-                        "(twice the network's time)"),                                                           \
-    .default_value = 0,                                                                                         \
-    ATELIER_CHOICES ({ "one", ATELIER_N_ ("One") }, { "mirrored", ATELIER_N_ ("Two, with the mirror image") }) }
+    ATELIER_CHOICES ({ "stretch", ATELIER_N_ ("Stretch (as the package)") }, { "fit", ATELIER_N_ ("Fit, antialiased") }) }
 
 /* The matte options @values (of a description holding the rows) ask for. */
 AtelierMatteOptions atelier_subject_matte_options (const AtelierFilterValues *values);

@@ -17,7 +17,6 @@ atelier_cutout_options_default (void)
 {
   return (AtelierCutoutOptions) {
     .resize = ATELIER_SUBJECT_RESIZE_PACKAGE,
-    .passes = ATELIER_SUBJECT_PASSES_ONE,
     .matte = atelier_matte_options_default (),
     .estimate_foreground = TRUE,
     .foreground = atelier_foreground_options_default (),
@@ -49,11 +48,10 @@ step_time (AtelierStepTime *start)
   return step;
 }
 
-/* ISNet's subject probability at the image's size, its progress over 0..@progress_end (the mirrored passes each
- * taking half). */
+/* ISNet's subject probability at the image's size. */
 static AtelierTensor *
 network_probability (AtelierContext *ctx, const AtelierIsnet *net, const AtelierTensor *rgb,
-                     const AtelierCutoutOptions *options, double progress_end, GError **error)
+                     AtelierSubjectResize resize, GError **error)
 {
   if (net == NULL)
     {
@@ -61,21 +59,10 @@ network_probability (AtelierContext *ctx, const AtelierIsnet *net, const Atelier
                            "a cut-out needs the subject network or a coarse subject probability");
       return NULL;
     }
-  const gboolean mirrored = options->passes == ATELIER_SUBJECT_PASSES_MIRRORED;
-  atelier_context_set_progress_span (ctx, 0.0, mirrored ? progress_end / 2 : progress_end);
   g_auto (AtelierSubjectMask) mask = { 0 };
-  if (!atelier_subject_mask_compute (ctx, net, rgb, options->resize, &mask, error))
+  if (!atelier_subject_mask_compute (ctx, net, rgb, resize, &mask, error))
     return NULL;
-  if (!mirrored)
-    return g_steal_pointer (&mask.probability);
-  atelier_context_set_progress_span (ctx, progress_end / 2, progress_end);
-  g_autoptr (AtelierTensor) second = atelier_subject_mask_forward_mirrored (ctx, net, mask.input, error);
-  if (second == NULL)
-    return NULL;
-  /* Averaged on the network's grid, then brought to the image's size once. */
-  for (gint64 i = 0; i < atelier_tensor_numel (second); i++)
-    second->data[i] = 0.5f * (mask.network_map->data[i] + second->data[i]);
-  return atelier_subject_mask_to_image (ctx, second, rgb->shape[2], rgb->shape[3], options->resize, error);
+  return g_steal_pointer (&mask.probability);
 }
 
 gboolean
@@ -88,8 +75,9 @@ atelier_cutout_compute (AtelierContext *ctx, const AtelierIsnet *net, const Atel
   const double matte_end
     = options->estimate_foreground ? network_end + (1.0 - network_end) * MATTE_SHARE_OF_EDGES : 1.0;
   AtelierStepTime clock = now ();
+  atelier_context_set_progress_span (ctx, 0.0, network_end);
   g_autoptr (AtelierTensor) network
-    = coarse == NULL ? network_probability (ctx, net, rgb, options, network_end, error) : NULL;
+    = coarse == NULL ? network_probability (ctx, net, rgb, options->resize, error) : NULL;
   const AtelierTensor *probability = coarse != NULL ? coarse : network;
   out->network = step_time (&clock);
   atelier_context_set_progress_span (ctx, network_end, matte_end);

@@ -15,7 +15,6 @@ G_BEGIN_DECLS
 typedef struct
 {
   AtelierSubjectResize resize; /* how the image is brought to the network */
-  AtelierSubjectPasses passes; /* how many times the network looks at it */
   AtelierMatteOptions matte;
   /* (1, 1, H, W) or NULL: the image's own opacity, which multiplies the matte before the colours are estimated
    * (a pixel the layer does not show is never subject). Not owned. */
@@ -38,7 +37,7 @@ typedef struct
   AtelierStepTime network, matte, colours; /* for the benchmarks */
 } AtelierCutout;
 
-/* The package's stretched input, one network pass, the matte's and the foreground's defaults, the colours estimated. */
+/* The package's stretched input, the matte's and the foreground's defaults, the colours estimated. */
 AtelierCutoutOptions atelier_cutout_options_default (void);
 
 /* rgb (1, 3, H, W) in 0..1 -> @out. The subject probability is ISNet's (@net) unless @coarse (1, 1, H, W) is

@@ -195,40 +195,6 @@ atelier_subject_mask_package_8bit (AtelierContext *ctx, const AtelierTensor *net
   return g_steal_pointer (&mask);
 }
 
-/* ---------------------------------------------------------------- the mirrored pass */
-
-/* Every row of @t (1, C, H, W) reversed, in place. */
-static void
-mirror_rows (AtelierTensor *t)
-{
-  const gint64 width = t->shape[3], rows = atelier_tensor_numel (t) / MAX (width, 1);
-  for (gint64 r = 0; r < rows; r++)
-    {
-      float *row = t->data + r * width;
-      for (gint64 a = 0, b = width - 1; a < b; a++, b--)
-        {
-          const float v = row[a];
-          row[a] = row[b];
-          row[b] = v;
-        }
-    }
-}
-
-AtelierTensor *
-atelier_subject_mask_forward_mirrored (AtelierContext *ctx, const AtelierIsnet *net, const AtelierTensor *input,
-                                       GError **error)
-{
-  g_autoptr (AtelierTensor) mirrored = atelier_tensor_copy (input, error);
-  if (mirrored == NULL)
-    return NULL;
-  mirror_rows (mirrored);
-  g_autoptr (AtelierTensor) map = atelier_isnet_forward (ctx, net, mirrored, error);
-  if (map == NULL)
-    return NULL;
-  mirror_rows (map);
-  return g_steal_pointer (&map);
-}
-
 /* ---------------------------------------------------------------- the whole */
 
 void

@@ -22,16 +22,6 @@ typedef enum
   ATELIER_SUBJECT_RESIZE_FIT,
 } AtelierSubjectResize;
 
-/* How many times the network looks at the photograph. */
-typedef enum
-{
-  ATELIER_SUBJECT_PASSES_ONE, /* once, as the package does */
-  /* Also mirrored left to right, the two maps averaged (test-time
-   * augmentation): twice the network's time, for the gain that
-   * docs/cutout-evaluation.md measures. */
-  ATELIER_SUBJECT_PASSES_MIRRORED,
-} AtelierSubjectPasses;
-
 typedef struct
 {
   AtelierTensor *input;       /* (1, 3, S, S): what the network saw, normalised */
@@ -52,10 +42,6 @@ void atelier_subject_mask_clear (AtelierSubjectMask *mask);
  * (v - mean) / std. */
 AtelierTensor *atelier_subject_mask_input (AtelierContext *ctx, const AtelierIsnetConfig *config,
                                            const AtelierTensor *image, AtelierSubjectResize resize, GError **error);
-/* The network's map of @input's mirror image (left to right), mirrored back
- * so that it lines up with @input's: the second of the mirrored passes. */
-AtelierTensor *atelier_subject_mask_forward_mirrored (AtelierContext *ctx, const AtelierIsnet *net,
-                                                      const AtelierTensor *input, GError **error);
 /* @network_map (1, 1, S, S) -> (1, 1, height, width), 0..1. */
 AtelierTensor *atelier_subject_mask_to_image (AtelierContext *ctx, const AtelierTensor *network_map, gint64 height,
                                               gint64 width, AtelierSubjectResize resize, GError **error);
