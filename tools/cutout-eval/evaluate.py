@@ -19,7 +19,7 @@ from cutout-refine, once as written and once with the photograph's colours,
 to separate what the matte and the foreground estimate each bring).
 
 usage: evaluate.py --set DIR --coarse LABEL=DIR ... --refined LABEL=DIR ...
-                   [--exclude REGEX] [--contact-sheet PATH.jpg]
+                   [--exclude REGEX] [--contact-sheet PATH.jpg] [--per-image PATH.tsv]
 """
 import argparse
 import os
@@ -31,6 +31,7 @@ from PIL import Image
 from scipy import ndimage
 
 TOLERANCE = 3
+METRICS = ["IoU", "MAE", "boundary F", "edge colour"]
 
 
 def load(path, scale):
@@ -98,16 +99,22 @@ def scores(alpha, colour, truth):
 
 
 def table(title, rows, order):
-    metrics = ["IoU", "MAE", "boundary F", "edge colour"]
-    lines = ["### " + title, "", "| method | images | " + " | ".join(metrics) + " |",
-             "|---|---|" + "---|" * len(metrics)]
+    lines = ["### " + title, "", "| method | images | " + " | ".join(METRICS) + " |",
+             "|---|---|" + "---|" * len(METRICS)]
     for label in order:
         values = rows[label]
         if not values:
             continue
-        means = [np.mean([v[m] for v in values]) for m in metrics]
+        means = [np.mean([v[m] for v in values]) for m in METRICS]
         lines.append("| {} | {} | {:.4f} | {:.4f} | {:.4f} | {:.2f} |".format(label, len(values), *means))
     return "\n".join(lines)
+
+
+def write_per_image(path, per_image):
+    with open(path, "w", encoding="utf-8") as out:
+        out.write("\t".join(["name", "method"] + METRICS) + "\n")
+        for name, label, s in per_image:
+            out.write("\t".join([name, label] + [f"{s[m]:.4f}" for m in METRICS]) + "\n")
 
 
 def parse_pairs(pairs):
@@ -150,6 +157,7 @@ def main():
     parser.add_argument("--refined", action="append", help="LABEL=DIR of cutout-refine's outputs")
     parser.add_argument("--contact-sheet", help="JPEG of a few edges: coarse, refined, truth on white and black")
     parser.add_argument("--exclude", help="leave out the images whose names match this regular expression")
+    parser.add_argument("--per-image", help="TSV of every image's scores per method, to find the worst ones")
     parser.add_argument("--sheet-names", default="tuft-00,glass-01,ring-02,bag-03,plush-04,plant-05,headphones-06")
     args = parser.parse_args()
     coarse_sets, refined_sets = parse_pairs(args.coarse), parse_pairs(args.refined)
@@ -160,6 +168,7 @@ def main():
     for label, _ in refined_sets:
         order += [label + ", photograph's colours", label]
     overall, per_kind = defaultdict(list), defaultdict(lambda: defaultdict(list))
+    per_image = []
     for name in names:
         image = load(os.path.join(args.set, "images", name + ".png"), 255.0)
         true_alpha = load_alpha(os.path.join(args.set, "truth", name + "-alpha.png"))
@@ -175,12 +184,15 @@ def main():
             results[label + ", photograph's colours"] = scores(alpha, image, truth)
             results[label] = scores(alpha, colour, truth)
         for label, s in results.items():
+            per_image.append((name, label, s))
             overall[label].append(s)
             per_kind[kind][label].append(s)
     print(table(f"All {len(names)} images", overall, order))
     for kind in sorted(per_kind):
         print()
         print(table(kind, per_kind[kind], order))
+    if args.per_image:
+        write_per_image(args.per_image, per_image)
     if args.contact_sheet and coarse_sets and refined_sets:
         sheet_names = [n for n in args.sheet_names.split(",") if n in names]
         contact_sheet(args.contact_sheet, args.set, sheet_names, coarse_sets[0][1], refined_sets[0][1])
