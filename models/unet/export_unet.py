@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Writes the EMA weights of a training checkpoint as the engine's model: latent-unet.safetensors (F16) +
-latent-unet.json (architecture "latent-unet", the training config, licence). The latents' per-channel mean
+"""Writes the EMA weights of a training (or distillation) checkpoint as the engine's model: latent-unet.safetensors
+(F16) + latent-unet.json (architecture "latent-unet", the training config, licence). The latents' per-channel mean
 and standard deviation travel in the weights file as "latent_mean" and "latent_std".
 
 usage: /usr/bin/python3 -m models.unet.export_unet [--run build/unet-training] [--out models/unet]"""
@@ -15,6 +15,9 @@ from models.tools.safetensors_io import write_manifest, write_safetensors
 MODEL_KEYS = ("latent_channels", "base_channels", "channel_mult", "res_blocks", "attention_levels",
               "head_channels", "groups", "norm_eps", "embed_channels", "labels", "schedule", "schedule_steps",
               "schedule_offset", "schedule_max_beta", "prediction")
+SOURCE_TRAINED = "trained by Atelier: models/unet/train_unet.py on the data of models/unet/prepare_data.py"
+SOURCE_DISTILLED = ("distilled by Atelier: models/unet/distill.py from the U-Net of models/unet/train_unet.py, on the "
+                    "data of models/unet/prepare_data.py and models/unet/prepare_scenes.py")
 
 
 def export(checkpoint_path, out_dir, name="latent-unet", dtype="F16"):
@@ -33,7 +36,7 @@ def export(checkpoint_path, out_dir, name="latent-unet", dtype="F16"):
     manifest_config["training_step"] = state["step"]
     write_manifest(out_dir / f"{name}.json", name=name, architecture="latent-unet", config=manifest_config,
                    weights=weights, sha256=sha,
-                   source="trained by Atelier: models/unet/train_unet.py on the data of models/unet/prepare_data.py",
+                   source=SOURCE_DISTILLED if config.get("distilled_steps") else SOURCE_TRAINED,
                    license="GPL-3.0-or-later",
                    attribution="Training images: BSDS300, Sun-Hays 80, Wikimedia Commons photographs, GIMP patterns "
                                "(see models/unet/README.md)")
