@@ -20,15 +20,16 @@ SOURCE_DISTILLED = ("distilled by Atelier: models/unet/distill.py from the U-Net
                     "data of models/unet/prepare_data.py and models/unet/prepare_scenes.py")
 
 
-def export(checkpoint_path, out_dir, name="latent-unet", dtype="F16"):
+def export(checkpoint_path, out_dir, name="latent-unet", dtype="F16", weights_key="ema"):
     state = torch.load(checkpoint_path, map_location="cpu")
     config = state["config"]
-    tensors = {k: v.float().numpy() for k, v in state["ema"].items()}
+    tensors = {k: v.float().numpy() for k, v in state[weights_key].items()}
     tensors["latent_mean"] = torch.tensor(config["latent_mean"]).numpy()
     tensors["latent_std"] = torch.tensor(config["latent_std"]).numpy()
     out_dir.mkdir(parents=True, exist_ok=True)
     weights = out_dir / f"{name}.safetensors"
-    sha = write_safetensors(weights, tensors, metadata={"step": state["step"]}, dtype=dtype)
+    sha = write_safetensors(weights, tensors, metadata={"step": state["step"], "weights": weights_key},
+                             dtype=dtype)
     manifest_config = {k: config[k] for k in MODEL_KEYS}
     for optional in ("scene_channels", "distilled_steps", "distilled_guidance"):
         if config.get(optional):
@@ -48,8 +49,11 @@ def main():
     parser.add_argument("--run", type=Path, default=ROOT / "build/unet-training")
     parser.add_argument("--out", type=Path, default=ROOT / "models/unet")
     parser.add_argument("--name", default="latent-unet")
+    parser.add_argument("--weights", choices=("ema", "model"), default="ema",
+                        help="the EMA of the weights, or the trained weights themselves: for a run so short that "
+                             "the EMA still holds much of its starting point (a short distillation)")
     args = parser.parse_args()
-    step = export(args.run / "checkpoint.pt", args.out, args.name)
+    step = export(args.run / "checkpoint.pt", args.out, args.name, weights_key=args.weights)
     print(f"exported step {step} to {args.out / args.name}.safetensors")
 
 
