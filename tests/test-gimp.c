@@ -617,7 +617,7 @@ test_inpaint_matches_engine (Gimp *g, gconstpointer data)
   g_autofree char *source = g_build_filename (g->dir, "source.png", NULL);
   /* steps 3, guidance 2.5, seed 7, DDIM, working size 128; the selection a 30x20 rectangle at (50, 22). */
   const char *call = "(gimp-image-select-rectangle img CHANNEL-OP-REPLACE 50 22 30 20)"
-                     " (plug-in-atelier-inpaint RUN-NONINTERACTIVE img drw 3 2.5 7 1 128 0 0 0 0 1)";
+                     " (plug-in-atelier-inpaint RUN-NONINTERACTIVE img drw 3 2.5 7 1 128 0 0 0 0 1 0)";
   g_autofree char *log = run_adding_layer (g, input, call, fill, source, "");
   g_assert_cmpfloat (number_after (log, "layers="), ==, 2);
   g_assert_nonnull (strstr (log, "name=Inpainted end"));
@@ -660,7 +660,7 @@ test_inpaint_refuses_empty_selection (Gimp *g, gconstpointer data)
   g_autofree char *input = write_picture_input (g);
   g_autofree char *command = g_strdup_printf (
     "(let* ()"
-    " (catch #f (plug-in-atelier-inpaint RUN-NONINTERACTIVE img drw 3 2.5 7 0 128 0 0 0 0 1))"
+    " (catch #f (plug-in-atelier-inpaint RUN-NONINTERACTIVE img drw 3 2.5 7 0 128 0 0 0 0 1 0))"
     " (gimp-message (string-append \"layers=\" (number->string (car (gimp-image-get-layers img))))))");
   g_autofree char *log = run_on_file (g, input, command);
   g_test_message ("%s", log);
@@ -693,7 +693,7 @@ test_inpaint_corrupt_model_leaves_image (Gimp *g, gconstpointer data)
   g_autofree char *command = g_strdup_printf (
     "(let* ()"
     " (gimp-image-select-rectangle img CHANNEL-OP-REPLACE 10 10 20 20)"
-    " (catch #f (plug-in-atelier-inpaint RUN-NONINTERACTIVE img drw 3 2.5 7 0 128 0 0 0 0 1))"
+    " (catch #f (plug-in-atelier-inpaint RUN-NONINTERACTIVE img drw 3 2.5 7 0 128 0 0 0 0 1 0))"
     " (gimp-message (string-append \"layers=\" (number->string (car (gimp-image-get-layers img)))))"
     " (file-png-save2 RUN-NONINTERACTIVE img drw \"%s\" \"%s\" 0 9 0 0 0 0 0 0 0))",
     saved, saved);
@@ -721,7 +721,7 @@ test_inpaint_offset_16bit_layer (Gimp *g, gconstpointer data)
     " (gimp-image-resize img 130 90 0 0)"
     " (gimp-layer-set-offsets drw 20 12)"
     " (gimp-image-select-rectangle img CHANNEL-OP-REPLACE 100 30 40 20)"
-    " (plug-in-atelier-inpaint RUN-NONINTERACTIVE img drw 2 1.0 3 0 128 0 0 0 0 1)"
+    " (plug-in-atelier-inpaint RUN-NONINTERACTIVE img drw 2 1.0 3 0 128 0 0 0 0 1 0)"
     " (let* ((top (vector-ref (cadr (gimp-image-get-layers img)) 0)) (offsets (gimp-drawable-offsets top)))"
     "  (gimp-message (string-append \"x=\" (number->string (car offsets)) \" y=\" (number->string (cadr offsets))"
     "   \" w=\" (number->string (car (gimp-drawable-width top)))))"
@@ -752,7 +752,7 @@ test_inpaint_variations (Gimp *g, gconstpointer data)
   const char *command =
     "(let* ()"
     " (gimp-image-select-rectangle img CHANNEL-OP-REPLACE 50 22 30 20)"
-    " (plug-in-atelier-inpaint RUN-NONINTERACTIVE img drw 2 2.5 7 0 128 0 0 0 1 3)"
+    " (plug-in-atelier-inpaint RUN-NONINTERACTIVE img drw 2 2.5 7 0 128 0 0 0 1 3 0)"
     " (let* ((layers (cadr (gimp-image-get-layers img))))"
     "  (gimp-message (string-append \"layers=\" (number->string (vector-length layers))"
     "   \" 0=\" (car (gimp-item-get-name (vector-ref layers 0)))"
@@ -779,7 +779,7 @@ test_extend_canvas_square (Gimp *g, gconstpointer data)
   g_autofree char *input = write_picture_input (g);
   g_autofree char *top = g_build_filename (g->dir, "extended.png", NULL);
   g_autofree char *below = g_build_filename (g->dir, "source.png", NULL);
-  const char *call = "(plug-in-atelier-extend-canvas RUN-NONINTERACTIVE img drw 0 0 0 0 0 3 2.0 7 0 128)";
+  const char *call = "(plug-in-atelier-extend-canvas RUN-NONINTERACTIVE img drw 0 0 0 0 0 3 2.0 7 0 128 0)";
   const char *then = "(let* ((layers (cadr (gimp-image-get-layers img))) (source (vector-ref layers 1)))"
                      " (gimp-message (string-append \"width=\" (number->string (car (gimp-image-width img)))"
                      "  \" height=\" (number->string (car (gimp-image-height img)))"
@@ -993,7 +993,7 @@ test_select_subject_nothing_found (Gimp *g, gconstpointer data)
 /* The Replace Background call with the studio sweep in (230, 230, 230), the default shadow and subject settings. */
 #define REPLACE_BACKGROUND_STUDIO \
   "(plug-in-atelier-replace-background RUN-NONINTERACTIVE img drw 3 '(230 230 230) '(200 200 200) 0.4 12 2 1 1.0 0 0 1 0" \
-  " 0.0 0.0 0.0 0 2000 2000 0.0 0 0 0 0.0 0 20 2.0 0 0 0)"
+  " 0.0 0.0 0.0 0 2000 2000 0.0 0 0 0 0.0 0 20 2.0 0 0 0 0)"
 
 /* Script-Fu that prints every layer of img from the top: "[NAME,VISIBLE,mask|nomask,PARASITES]...", then " end",
  * PARASITES the number of "atelier-settings" parasites on it (0 or 1), and the subject layer's settings. */

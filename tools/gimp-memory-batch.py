@@ -74,7 +74,7 @@ SELECT = "(gimp-image-select-rectangle img CHANNEL-OP-REPLACE 16 16 24 24)"
 PROCEDURES = {
     # upscale slim x2, inpaint of a rectangle in 2 steps at working size 128, detect
     "atelier": ("(plug-in-atelier-upscale RUN-NONINTERACTIVE img drw 2 0 0 0)",
-                f"(begin {SELECT} (plug-in-atelier-inpaint RUN-NONINTERACTIVE img drw 2 2.0 1 0 128 0 0 0 0 1))",
+                f"(begin {SELECT} (plug-in-atelier-inpaint RUN-NONINTERACTIVE img drw 2 2.0 1 0 128 0 0 0 0 1 0))",
                 "(plug-in-atelier-detect-ai RUN-NONINTERACTIVE img drw 0 1 0)"),
     # GIMP's own operations with the same effect on the image: no plug-in process at all
     "gimp": ("(gimp-image-scale img (* 2 (car (gimp-image-width img))) (* 2 (car (gimp-image-height img))))",

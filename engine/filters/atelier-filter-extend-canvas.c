@@ -25,6 +25,7 @@ static const AtelierParamSpec extend_params[] = {
     .help = ATELIER_N_ ("Pixels added on the right (aspect \"pixels\")"), .min = 0, .max = 8192, .default_value = 0 },
   ATELIER_SAMPLING_PARAM_ROWS,
   ATELIER_INPAINT_WORKING_SIZE_ROW,
+  ATELIER_SAMPLING_SPEED_ROW,
 };
 
 static AtelierCanvasMargins

@@ -35,6 +35,7 @@ static const AtelierParamSpec inpaint_params[] = {
     .help = ATELIER_N_ ("Fills to make, each from the next seed, as layers to pick from: the first shown, the others "
                         "hidden (a smooth fill is the same for every seed)"),
     .min = 1, .max = 8, .default_value = 1 },
+  ATELIER_SAMPLING_SPEED_ROW,
 };
 
 /* Regions up to this thickness (twice the largest distance inside to their border) are filled by the membrane

@@ -113,6 +113,7 @@ static const AtelierParamSpec replace_background_params[] = {
                      { "clothing", ATELIER_N_ ("Clothing") }, { "food", ATELIER_N_ ("Food and spices") },
                      { "cosmetics", ATELIER_N_ ("Cosmetics") }, { "electronics", ATELIER_N_ ("Electronics") },
                      { "home", ATELIER_N_ ("Home and plants") }) },
+  ATELIER_SAMPLING_SPEED_ROW,
 };
 
 static AtelierBackgroundOptions
@@ -201,9 +202,7 @@ generated_background (AtelierContext *ctx, AtelierModelCache *models, const Atel
     .diffusion = atelier_latent_diffusion_options_default (),
     .keep_layout = (float) atelier_filter_values_get (values, "keep-layout"),
   };
-  if (!atelier_sampler_params_from_values (values, &options.diffusion.sampler, error))
-    return NULL;
-  const AtelierLatentDiffusion *ld = atelier_latent_diffusion_cached (models, error);
+  const AtelierLatentDiffusion *ld = atelier_sampling_setup (models, values, &options.diffusion.sampler, error);
   if (ld == NULL
       || (options.diffusion.sampler.label = atelier_unet_label_index (atelier_latent_diffusion_get_unet (ld),
                                                                       atelier_filter_values_get_choice (values, "style"),

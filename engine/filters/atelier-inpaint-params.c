@@ -19,9 +19,7 @@ atelier_inpaint_setup (AtelierModelCache *models, const AtelierFilterValues *val
   *options = (AtelierInpaintRegionsOptions) { atelier_latent_diffusion_options_default (), { NULL },
                                               ATELIER_INPAINT_FILL_DIFFUSION, 0 };
   options->diffusion.working_side = atelier_filter_values_get_int (values, "working-size");
-  if (!atelier_sampler_params_from_values (values, &options->diffusion.sampler, error))
-    return NULL;
-  const AtelierLatentDiffusion *ld = atelier_latent_diffusion_cached (models, error);
+  const AtelierLatentDiffusion *ld = atelier_sampling_setup (models, values, &options->diffusion.sampler, error);
   if (ld == NULL
       || (options->diffusion.sampler.label = atelier_unet_label_index (atelier_latent_diffusion_get_unet (ld), "photo",
                                                                        error)) < 0)

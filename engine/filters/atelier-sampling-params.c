@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "filters/atelier-sampling-params.h"
 
+#include <string.h>
+
 static const AtelierParamSpec sampling_rows[] = { ATELIER_SAMPLING_PARAM_ROWS };
 
 const AtelierFilterInfo atelier_sampling_params = {
@@ -12,16 +14,22 @@ const AtelierFilterInfo atelier_sampling_params = {
 static gpointer
 open_latent_diffusion (gconstpointer data, GError **error)
 {
-  (void) data;
-  return atelier_latent_diffusion_open (ATELIER_LATENT_DIFFUSION_DEFAULT_UNET,
-                                        ATELIER_LATENT_DIFFUSION_DEFAULT_AUTOENCODER, error);
+  return atelier_latent_diffusion_open (data, ATELIER_LATENT_DIFFUSION_DEFAULT_AUTOENCODER, error);
 }
 
 const AtelierLatentDiffusion *
-atelier_latent_diffusion_cached (AtelierModelCache *models, GError **error)
+atelier_sampling_setup (AtelierModelCache *models, const AtelierFilterValues *values, AtelierSamplerParams *params,
+                        GError **error)
 {
-  return atelier_model_cache_get (models, "latent-diffusion", open_latent_diffusion, NULL,
-                                  (GDestroyNotify) atelier_latent_diffusion_free, error);
+  if (!atelier_sampler_params_from_values (values, params, error))
+    return NULL;
+  const gboolean fast = strcmp (atelier_filter_values_get_choice (values, "speed"), "fast") == 0;
+  const char *unet = fast ? ATELIER_LATENT_DIFFUSION_FAST_UNET : ATELIER_LATENT_DIFFUSION_DEFAULT_UNET;
+  const AtelierLatentDiffusion *ld = atelier_model_cache_get (models, unet, open_latent_diffusion, unet,
+                                                              (GDestroyNotify) atelier_latent_diffusion_free, error);
+  if (ld == NULL || (fast && !atelier_latent_diffusion_student_params (ld, params, error)))
+    return NULL;
+  return ld;
 }
 
 gboolean

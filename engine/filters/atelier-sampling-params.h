@@ -29,6 +29,18 @@ G_BEGIN_DECLS
     .default_value = 0,                                                                                        \
     ATELIER_CHOICES ({ "dpmpp-2m", ATELIER_N_ ("DPM-Solver++ (2M)") }, { "ddim", ATELIER_N_ ("DDIM") }) }
 
+/* Full or fast sampling, the last row of each filter that samples: appended after the rows above so that scripts
+ * written before it keep their argument positions. Fast runs the default U-Net's distilled student
+ * (ATELIER_LATENT_DIFFUSION_FAST_UNET) at the steps it was distilled for; steps, guidance and sampler are then
+ * the student's own. */
+#define ATELIER_SAMPLING_SPEED_ROW                                                                                  \
+  { .name = "speed", .type = ATELIER_PARAM_CHOICE, .label = ATELIER_N_ ("Spee_d"),                                  \
+    .help = ATELIER_N_ ("Full samples the model with the steps, guidance and sampler above; fast samples a model "  \
+                        "distilled from it in 4 steps, several times quicker and a little less refined, and "       \
+                        "ignores them"),                                                                            \
+    .default_value = 0,                                                                                             \
+    ATELIER_CHOICES ({ "full", ATELIER_N_ ("Full") }, { "fast", ATELIER_N_ ("Fast (distilled model)") }) }
+
 /* The rows alone, as a description without a run, for tools that sample. */
 extern const AtelierFilterInfo atelier_sampling_params;
 
@@ -36,8 +48,11 @@ extern const AtelierFilterInfo atelier_sampling_params;
 gboolean atelier_sampler_params_from_values (const AtelierFilterValues *values, AtelierSamplerParams *params,
                                              GError **error);
 
-/* The latent diffusion model (the default U-Net and autoencoder) of a filter instance, opened once through @models:
- * what Inpaint and Replace Background's generated backgrounds sample with. */
-const AtelierLatentDiffusion *atelier_latent_diffusion_cached (AtelierModelCache *models, GError **error);
+/* The latent diffusion model of a filter instance, opened once through @models, and its sampler @params from
+ * @values (of a description holding the rows and the speed row): the default U-Net with the rows' steps, guidance
+ * and sampler, or for speed "fast" its distilled student with its own. What Inpaint, Extend Canvas and Replace
+ * Background's generated backgrounds sample with; the label is the caller's. */
+const AtelierLatentDiffusion *atelier_sampling_setup (AtelierModelCache *models, const AtelierFilterValues *values,
+                                                      AtelierSamplerParams *params, GError **error);
 
 G_END_DECLS

@@ -16,6 +16,8 @@ typedef struct
 {
   int latent_channels, base_channels, res_blocks, head_channels, groups, embed_channels;
   int scene_channels; /* 0 in v1 manifests, which have no scene vector */
+  int distilled_steps;       /* a distilled student's sampler steps; 0 for a model trained as usual */
+  double distilled_guidance; /* the guidance its teacher was sampled with, built into the student */
   int levels;
   int channels[MAX_LEVELS]; /* base_channels * channel_mult[level] */
   gboolean attention[MAX_LEVELS];
@@ -341,6 +343,22 @@ load_scene_embed (AtelierUNet *u, const AtelierModel *model, GError **error)
   return u->scene_embed != NULL;
 }
 
+/* A student of models/unet/distill.py names the steps it was distilled for and the guidance it learnt: it is
+ * sampled at those steps with DDIM and no guidance pass of its own. Other manifests have neither. */
+static gboolean
+read_distillation (Config *c, const AtelierModel *model, GError **error)
+{
+  const AtelierManifest *m = atelier_model_get_manifest (model);
+  if (!json_object_has_member (atelier_manifest_get_config (m), "distilled_steps"))
+    return TRUE;
+  if (!atelier_manifest_config_int_in (m, "distilled_steps", 1, 1000, &c->distilled_steps, error)
+      || !atelier_manifest_config_double (m, "distilled_guidance", &c->distilled_guidance, error))
+    return FALSE;
+  if (!(c->distilled_guidance >= 1.0 && c->distilled_guidance <= 100.0))
+    return config_error (model, error, "distilled_guidance must be 1 to 100");
+  return TRUE;
+}
+
 AtelierUNet *
 atelier_unet_new (const AtelierModel *model, GError **error)
 {
@@ -348,7 +366,8 @@ atelier_unet_new (const AtelierModel *model, GError **error)
   if (!atelier_manifest_check_architecture (m, "latent-unet", error))
     return NULL;
   g_autoptr (AtelierUNet) u = g_new0 (AtelierUNet, 1);
-  if (!read_config (&u->config, model, error) || !read_schedule (u, model, error)
+  if (!read_config (&u->config, model, error) || !read_distillation (&u->config, model, error)
+      || !read_schedule (u, model, error)
       || !atelier_manifest_config_string_array (m, "labels", &u->labels, error))
     return NULL;
   u->label_count = (int) g_strv_length (u->labels);
@@ -388,6 +407,8 @@ atelier_unet_new (const AtelierModel *model, GError **error)
 
 int atelier_unet_get_latent_channels (const AtelierUNet *u) { return u->config.latent_channels; }
 int atelier_unet_get_scene_channels (const AtelierUNet *u) { return u->config.scene_channels; }
+int atelier_unet_get_distilled_steps (const AtelierUNet *u) { return u->config.distilled_steps; }
+double atelier_unet_get_distilled_guidance (const AtelierUNet *u) { return u->config.distilled_guidance; }
 int atelier_unet_get_size_multiple (const AtelierUNet *u) { return 1 << (u->config.levels - 1); }
 AtelierPrediction atelier_unet_get_prediction (const AtelierUNet *u) { return u->prediction; }
 const char *const *atelier_unet_get_labels (const AtelierUNet *u) { return (const char *const *) u->labels; }

@@ -55,6 +55,26 @@ atelier_latent_diffusion_open (const char *unet_name, const char *autoencoder_na
 const AtelierUNet *atelier_latent_diffusion_get_unet (const AtelierLatentDiffusion *ld) { return ld->unet; }
 const AtelierAutoencoder *atelier_latent_diffusion_get_autoencoder (const AtelierLatentDiffusion *ld) { return ld->ae; }
 
+gboolean
+atelier_latent_diffusion_student_params (const AtelierLatentDiffusion *ld, AtelierSamplerParams *params,
+                                         GError **error)
+{
+  const int steps = atelier_unet_get_distilled_steps (ld->unet);
+  if (steps == 0)
+    {
+      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_UNSUPPORTED,
+                   "this U-Net was not distilled for few steps: its manifest names no distilled_steps");
+      return FALSE;
+    }
+  /* The student learnt the deterministic DDIM step that lands where two of its teacher's land (Salimans and
+   * Ho 2022), so another sampler or fresh noise would leave the path it was taught. */
+  params->kind = ATELIER_SAMPLER_DDIM;
+  params->eta = 0.0f;
+  params->steps = steps;
+  params->guidance = 1.0f;
+  return TRUE;
+}
+
 AtelierLatentDiffusionOptions
 atelier_latent_diffusion_options_default (void)
 {

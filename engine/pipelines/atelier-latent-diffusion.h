@@ -16,6 +16,8 @@ typedef struct _AtelierLatentDiffusion AtelierLatentDiffusion;
 
 #define ATELIER_LATENT_DIFFUSION_DEFAULT_UNET "latent-unet"
 #define ATELIER_LATENT_DIFFUSION_DEFAULT_AUTOENCODER "taef2"
+/* The default U-Net's student, distilled for few steps (models/unet/distill.py). */
+#define ATELIER_LATENT_DIFFUSION_FAST_UNET "latent-unet-fast"
 
 /* Finds and opens both models (names or manifest paths, see atelier_model_find); they must agree on the
  * latent channel count. */
@@ -31,6 +33,12 @@ AtelierTensor *atelier_latent_diffusion_sample (AtelierContext *ctx, const Ateli
                                                 const AtelierSamplerParams *params, const AtelierTensor *known,
                                                 const AtelierTensor *mask, const AtelierTensor *noise,
                                                 GError **error);
+
+/* @params made to run @ld's U-Net as the distilled student it is: DDIM without fresh noise at the steps it was
+ * distilled for, guidance 1 (its teacher's guidance is built in, so one pass per step); label, seed and strength
+ * are kept. An error when the U-Net is not a student. */
+gboolean atelier_latent_diffusion_student_params (const AtelierLatentDiffusion *ld, AtelierSamplerParams *params,
+                                                  GError **error);
 
 typedef struct
 {

@@ -6,11 +6,19 @@ the same latent gives that latent as the target, and training a student on a fix
 result towards the teacher's two steps."""
 import math
 
+import numpy as np
 import pytest
 
 torch = pytest.importorskip("torch")
 
-from models.unet.distill import ddim, distill_loss, guided_x0, student_grid, teacher_target  # noqa: E402
+from models.unet.distill import (  # noqa: E402
+    ddim,
+    distill_loss,
+    guided_x0,
+    student_grid,
+    teacher_target,
+    teachers_training_set,
+)
 from models.unet.schedule import alphas_cumprod, ddim_step, trailing_timesteps  # noqa: E402
 from models.unet.unet_torch import DEFAULT_CONFIG, UNet  # noqa: E402
 
@@ -104,3 +112,12 @@ def test_training_brings_the_student_towards_the_teacher():
         optimizer.step()
         losses.append(loss.item())
     assert losses[-1] < 0.2 * losses[0], (losses[0], losses[-1])
+
+
+def test_a_v1_teacher_learns_v2_surfaces_under_their_origin_labels(tmp_path):
+    path = tmp_path / "scenes.npz"
+    np.savez(path, latents=np.zeros((3, 4, 2, 2), np.float16), labels=np.array(["marble", "linen", "wood"]),
+             light=np.zeros((3, 2), np.float32), horizon=np.full(3, 0.5, np.float32),
+             subject=np.zeros((3, 2, 2), np.uint8))
+    data = teachers_training_set([path], TINY)
+    assert [TINY["labels"][i] for i in data.labels] == ["stone", "fabric", "wood"]

@@ -19,7 +19,10 @@ Checkpointed and resumable like train_unet.py (<run>/checkpoint.pt, loss.csv); e
 student's EMA weights, whose manifest then names the steps it was distilled for.
 
 usage: /usr/bin/python3 -m models.unet.distill --teacher models/unet/latent-unet.json --student-steps 4 \\
-           --data build/unet-data/latents.npz --run /work/runs/bgmodel/distill-4"""
+           --data /work/runs/bgmodel/data/latents-v1mix.npz /work/runs/bgmodel/data/scenes-300.npz \\
+           --run /work/runs/fast/distill-8to4 [--hours H] [--ema 0.99]
+(a v1 teacher reads v2's scene files, their surfaces under the v1 labels they grew from; models/unet/README.md
+has the commands of the committed student)"""
 import argparse
 import csv
 import time
@@ -31,7 +34,7 @@ import torch
 from models.tools.cpu_setup import configure_cpu
 from models.unet.schedule import alphas_cumprod, trailing_timesteps
 from models.unet.train_unet import TrainingSet, make_masks, save_atomic
-from models.unet.unet_torch import UNet, load_committed
+from models.unet.unet_torch import V2_LABEL_ORIGINS, V2_LABELS, UNet, load_committed
 
 
 def student_grid(config, student_steps):
@@ -102,6 +105,16 @@ def distill_loss(student, teacher, x0, mask, labels, scenes, grid_index, noise, 
     return (weight * (hole + kept_weight * kept)).mean()
 
 
+def teachers_training_set(paths, config):
+    """The training latents with labels the teacher knows: a v1 teacher learns v2's surface scenes under the v1
+    label each surface grew from (marble as stone, linen as fabric), as grow_to_v2 seeds them."""
+    data = TrainingSet(paths, dict(config, labels=V2_LABELS))
+    to_teacher = np.array([config["labels"].index(name if name in config["labels"] else V2_LABEL_ORIGINS[name])
+                           for name in V2_LABELS])
+    data.labels = to_teacher[data.labels]
+    return data
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--teacher", type=Path, required=True, help="manifest of the teacher (or last round's student)")
@@ -141,7 +154,7 @@ def main():
         print(f"resumed at step {step}")
     config["distilled_steps"] = args.student_steps
     config["distilled_guidance"] = args.guidance
-    data = TrainingSet(args.data, config)
+    data = teachers_training_set(args.data, config)
     data.mean, data.std = np.array(config["latent_mean"], np.float32), np.array(config["latent_std"], np.float32)
     alphas = torch.tensor(alphas_cumprod(config), dtype=torch.float32)
     grid = student_grid(config, args.student_steps)
