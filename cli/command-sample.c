@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* `atelier sample`: an image of one style label from the latent diffusion model, from pure noise. For
- * contact sheets and for judging the model; the filters use the same pipeline. Steps, guidance, seed and
- * sampler are the inpaint filter's own rows (engine/filters/atelier-sampling-params.h), defaults included. */
+ * contact sheets and for judging the model; the filters use the same pipeline. Steps, guidance, seed, sampler
+ * and speed are the inpaint filter's own rows (engine/filters/atelier-sampling-params.h), defaults included. */
 #include "atelier-image-io.h"
 #include "cli-commands.h"
 #include "cli-filter-options.h"
@@ -47,8 +47,11 @@ atelier_command_sample (int argc, char **argv)
   const AtelierCliOutputPlan plan = { FALSE, 0, 92 };
   if (!list && !atelier_cli_output_check (argv[1], &plan, &error))
     return atelier_cli_usage_error (error);
-  g_autoptr (AtelierLatentDiffusion) ld = atelier_latent_diffusion_open (model ? model : ATELIER_LATENT_DIFFUSION_DEFAULT_UNET,
-                                                                         ATELIER_LATENT_DIFFUSION_DEFAULT_AUTOENCODER, &error);
+  /* Fast samples the distilled student (or --model's, which must be one) with the steps it was taught. */
+  const gboolean fast = g_strcmp0 (atelier_filter_values_get_choice (values, "speed"), "fast") == 0;
+  const char *unet_name = model ? model : fast ? ATELIER_LATENT_DIFFUSION_FAST_UNET : ATELIER_LATENT_DIFFUSION_DEFAULT_UNET;
+  g_autoptr (AtelierLatentDiffusion) ld = atelier_latent_diffusion_open (unet_name, ATELIER_LATENT_DIFFUSION_DEFAULT_AUTOENCODER,
+                                                                         &error);
   if (ld == NULL)
     return atelier_cli_fail (error);
   const AtelierUNet *unet = atelier_latent_diffusion_get_unet (ld);
@@ -63,7 +66,7 @@ atelier_command_sample (int argc, char **argv)
   AtelierSamplerParams *p = &ld_options.sampler;
   p->eta = (float) eta;
   ld_options.working_side = MAX (64, MAX (width, height));
-  if (!atelier_sampler_params_from_values (values, p, &error)
+  if (!atelier_sampler_params_from_values (values, p, &error) || (fast && !atelier_latent_diffusion_student_params (ld, p, &error))
       || (p->label = atelier_unet_label_index (unet, style ? style : "photo", &error)) < 0)
     return atelier_cli_usage_error (error);
 

@@ -502,6 +502,24 @@ test_sample (void)
   run_cli (&unknown, "sample", "--style", "velvet", a, NULL);
   g_assert_cmpint (unknown.status, ==, 2);
   g_assert_nonnull (strstr (unknown.err, "known: null, photo, studio"));
+  /* Fast samples the distilled student with the steps it was taught: the steps asked for change nothing, and the
+   * picture is not the teacher's at those steps; a model that was not distilled is refused. */
+  g_autofree char *d = g_build_filename (dir, "d.png", NULL);
+  g_auto (CliRun) fast = { 0 }, fast_other_steps = { 0 }, not_distilled = { 0 };
+  run_cli (&fast, "sample", common[0], common[1], common[2], common[3], common[4], common[5], common[6], common[7],
+           "--seed", "1", "--speed", "fast", b, NULL);
+  run_cli (&fast_other_steps, "sample", common[0], common[1], "--steps", "9", common[4], common[5], common[6],
+           common[7], "--seed", "1", "--speed", "fast", c, NULL);
+  g_assert_cmpint (fast.status + fast_other_steps.status, ==, 0);
+  g_autoptr (AtelierImage) fast_a = atelier_image_load (b, &error);
+  g_autoptr (AtelierImage) fast_b = atelier_image_load (c, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (test_max_abs_diff (fast_a->pixels, fast_b->pixels), ==, 0.0f);
+  g_assert_cmpfloat (test_max_abs_diff (fast_a->pixels, ia->pixels), >, 0.02f);
+  run_cli (&not_distilled, "sample", "--speed", "fast", "--model", "latent-unet", d, NULL);
+  g_assert_cmpint (not_distilled.status, ==, 2);
+  g_assert_nonnull (strstr (not_distilled.err, "distilled"));
+  g_assert_false (g_file_test (d, G_FILE_TEST_EXISTS));
   test_remove_dir (dir);
 }
 

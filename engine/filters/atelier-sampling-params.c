@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-static const AtelierParamSpec sampling_rows[] = { ATELIER_SAMPLING_PARAM_ROWS };
+static const AtelierParamSpec sampling_rows[] = { ATELIER_SAMPLING_PARAM_ROWS, ATELIER_SAMPLING_SPEED_ROW };
 
 const AtelierFilterInfo atelier_sampling_params = {
   .name = "sample",
