@@ -223,6 +223,36 @@ test_every_parameter_round_trip (gconstpointer data)
   gtk_widget_destroy (dialog);
 }
 
+/* Choosing fast sampling greys out the rows it ignores (steps, guidance, sampler) and leaves the seed; full brings
+ * them back, and a dialog opened with fast starts greyed. */
+static void
+test_unused_rows_greyed (void)
+{
+  const AtelierFilterInfo *info = atelier_filter_find ("inpaint");
+  g_autoptr (AtelierFilterValues) values = atelier_filter_values_new (info);
+  GtkWidget *dialog = atelier_dialog_new (info, values, "test");
+  GtkWidget *speed = atelier_dialog_get_widget (dialog, "speed");
+  const char *ignored[] = { "steps", "guidance", "sampler" };
+  for (gsize i = 0; i < G_N_ELEMENTS (ignored); i++)
+    g_assert_true (gtk_widget_get_sensitive (atelier_dialog_get_widget (dialog, ignored[i])));
+  gtk_combo_box_set_active (GTK_COMBO_BOX (speed), 1);
+  for (gsize i = 0; i < G_N_ELEMENTS (ignored); i++)
+    g_assert_false (gtk_widget_get_sensitive (atelier_dialog_get_widget (dialog, ignored[i])));
+  g_assert_true (gtk_widget_get_sensitive (atelier_dialog_get_widget (dialog, "seed")));
+  gtk_combo_box_set_active (GTK_COMBO_BOX (speed), 0);
+  g_assert_true (gtk_widget_get_sensitive (atelier_dialog_get_widget (dialog, "steps")));
+  g_assert_null (atelier_dialog_get_widget (dialog, "nope"));
+  gtk_widget_destroy (dialog);
+
+  g_autoptr (GError) error = NULL;
+  g_assert_true (atelier_filter_values_set_choice (values, "speed", "fast", &error));
+  GtkWidget *fast = atelier_dialog_new (info, values, "test");
+  g_assert_false (gtk_widget_get_sensitive (atelier_dialog_get_widget (fast, "steps")));
+  atelier_dialog_reset (fast);
+  g_assert_true (gtk_widget_get_sensitive (atelier_dialog_get_widget (fast, "steps")));
+  gtk_widget_destroy (fast);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -234,6 +264,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/dialog/values-round-trip", test_values_round_trip);
   g_test_add_func ("/dialog/colour-round-trip", test_colour_round_trip);
+  g_test_add_func ("/dialog/unused-rows-greyed", test_unused_rows_greyed);
   g_test_add_func ("/dialog/preview/pixbuf-from-tensor", test_pixbuf_from_tensor);
   g_test_add_func ("/dialog/preview/follows-widgets", test_preview_follows_widgets);
   g_test_add_func ("/dialog/preview/error", test_preview_error);

@@ -274,7 +274,36 @@ test_registry (void)
       g_assert_true (all[f]->layer_mask_param == NULL
                      || all[f]->params[atelier_filter_param_index (all[f], all[f]->layer_mask_param)].type
                           == ATELIER_PARAM_BOOLEAN);
+      /* A row unused under a choice names a CHOICE row of the same description and one of its nicks. */
+      for (int i = 0; i < all[f]->n_params; i++)
+        {
+          const char *when = all[f]->params[i].unused_when;
+          if (when == NULL)
+            continue;
+          g_auto (GStrv) parts = g_strsplit (when, "=", 2);
+          const int choice = atelier_filter_param_index (all[f], parts[0]);
+          g_assert_cmpint (choice, >=, 0);
+          g_assert_cmpint (all[f]->params[choice].type, ==, ATELIER_PARAM_CHOICE);
+          g_assert_nonnull (parts[1]);
+          g_assert_true (atelier_filter_values_set_choice (v, parts[0], parts[1], &error));
+          g_assert_true (atelier_filter_values_row_unused (v, i));
+        }
     }
+}
+
+/* Inpaint's steps, guidance and sampler mean nothing with speed fast (the student's own); its seed still does. */
+static void
+test_unused_rows (void)
+{
+  g_autoptr (AtelierFilterValues) v = atelier_filter_values_new (atelier_filter_find ("inpaint"));
+  const int steps = atelier_filter_param_index (v->info, "steps"), seed = atelier_filter_param_index (v->info, "seed");
+  g_assert_false (atelier_filter_values_row_unused (v, steps));
+  g_autoptr (GError) error = NULL;
+  g_assert_true (atelier_filter_values_set_choice (v, "speed", "fast", &error));
+  g_assert_true (atelier_filter_values_row_unused (v, steps));
+  g_assert_true (atelier_filter_values_row_unused (v, atelier_filter_param_index (v->info, "guidance")));
+  g_assert_true (atelier_filter_values_row_unused (v, atelier_filter_param_index (v->info, "sampler")));
+  g_assert_false (atelier_filter_values_row_unused (v, seed));
 }
 
 /* ------------------------------------------------------------- previews */
@@ -802,6 +831,7 @@ main (int argc, char **argv)
   g_test_add_func ("/filters/validation", test_validation);
   g_test_add_func ("/filters/colours", test_colours);
   g_test_add_func ("/filters/registry", test_registry);
+  g_test_add_func ("/filters/unused-rows", test_unused_rows);
   g_test_add_func ("/filters/layers/composite", test_layers_composite);
   g_test_add_func ("/filters/layers/settings", test_layers_settings);
   g_test_add_func ("/filters/preview/window-area", test_preview_window_area);

@@ -10,6 +10,7 @@ typedef struct
 {
   AtelierFilterValues *values;
   GtkWidget **widgets; /* one per parameter */
+  GtkWidget **labels;  /* one per parameter */
   GtkWidget *body;     /* the parameters, and the preview beside them */
   GtkWidget *preview;  /* NULL: none */
 } DialogState;
@@ -19,6 +20,7 @@ dialog_state_free (gpointer p)
 {
   DialogState *state = p;
   g_free (state->widgets);
+  g_free (state->labels);
   g_free (state);
 }
 
@@ -133,17 +135,29 @@ read_widgets (const DialogState *state, AtelierFilterValues *into)
     into->values[i] = widget_get (state->widgets[i], &info->params[i]);
 }
 
-/* The preview follows the widgets, not the values, which change only on OK. */
+/* A row that means nothing with the other widgets' values (fast sampling's steps) is greyed out, label too. */
+static void
+grey_out_unused (const DialogState *state, const AtelierFilterValues *shown)
+{
+  for (int i = 0; i < shown->info->n_params; i++)
+    {
+      const gboolean used = !atelier_filter_values_row_unused (shown, i);
+      gtk_widget_set_sensitive (state->widgets[i], used);
+      gtk_widget_set_sensitive (state->labels[i], used);
+    }
+}
+
+/* The preview and the greyed rows follow the widgets, not the values, which change only on OK. */
 static void
 on_widget_changed (GtkWidget *widget, gpointer data)
 {
   (void) widget;
   DialogState *state = state_of (data);
-  if (state->preview == NULL)
-    return;
   g_autoptr (AtelierFilterValues) shown = atelier_filter_values_new (state->values->info);
   read_widgets (state, shown);
-  atelier_preview_pane_update (state->preview, shown);
+  grey_out_unused (state, shown);
+  if (state->preview != NULL)
+    atelier_preview_pane_update (state->preview, shown);
 }
 
 /* A colour button tells of a new colour through its "rgba" property. */
@@ -179,6 +193,7 @@ atelier_dialog_new (const AtelierFilterInfo *info, AtelierFilterValues *values, 
   DialogState *state = g_new0 (DialogState, 1);
   state->values = values;
   state->widgets = g_new0 (GtkWidget *, MAX (info->n_params, 1));
+  state->labels = g_new0 (GtkWidget *, MAX (info->n_params, 1));
   g_object_set_data_full (G_OBJECT (dialog), "atelier-dialog-state", state, dialog_state_free);
 
   GtkWidget *grid = gtk_grid_new ();
@@ -201,8 +216,8 @@ atelier_dialog_new (const AtelierFilterInfo *info, AtelierFilterValues *values, 
       if (GTK_IS_ENTRY (widget))
         gtk_entry_set_activates_default (GTK_ENTRY (widget), TRUE);
       widget_set (widget, spec, values->values[i]);
-      connect_changed (widget, dialog);
       state->widgets[i] = widget;
+      state->labels[i] = label;
       gtk_grid_attach (GTK_GRID (grid), label, 0, i + 1, 1, 1);
       gtk_grid_attach (GTK_GRID (grid), widget, 1, i + 1, 1, 1);
     }
@@ -210,7 +225,19 @@ atelier_dialog_new (const AtelierFilterInfo *info, AtelierFilterValues *values, 
   gtk_box_pack_start (GTK_BOX (state->body), grid, TRUE, TRUE, 0);
   gtk_container_add (GTK_CONTAINER (gtk_dialog_get_content_area (GTK_DIALOG (dialog))), state->body);
   gtk_widget_show_all (state->body);
+  /* Connected once every row exists, as a change reads them all. */
+  for (int i = 0; i < info->n_params; i++)
+    connect_changed (state->widgets[i], dialog);
+  grey_out_unused (state, values);
   return dialog;
+}
+
+GtkWidget *
+atelier_dialog_get_widget (GtkWidget *dialog, const char *name)
+{
+  const DialogState *state = state_of (dialog);
+  const int i = atelier_filter_param_index (state->values->info, name);
+  return i >= 0 ? state->widgets[i] : NULL;
 }
 
 GtkWidget *

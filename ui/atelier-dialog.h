@@ -16,6 +16,8 @@ GtkWidget *atelier_dialog_new (const AtelierFilterInfo *info, AtelierFilterValue
 void atelier_dialog_read_values (GtkWidget *dialog);
 /* Puts the description's defaults into the widgets. */
 void atelier_dialog_reset (GtkWidget *dialog);
+/* The widget of parameter @name (NULL: none); rows unused with the others' values are insensitive. */
+GtkWidget *atelier_dialog_get_widget (GtkWidget *dialog, const char *name);
 
 /* Adds the filter's preview beside the parameters, rendered by @filter from
  * @region and @selection (NULL: none) as its AtelierFilterPreview describes;

@@ -67,6 +67,18 @@ atelier_filter_values_get_choice (const AtelierFilterValues *values, const char 
   return values->info->params[i].choices[(int) values->values[i]].nick;
 }
 
+gboolean
+atelier_filter_values_row_unused (const AtelierFilterValues *values, int row)
+{
+  const char *when = values->info->params[row].unused_when;
+  if (when == NULL)
+    return FALSE;
+  const char *equals = strchr (when, '=');
+  g_return_val_if_fail (equals != NULL, FALSE);
+  g_autofree char *name = g_strndup (when, (gsize) (equals - when));
+  return g_strcmp0 (atelier_filter_values_get_choice (values, name), equals + 1) == 0;
+}
+
 static gboolean
 unknown_param (const AtelierFilterInfo *info, const char *name, GError **error)
 {

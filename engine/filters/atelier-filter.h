@@ -57,6 +57,8 @@ typedef struct
   const AtelierParamChoice *choices; /* CHOICE: n_choices of them */
   int n_choices;
   gboolean every_layer; /* BOOLEAN: when on, the plug-in runs every layer of the image through the filter */
+  const char *unused_when; /* "speed=fast": the row means nothing while that CHOICE row has that value (the dialog
+                            * greys it out); NULL: always used */
 } AtelierParamSpec;
 
 /* An INT parameter's allowed values, counted (0 may be one of them). */
@@ -264,6 +266,8 @@ double atelier_filter_values_get (const AtelierFilterValues *values, const char 
 int atelier_filter_values_get_int (const AtelierFilterValues *values, const char *name);
 /* The nick of a CHOICE parameter's value. */
 const char *atelier_filter_values_get_choice (const AtelierFilterValues *values, const char *name);
+/* Whether row @row means nothing with these values (its .unused_when holds). */
+gboolean atelier_filter_values_row_unused (const AtelierFilterValues *values, int row);
 gboolean atelier_filter_values_set (AtelierFilterValues *values, const char *name, double value, GError **error);
 gboolean atelier_filter_values_set_choice (AtelierFilterValues *values, const char *name, const char *nick,
                                            GError **error);

@@ -15,18 +15,18 @@ G_BEGIN_DECLS
 #define ATELIER_SAMPLING_PARAM_ROWS                                                                            \
   { .name = "steps", .type = ATELIER_PARAM_INT, .label = ATELIER_N_ ("S_teps"),                                \
     .help = ATELIER_N_ ("Denoising steps: more are slower and refine the fill"),                               \
-    .min = 1, .max = 100, .default_value = 20 },                                                               \
+    .min = 1, .max = 100, .default_value = 20, .unused_when = "speed=fast" },                                  \
   { .name = "guidance", .type = ATELIER_PARAM_DOUBLE, .label = ATELIER_N_ ("_Guidance"),                       \
     .help = ATELIER_N_ ("How strongly the fill follows the look of photographs (classifier-free guidance); 1 " \
                         "turns it off"),                                                                       \
-    .min = 1.0, .max = 10.0, .default_value = 2.0, .step = 0.5, .digits = 1 },                                 \
+    .min = 1.0, .max = 10.0, .default_value = 2.0, .step = 0.5, .digits = 1, .unused_when = "speed=fast" },    \
   { .name = "seed", .type = ATELIER_PARAM_INT, .label = ATELIER_N_ ("S_eed"),                                  \
     .help = ATELIER_N_ ("Start of the random noise: the same seed gives the same fill, another seed another "  \
                         "fill"),                                                                               \
     .min = 0, .max = G_MAXINT32, .default_value = 0 },                                                         \
   { .name = "sampler", .type = ATELIER_PARAM_CHOICE, .label = ATELIER_N_ ("Sa_mpler"),                         \
     .help = ATELIER_N_ ("DPM-Solver++ reaches a clean result in fewer steps; DDIM is the classic method"),     \
-    .default_value = 0,                                                                                        \
+    .default_value = 0, .unused_when = "speed=fast",                                                           \
     ATELIER_CHOICES ({ "dpmpp-2m", ATELIER_N_ ("DPM-Solver++ (2M)") }, { "ddim", ATELIER_N_ ("DDIM") }) }
 
 /* Full or fast sampling, the last row of each filter that samples: appended after the rows above so that scripts
