@@ -48,8 +48,7 @@ atelier_command_sample (int argc, char **argv)
   if (!list && !atelier_cli_output_check (argv[1], &plan, &error))
     return atelier_cli_usage_error (error);
   /* Fast samples the distilled student (or --model's, which must be one) with the steps it was taught. */
-  const gboolean fast = g_strcmp0 (atelier_filter_values_get_choice (values, "speed"), "fast") == 0;
-  const char *unet_name = model ? model : fast ? ATELIER_LATENT_DIFFUSION_FAST_UNET : ATELIER_LATENT_DIFFUSION_DEFAULT_UNET;
+  const char *unet_name = model ? model : atelier_sampling_unet_name (values);
   g_autoptr (AtelierLatentDiffusion) ld = atelier_latent_diffusion_open (unet_name, ATELIER_LATENT_DIFFUSION_DEFAULT_AUTOENCODER,
                                                                          &error);
   if (ld == NULL)
@@ -66,7 +65,7 @@ atelier_command_sample (int argc, char **argv)
   AtelierSamplerParams *p = &ld_options.sampler;
   p->eta = (float) eta;
   ld_options.working_side = MAX (64, MAX (width, height));
-  if (!atelier_sampler_params_from_values (values, p, &error) || (fast && !atelier_latent_diffusion_student_params (ld, p, &error))
+  if (!atelier_sampling_params_for (ld, values, p, &error)
       || (p->label = atelier_unet_label_index (unet, style ? style : "photo", &error)) < 0)
     return atelier_cli_usage_error (error);
 

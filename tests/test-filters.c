@@ -304,6 +304,14 @@ test_unused_rows (void)
   g_assert_true (atelier_filter_values_row_unused (v, atelier_filter_param_index (v->info, "guidance")));
   g_assert_true (atelier_filter_values_row_unused (v, atelier_filter_param_index (v->info, "sampler")));
   g_assert_false (atelier_filter_values_row_unused (v, seed));
+  /* What describes a run (its settings line, its provenance) names only the rows that shaped it. */
+  g_autofree char *described = atelier_filter_values_describe (v);
+  g_assert_null (strstr (described, "steps"));
+  g_assert_null (strstr (described, "guidance"));
+  g_assert_null (strstr (described, "sampler"));
+  g_assert_nonnull (strstr (described, "seed 0"));
+  g_assert_nonnull (strstr (described, "speed fast"));
+  g_assert_true (g_str_has_prefix (described, atelier_filter_find ("inpaint")->params[0].name));
 }
 
 /* ------------------------------------------------------------- previews */

@@ -265,9 +265,13 @@ atelier_filter_values_describe (const AtelierFilterValues *values)
   GString *s = g_string_new (NULL);
   for (int i = 0; i < values->info->n_params; i++)
     {
+      /* A row another choice makes meaningless (steps under fast sampling) would claim a setting that did not
+       * shape the result. */
+      if (atelier_filter_values_row_unused (values, i))
+        continue;
       const AtelierParamSpec *spec = &values->info->params[i];
       const double v = values->values[i];
-      g_string_append_printf (s, "%s%s ", i ? ", " : "", spec->name);
+      g_string_append_printf (s, "%s%s ", s->len ? ", " : "", spec->name);
       switch (spec->type)
         {
         case ATELIER_PARAM_INT:

@@ -276,7 +276,8 @@ void atelier_filter_values_get_colour (const AtelierFilterValues *values, const 
 /* "#rrggbb" (the # may be left out) as a COLOUR value 0xRRGGBB, and back. */
 gboolean atelier_colour_parse (const char *text, double *value, GError **error);
 char *atelier_colour_format (double value);
-/* "scale 4, model thick, all-layers off": the values as a person reads them back. */
+/* "scale 4, model thick, all-layers off": the values as a person reads them back; rows unused under the chosen
+ * values (atelier_filter_values_row_unused) are left out. */
 char *atelier_filter_values_describe (const AtelierFilterValues *values);
 /* "upscale: scale 4, model thick, ...": the filter and its values, as a run's provenance record names them. */
 char *atelier_filter_values_record (const AtelierFilterValues *values);

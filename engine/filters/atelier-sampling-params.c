@@ -17,17 +17,34 @@ open_latent_diffusion (gconstpointer data, GError **error)
   return atelier_latent_diffusion_open (data, ATELIER_LATENT_DIFFUSION_DEFAULT_AUTOENCODER, error);
 }
 
+static gboolean
+speed_is_fast (const AtelierFilterValues *values)
+{
+  return strcmp (atelier_filter_values_get_choice (values, "speed"), "fast") == 0;
+}
+
+const char *
+atelier_sampling_unet_name (const AtelierFilterValues *values)
+{
+  return speed_is_fast (values) ? ATELIER_LATENT_DIFFUSION_FAST_UNET : ATELIER_LATENT_DIFFUSION_DEFAULT_UNET;
+}
+
+gboolean
+atelier_sampling_params_for (const AtelierLatentDiffusion *ld, const AtelierFilterValues *values,
+                             AtelierSamplerParams *params, GError **error)
+{
+  return atelier_sampler_params_from_values (values, params, error)
+         && (!speed_is_fast (values) || atelier_latent_diffusion_student_params (ld, params, error));
+}
+
 const AtelierLatentDiffusion *
 atelier_sampling_setup (AtelierModelCache *models, const AtelierFilterValues *values, AtelierSamplerParams *params,
                         GError **error)
 {
-  if (!atelier_sampler_params_from_values (values, params, error))
-    return NULL;
-  const gboolean fast = strcmp (atelier_filter_values_get_choice (values, "speed"), "fast") == 0;
-  const char *unet = fast ? ATELIER_LATENT_DIFFUSION_FAST_UNET : ATELIER_LATENT_DIFFUSION_DEFAULT_UNET;
+  const char *unet = atelier_sampling_unet_name (values);
   const AtelierLatentDiffusion *ld = atelier_model_cache_get (models, unet, open_latent_diffusion, unet,
                                                               (GDestroyNotify) atelier_latent_diffusion_free, error);
-  if (ld == NULL || (fast && !atelier_latent_diffusion_student_params (ld, params, error)))
+  if (ld == NULL || !atelier_sampling_params_for (ld, values, params, error))
     return NULL;
   return ld;
 }

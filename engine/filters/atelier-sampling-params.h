@@ -48,6 +48,14 @@ extern const AtelierFilterInfo atelier_sampling_params;
 gboolean atelier_sampler_params_from_values (const AtelierFilterValues *values, AtelierSamplerParams *params,
                                              GError **error);
 
+/* The U-Net that @values' speed row chooses: the default one, or for "fast" its distilled student. */
+const char *atelier_sampling_unet_name (const AtelierFilterValues *values);
+
+/* @params from @values (rows and speed row) for @ld: the rows' steps, guidance and sampler, or for "fast" those
+ * @ld's U-Net was distilled for (an error when it was not distilled). */
+gboolean atelier_sampling_params_for (const AtelierLatentDiffusion *ld, const AtelierFilterValues *values,
+                                      AtelierSamplerParams *params, GError **error);
+
 /* The latent diffusion model of a filter instance, opened once through @models, and its sampler @params from
  * @values (of a description holding the rows and the speed row): the default U-Net with the rows' steps, guidance
  * and sampler, or for speed "fast" its distilled student with its own. What Inpaint, Extend Canvas and Replace
