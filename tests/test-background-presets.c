@@ -84,6 +84,35 @@ test_scene_vectors (void)
                    ==, 45);
 }
 
+/* The one light: a preset's shadow falls away from its light, and a shadow direction gives the light it implies;
+ * hand-worked angles. A v1 U-Net's labels have none of jewellery's styles, clothing's second is studio. */
+static void
+test_light_and_shadow_agree (void)
+{
+  /* food's light (-0.8, -0.2): the shadow moved along (0.8, 0.2), atan2 (0.8, 0.2) = 75.96 degrees to the right. */
+  g_assert_cmpfloat_with_epsilon (
+    atelier_background_preset_shadow_direction (atelier_background_preset_find ("food", NULL)), 75.963757, 1e-5);
+  /* cosmetics' (0.45, -0.45): 45 degrees to the left; electronics' (0, -0.7): straight down. */
+  g_assert_cmpfloat_with_epsilon (
+    atelier_background_preset_shadow_direction (atelier_background_preset_find ("cosmetics", NULL)), -45.0, 1e-5);
+  g_assert_cmpfloat_with_epsilon (
+    atelier_background_preset_shadow_direction (atelier_background_preset_find ("electronics", NULL)), 0.0, 1e-9);
+  float scene[ATELIER_BACKGROUND_SCENE_CHANNELS];
+  atelier_background_scene_from_shadow (30.0, scene); /* shadow 30 degrees right: light up and to the left */
+  const float expected[4] = { -0.25f, -0.4330127f, 0.0f, 0.0f };
+  for (int i = 0; i < 4; i++)
+    g_assert_cmpfloat_with_epsilon (scene[i], expected[i], 1e-6);
+  const char *const v1_labels[] = { "null", "photo", "studio", "wood", "stone", "fabric", "paper", "bokeh", NULL };
+  g_assert_null (atelier_background_preset_style (atelier_background_preset_find ("jewellery", NULL), v1_labels));
+  g_assert_cmpstr (atelier_background_preset_style (atelier_background_preset_find ("clothing", NULL), v1_labels),
+                   ==, "studio");
+  g_assert_cmpstr (atelier_background_preset_style (atelier_background_preset_find ("food", NULL), v1_labels), ==,
+                   "wood");
+  const char *const v2_labels[] = { "null", "marble", "velvet", NULL };
+  g_assert_cmpstr (atelier_background_preset_style (atelier_background_preset_find ("jewellery", NULL), v2_labels),
+                   ==, "marble");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -91,5 +120,6 @@ main (int argc, char **argv)
   g_test_add_func ("/background-presets/choices-match-table", test_choices_match_table);
   g_test_add_func ("/background-presets/styles-are-v2-labels", test_styles_are_v2_labels);
   g_test_add_func ("/background-presets/scene-vectors", test_scene_vectors);
+  g_test_add_func ("/background-presets/light-and-shadow-agree", test_light_and_shadow_agree);
   return g_test_run ();
 }

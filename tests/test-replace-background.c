@@ -723,8 +723,9 @@ test_canvas_keep_in_place (void)
   g_assert_true (atelier_canvas_is_identity (&plan, selection));
 }
 
-/* A category preset gives exactly the run with that preset's shadow set by hand (softness 0.8 % of the shorter
- * side, H = 96: 1 pixel), and another picture than the default shadow's. */
+/* A category preset gives exactly the run with that preset's shadow set by hand (food: opacity 0.45, softness
+ * 1.2 % of the shorter side, H = 96: 1 pixel, moved away from its light (-0.8, -0.2): atan2 (0.8, 0.2) = 75.96
+ * degrees to the right), and another picture than the default shadow's. */
 static void
 test_preset_sets_the_shadow (void)
 {
@@ -732,16 +733,43 @@ test_preset_sets_the_shadow (void)
   g_autoptr (AtelierTensor) selection = square_selection ();
   const AtelierFilterInfo *info = atelier_filter_find ("replace-background");
   g_autoptr (AtelierFilterValues) chosen = atelier_filter_values_new (info);
-  g_assert_true (atelier_filter_values_set_choice (chosen, "preset", "electronics", NULL));
+  g_assert_true (atelier_filter_values_set_choice (chosen, "preset", "food", NULL));
+  g_assert_true (atelier_filter_values_set (chosen, "shadow-distance", 12, NULL));
   g_autoptr (AtelierFilterValues) by_hand = atelier_filter_values_new (info);
-  g_assert_true (atelier_filter_values_set (by_hand, "shadow-opacity", 0.5, NULL));
+  g_assert_true (atelier_filter_values_set (by_hand, "shadow-opacity", 0.45, NULL));
   g_assert_true (atelier_filter_values_set (by_hand, "shadow-softness", 1, NULL));
+  g_assert_true (atelier_filter_values_set (by_hand, "shadow-distance", 12, NULL));
+  g_assert_true (atelier_filter_values_set (by_hand, "shadow-direction", atan2 (0.8, 0.2) * 180.0 / G_PI, NULL));
   g_autoptr (AtelierFilterValues) plain = atelier_filter_values_new (info);
   g_autoptr (AtelierFilterOutput) a = run_with_selection (chosen, image, selection);
   g_autoptr (AtelierFilterOutput) b = run_with_selection (by_hand, image, selection);
   g_autoptr (AtelierFilterOutput) c = run_with_selection (plain, image, selection);
   g_assert_cmpfloat (test_max_abs_diff (a->pixels, b->pixels), ==, 0.0f);
   g_assert_cmpfloat (test_max_abs_diff (a->pixels, c->pixels), >, 0.01f);
+  /* The direction is the preset's: straight down is another shadow. */
+  g_assert_true (atelier_filter_values_set (by_hand, "shadow-direction", 0.0, NULL));
+  g_autoptr (AtelierFilterOutput) d = run_with_selection (by_hand, image, selection);
+  g_assert_cmpfloat (test_max_abs_diff (a->pixels, d->pixels), >, 0.01f);
+}
+
+/* A preset's surface replaces the style row when the model has it (clothing: linen, else studio, which every model
+ * here has), so the style row then changes nothing; without a preset it does. */
+static void
+test_preset_chooses_the_surface (void)
+{
+  g_autoptr (AtelierTensor) image = test_random_4d (1, 3, H, W);
+  g_autoptr (AtelierTensor) selection = square_selection ();
+  g_autoptr (AtelierFilterValues) wood = generated_values ("wood", 0.0);
+  g_autoptr (AtelierFilterValues) fabric = generated_values ("fabric", 0.0);
+  g_autoptr (AtelierFilterOutput) wood_alone = run_with_selection (wood, image, selection);
+  g_autoptr (AtelierFilterOutput) fabric_alone = run_with_selection (fabric, image, selection);
+  g_assert_cmpint (background_differences (wood_alone->pixels, fabric_alone->pixels, selection), >, H * W / 2);
+  g_assert_true (atelier_filter_values_set_choice (wood, "preset", "clothing", NULL));
+  g_assert_true (atelier_filter_values_set_choice (fabric, "preset", "clothing", NULL));
+  g_autoptr (AtelierFilterOutput) wood_clothing = run_with_selection (wood, image, selection);
+  g_autoptr (AtelierFilterOutput) fabric_clothing = run_with_selection (fabric, image, selection);
+  g_assert_cmpfloat (test_max_abs_diff (wood_clothing->pixels, fabric_clothing->pixels), ==, 0.0f);
+  g_assert_cmpint (background_differences (wood_clothing->pixels, wood_alone->pixels, selection), >, H * W / 2);
 }
 
 int
@@ -761,6 +789,7 @@ main (int argc, char **argv)
   g_test_add_func ("/replace-background/canvas/keep-in-place", test_canvas_keep_in_place);
   g_test_add_func ("/replace-background/generated/ignores-old-background", test_new_background_ignores_old);
   g_test_add_func ("/replace-background/preset-sets-the-shadow", test_preset_sets_the_shadow);
+  g_test_add_func ("/replace-background/generated/preset-chooses-the-surface", test_preset_chooses_the_surface);
   g_test_add_func ("/replace-background/edge-colours-whole-image-rule", test_edge_colours_whole_image_rule);
   g_test_add_func ("/replace-background/generated/grey-view", test_grey_view_hand_computed);
   g_test_add_func ("/replace-background/generated/enlarged-by-esrgan", test_generated_enlarged_by_esrgan);

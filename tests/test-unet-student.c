@@ -124,7 +124,7 @@ check_fast_sampling (const char *expected_name, int label, gboolean around_subje
   g_autoptr (AtelierTensor) mask = test_golden_tensor (golden, "mask");
   g_autoptr (AtelierTensor) expected = test_golden_tensor (golden, expected_name);
   g_autoptr (AtelierContext) ctx = atelier_context_new (2);
-  g_autoptr (AtelierTensor) result = atelier_latent_diffusion_sample (ctx, atelier_latent_diffusion_get_unet (ld), &params, around_subject ? known : NULL,
+  g_autoptr (AtelierTensor) result = atelier_latent_diffusion_sample (ctx, atelier_latent_diffusion_get_unet (ld), &params, NULL, around_subject ? known : NULL,
                                                                       around_subject ? mask : NULL, noise, &error);
   g_assert_no_error (error);
   g_test_message ("%s: max abs diff %g (magnitude %g)", expected_name, test_max_abs_diff (result, expected),

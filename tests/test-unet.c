@@ -78,7 +78,7 @@ check_sampler (Fixture *f, const char *expected_name, const AtelierSamplerParams
   g_autoptr (AtelierTensor) mask = test_golden_tensor (f->golden, "mask");
   g_autoptr (AtelierTensor) expected = test_golden_tensor (f->golden, expected_name);
   g_autoptr (GError) error = NULL;
-  g_autoptr (AtelierTensor) result = atelier_latent_diffusion_sample (f->ctx, f->unet, params, inpaint ? known : NULL,
+  g_autoptr (AtelierTensor) result = atelier_latent_diffusion_sample (f->ctx, f->unet, params, NULL, inpaint ? known : NULL,
                                                           inpaint ? mask : NULL, noise, &error);
   g_assert_no_error (error);
   g_test_message ("%s: max abs diff %g (magnitude %g)", expected_name, test_max_abs_diff (result, expected),
@@ -143,10 +143,10 @@ test_sampler_ddim_eta_seeded (Fixture *f, gconstpointer data)
   g_autoptr (AtelierTensor) mask = test_golden_tensor (f->golden, "mask");
   g_autoptr (GError) error = NULL;
   g_autoptr (AtelierContext) one_thread = atelier_context_new (1);
-  g_autoptr (AtelierTensor) a = atelier_latent_diffusion_sample (f->ctx, f->unet, &p, NULL, mask, NULL, &error);
-  g_autoptr (AtelierTensor) b = atelier_latent_diffusion_sample (one_thread, f->unet, &p, NULL, mask, NULL, &error);
+  g_autoptr (AtelierTensor) a = atelier_latent_diffusion_sample (f->ctx, f->unet, &p, NULL, NULL, mask, NULL, &error);
+  g_autoptr (AtelierTensor) b = atelier_latent_diffusion_sample (one_thread, f->unet, &p, NULL, NULL, mask, NULL, &error);
   p.seed = 43;
-  g_autoptr (AtelierTensor) c = atelier_latent_diffusion_sample (f->ctx, f->unet, &p, NULL, mask, NULL, &error);
+  g_autoptr (AtelierTensor) c = atelier_latent_diffusion_sample (f->ctx, f->unet, &p, NULL, NULL, mask, NULL, &error);
   g_assert_no_error (error);
   g_test_message ("1 and 2 threads: max abs diff %g; another seed: %g", test_max_abs_diff (a, b),
                   test_max_abs_diff (a, c));
@@ -201,12 +201,12 @@ test_bad_input (Fixture *f, gconstpointer data)
   g_autoptr (AtelierTensor) noise = test_random_4d (1, latent, 8, 8);
   noise->data[5] = NAN;
   AtelierSamplerParams p = atelier_sampler_params_default ();
-  g_assert_null (atelier_latent_diffusion_sample (f->ctx, f->unet, &p, NULL, NULL, noise, &error));
+  g_assert_null (atelier_latent_diffusion_sample (f->ctx, f->unet, &p, NULL, NULL, NULL, noise, &error));
   g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
   noise->data[5] = 0;
   p.steps = 0;
-  g_assert_null (atelier_latent_diffusion_sample (f->ctx, f->unet, &p, NULL, NULL, noise, &error));
+  g_assert_null (atelier_latent_diffusion_sample (f->ctx, f->unet, &p, NULL, NULL, NULL, noise, &error));
   g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT);
 }
 
@@ -218,7 +218,7 @@ test_cancel (Fixture *f, gconstpointer data)
   g_autoptr (AtelierTensor) noise = test_random_4d (1, atelier_unet_get_latent_channels (f->unet), 8, 8);
   AtelierSamplerParams p = atelier_sampler_params_default ();
   atelier_context_cancel (f->ctx);
-  g_assert_null (atelier_latent_diffusion_sample (f->ctx, f->unet, &p, NULL, NULL, noise, &error));
+  g_assert_null (atelier_latent_diffusion_sample (f->ctx, f->unet, &p, NULL, NULL, NULL, noise, &error));
   g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_CANCELLED);
 }
 
@@ -666,6 +666,45 @@ test_v2_scene_forward (void)
   g_assert_cmpfloat (test_max_abs_diff (expected, expected_plain), >, 1e-2f);
 }
 
+/* A guided run of the tiny v2 model with a scene, against models/unet/sampling.py: the scene must reach the
+ * conditional pass and not the unconditional one, or the guided difference between them would differ. Without
+ * the scene the run lands elsewhere, so the comparison tells the two apart. */
+static void
+test_v2_scene_sampling (void)
+{
+  g_autofree char *manifest = g_test_build_filename (G_TEST_DIST, "golden", "unet-v2-tiny.json", NULL);
+  g_autofree char *golden_path = g_test_build_filename (G_TEST_DIST, "golden", "unet-v2-golden.safetensors", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierModel) model = atelier_model_open (manifest, &error);
+  g_assert_no_error (error);
+  g_autoptr (AtelierUNet) unet = atelier_unet_new (model, &error);
+  g_assert_no_error (error);
+  g_autoptr (AtelierSafetensors) golden = atelier_safetensors_open (golden_path, &error);
+  g_assert_no_error (error);
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (AtelierTensor) noise = test_golden_tensor (golden, "noise");
+  g_autoptr (AtelierTensor) known = test_golden_tensor (golden, "known");
+  g_autoptr (AtelierTensor) mask = test_golden_tensor (golden, "mask");
+  g_autoptr (AtelierTensor) scenes = test_golden_tensor (golden, "scenes");
+  g_autoptr (AtelierTensor) expected = test_golden_tensor (golden, "sampled_with_scene");
+  AtelierSamplerParams p = atelier_sampler_params_default ();
+  p.kind = ATELIER_SAMPLER_DPMPP_2M;
+  p.steps = 5;
+  p.guidance = 3.0f;
+  p.label = atelier_unet_label_index (unet, "velvet", &error);
+  g_assert_no_error (error);
+  g_autoptr (AtelierTensor) with_scene = atelier_latent_diffusion_sample (ctx, unet, &p, scenes->data, known, mask,
+                                                                         noise, &error);
+  g_assert_no_error (error);
+  g_autoptr (AtelierTensor) without = atelier_latent_diffusion_sample (ctx, unet, &p, NULL, known, mask, noise, &error);
+  g_assert_no_error (error);
+  g_test_message ("v2 sampling with a scene: max abs diff %g (magnitude %g); without the scene %g away",
+                  test_max_abs_diff (with_scene, expected), test_max_abs (expected),
+                  test_max_abs_diff (without, expected));
+  test_assert_close (with_scene, expected, 1e-5f);
+  g_assert_cmpfloat (test_max_abs_diff (without, expected), >, 1e-2f);
+}
+
 static void
 test_v1_ignores_scenes (Fixture *f, gconstpointer data)
 {
@@ -698,6 +737,7 @@ main (int argc, char **argv)
   g_test_add ("/diffusion/unet/forward-vs-pytorch", Fixture, NULL, setup, test_forward, teardown);
   g_test_add ("/diffusion/unet/bad-input", Fixture, NULL, setup, test_bad_input, teardown);
   g_test_add_func ("/diffusion/unet/v2/scene-forward-vs-pytorch", test_v2_scene_forward);
+  g_test_add_func ("/diffusion/unet/v2/scene-sampling-vs-pytorch", test_v2_scene_sampling);
   g_test_add ("/diffusion/unet/v2/v1-ignores-scenes", Fixture, NULL, setup, test_v1_ignores_scenes, teardown);
   g_test_add ("/diffusion/sampler/timesteps", Fixture, NULL, setup, test_timesteps, teardown);
   g_test_add ("/diffusion/sampler/dpmpp-2m-generation-vs-pytorch", Fixture, NULL, setup,

@@ -49,7 +49,8 @@ static const AtelierParamSpec replace_background_params[] = {
   ATELIER_SUBJECT_PARAM_ROWS,
   { .name = "shadow-direction", .type = ATELIER_PARAM_DOUBLE, .label = ATELIER_N_ ("Shadow di_rection (°)"),
     .help = ATELIER_N_ ("Which way the shadow is moved by its distance: 0 straight down, positive towards the right (the "
-                        "light from the left), negative towards the left"),
+                        "light from the left), negative towards the left; a generated background is lit from the "
+                        "other side"),
     .min = -90.0, .max = 90.0, .default_value = 0.0, .step = 5.0, .digits = 0 },
   { .name = "reflection", .type = ATELIER_PARAM_DOUBLE, .label = ATELIER_N_ ("Floor reflec_tion"),
     .help = ATELIER_N_ ("How strongly the subject is mirrored on a glossy floor below it; 0 leaves it out"),
@@ -106,8 +107,9 @@ static const AtelierParamSpec replace_background_params[] = {
    * (pipelines/atelier-background-presets.c); tests/test-background-presets.c checks that they agree. */
   { .name = "preset", .type = ATELIER_PARAM_CHOICE, .label = ATELIER_N_ ("Product _category"),
     .help = ATELIER_N_ ("A background for the product's category: its surface, composition and light, and a "
-                        "contact shadow that agrees with that light (the preset's opacity and softness replace the "
-                        "shadow settings above); None keeps the settings above"),
+                        "contact shadow that agrees with that light (the preset's opacity, softness and direction "
+                        "replace the shadow settings above; its surface replaces the style when the model has it); "
+                        "None keeps the settings above"),
     .default_value = 0,
     ATELIER_CHOICES ({ "none", ATELIER_N_ ("None") }, { "jewellery", ATELIER_N_ ("Jewellery") },
                      { "clothing", ATELIER_N_ ("Clothing") }, { "food", ATELIER_N_ ("Food and spices") },
@@ -193,6 +195,48 @@ enlarger (AtelierModelCache *models, const AtelierFilterValues *values, gint64 s
   return atelier_model_cache_get (models, key, open_enlarger, &name, (GDestroyNotify) atelier_rdn_free, error);
 }
 
+/* The chosen product category's preset into *@preset, NULL for none. */
+static gboolean
+chosen_preset (const AtelierFilterValues *values, const AtelierBackgroundPreset **preset, GError **error)
+{
+  const char *name = atelier_filter_values_get_choice (values, "preset");
+  *preset = strcmp (name, "none") == 0 ? NULL : atelier_background_preset_find (name, error);
+  return strcmp (name, "none") == 0 || *preset != NULL;
+}
+
+/* The style label and scene vector of the generated background: the preset's surface (when the U-Net has it) and its
+ * light and composition, or the style chosen and the light the contact shadow implies, so that the generated light
+ * and the shadow come from one setting. No shadow, no preset: the light is not said (scene NULL). */
+static gboolean
+generated_conditioning (const AtelierFilterValues *values, const AtelierUNet *unet,
+                        AtelierLatentDiffusionOptions *diffusion, float *scene, GError **error)
+{
+  const AtelierBackgroundPreset *preset;
+  if (!chosen_preset (values, &preset, error))
+    return FALSE;
+  const int scene_channels = atelier_unet_get_scene_channels (unet);
+  if (scene_channels != 0 && scene_channels != ATELIER_BACKGROUND_SCENE_CHANNELS)
+    {
+      g_set_error (error, ATELIER_ERROR, ATELIER_ERROR_UNSUPPORTED,
+                   "the U-Net takes a scene vector of %d values, Replace Background gives %d", scene_channels,
+                   ATELIER_BACKGROUND_SCENE_CHANNELS);
+      return FALSE;
+    }
+  const char *style = preset ? atelier_background_preset_style (preset, atelier_unet_get_labels (unet)) : NULL;
+  if (style == NULL)
+    style = atelier_filter_values_get_choice (values, "style");
+  if ((diffusion->sampler.label = atelier_unet_label_index (unet, style, error)) < 0)
+    return FALSE;
+  diffusion->scene = scene;
+  if (preset != NULL)
+    atelier_background_preset_scene (preset, scene);
+  else if (atelier_filter_values_get (values, "shadow-opacity") > 0.0)
+    atelier_background_scene_from_shadow (atelier_filter_values_get (values, "shadow-direction"), scene);
+  else
+    diffusion->scene = NULL;
+  return TRUE;
+}
+
 /* The model's background around the subject @alpha of @rgb (1, 3, H, W). */
 static AtelierTensor *
 generated_background (AtelierContext *ctx, AtelierModelCache *models, const AtelierFilterValues *values,
@@ -202,11 +246,10 @@ generated_background (AtelierContext *ctx, AtelierModelCache *models, const Atel
     .diffusion = atelier_latent_diffusion_options_default (),
     .keep_layout = (float) atelier_filter_values_get (values, "keep-layout"),
   };
+  float scene[ATELIER_BACKGROUND_SCENE_CHANNELS];
   const AtelierLatentDiffusion *ld = atelier_sampling_setup (models, values, &options.diffusion.sampler, error);
   if (ld == NULL
-      || (options.diffusion.sampler.label = atelier_unet_label_index (atelier_latent_diffusion_get_unet (ld),
-                                                                      atelier_filter_values_get_choice (values, "style"),
-                                                                      error)) < 0)
+      || !generated_conditioning (values, atelier_latent_diffusion_get_unet (ld), &options.diffusion, scene, error))
     return NULL;
   GError *enlarger_error = NULL;
   options.enlarger = enlarger (models, values, MAX (rgb->shape[2], rgb->shape[3]), options.diffusion.working_side,
@@ -320,14 +363,14 @@ shadow_and_light (const AtelierFilterValues *values, Subject *s, AtelierTensor *
     .direction = atelier_filter_values_get (values, "shadow-direction"),
   };
   /* A product category's preset brings the shadow that agrees with its light. */
-  const char *preset_name = atelier_filter_values_get_choice (values, "preset");
-  if (g_strcmp0 (preset_name, "none") != 0)
+  const AtelierBackgroundPreset *preset;
+  if (!chosen_preset (values, &preset, error))
+    return NULL;
+  if (preset != NULL)
     {
-      const AtelierBackgroundPreset *preset = atelier_background_preset_find (preset_name, error);
-      if (preset == NULL)
-        return NULL;
       options.opacity = preset->shadow_opacity;
       options.softness = atelier_background_preset_softness (preset, s->alpha->shape[2], s->alpha->shape[3]);
+      options.direction = (float) atelier_background_preset_shadow_direction (preset);
     }
   const int wrap_radius = MAX (1, (int) lround (MAX (s->alpha->shape[2], s->alpha->shape[3]) * LIGHT_WRAP_SHARE));
   if (!atelier_floor_reflection (background, s->foreground, s->alpha, atelier_filter_values_get (values, "reflection"),

@@ -335,7 +335,8 @@ load_scene_embed (AtelierUNet *u, const AtelierModel *model, GError **error)
   const AtelierManifest *m = atelier_model_get_manifest (model);
   if (!json_object_has_member (atelier_manifest_get_config (m), "scene_channels"))
     return TRUE;
-  if (!atelier_manifest_config_int_in (m, "scene_channels", 1, 64, &u->config.scene_channels, error))
+  if (!atelier_manifest_config_int_in (m, "scene_channels", 1, ATELIER_UNET_MAX_SCENE_CHANNELS,
+                                       &u->config.scene_channels, error))
     return FALSE;
   u->scene_embed = atelier_model_load_tensor (model, "scene_embed.weight", 2,
                                               (const int64_t[]) { u->config.embed_channels, u->config.scene_channels },

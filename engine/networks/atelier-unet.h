@@ -28,6 +28,8 @@ int atelier_unet_get_latent_channels (const AtelierUNet *unet);
  * and length the strength; composition +1 horizon, -1 flat-lay, 0 unknown; the horizon's row relative to the
  * picture, 0 its middle, -0.5 its top); 0 for a v1 model. */
 int atelier_unet_get_scene_channels (const AtelierUNet *unet);
+/* The most scene channels a manifest may declare, so that callers can hold a vector on the stack. */
+#define ATELIER_UNET_MAX_SCENE_CHANNELS 64
 /* A student distilled for few-step sampling (models/unet/distill.py): the DDIM steps it was distilled for, 0 for
  * a model trained as usual; and the classifier-free guidance of the teacher it learnt, which it has built in, so
  * that it runs without a guidance pass of its own. */

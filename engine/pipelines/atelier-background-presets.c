@@ -54,6 +54,37 @@ atelier_background_preset_scene (const AtelierBackgroundPreset *preset, float *s
   scene[3] = flat ? 0.0f : preset->horizon - 0.5f;
 }
 
+/* The light's strength when only the shadow's direction says where it is: the middle of the training scenes'
+ * range (models/scenes), as the presets' 0.4-0.8. */
+#define SHADOW_LIGHT_STRENGTH 0.5f
+
+double
+atelier_background_preset_shadow_direction (const AtelierBackgroundPreset *preset)
+{
+  /* The shadow is moved along (-light x, -light y); its direction is that vector's angle from straight down. */
+  const double degrees = atan2 (-preset->light[0], -preset->light[1]) * 180.0 / G_PI;
+  return CLAMP (degrees, -90.0, 90.0);
+}
+
+void
+atelier_background_scene_from_shadow (double degrees, float *scene)
+{
+  const double radians = degrees * G_PI / 180.0;
+  scene[0] = (float) (-sin (radians)) * SHADOW_LIGHT_STRENGTH;
+  scene[1] = (float) (-cos (radians)) * SHADOW_LIGHT_STRENGTH;
+  scene[2] = 0.0f;
+  scene[3] = 0.0f;
+}
+
+const char *
+atelier_background_preset_style (const AtelierBackgroundPreset *preset, const char *const *labels)
+{
+  for (int k = 0; k < (int) G_N_ELEMENTS (preset->styles) && preset->styles[k] != NULL; k++)
+    if (g_strv_contains (labels, preset->styles[k]))
+      return preset->styles[k];
+  return NULL;
+}
+
 int
 atelier_background_preset_softness (const AtelierBackgroundPreset *preset, gint64 h, gint64 w)
 {

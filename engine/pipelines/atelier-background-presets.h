@@ -39,6 +39,15 @@ const AtelierBackgroundPreset *atelier_background_preset_find (const char *name,
 /* The v2 U-Net's scene vector for @preset (ATELIER_BACKGROUND_SCENE_CHANNELS values): light x, light y,
  * composition (+1 horizon, -1 flat-lay), the horizon's row with 0 the picture's middle. */
 void atelier_background_preset_scene (const AtelierBackgroundPreset *preset, float *scene);
+/* The contact shadow's direction that agrees with @preset's light (Replace Background's shadow-direction: degrees
+ * from straight down, towards the right when positive): away from the light, within -90..90. */
+double atelier_background_preset_shadow_direction (const AtelierBackgroundPreset *preset);
+/* The scene vector when no preset is chosen: the light the shadow direction @degrees implies (the shadow falls away
+ * from it; strength 0.5, a softbox's), composition and horizon not said. */
+void atelier_background_scene_from_shadow (double degrees, float *scene);
+/* The first of @preset's styles among @labels (a U-Net's, NULL-terminated), or NULL when it has none of them (a v1
+ * model has no marble). */
+const char *atelier_background_preset_style (const AtelierBackgroundPreset *preset, const char *const *labels);
 /* The shadow's blur in pixels for a picture of @h x @w. */
 int atelier_background_preset_softness (const AtelierBackgroundPreset *preset, gint64 h, gint64 w);
 

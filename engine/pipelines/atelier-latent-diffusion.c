@@ -87,6 +87,7 @@ atelier_latent_diffusion_options_default (void)
 typedef struct
 {
   const AtelierUNet *unet;
+  const float *scene;                /* (S) or NULL */
   const AtelierTensor *known, *mask; /* as the sampler got them (it has checked their shapes), or NULL */
   AtelierTensor *input;              /* (2, 2 L + 1, h, w), made at the first step */
 } UNetDenoiser;
@@ -126,15 +127,24 @@ unet_denoise (AtelierContext *ctx, gpointer user_data, const AtelierTensor *x, i
   const int64_t shape[4] = { count, d->input->shape[1], d->input->shape[2], d->input->shape[3] };
   g_autoptr (AtelierTensor) passes = atelier_tensor_new_view (d->input->data, 4, shape);
   const float timesteps[2] = { (float) t, (float) t };
-  return atelier_unet_forward (ctx, d->unet, passes, timesteps, labels, error);
+  const int scene_channels = atelier_unet_get_scene_channels (d->unet);
+  if (d->scene == NULL || scene_channels == 0)
+    return atelier_unet_forward (ctx, d->unet, passes, timesteps, labels, error);
+  /* models/unet/train_unet.py zeroes the scene of every sample it trains without a label, so the unconditional
+   * pass is the one that has neither. */
+  float scenes[2 * ATELIER_UNET_MAX_SCENE_CHANNELS] = { 0 };
+  for (int b = 0; b < count; b++)
+    if (labels[b] != 0)
+      memcpy (scenes + b * scene_channels, d->scene, sizeof (float) * scene_channels);
+  return atelier_unet_forward_scene (ctx, d->unet, passes, timesteps, labels, scenes, error);
 }
 
 AtelierTensor *
 atelier_latent_diffusion_sample (AtelierContext *ctx, const AtelierUNet *unet, const AtelierSamplerParams *params,
-                                 const AtelierTensor *known, const AtelierTensor *mask, const AtelierTensor *noise,
-                                 GError **error)
+                                 const float *scene, const AtelierTensor *known, const AtelierTensor *mask,
+                                 const AtelierTensor *noise, GError **error)
 {
-  UNetDenoiser state = { unet, known, mask, NULL };
+  UNetDenoiser state = { unet, scene, known, mask, NULL };
   AtelierDenoiser denoiser = { .latent_channels = atelier_unet_get_latent_channels (unet),
                                .prediction = atelier_unet_get_prediction (unet) == ATELIER_PREDICTION_V
                                                ? ATELIER_DENOISER_PREDICTS_V
@@ -258,7 +268,8 @@ diffuse_region (AtelierContext *ctx, const AtelierLatentDiffusion *ld, const Ate
     return NULL;
   atelier_context_set_progress_span (ctx, encode_share, 1.0 - decode_share);
   const clock_t encoded = clock ();
-  g_autoptr (AtelierTensor) latent = atelier_latent_diffusion_sample (ctx, ld->unet, &options->sampler, known, cells, NULL, error);
+  g_autoptr (AtelierTensor) latent = atelier_latent_diffusion_sample (ctx, ld->unet, &options->sampler, options->scene,
+                                                                      known, cells, NULL, error);
   atelier_context_set_progress_span (ctx, 1.0 - decode_share, 1.0);
   const clock_t sampled = clock ();
   if (latent != NULL)

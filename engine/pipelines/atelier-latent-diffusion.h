@@ -28,9 +28,12 @@ const AtelierUNet *atelier_latent_diffusion_get_unet (const AtelierLatentDiffusi
 const AtelierAutoencoder *atelier_latent_diffusion_get_autoencoder (const AtelierLatentDiffusion *ld);
 
 /* The sampler (atelier_sampler_run: known, mask and noise as there) with @unet as its denoiser, conditioned
- * on the mask and the known latent outside it. Samples a normalised latent (1, L, h, w). */
+ * on the mask and the known latent outside it, and on @scene (atelier_unet_get_scene_channels values, or NULL:
+ * not said) wherever it is on the label (the guidance's unconditional pass has neither, as in training). Samples a
+ * normalised latent (1, L, h, w). */
 AtelierTensor *atelier_latent_diffusion_sample (AtelierContext *ctx, const AtelierUNet *unet,
-                                                const AtelierSamplerParams *params, const AtelierTensor *known,
+                                                const AtelierSamplerParams *params, const float *scene,
+                                                const AtelierTensor *known,
                                                 const AtelierTensor *mask, const AtelierTensor *noise,
                                                 GError **error);
 
@@ -45,6 +48,9 @@ typedef struct
   AtelierSamplerParams sampler;
   int working_side; /* pixels, at least 64 */
   int context;      /* inpainting: pixels of surroundings around the selection's box; < 0: as large as the box */
+  /* The scene the background is to show (light, composition: atelier_unet_get_scene_channels), or NULL: not said.
+   * A U-Net without scene channels ignores it. */
+  const float *scene;
 } AtelierLatentDiffusionOptions;
 
 AtelierLatentDiffusionOptions atelier_latent_diffusion_options_default (void);

@@ -13,8 +13,8 @@ from models.unet.schedule import alphas_cumprod, ddim_sigma, ddim_step, dpmpp_2m
 def sample(model, config, *, noise, known=None, mask=None, label=1, guidance=3.0, steps=20, sampler="dpmpp-2m",
            strength=1.0, eta=0.0, step_noise=None, scene=None):
     """noise (1, L, h, w); known (1, L, h, w) or None; mask (1, 1, h, w) or None; step_noise(i) gives
-    DDIM's fresh noise for step i when eta > 0; scene (1, S) a v2 model's scene vector, or None (the
-    unconditional pass of guidance gets the zero vector with the null label). Returns the normalised
+    DDIM's fresh noise for step i when eta > 0; scene (1, S) a v2 model's scene vector, or None (every pass with
+    the null label, guidance's unconditional one among them, gets the zero vector). Returns the normalised
     latent."""
     abar = torch.tensor(alphas_cumprod(config), dtype=torch.float64)
     known = torch.zeros_like(noise) if known is None else known
@@ -31,7 +31,8 @@ def sample(model, config, *, noise, known=None, mask=None, label=1, guidance=3.0
         inputs = torch.cat([torch.cat([x.float(), conditioning], dim=1)] * len(batch_labels))
         conditions = (torch.tensor([t] * len(batch_labels)), torch.tensor(batch_labels))
         if scene is not None:
-            conditions += (torch.cat([scene, torch.zeros_like(scene)][:len(batch_labels)]),)
+            # The scene goes with a label: training zeroes it wherever the label is null.
+            conditions += (torch.cat([scene * (lab != 0) for lab in batch_labels]),)
         out = model(inputs, *conditions).double()
         guided = out[1:2] + guidance * (out[0:1] - out[1:2]) if guidance != 1.0 else out
         alpha, sigma = math.sqrt(abar[t]), math.sqrt(1 - abar[t])
