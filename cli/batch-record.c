@@ -55,8 +55,11 @@ atelier_batch_settings (const AtelierFilterValues *values, const char *output_op
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
+  /* A row the other choices make meaningless (steps under fast sampling) does not shape the output: changing it
+   * must not redo the work. */
   for (int i = 0; i < values->info->n_params; i++)
-    add_param (b, values, &values->info->params[i], values->values[i]);
+    if (!atelier_filter_values_row_unused (values, i))
+      add_param (b, values, &values->info->params[i], values->values[i]);
   json_builder_set_member_name (b, "output");
   json_builder_add_string_value (b, output_options);
   json_builder_end_object (b);

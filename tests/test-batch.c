@@ -347,6 +347,34 @@ test_resume (void)
   test_remove_dir (dir);
 }
 
+/* Under fast sampling steps, guidance and sampler do not shape the output: a rerun that changes only them skips
+ * every input; the seed does shape it, and a rerun with another seed redoes them. */
+static void
+test_resume_ignores_unused_rows (void)
+{
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autoptr (GPtrArray) inputs = make_inputs (dir, 2);
+  g_autofree char *out = g_build_filename (dir, "out", NULL);
+  g_autofree char *jsonl = g_build_filename (dir, "lines.jsonl", NULL);
+#define BATCH(...)                                                                                                {                                                                                                                 "extend-canvas", "--speed", "fast", "--aspect", "pixels", "--right", "6", "--jsonl", jsonl, "--output-dir",       out, (const char *) inputs->pdata[0], (const char *) inputs->pdata[1], __VA_ARGS__, NULL                   }
+  const char *first[] = BATCH ("--steps", "20");
+  const char *unused[] = BATCH ("--steps", "7", "--guidance", "5", "--sampler", "ddim");
+  const char *reseeded[] = BATCH ("--steps", "7", "--seed", "3");
+  const char *const *runs[] = { first, unused, reseeded };
+  const char *expected[] = { "done", "skipped", "done" };
+  for (gsize r = 0; r < G_N_ELEMENTS (runs); r++)
+    {
+      g_auto (Run) run = { 0 };
+      atelier (&run, runs[r]);
+      g_assert_cmpint (run.status, ==, 0);
+      g_autoptr (GHashTable) lines = lines_in_file (jsonl, 2);
+      for (guint i = 0; i < inputs->len; i++)
+        g_assert_cmpstr (status_of (lines, inputs->pdata[i]), ==, expected[r]);
+    }
+#undef BATCH
+  test_remove_dir (dir);
+}
+
 /* Another task holding an output's lock (two tasks given one shard): that output fails, it is not written, and
  * its temporary files are left to the task writing it. */
 static void
@@ -606,6 +634,7 @@ main (int argc, char **argv)
   g_test_add_func ("/batch/atomic/killed-program", test_atomic_killed_program);
   g_test_add_func ("/batch/shards-identical", test_shards_identical);
   g_test_add_func ("/batch/resume", test_resume);
+  g_test_add_func ("/batch/resume-ignores-unused-rows", test_resume_ignores_unused_rows);
   g_test_add_func ("/batch/lock", test_lock);
   g_test_add_func ("/batch/seed-per-file", test_seed_per_file);
   g_test_add_func ("/batch/report-slices", test_report_slices);
