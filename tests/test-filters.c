@@ -281,12 +281,24 @@ test_registry (void)
           if (when == NULL)
             continue;
           g_auto (GStrv) parts = g_strsplit (when, "=", 2);
+          const gboolean negated = g_str_has_suffix (parts[0], "!");
+          if (negated)
+            parts[0][strlen (parts[0]) - 1] = '\0';
           const int choice = atelier_filter_param_index (all[f], parts[0]);
           g_assert_cmpint (choice, >=, 0);
           g_assert_cmpint (all[f]->params[choice].type, ==, ATELIER_PARAM_CHOICE);
           g_assert_nonnull (parts[1]);
           g_assert_true (atelier_filter_values_set_choice (v, parts[0], parts[1], &error));
-          g_assert_true (atelier_filter_values_row_unused (v, i));
+          g_assert_true (atelier_filter_values_row_unused (v, i) == !negated);
+          /* Every other value of the choice: the opposite. */
+          for (int c = 0; c < all[f]->params[choice].n_choices; c++)
+            if (strcmp (all[f]->params[choice].choices[c].nick, parts[1]) != 0)
+              {
+                g_assert_true (atelier_filter_values_set_choice (v, parts[0], all[f]->params[choice].choices[c].nick,
+                                                                 &error));
+                g_assert_true (atelier_filter_values_row_unused (v, i) == negated);
+              }
+          atelier_filter_values_set (v, parts[0], all[f]->params[choice].default_value, NULL);
         }
     }
 }

@@ -39,10 +39,10 @@ static const AtelierParamSpec replace_background_params[] = {
     .help = ATELIER_N_ ("The gradient's colour at the bottom"), .default_value = 0xc8c8c8 },
   { .name = "shadow-opacity", .type = ATELIER_PARAM_DOUBLE, .label = ATELIER_N_ ("Shadow _opacity"),
     .help = ATELIER_N_ ("How dark the contact shadow under the subject is; 0 leaves it out"),
-    .min = 0.0, .max = 1.0, .default_value = 0.4, .step = 0.05, .digits = 2 },
+    .min = 0.0, .max = 1.0, .default_value = 0.4, .step = 0.05, .digits = 2, .unused_when = "preset!=none" },
   { .name = "shadow-softness", .type = ATELIER_PARAM_INT, .label = ATELIER_N_ ("Shadow so_ftness (px)"),
     .help = ATELIER_N_ ("How far the shadow's edge fades out, in pixels"), .min = 0, .max = 200,
-    .default_value = 12 },
+    .default_value = 12, .unused_when = "preset!=none" },
   { .name = "shadow-distance", .type = ATELIER_PARAM_INT, .label = ATELIER_N_ ("Shadow _distance (px)"),
     .help = ATELIER_N_ ("How far below the subject's bottom edge the shadow's centre lies, in pixels"), .min = 0,
     .max = 200, .default_value = 2 },
@@ -51,7 +51,7 @@ static const AtelierParamSpec replace_background_params[] = {
     .help = ATELIER_N_ ("Which way the shadow is moved by its distance: 0 straight down, positive towards the right (the "
                         "light from the left), negative towards the left; a generated background is lit from the "
                         "other side"),
-    .min = -90.0, .max = 90.0, .default_value = 0.0, .step = 5.0, .digits = 0 },
+    .min = -90.0, .max = 90.0, .default_value = 0.0, .step = 5.0, .digits = 0, .unused_when = "preset!=none" },
   { .name = "reflection", .type = ATELIER_PARAM_DOUBLE, .label = ATELIER_N_ ("Floor reflec_tion"),
     .help = ATELIER_N_ ("How strongly the subject is mirrored on a glossy floor below it; 0 leaves it out"),
     .min = 0.0, .max = 1.0, .default_value = 0.0, .step = 0.05, .digits = 2 },

@@ -74,9 +74,11 @@ atelier_filter_values_row_unused (const AtelierFilterValues *values, int row)
   if (when == NULL)
     return FALSE;
   const char *equals = strchr (when, '=');
-  g_return_val_if_fail (equals != NULL, FALSE);
-  g_autofree char *name = g_strndup (when, (gsize) (equals - when));
-  return g_strcmp0 (atelier_filter_values_get_choice (values, name), equals + 1) == 0;
+  g_return_val_if_fail (equals != NULL && equals > when, FALSE);
+  const gboolean negated = equals[-1] == '!';
+  g_autofree char *name = g_strndup (when, (gsize) (equals - when - negated));
+  const gboolean chosen = g_strcmp0 (atelier_filter_values_get_choice (values, name), equals + 1) == 0;
+  return negated ? !chosen : chosen;
 }
 
 static gboolean

@@ -58,7 +58,8 @@ typedef struct
   int n_choices;
   gboolean every_layer; /* BOOLEAN: when on, the plug-in runs every layer of the image through the filter */
   const char *unused_when; /* "speed=fast": the row means nothing while that CHOICE row has that value (the dialog
-                            * greys it out); NULL: always used */
+                            * greys it out, the settings line leaves it out); "preset!=none": while it has any
+                            * other value; NULL: always used */
 } AtelierParamSpec;
 
 /* An INT parameter's allowed values, counted (0 may be one of them). */
