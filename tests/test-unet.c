@@ -623,21 +623,31 @@ test_seamless_fill_edge_cases (void)
 
 /* ---------------------------------------------------------------- v2: the scene vector */
 
-/* The tiny random-weight v2 model of golden/make-unet-v2-golden.py against PyTorch: with scenes (one of them
- * zero), without (NULL is the zero vector), and the committed v1 model, which has no scene map and ignores
- * them. */
-static void
-test_v2_scene_forward (void)
+/* The tiny random-weight v2 model of golden/make-unet-v2-golden.py, and its goldens into *@golden. */
+static AtelierUNet *
+open_tiny_v2 (AtelierSafetensors **golden)
 {
   g_autofree char *manifest = g_test_build_filename (G_TEST_DIST, "golden", "unet-v2-tiny.json", NULL);
   g_autofree char *golden_path = g_test_build_filename (G_TEST_DIST, "golden", "unet-v2-golden.safetensors", NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (AtelierModel) model = atelier_model_open (manifest, &error);
   g_assert_no_error (error);
-  g_autoptr (AtelierUNet) unet = atelier_unet_new (model, &error);
+  AtelierUNet *unet = atelier_unet_new (model, &error);
   g_assert_no_error (error);
-  g_autoptr (AtelierSafetensors) golden = atelier_safetensors_open (golden_path, &error);
+  *golden = atelier_safetensors_open (golden_path, &error);
   g_assert_no_error (error);
+  return unet;
+}
+
+/* The tiny v2 model against PyTorch: with scenes (one of them
+ * zero), without (NULL is the zero vector), and the committed v1 model, which has no scene map and ignores
+ * them. */
+static void
+test_v2_scene_forward (void)
+{
+  g_autoptr (AtelierSafetensors) golden = NULL;
+  g_autoptr (AtelierUNet) unet = open_tiny_v2 (&golden);
+  g_autoptr (GError) error = NULL;
   g_autoptr (AtelierContext) ctx = atelier_context_new (2);
   g_assert_cmpint (atelier_unet_get_scene_channels (unet), ==, 4);
   g_assert_cmpint (atelier_unet_label_index (unet, "velvet", &error), ==, 12);
@@ -672,15 +682,9 @@ test_v2_scene_forward (void)
 static void
 test_v2_scene_sampling (void)
 {
-  g_autofree char *manifest = g_test_build_filename (G_TEST_DIST, "golden", "unet-v2-tiny.json", NULL);
-  g_autofree char *golden_path = g_test_build_filename (G_TEST_DIST, "golden", "unet-v2-golden.safetensors", NULL);
+  g_autoptr (AtelierSafetensors) golden = NULL;
+  g_autoptr (AtelierUNet) unet = open_tiny_v2 (&golden);
   g_autoptr (GError) error = NULL;
-  g_autoptr (AtelierModel) model = atelier_model_open (manifest, &error);
-  g_assert_no_error (error);
-  g_autoptr (AtelierUNet) unet = atelier_unet_new (model, &error);
-  g_assert_no_error (error);
-  g_autoptr (AtelierSafetensors) golden = atelier_safetensors_open (golden_path, &error);
-  g_assert_no_error (error);
   g_autoptr (AtelierContext) ctx = atelier_context_new (2);
   g_autoptr (AtelierTensor) noise = test_golden_tensor (golden, "noise");
   g_autoptr (AtelierTensor) known = test_golden_tensor (golden, "known");
