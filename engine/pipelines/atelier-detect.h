@@ -67,7 +67,10 @@ typedef struct
    * GREY, ROUNDING_*. */
   AtelierSpectralCondition conditions;
   AtelierSpectralAnalysis *analysis;
-  float contributions[ATELIER_SPECTRAL_FEATURE_COUNT];
+  /* The whole image's features: the analysis's, then the residual CNN's
+   * (when the model has the network), and each one's share of the log-odds. */
+  float features[ATELIER_DETECTOR_FEATURE_COUNT];
+  float contributions[ATELIER_DETECTOR_FEATURE_COUNT];
   float *tile_probability;            /* (analysis->rows, analysis->columns) */
   /* The strongest cues for the verdict's side, strongest first. */
   AtelierDetectionCue cues[ATELIER_DETECTION_CUES];

@@ -53,8 +53,11 @@ def share_interval(flags, rng):
 class Evaluation:
     """The evaluation images and their features."""
 
-    def __init__(self, shared, atelier, weak_rule=True, soft_limit=recipe.SOFT_DETAIL_LIMIT, extra_features=None):
+    def __init__(self, shared, atelier, weak_rule=True, soft_limit=recipe.SOFT_DETAIL_LIMIT, extra_features=None,
+                 cnn_model=None, feature_cache=RUNS / "features.pkl"):
         self.extra_features = extra_features
+        self.cnn_model = cnn_model
+        self.feature_cache = Path(feature_cache)
         self.weak_rule = weak_rule
         self.soft_limit = soft_limit
         self.fakes = evaluation_sets.forensics_train_fakes(shared)
@@ -71,7 +74,7 @@ class Evaluation:
                 self.files[(item.path, condition)] = conditions.processed(item.path, condition, cache)
         dev_files = [p for paths in self.dev.values() for p in paths]
         self.table, self.names = with_extra_features(
-            *features(atelier, list(self.files.values()) + dev_files, RUNS / "features.pkl"), extra_features)
+            *features(atelier, list(self.files.values()) + dev_files, self.feature_cache, cnn_model), extra_features)
 
     def matrix(self, files):
         return (np.array([self.table[str(f)][0] for f in files]), np.array([self.table[str(f)][1] for f in files]))
@@ -229,10 +232,15 @@ def main():
                              "this above the pixels' rounding (the engine's ATELIER_DETECT_SOFT_DETAIL_LIMIT)")
     parser.add_argument("--extra-features", help="a pickle of further features per file (residual_cnn.py's), "
                                                    "weighed as the family cnn when --families names it")
+    parser.add_argument("--cnn-model", help="a model file holding the residual CNN's weights (residual_cnn.py "
+                                            "--export, or a detector that has them): the engine computes its "
+                                            "features, the family cnn, and --write-model copies the weights")
+    parser.add_argument("--feature-cache", default=str(RUNS / "features.pkl"),
+                        help="where the engine's features are cached (one file per build and CNN)")
     parser.add_argument("--report", default=str(RUNS / "harness.md"))
     args = parser.parse_args()
     ev = Evaluation(args.shared, args.atelier, weak_rule=not args.without_weak_jpeg_rule, soft_limit=args.soft_limit,
-                    extra_features=args.extra_features)
+                    extra_features=args.extra_features, cnn_model=args.cnn_model, feature_cache=args.feature_cache)
     lines = []
     if not args.skip_committed:
         scores, dev_scores = committed_scores(ev, recipe.load(args.model))
@@ -245,7 +253,7 @@ def main():
         lines += tables(f"Recipe ({', '.join(families)}; {rows.describe()})",
                         measure(ev, scores, dev_scores, np.random.default_rng(1)))
         if args.write_model:
-            rows.write_model(full, families, Path(args.write_model))
+            rows.write_model(full, families, Path(args.write_model), args.cnn_model)
             rows.write_golden(full, ROOT / "tests/golden/detector-golden.safetensors")
     Path(args.report).write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
