@@ -137,6 +137,14 @@ test_detector_weighs_the_cnn_on_the_whole_image (void)
       g_test_skip ("the committed detector weighs the spectral features alone");
       return;
     }
+  /* The golden's weights are the committed model's: regenerate it with the model. */
+  g_autoptr (AtelierModel) golden = open_golden_model ();
+  g_autoptr (AtelierTensor) golden_image = test_golden_tensor (atelier_model_get_weights (golden), "image_0");
+  g_autoptr (AtelierTensor) golden_features = test_golden_tensor (atelier_model_get_weights (golden), "features_0");
+  float committed[ATELIER_RESIDUAL_CNN_FEATURE_COUNT];
+  features_of (cnn, golden_image, committed);
+  for (int f = 0; f < ATELIER_RESIDUAL_CNN_FEATURE_COUNT; f++)
+    g_assert_cmpfloat_with_epsilon (committed[f], golden_features->data[f], 1e-5 * MAX (fabsf (committed[f]), 1e-2f));
   g_autoptr (AtelierContext) ctx = atelier_context_new (2);
   g_autoptr (AtelierTensor) image = test_texture_image (300, 300);
   g_autoptr (AtelierDetection) d = atelier_detect (ctx, detector, image, ATELIER_JPEG_ORIGIN_NEVER, 0, &error);

@@ -36,12 +36,13 @@ typedef struct
  * rounding puts there (AtelierSpectralAnalysis.detail_over_rounding) the
  * verdict is uncertain too. Photographs blurred by a pixel keep little more
  * than rounding there, whose noise, independent in each channel, the
- * classifier reads as a generator's colour: measured by
- * models/detector/harness.py (docs/detector-evaluation.md), at 8 the
- * photographs read "likely generated" fell from 6.4 % to 1.5 % and no
- * generator's AUC moved; 4 left 4.4 %, 16 and 32 held more images for
- * little more. */
-#define ATELIER_DETECT_SOFT_DETAIL_LIMIT 8.0
+ * classifier reads as a generator's colour, and the residual CNN reads blur
+ * as generation too: measured by models/detector/harness.py
+ * (docs/detector-evaluation.md), with the CNN's features at 8 the
+ * photographs read "likely generated" were 4.4 %, at 32 1.5 %, and no
+ * generator's AUC moved (without the CNN 8 had lowered them from 6.4 % to
+ * 1.5 %). */
+#define ATELIER_DETECT_SOFT_DETAIL_LIMIT 32.0
 
 /* Why the evidence is too weak for a verdict either way. */
 typedef enum

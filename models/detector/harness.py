@@ -17,6 +17,7 @@ training recipe, with 95 % bootstrap intervals.
     /usr/bin/python3 -m models.detector.harness --write-model models/detector  # and write the recipe's model
 """
 import argparse
+import json
 from pathlib import Path
 
 import numpy as np
@@ -239,6 +240,10 @@ def main():
                         help="where the engine's features are cached (one file per build and CNN)")
     parser.add_argument("--report", default=str(RUNS / "harness.md"))
     args = parser.parse_args()
+    committed = Path(args.model).with_suffix(".json")
+    # A committed model that weighs the CNN: its own weights compute the features.
+    if args.cnn_model is None and "cnn-mean-0" in json.loads(committed.read_text())["config"]["features"]:
+        args.cnn_model = str(committed)
     ev = Evaluation(args.shared, args.atelier, weak_rule=not args.without_weak_jpeg_rule, soft_limit=args.soft_limit,
                     extra_features=args.extra_features, cnn_model=args.cnn_model, feature_cache=args.feature_cache)
     lines = []
