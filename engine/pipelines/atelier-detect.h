@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-/* AI-artifact detection of one image: spectral analysis, the classifier on
- * the whole image and on every tile, the cues that weighed most, and the
- * pictures a person reads them from (heat map, spectrum with its peaks). */
+/* AI-artifact detection of one image: spectral analysis (and the residual
+ * CNN, when the model weighs it), the classifier on the whole image and on
+ * every tile, the cues that weighed most, and the pictures a person reads
+ * them from (heat map, spectrum with its peaks). */
 
 #include "forensics/atelier-detector.h"
 #include "forensics/atelier-spectral-analysis.h"
