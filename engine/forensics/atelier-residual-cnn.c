@@ -5,6 +5,7 @@
 #include "networks/atelier-conv-layer.h"
 
 #include <math.h>
+#include <string.h>
 
 #define LAYERS 3
 /* Added to the high-pass's deviation before dividing by it, so that a flat
@@ -37,13 +38,12 @@ atelier_residual_cnn_in_model (const AtelierModel *model)
 }
 
 static AtelierTensor *
-laplacian_per_channel (void)
+laplacian_per_channel (GError **error)
 {
   static const float laplacian[9] = { 0, -1, 0, -1, 4, -1, 0, -1, 0 };
-  AtelierTensor *t = atelier_tensor_new_4d (3, 1, 3, 3, NULL);
-  for (int c = 0; c < 3; c++)
-    for (int i = 0; i < 9; i++)
-      t->data[c * 9 + i] = laplacian[i];
+  AtelierTensor *t = atelier_tensor_new_4d (3, 1, 3, 3, error);
+  for (int c = 0; t != NULL && c < 3; c++)
+    memcpy (t->data + c * 9, laplacian, sizeof laplacian);
   return t;
 }
 
@@ -60,8 +60,8 @@ atelier_residual_cnn_load (const AtelierModel *model, GError **error)
     }
   atelier_scale_inplace (cnn->convs[LAYERS - 1].weight, TANH_SCALE, 0);
   atelier_scale_inplace (cnn->convs[LAYERS - 1].bias, TANH_SCALE, 0);
-  cnn->high_pass = laplacian_per_channel ();
-  return g_steal_pointer (&cnn);
+  cnn->high_pass = laplacian_per_channel (error);
+  return cnn->high_pass != NULL ? g_steal_pointer (&cnn) : NULL;
 }
 
 const char *
