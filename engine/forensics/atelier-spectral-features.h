@@ -48,6 +48,8 @@ typedef enum
   ATELIER_SPECTRAL_CUE_NYQUIST_PEAKS,
   ATELIER_SPECTRAL_CUE_COLOUR_DETAIL,
   ATELIER_SPECTRAL_CUE_OFF_GRID_PEAKS,
+  /* Not spectral: the residual CNN's pooled activations (atelier-residual-cnn.h). */
+  ATELIER_SPECTRAL_CUE_LEARNED_RESIDUAL,
   ATELIER_SPECTRAL_CUE_COUNT,
 } AtelierSpectralCue;
 

@@ -4,6 +4,7 @@
 #include "core/atelier-i18n.h"
 
 #include <math.h>
+#include <string.h>
 
 /* A probability between the two is reported as uncertain rather than forced
  * to a side: the classifier is calibrated, so 0.3 means 3 in 10 such images
@@ -70,6 +71,9 @@ static const char *const cue_texts[ATELIER_SPECTRAL_CUE_COUNT][2] = {
   = { ATELIER_N_ ("A pattern repeating at another period, as up-sampling leaves it after resizing (fine stripes "
                   "in the scene do this too)"),
       ATELIER_N_ ("No other repeating pattern in the finest detail") },
+  [ATELIER_SPECTRAL_CUE_LEARNED_RESIDUAL]
+  = { ATELIER_N_ ("The texture of the finest detail resembles generated images' (learned from examples)"),
+      ATELIER_N_ ("The texture of the finest detail resembles camera photographs' (learned from examples)") },
 };
 
 /* The cues whose summed contributions push hardest towards the verdict's side. */
@@ -77,8 +81,8 @@ static void
 strongest_cues (AtelierDetection *d)
 {
   double sums[ATELIER_SPECTRAL_CUE_COUNT] = { 0 };
-  for (int i = 0; i < ATELIER_SPECTRAL_FEATURE_COUNT; i++)
-    sums[atelier_spectral_feature_info (i)->cue] += d->contributions[i];
+  for (int i = 0; i < ATELIER_DETECTOR_FEATURE_COUNT; i++)
+    sums[atelier_detector_feature_cue (i)] += d->contributions[i];
   const double side = d->probability >= 0.5 ? 1 : -1;
   gboolean taken[ATELIER_SPECTRAL_CUE_COUNT] = { FALSE };
   for (d->n_cues = 0; d->n_cues < ATELIER_DETECTION_CUES; d->n_cues++)
@@ -116,8 +120,14 @@ atelier_detect (AtelierContext *ctx, const AtelierDetector *detector, const Atel
   const gboolean jpeg_grid = jpeg_origin == ATELIER_JPEG_ORIGIN_DECODED;
   const AtelierSpectralCondition of_the_file = jpeg_grid ? ATELIER_SPECTRAL_JPEG : 0;
   d->conditions = of_the_file | analysis->conditions;
-  d->probability = atelier_detector_probability (detector, analysis->features, atelier_spectral_set_aside (d->conditions),
-                                                 d->contributions);
+  memcpy (d->features, analysis->features, sizeof analysis->features);
+  const AtelierResidualCnn *cnn = atelier_detector_get_cnn (detector);
+  if (cnn != NULL
+      && !atelier_residual_cnn_features (ctx, cnn, image, d->features + ATELIER_SPECTRAL_FEATURE_COUNT, error))
+    return NULL;
+  const guint64 without_cnn = cnn == NULL ? ATELIER_DETECTOR_CNN_SET_ASIDE : 0;
+  d->probability = atelier_detector_probability (
+    detector, d->features, atelier_spectral_set_aside (d->conditions) | without_cnn, d->contributions);
   d->jpeg_quality = jpeg_quality;
   d->weak_evidence = evidence (analysis, jpeg_grid, jpeg_quality);
   if (d->weak_evidence)
@@ -127,11 +137,14 @@ atelier_detect (AtelierContext *ctx, const AtelierDetector *detector, const Atel
                                                        : ATELIER_VERDICT_UNCERTAIN;
   const int n_tiles = analysis->rows * analysis->columns;
   d->tile_probability = g_new (float, n_tiles);
+  /* The CNN reads the whole image's crops, not each tile: a tile's count at their training mean. */
+  float tile_features[ATELIER_DETECTOR_FEATURE_COUNT] = { 0 };
   for (int t = 0; t < n_tiles; t++)
     {
+      memcpy (tile_features, analysis->tile_features[t], sizeof analysis->tile_features[t]);
       const double p = atelier_detector_probability (
-        detector, analysis->tile_features[t], atelier_spectral_set_aside (of_the_file | analysis->tile_conditions[t]),
-        NULL);
+        detector, tile_features,
+        atelier_spectral_set_aside (of_the_file | analysis->tile_conditions[t]) | ATELIER_DETECTOR_CNN_SET_ASIDE, NULL);
       d->tile_probability[t] = (float) (d->weak_evidence ? CLAMP (p, LIKELY_REAL_BELOW, LIKELY_GENERATED_ABOVE) : p);
     }
   d->analysis = g_steal_pointer (&analysis);

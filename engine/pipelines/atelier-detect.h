@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-/* AI-artifact detection of one image: spectral analysis, the classifier on
- * the whole image and on every tile, the cues that weighed most, and the
- * pictures a person reads them from (heat map, spectrum with its peaks). */
+/* AI-artifact detection of one image: spectral analysis (and the residual
+ * CNN, when the model weighs it), the classifier on the whole image and on
+ * every tile, the cues that weighed most, and the pictures a person reads
+ * them from (heat map, spectrum with its peaks). */
 
 #include "forensics/atelier-detector.h"
 #include "forensics/atelier-spectral-analysis.h"
@@ -36,12 +37,13 @@ typedef struct
  * rounding puts there (AtelierSpectralAnalysis.detail_over_rounding) the
  * verdict is uncertain too. Photographs blurred by a pixel keep little more
  * than rounding there, whose noise, independent in each channel, the
- * classifier reads as a generator's colour: measured by
- * models/detector/harness.py (docs/detector-evaluation.md), at 8 the
- * photographs read "likely generated" fell from 6.4 % to 1.5 % and no
- * generator's AUC moved; 4 left 4.4 %, 16 and 32 held more images for
- * little more. */
-#define ATELIER_DETECT_SOFT_DETAIL_LIMIT 8.0
+ * classifier reads as a generator's colour, and the residual CNN reads blur
+ * as generation too: measured by models/detector/harness.py
+ * (docs/detector-evaluation.md), with the CNN's features at 8 the
+ * photographs read "likely generated" were 4.4 %, at 32 1.5 %, and no
+ * generator's AUC moved (without the CNN 8 had lowered them from 6.4 % to
+ * 1.5 %). */
+#define ATELIER_DETECT_SOFT_DETAIL_LIMIT 32.0
 
 /* Why the evidence is too weak for a verdict either way. */
 typedef enum
@@ -67,7 +69,10 @@ typedef struct
    * GREY, ROUNDING_*. */
   AtelierSpectralCondition conditions;
   AtelierSpectralAnalysis *analysis;
-  float contributions[ATELIER_SPECTRAL_FEATURE_COUNT];
+  /* The whole image's features: the analysis's, then the residual CNN's
+   * (when the model has the network), and each one's share of the log-odds. */
+  float features[ATELIER_DETECTOR_FEATURE_COUNT];
+  float contributions[ATELIER_DETECTOR_FEATURE_COUNT];
   float *tile_probability;            /* (analysis->rows, analysis->columns) */
   /* The strongest cues for the verdict's side, strongest first. */
   AtelierDetectionCue cues[ATELIER_DETECTION_CUES];

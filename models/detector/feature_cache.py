@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The engine's features of many files, computed once per build of `atelier`: a cache file per binary's
-modification time, so that a rebuilt engine (changed features) recomputes them all and the caches of earlier
-builds stay for comparison."""
+"""The engine's features of many files, computed once per build of `atelier` (and residual CNN): a cache file per
+binary's modification time (and the CNN's weights file's sha256), so that a rebuilt engine (changed features)
+recomputes them all and the caches of earlier builds stay for comparison."""
+import hashlib
+import json
 import pickle
 from pathlib import Path
 
@@ -10,10 +12,20 @@ import numpy as np
 from models.detector.train_detector import extract_features
 
 
-def features(atelier, files, cache_file):
-    """{str(path): (features, set_aside)} and the feature names for @files."""
+def cnn_weights_sha(cnn_model):
+    """The first 12 hex digits of the sha256 of @cnn_model's weights file (beside its manifest), "" without one."""
+    if not cnn_model:
+        return ""
+    weights = Path(cnn_model).parent / json.loads(Path(cnn_model).read_text())["weights"]
+    return hashlib.sha256(weights.read_bytes()).hexdigest()[:12]
+
+
+def features(atelier, files, cache_file, cnn_model=None):
+    """{str(path): (features, set_aside)} and the feature names for @files; with @cnn_model (a model file holding
+    the residual CNN's weights) the engine's CNN features follow the spectral ones."""
     stamp = Path(atelier).stat().st_mtime_ns
-    cache_file = Path(cache_file).with_name(f"{Path(cache_file).stem}-{stamp}.pkl")
+    cnn = cnn_weights_sha(cnn_model)
+    cache_file = Path(cache_file).with_name(f"{Path(cache_file).stem}-{stamp}{'-cnn-' + cnn if cnn else ''}.pkl")
     cache = {"stamp": stamp, "names": None, "table": {}}
     if Path(cache_file).exists():
         with open(cache_file, "rb") as f:
@@ -24,7 +36,7 @@ def features(atelier, files, cache_file):
     missing = [f for f in wanted if f not in cache["table"]]
     if missing:
         print(f"computing the features of {len(missing)} files", flush=True)
-        table, names = extract_features(atelier, missing)
+        table, names = extract_features(atelier, missing, cnn_model=cnn_model)
         cache["table"].update(table)
         cache["names"] = names
         Path(cache_file).parent.mkdir(parents=True, exist_ok=True)

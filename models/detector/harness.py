@@ -17,6 +17,7 @@ training recipe, with 95 % bootstrap intervals.
     /usr/bin/python3 -m models.detector.harness --write-model models/detector  # and write the recipe's model
 """
 import argparse
+import json
 from pathlib import Path
 
 import numpy as np
@@ -34,8 +35,9 @@ DRAWS = 2000
 # Measured by this harness (docs/detector-evaluation.md): the periodic peaks carry the unseen diffusion generators,
 # the chroma of fine detail the GAN faces; the angular family added nothing, the radial spectrum and its decay
 # lost on every target. Of the Laplacian residual's families, the axis peaks and the off-grid spikes gained on
-# every target together; its rings, like the radial spectrum, raised the false alarms.
-RECIPE_FAMILIES = ("peaks", "chroma", "residual-axis8", "residual-axis16", "residual-spike")
+# every target together; its rings, like the radial spectrum, raised the false alarms. The residual CNN's
+# normalised features gained on every target beside them, with the soft-image limit at 32.
+RECIPE_FAMILIES = ("peaks", "chroma", "residual-axis8", "residual-axis16", "residual-spike", "cnn")
 
 
 def auc_interval(real, fake, rng):
@@ -53,8 +55,11 @@ def share_interval(flags, rng):
 class Evaluation:
     """The evaluation images and their features."""
 
-    def __init__(self, shared, atelier, weak_rule=True, soft_limit=recipe.SOFT_DETAIL_LIMIT, extra_features=None):
+    def __init__(self, shared, atelier, weak_rule=True, soft_limit=recipe.SOFT_DETAIL_LIMIT, extra_features=None,
+                 cnn_model=None, feature_cache=RUNS / "features.pkl"):
         self.extra_features = extra_features
+        self.cnn_model = cnn_model
+        self.feature_cache = Path(feature_cache)
         self.weak_rule = weak_rule
         self.soft_limit = soft_limit
         self.fakes = evaluation_sets.forensics_train_fakes(shared)
@@ -71,7 +76,7 @@ class Evaluation:
                 self.files[(item.path, condition)] = conditions.processed(item.path, condition, cache)
         dev_files = [p for paths in self.dev.values() for p in paths]
         self.table, self.names = with_extra_features(
-            *features(atelier, list(self.files.values()) + dev_files, RUNS / "features.pkl"), extra_features)
+            *features(atelier, list(self.files.values()) + dev_files, self.feature_cache, cnn_model), extra_features)
 
     def matrix(self, files):
         return (np.array([self.table[str(f)][0] for f in files]), np.array([self.table[str(f)][1] for f in files]))
@@ -229,10 +234,19 @@ def main():
                              "this above the pixels' rounding (the engine's ATELIER_DETECT_SOFT_DETAIL_LIMIT)")
     parser.add_argument("--extra-features", help="a pickle of further features per file (residual_cnn.py's), "
                                                    "weighed as the family cnn when --families names it")
+    parser.add_argument("--cnn-model", help="a model file holding the residual CNN's weights (residual_cnn.py "
+                                            "--export, or a detector that has them): the engine computes its "
+                                            "features, the family cnn, and --write-model copies the weights")
+    parser.add_argument("--feature-cache", default=str(RUNS / "features.pkl"),
+                        help="where the engine's features are cached (one file per build and CNN)")
     parser.add_argument("--report", default=str(RUNS / "harness.md"))
     args = parser.parse_args()
+    committed = Path(args.model).with_suffix(".json")
+    # A committed model that weighs the CNN: its own weights compute the features.
+    if args.cnn_model is None and "cnn-mean-0" in json.loads(committed.read_text())["config"]["features"]:
+        args.cnn_model = str(committed)
     ev = Evaluation(args.shared, args.atelier, weak_rule=not args.without_weak_jpeg_rule, soft_limit=args.soft_limit,
-                    extra_features=args.extra_features)
+                    extra_features=args.extra_features, cnn_model=args.cnn_model, feature_cache=args.feature_cache)
     lines = []
     if not args.skip_committed:
         scores, dev_scores = committed_scores(ev, recipe.load(args.model))
@@ -245,7 +259,7 @@ def main():
         lines += tables(f"Recipe ({', '.join(families)}; {rows.describe()})",
                         measure(ev, scores, dev_scores, np.random.default_rng(1)))
         if args.write_model:
-            rows.write_model(full, families, Path(args.write_model))
+            rows.write_model(full, families, Path(args.write_model), args.cnn_model)
             rows.write_golden(full, ROOT / "tests/golden/detector-golden.safetensors")
     Path(args.report).write_text("\n".join(lines) + "\n")
     print("\n".join(lines))

@@ -1,18 +1,21 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""A small residual CNN whose pooled activations could join the detector's features (issue #19): a fixed
-high-pass (each channel's Laplacian, as the spectral features' residual) -> three 3x3 convolutions -> the mean
-and standard deviation of each output channel over the image. Trained here on synthesize.py's pairs only (our
-own decoders: TAEF2, ESRGAN, our diffusion inpainting), never on forensics-train's generators nor on the judged
-photographs, so that the harness's leave-one-generator-out figures stay honest when its features are added.
+"""The detector's small residual CNN (issue #19): a fixed high-pass (each channel's Laplacian, as the spectral
+features' residual) -> three 3x3 convolutions -> the mean and standard deviation of each output channel over the
+image, 16 features that the engine computes beside the spectral ones (engine/forensics/atelier-residual-cnn.c;
+tests/golden/make-residual-cnn-golden.py pins it to this network). Trained here on synthesize.py's pairs only
+(our own decoders: TAEF2, ESRGAN, our diffusion inpainting), never on forensics-train's generators nor on the
+judged photographs, so that the harness's leave-one-generator-out figures stay honest when its features are
+added.
 
-    nice -n 15 /usr/bin/python3 -m models.detector.residual_cnn --feature-cache /work/runs/detector/features-STAMP.pkl
-    /usr/bin/python3 -m models.detector.harness --skip-committed \\
-        --extra-features /work/runs/detector/cnn/features.pkl \\
-        --families peaks,chroma,residual-axis8,residual-axis16,residual-spike,cnn
+    nice -n 15 /usr/bin/python3 -m models.detector.residual_cnn --normalise --out /work/runs/detector/cnn-norm \\
+        --export /work/runs/detcnn/cnn-model
+    /usr/bin/python3 -m models.detector.harness --cnn-model /work/runs/detcnn/cnn-model/residual-cnn.json \\
+        --families peaks,chroma,residual-axis8,residual-axis16,residual-spike,cnn --write-model models/detector
 
-The features of every file the harness reads (its feature cache of an engine build, features-STAMP.pkl) are
-written to OUT/features.pkl as {path: vector}; a prototype to measure, not the engine's: measured in
-docs/detector-evaluation.md ("a small residual CNN") and not landed.
+--export writes the trained weights as a model file (cnn.convs.N.weight, .bias) that `atelier detect-features
+--cnn` reads, and that --write-model copies into the detector's model. --feature-cache FILE computes the
+features here in PyTorch for every file of a harness feature cache, into OUT/features.pkl ({path: vector}, for
+the harness's --extra-features): how the prototype was measured (docs/detector-evaluation.md).
 """
 import argparse
 import csv
@@ -22,6 +25,8 @@ from pathlib import Path
 import numpy as np
 import torch
 from PIL import Image
+
+from models.tools.safetensors_io import write_manifest, write_safetensors
 
 RUNS = Path("/work/runs/detector")
 CHANNELS = 8
@@ -96,23 +101,51 @@ def train(rows, steps, seed, normalise):
     return model
 
 
+def crop_origins(extent, side):
+    """The crops at the image's two ends, or one when it fits: as atelier-residual-cnn.c reads them."""
+    return [0, extent - side] if extent > side else [0]
+
+
 @torch.no_grad()
-def features_of(model, path):
-    x = load(path)
+def features_of_image(model, x):
+    """@x (3, H, W) in 0..1: the pooled features averaged over up to READ_CROPS crops of READ_SIDE pixels."""
     h, w = x.shape[1:]
     side_h, side_w = min(h, READ_SIDE), min(w, READ_SIDE)
-    stats = []
-    for top in np.linspace(0, h - side_h, 2 if h > side_h else 1).astype(int):
-        for left in np.linspace(0, w - side_w, READ_CROPS // 2 if w > side_w else 1).astype(int):
-            stats.append(model.pooled(x[None, :, top:top + side_h, left:left + side_w])[0].numpy())
+    stats = [model.pooled(x[None, :, top:top + side_h, left:left + side_w])[0].numpy()
+             for top in crop_origins(h, side_h) for left in crop_origins(w, side_w)]
     return np.mean(stats, 0)
+
+
+def features_of(model, path):
+    return features_of_image(model, load(path))
+
+
+def engine_tensors(model):
+    """The tensors the engine binds (the fixed high-pass and the training head stay here)."""
+    return {f"cnn.convs.{i}.{kind}": getattr(conv, kind).detach().numpy()
+            for i, conv in enumerate(model.convs) for kind in ("weight", "bias")}
+
+
+def export(model, out, weights_file):
+    """OUT/residual-cnn.{safetensors,json}: the network alone, as a model file `atelier detect-features --cnn`
+    reads."""
+    out.mkdir(parents=True, exist_ok=True)
+    weights = out / "residual-cnn.safetensors"
+    sha = write_safetensors(weights, engine_tensors(model))
+    write_manifest(out / "residual-cnn.json", name="residual-cnn", architecture="residual-cnn",
+                   config={"channels": CHANNELS, "normalise": model.normalise}, weights=weights, sha256=sha,
+                   source=f"trained by models/detector/residual_cnn.py on models/detector/synthesize.py's pairs "
+                          f"({weights_file})",
+                   license="GPL-3.0-or-later", attribution="Atelier developers")
+    print(f"wrote {weights} (sha256 {sha[:12]}...)")
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--synth", default=f"{RUNS / 'synth'},{RUNS / 'synth-taef2'}")
-    parser.add_argument("--feature-cache", required=True, help="the harness's feature cache of an engine build: "
-                                                               "its files get the CNN's features")
+    parser.add_argument("--feature-cache", help="the harness's feature cache of an engine build: its files get the "
+                                                  "CNN's features, computed here")
+    parser.add_argument("--export", help="write the network as a model file into this folder")
     parser.add_argument("--steps", type=int, default=600)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--normalise", action="store_true", help="divide the high-pass by its deviation")
@@ -129,6 +162,10 @@ def main():
         model = train(pairs(map(Path, args.synth.split(","))), args.steps, args.seed, args.normalise)
         torch.save(model.state_dict(), weights)
     model.eval()
+    if args.export:
+        export(model, Path(args.export), weights)
+    if not args.feature_cache:
+        return
     with open(args.feature_cache, "rb") as f:
         files = sorted(pickle.load(f)["table"])
     table = {}

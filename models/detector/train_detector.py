@@ -41,8 +41,9 @@ def feature_family(name):
     return "peaks" if name.startswith("peaks") else name.split("-")[0]
 
 
-def extract_features(atelier, files, chunk=200):
-    """{path: (features, set_aside, jpeg_quality, detail_over_rounding)} and the feature names, from the engine.
+def extract_features(atelier, files, chunk=200, cnn_model=None):
+    """{path: (features, set_aside, jpeg_quality, detail_over_rounding)} and the feature names, from the engine;
+    with @cnn_model (a model file holding the residual CNN's weights) its 16 features follow the spectral ones.
     set_aside marks the features the engine sets aside for that image (the 8-pixel grid of a JPEG, the chroma of
     a grey image or of bands that rounding fills), which count at their training mean in training as in use;
     jpeg_quality is the reader's estimate for a JPEG file (IJG scale), 0 for any other file;
@@ -50,7 +51,8 @@ def extract_features(atelier, files, chunk=200):
     that column)."""
     table, names = {}, None
     for start in range(0, len(files), chunk):
-        out = subprocess.run([atelier, "detect-features", *map(str, files[start:start + chunk])],
+        cnn = ["--cnn", str(cnn_model)] if cnn_model else []
+        out = subprocess.run([atelier, "detect-features", *cnn, *map(str, files[start:start + chunk])],
                              check=True, capture_output=True, text=True).stdout
         reader = csv.reader(io.StringIO(out))
         header = next(reader)

@@ -5,13 +5,14 @@ photographs (wild_variants.py), each row with its generator and fold so that a f
 fold out. Each class weighs the same, and within it the synthesised pairs take a share (half unless
 said)."""
 import csv
+import json
 from pathlib import Path
 
 import numpy as np
 
 from models.detector import evaluation_sets, recipe, wild_variants
 from models.detector.feature_cache import features, with_extra_features
-from models.tools.safetensors_io import write_manifest, write_safetensors
+from models.tools.safetensors_io import read_safetensors, write_manifest, write_safetensors
 
 VARIANTS_PER_IMAGE = 6
 RUNS = Path("/work/runs/detector")
@@ -29,8 +30,8 @@ class TrainingRows:
         for item in ev.fakes + ev.photos:
             for path, _ in wild_variants.variants(item, VARIANTS_PER_IMAGE, cache, seed, png_after_jpeg_share):
                 entries.append((path, item.label, item.generator, item.group, "wild"))
-        table, self.names = with_extra_features(*features(atelier, [e[0] for e in entries], RUNS / "features.pkl"),
-                                                ev.extra_features)
+        table, self.names = with_extra_features(
+            *features(atelier, [e[0] for e in entries], ev.feature_cache, ev.cnn_model), ev.extra_features)
         self.X = np.array([table[str(e[0])][0] for e in entries])
         self.set_aside = np.array([table[str(e[0])][1] for e in entries])
         self.y = np.array([e[1] for e in entries], float)
@@ -71,17 +72,27 @@ class TrainingRows:
         write_safetensors(path, {"features": self.X[picks], "set_aside": self.set_aside[picks].astype(np.float32),
                                  "probability": expected})
 
-    def write_model(self, model, families, out):
+    def write_model(self, model, families, out, cnn_model=None):
+        """The logistic model and, with @cnn_model, the residual CNN whose features it weighs (its cnn.* tensors
+        copied), in one model file."""
         out.mkdir(parents=True, exist_ok=True)
         weights = out / "spectral-detector.safetensors"
-        sha = write_safetensors(weights, {k: model[k] for k in ("mean", "scale", "weight", "bias", "calibration")})
+        tensors = {k: model[k] for k in ("mean", "scale", "weight", "bias", "calibration")}
+        cnn_source = ""
+        if cnn_model:
+            manifest = json.loads(Path(cnn_model).read_text())
+            tensors.update({k: v for k, v in read_safetensors(Path(cnn_model).parent / manifest["weights"]).items()
+                            if k.startswith("cnn.")})
+            cnn_source = f"; the residual CNN (cnn.*): {manifest['source']}, sha256 {manifest['sha256']}"
+        sha = write_safetensors(weights, tensors)
         write_manifest(out / "spectral-detector.json", name="spectral-detector", architecture="spectral-logistic",
                        config={"features": self.names, "weighed_families": list(families), "l2": recipe.L2,
                                "training_images": len(self.y), "training_set": self.describe()},
                        weights=weights, sha256=sha,
                        source="trained by models/detector/harness.py --write-model (models/detector/recipe.py) on "
                               "models/detector/synthesize.py's pairs and augmented crops of "
-                              "../shared/data/forensics-train, Set5/Set14 and the Debian wallpaper photographs",
+                              "../shared/data/forensics-train, Set5/Set14 and the Debian wallpaper photographs"
+                              + cnn_source,
                        license="GPL-3.0-or-later",
                        attribution="Atelier developers; training images: see models/detector/README.md and "
                                    "../shared/data/forensics-train/README.md")

@@ -8,6 +8,7 @@ import pytest
 
 from models.detector import augment, evaluation_sets, recipe
 from models.detector.harness import auc_interval
+from models.tools.safetensors_io import read_safetensors
 
 
 def test_prompt_groups_join_the_folders_of_one_prompt():
@@ -60,3 +61,19 @@ def test_residual_cnn_sees_only_the_high_pass():
     # Normalised, the amount of fine detail (a gain on the high-pass) no longer moves the statistics.
     normalised = ResidualCnn(normalise=True)
     assert torch.allclose(normalised.pooled(x), normalised.pooled(x * 1.5), atol=1e-3)
+
+
+def test_residual_cnn_reads_the_crops_at_the_corners(tmp_path):
+    torch = pytest.importorskip("torch")
+    from models.detector.residual_cnn import ResidualCnn, crop_origins, export, features_of_image
+    assert crop_origins(300, 256) == [0, 44] and crop_origins(256, 256) == [0] and crop_origins(100, 100) == [0]
+    torch.manual_seed(1)
+    model = ResidualCnn(normalise=True).eval()
+    x = torch.rand(3, 300, 280)
+    corners = [model.pooled(x[None, :, t:t + 256, s:s + 256])[0].detach().numpy() for t in (0, 44) for s in (0, 24)]
+    assert np.allclose(features_of_image(model, x), np.mean(corners, 0))
+    # The exported model file holds what the engine binds, and only that.
+    export(model, tmp_path, "test")
+    tensors = read_safetensors(tmp_path / "residual-cnn.safetensors")
+    assert sorted(tensors) == [f"cnn.convs.{i}.{k}" for i in range(3) for k in ("bias", "weight")]
+    assert np.array_equal(tensors["cnn.convs.2.weight"], model.convs[2].weight.detach().numpy())
