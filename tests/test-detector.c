@@ -638,7 +638,7 @@ test_heat_map_passes_through_tile_probabilities (void)
   g_autoptr (AtelierDetection) d = atelier_detect (ctx, detector, image, ATELIER_JPEG_ORIGIN_FROM_PIXELS, 0, &error);
   g_assert_no_error (error);
   const AtelierSpectralAnalysis *a = d->analysis;
-  g_autoptr (AtelierTensor) map = atelier_detection_render_heat_map (d, 1, 600, 300, &error);
+  g_autoptr (AtelierTensor) map = atelier_detection_render_heat_map (ctx, d, 1, 600, 300, &error);
   g_assert_no_error (error);
   /* The map is bilinear between tile centres, with a kink at each centre: the four pixels around a centre,
    * half a pixel away on each axis, average to its value give or take half a pixel of the steepest slope
@@ -667,6 +667,68 @@ test_heat_map_passes_through_tile_probabilities (void)
       }
   for (gint64 i = 0; i < atelier_tensor_numel (map); i++)
     g_assert_true (map->data[i] >= 0 && map->data[i] <= 1);
+}
+
+/* The heat map's value at a pixel computed the plain way, all four tile centres around it at once: the
+ * reference for the renderer, which interpolates along x once per band of rows. */
+static float
+naive_heat_map_value (const AtelierDetection *d, gint64 x, gint64 y)
+{
+  const AtelierSpectralAnalysis *a = d->analysis;
+  float weight[2];
+  int lower[2];
+  const gint64 *origins[2] = { a->tile_x, a->tile_y };
+  const int counts[2] = { a->columns, a->rows };
+  const gint64 at[2] = { x, y };
+  for (int axis = 0; axis < 2; axis++)
+    {
+      const double position = at[axis] + 0.5 - a->tile_size / 2.0;
+      int i = 0;
+      while (i + 1 < counts[axis] && origins[axis][i + 1] <= position)
+        i++;
+      lower[axis] = i;
+      weight[axis] = i + 1 < counts[axis] && position > origins[axis][i]
+                       ? (float) ((position - origins[axis][i]) / (double) (origins[axis][i + 1] - origins[axis][i]))
+                       : 0;
+    }
+  const int c0 = lower[0], c1 = MIN (c0 + 1, a->columns - 1), r0 = lower[1], r1 = MIN (r0 + 1, a->rows - 1);
+  const float *p = d->tile_probability, wx = weight[0], wy = weight[1];
+  return (1 - wy) * ((1 - wx) * p[r0 * a->columns + c0] + wx * p[r0 * a->columns + c1])
+         + wy * ((1 - wx) * p[r1 * a->columns + c0] + wx * p[r1 * a->columns + c1]);
+}
+
+static void
+test_heat_map_matches_naive_interpolation (void)
+{
+  g_autoptr (AtelierTensor) image = test_random_4d (1, 3, 333, 611);
+  g_autoptr (AtelierDetector) detector = open_detector ();
+  g_autoptr (AtelierContext) ctx = atelier_context_new (2);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierDetection) d = atelier_detect (ctx, detector, image, ATELIER_JPEG_ORIGIN_FROM_PIXELS, 0, &error);
+  g_assert_no_error (error);
+  const AtelierSpectralAnalysis *a = d->analysis;
+  g_assert_cmpint (a->rows * a->columns, >=, 6);
+  /* Noise reads alike in every tile: spread the tiles over the whole range, both halves of the colour ramp. */
+  for (int t = 0; t < a->rows * a->columns; t++)
+    d->tile_probability[t] = (float) g_test_rand_double_range (0, 1);
+  g_autoptr (AtelierTensor) grey = atelier_detection_render_heat_map (ctx, d, 1, 611, 333, &error);
+  g_assert_no_error (error);
+  g_autoptr (AtelierTensor) colour = atelier_detection_render_heat_map (ctx, d, 3, 611, 333, &error);
+  g_assert_no_error (error);
+  /* Green (real) through yellow to red (generated), linear on each half. */
+  static const float ramp[3][3] = { { 0.10f, 0.70f, 0.25f }, { 1.0f, 0.85f, 0.10f }, { 0.85f, 0.08f, 0.08f } };
+  const gsize plane = 333 * 611;
+  for (gint64 y = 0; y < 333; y++)
+    for (gint64 x = 0; x < 611; x++)
+      {
+        const float p = naive_heat_map_value (d, x, y);
+        g_assert_cmpfloat (grey->data[y * 611 + x], ==, p);
+        const int half = p < 0.5f ? 0 : 1;
+        const float t = half ? (p - 0.5f) * 2 : p * 2;
+        for (int c = 0; c < 3; c++)
+          g_assert_cmpfloat_with_epsilon (colour->data[c * plane + y * 611 + x],
+                                          ramp[half][c] + t * (ramp[half + 1][c] - ramp[half][c]), 1e-6);
+      }
 }
 
 static void
@@ -1193,6 +1255,7 @@ main (int argc, char **argv)
                    test_taef2_round_trip_reads_above_its_photograph);
   g_test_add_func ("/detector/wild/jpeg-photograph-reads-real", test_jpeg_photograph_reads_real);
   g_test_add_func ("/detector/heat-map/tile-probabilities", test_heat_map_passes_through_tile_probabilities);
+  g_test_add_func ("/detector/heat-map/naive-interpolation", test_heat_map_matches_naive_interpolation);
   g_test_add_func ("/detector/model/grey-sets-chroma-aside", test_grey_image_sets_chroma_aside);
   g_test_add_func ("/detector/features/rounding-floor", test_rounding_floor_sets_bands_aside);
   g_test_add_func ("/detector/features/jpeg-rounding-floor", test_decoded_jpeg_has_a_higher_floor);

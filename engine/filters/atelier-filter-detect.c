@@ -119,13 +119,13 @@ report (const AtelierDetection *d, AtelierFilterOutput *out)
 }
 
 static gboolean
-add_pictures (const AtelierFilterValues *values, const AtelierDetection *d, const AtelierTensor *image,
-              AtelierFilterOutput *out, GError **error)
+add_pictures (AtelierContext *ctx, const AtelierFilterValues *values, const AtelierDetection *d,
+              const AtelierTensor *image, AtelierFilterOutput *out, GError **error)
 {
   if (atelier_filter_values_get_int (values, "heat-map"))
     {
       const int colours = image->shape[1] >= 3 ? 3 : 1;
-      AtelierTensor *map = atelier_detection_render_heat_map (d, colours, image->shape[3], image->shape[2], error);
+      AtelierTensor *map = atelier_detection_render_heat_map (ctx, d, colours, image->shape[3], image->shape[2], error);
       if (map == NULL)
         return FALSE;
       g_autofree char *title = g_strdup_printf (atelier_i18n ("AI-artifact heat map (p = %.2f)"), d->probability);
@@ -200,7 +200,7 @@ detect_run (AtelierContext *ctx, AtelierModelCache *models, const AtelierFilterV
     return FALSE;
   report (d, out);
   report_provenance (in->source_path, out);
-  return add_pictures (values, d, in->image, out, error);
+  return add_pictures (ctx, values, d, in->image, out, error);
 }
 
 const AtelierFilterInfo atelier_filter_detect = {

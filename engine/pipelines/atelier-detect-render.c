@@ -10,15 +10,42 @@
 #define PEAK_MARK_SCORE 2.0
 #define PEAK_RING_RADIUS 4
 
+/* @low where @p < 0.5, else @high, chosen by integer arithmetic on their bits: GCC vectorises no choice
+ * between floating-point values (under its default -ftrapping-math it takes one for control flow), and the
+ * colouring of a 12-megapixel map costs as much as its arithmetic. Exact for every float: the bits of a
+ * negative one read as a negative integer, those of a positive one in the order of its value. */
+static inline float
+below_half_select (float p, float low, float high)
+{
+  const gint32 half_bits = 0x3f000000; /* 0.5f */
+  gint32 bits, low_bits, high_bits;
+  memcpy (&bits, &p, sizeof bits);
+  memcpy (&low_bits, &low, sizeof low_bits);
+  memcpy (&high_bits, &high, sizeof high_bits);
+  const gint32 mask = -(gint32) (bits < half_bits), chosen = (low_bits & mask) | (high_bits & ~mask);
+  float result;
+  memcpy (&result, &chosen, sizeof result);
+  return result;
+}
+
+/* A row of probabilities into the three colour planes: green (real) through yellow to red (generated), linear
+ * on each half. */
 static void
-probability_colour (float p, float rgb[3])
+colour_row (const float *p, gint64 width, float *red_plane, float *green_plane, float *blue_plane)
 {
   static const float green[3] = { 0.10f, 0.70f, 0.25f }, yellow[3] = { 1.0f, 0.85f, 0.10f },
                      red[3] = { 0.85f, 0.08f, 0.08f };
-  const float *from = p < 0.5f ? green : yellow, *to = p < 0.5f ? yellow : red;
-  const float t = p < 0.5f ? p * 2 : (p - 0.5f) * 2;
+  float *const planes[3] = { red_plane, green_plane, blue_plane };
   for (int c = 0; c < 3; c++)
-    rgb[c] = from[c] + t * (to[c] - from[c]);
+    {
+      const float low_span = yellow[c] - green[c], high_span = red[c] - yellow[c];
+      float *out = planes[c];
+      for (gint64 x = 0; x < width; x++)
+        {
+          const float low = green[c] + (p[x] * 2) * low_span, high = yellow[c] + ((p[x] - 0.5f) * 2) * high_span;
+          out[x] = below_half_select (p[x], low, high);
+        }
+    }
 }
 
 /* For each pixel along one axis, the tile centres on either side and the
@@ -39,9 +66,66 @@ interpolation_axis (const gint64 *origins, int count, int tile, gint64 extent, i
     }
 }
 
+/* One row of tiles' probabilities interpolated along x, pixel by pixel. */
+static void
+interpolate_row (const float *tiles, int columns, const int *column_at, const float *column_weight, gint64 width,
+                 float *row)
+{
+  for (gint64 x = 0; x < width; x++)
+    {
+      const int c0 = column_at[x], c1 = MIN (c0 + 1, columns - 1);
+      const float wx = column_weight[x];
+      row[x] = (1 - wx) * tiles[c0] + wx * tiles[c1];
+    }
+}
+
+/* Rows per work item: a few hundred kilobytes of map. */
+#define HEAT_MAP_BLOCK_ROWS 64
+
+typedef struct
+{
+  const AtelierDetection *d;
+  AtelierTensor *map;
+  const int *column_at, *row_at;
+  const float *column_weight, *row_weight;
+} HeatMapJob;
+
+static void
+render_heat_map_block (gint64 item, int worker, gpointer data)
+{
+  const HeatMapJob *job = data;
+  const AtelierSpectralAnalysis *a = job->d->analysis;
+  const int channels = (int) atelier_tensor_c (job->map);
+  const gint64 height = atelier_tensor_h (job->map), width = atelier_tensor_w (job->map);
+  const gsize plane = (gsize) (width * height);
+  /* Bilinear interpolation is separable: the two tile rows around a pixel row are interpolated along x once
+   * for all the pixel rows between the same two tile centres. */
+  g_autofree float *upper = g_new (float, width), *lower = g_new (float, width), *row = g_new (float, width);
+  int interpolated = -1;
+  for (gint64 y = item * HEAT_MAP_BLOCK_ROWS; y < MIN ((item + 1) * HEAT_MAP_BLOCK_ROWS, height); y++)
+    {
+      if (job->row_at[y] != interpolated)
+        {
+          interpolated = job->row_at[y];
+          const float *tiles = job->d->tile_probability;
+          interpolate_row (tiles + (gsize) interpolated * a->columns, a->columns, job->column_at,
+                           job->column_weight, width, upper);
+          interpolate_row (tiles + (gsize) MIN (interpolated + 1, a->rows - 1) * a->columns, a->columns,
+                           job->column_at, job->column_weight, width, lower);
+        }
+      float *out = job->map->data + (gsize) y * width;
+      float *p = channels == 1 ? out : row;
+      const float wy = job->row_weight[y];
+      for (gint64 x = 0; x < width; x++)
+        p[x] = (1 - wy) * upper[x] + wy * lower[x];
+      if (channels == 3)
+        colour_row (p, width, out, out + plane, out + 2 * plane);
+    }
+}
+
 AtelierTensor *
-atelier_detection_render_heat_map (const AtelierDetection *d, int channels, gint64 width, gint64 height,
-                                   GError **error)
+atelier_detection_render_heat_map (AtelierContext *ctx, const AtelierDetection *d, int channels, gint64 width,
+                                   gint64 height, GError **error)
 {
   g_return_val_if_fail (channels == 1 || channels == 3, NULL);
   const AtelierSpectralAnalysis *a = d->analysis;
@@ -53,23 +137,10 @@ atelier_detection_render_heat_map (const AtelierDetection *d, int channels, gint
   g_autofree float *column_weight = g_new (float, width), *row_weight = g_new (float, height);
   interpolation_axis (a->tile_x, a->columns, a->tile_size, width, column_at, column_weight);
   interpolation_axis (a->tile_y, a->rows, a->tile_size, height, row_at, row_weight);
-  const gsize plane = (gsize) (width * height);
-  for (gint64 y = 0; y < height; y++)
-    {
-      const float *upper = d->tile_probability + (gsize) row_at[y] * a->columns;
-      const float *lower = d->tile_probability + (gsize) MIN (row_at[y] + 1, a->rows - 1) * a->columns;
-      for (gint64 x = 0; x < width; x++)
-        {
-          const int c0 = column_at[x], c1 = MIN (c0 + 1, a->columns - 1);
-          const float wx = column_weight[x], wy = row_weight[y];
-          const float p = (1 - wy) * ((1 - wx) * upper[c0] + wx * upper[c1]) + wy * ((1 - wx) * lower[c0] + wx * lower[c1]);
-          float rgb[3] = { p };
-          if (channels == 3)
-            probability_colour (p, rgb);
-          for (int c = 0; c < channels; c++)
-            map->data[c * plane + (gsize) y * width + x] = rgb[c];
-        }
-    }
+  HeatMapJob job = { d, map, column_at, row_at, column_weight, row_weight };
+  /* In parallel for the arithmetic and as much for the first touch of the map's pages, which costs as much. */
+  atelier_context_parallel_for (ctx, (height + HEAT_MAP_BLOCK_ROWS - 1) / HEAT_MAP_BLOCK_ROWS, render_heat_map_block,
+                                &job);
   return g_steal_pointer (&map);
 }
 

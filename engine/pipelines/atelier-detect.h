@@ -95,9 +95,9 @@ const char *atelier_verdict_label (AtelierVerdict verdict);
 /* (1, @channels, height, width): every tile's probability, interpolated
  * between tile centres. @channels 3: coloured from green (real) through
  * yellow to red (generated); 1: the probability itself as grey, for grey
- * images. @width and @height are the analysed image's. */
-AtelierTensor *atelier_detection_render_heat_map (const AtelierDetection *detection, int channels, gint64 width,
-                                                  gint64 height, GError **error);
+ * images. @width and @height are the analysed image's; @ctx's threads share the rows. */
+AtelierTensor *atelier_detection_render_heat_map (AtelierContext *ctx, const AtelierDetection *detection, int channels,
+                                                  gint64 width, gint64 height, GError **error);
 /* (1, 3, N, N): the log power of the averaged residual spectrum, zero
  * frequency at the centre, in grey; harmonics scoring as peaks ringed in red. */
 AtelierTensor *atelier_detection_render_spectrum (const AtelierDetection *detection, GError **error);
