@@ -438,6 +438,36 @@ test_grey_images_are_recognised (void)
   g_assert_false (tinted->conditions & ATELIER_SPECTRAL_GREY);
 }
 
+/* The runs the band sums read cover every bin of non-zero weight once, in its band with its weight: the sums
+ * equal a plain pass over the bins. */
+static void
+test_band_sums_match_a_pass_over_the_bins (void)
+{
+  for (int size = 64; size <= 256; size *= 2)
+    {
+      g_autoptr (AtelierSpectralBins) geometry = atelier_spectral_bins_new (size);
+      const gsize n_bins = atelier_tile_spectra_bins (size);
+      g_autofree float *plane = g_new (float, n_bins);
+      for (gsize at = 0; at < n_bins; at++)
+        plane[at] = (float) g_test_rand_double_range (0, 1);
+      double expected[ATELIER_SPECTRAL_CHROMA_BANDS] = { 0 }, got[ATELIER_SPECTRAL_CHROMA_BANDS] = { 0 };
+      double expected_weight[ATELIER_SPECTRAL_CHROMA_BANDS] = { 0 };
+      for (gsize at = 0; at < n_bins; at++)
+        if (geometry->bins[at].weight > 0)
+          {
+            expected[geometry->bins[at].chroma_band] += geometry->bins[at].weight * plane[at];
+            expected_weight[geometry->bins[at].chroma_band] += geometry->bins[at].weight;
+          }
+      atelier_spectral_bins_band_sums (geometry, plane, got);
+      for (int b = 0; b < ATELIER_SPECTRAL_CHROMA_BANDS; b++)
+        {
+          g_assert_cmpfloat (expected[b], >, 0);
+          g_assert_cmpfloat_with_epsilon (got[b], expected[b], 1e-12 * expected[b]);
+          g_assert_cmpfloat (geometry->band_weight[b], ==, expected_weight[b]);
+        }
+    }
+}
+
 static void
 test_tile_grid_covers_the_image (void)
 {
@@ -1247,6 +1277,7 @@ main (int argc, char **argv)
   g_test_add_func ("/detector/features/chroma-of-mixed-noises", test_chroma_of_mixed_noises);
   g_test_add_func ("/detector/features/grey-images", test_grey_images_are_recognised);
   g_test_add_func ("/detector/features/match-numpy", test_features_match_numpy);
+  g_test_add_func ("/detector/bins/band-sums", test_band_sums_match_a_pass_over_the_bins);
   g_test_add_func ("/detector/grid/covers-the-image", test_tile_grid_covers_the_image);
   g_test_add_func ("/detector/grid/bad-images", test_bad_images_are_refused);
   g_test_add_func ("/detector/model/matches-training-script", test_probability_matches_training_script);

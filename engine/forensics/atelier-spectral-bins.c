@@ -43,6 +43,29 @@ locate (double fu, double fv, gboolean unmirrored, int half)
   return bin;
 }
 
+static void
+find_runs (AtelierSpectralBins *bins)
+{
+  const int columns = bins->size / 2 + 1;
+  GArray *runs = g_array_new (FALSE, FALSE, sizeof (AtelierSpectralBinRun));
+  for (int v = 0; v < bins->size; v++)
+    for (int u = 0; u < columns; u++)
+      {
+        const guint32 at = (guint32) (v * columns + u);
+        const AtelierSpectralBin *bin = &bins->bins[at];
+        if (bin->weight == 0)
+          continue;
+        AtelierSpectralBinRun *last = runs->len ? &g_array_index (runs, AtelierSpectralBinRun, runs->len - 1) : NULL;
+        if (u > 0 && last != NULL && last->start + last->length == at && last->chroma_band == bin->chroma_band
+            && last->weight == bin->weight)
+          last->length++;
+        else
+          g_array_append_val (runs, ((AtelierSpectralBinRun) { at, 1, bin->chroma_band, bin->weight }));
+      }
+  bins->n_runs = (int) runs->len;
+  bins->runs = (AtelierSpectralBinRun *) g_array_free (runs, FALSE);
+}
+
 AtelierSpectralBins *
 atelier_spectral_bins_new (int size)
 {
@@ -58,11 +81,14 @@ atelier_spectral_bins_new (int size)
         {
           const AtelierSpectralBin bin = locate ((double) u / half, fv, u == 0 || u == half, half);
           bins->bins[(gsize) v * (half + 1) + u] = bin;
-          if (bin.weight > 0)
-            bins->white_residual_power[bin.chroma_band]
-              += bin.weight * atelier_tile_spectra_white_residual_power (size, u, v);
+          if (bin.weight == 0)
+            continue;
+          bins->white_residual_power[bin.chroma_band]
+            += bin.weight * atelier_tile_spectra_white_residual_power (size, u, v);
+          bins->band_weight[bin.chroma_band] += bin.weight;
         }
     }
+  find_runs (bins);
   return bins;
 }
 
@@ -72,5 +98,31 @@ atelier_spectral_bins_free (AtelierSpectralBins *bins)
   if (bins == NULL)
     return;
   g_free (bins->bins);
+  g_free (bins->runs);
   g_free (bins);
+}
+
+/* Four partial sums, not one chain of dependent additions: a run is up to 129 bins. */
+static double
+run_sum (const float *values, int length)
+{
+  double partial[4] = { 0 };
+  int i = 0;
+  for (; i + 4 <= length; i += 4)
+    for (int k = 0; k < 4; k++)
+      partial[k] += values[i + k];
+  for (; i < length; i++)
+    partial[0] += values[i];
+  return (partial[0] + partial[1]) + (partial[2] + partial[3]);
+}
+
+void
+atelier_spectral_bins_band_sums (const AtelierSpectralBins *bins, const float *plane,
+                                 double sums[ATELIER_SPECTRAL_CHROMA_BANDS])
+{
+  for (int r = 0; r < bins->n_runs; r++)
+    {
+      const AtelierSpectralBinRun *run = &bins->runs[r];
+      sums[run->chroma_band] += run->weight * run_sum (plane + run->start, run->length);
+    }
 }

@@ -117,7 +117,7 @@ guint64 atelier_spectral_set_aside (AtelierSpectralCondition conditions);
  * bins two steps around it. */
 float atelier_spectral_peak_score (const float *power, int size, int u, int v);
 
-/* Power at any frequency (u, v) in -size/2..size/2, through the symmetry. */
+/* Power at any frequency (u, v) in -size/2..size/2, through the symmetry; @size a power of two. */
 float atelier_spectral_power_at (const float *power, int size, int u, int v);
 
 /* The harmonic grids, for marking peaks: calls @fn for every harmonic of the
