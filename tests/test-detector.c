@@ -142,7 +142,7 @@ test_spectra_match_direct_dft (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (AtelierSpectrumAnalyser) analyser = atelier_spectrum_analyser_new (n, &error);
   g_assert_no_error (error);
-  g_autoptr (AtelierTileSpectra) spectra = atelier_tile_spectra_new (n);
+  g_autoptr (AtelierTileSpectra) spectra = atelier_tile_spectra_new (n, TRUE);
   atelier_spectrum_analyser_run (analyser, image, x0, y0, spectra);
 
   const gsize plane = (gsize) width * height;
@@ -761,6 +761,45 @@ test_heat_map_matches_naive_interpolation (void)
       }
 }
 
+/* atelier_detect computes only the features its model weighs (the committed one: no luminance spectrum): its
+ * probabilities are those of every feature computed, in the whole image and in every tile. One thread, so
+ * that both Welch sums add the tiles in one order. */
+static void
+test_weighed_features_alone_give_the_same_probabilities (void)
+{
+  g_autoptr (AtelierTensor) image = noise_with_dot_grid (8, 0.05f);
+  g_autoptr (AtelierDetector) detector = open_detector ();
+  g_autoptr (AtelierContext) ctx = atelier_context_new (1);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierDetection) d = atelier_detect (ctx, detector, image, ATELIER_JPEG_ORIGIN_FROM_PIXELS, 0, &error);
+  g_assert_no_error (error);
+  g_assert_null (d->analysis->mean_spectra->luminance);
+  g_autoptr (AtelierSpectralAnalysis) all
+    = atelier_spectral_analysis_run (ctx, image, ATELIER_JPEG_ORIGIN_FROM_PIXELS, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (all->mean_spectra->luminance);
+  g_assert_cmpint (all->conditions, ==, d->analysis->conditions);
+  float features[ATELIER_DETECTOR_FEATURE_COUNT];
+  memcpy (features, d->features, sizeof features);
+  memcpy (features, all->features, sizeof all->features);
+  const guint64 set_aside = atelier_spectral_set_aside (all->conditions);
+  g_assert_cmpfloat_with_epsilon (atelier_detector_probability (detector, features, set_aside, NULL), d->probability,
+                                  1e-12);
+  for (int t = 0; t < all->rows * all->columns; t++)
+    {
+      float tile[ATELIER_DETECTOR_FEATURE_COUNT] = { 0 };
+      memcpy (tile, all->tile_features[t], sizeof all->tile_features[t]);
+      const double p = atelier_detector_probability (
+        detector, tile, atelier_spectral_set_aside (all->tile_conditions[t]) | ATELIER_DETECTOR_CNN_SET_ASIDE, NULL);
+      g_assert_cmpfloat_with_epsilon (p, d->tile_probability[t], 1e-7);
+    }
+  /* What is computed is what the full analysis computes. */
+  const guint64 weighed = atelier_detector_weighed_spectral_features (detector);
+  for (int i = 0; i < ATELIER_SPECTRAL_FEATURE_COUNT; i++)
+    if ((weighed >> i) & 1)
+      g_assert_cmpfloat (d->analysis->features[i], ==, all->features[i]);
+}
+
 static void
 test_cues_explain_the_verdict (void)
 {
@@ -1287,6 +1326,7 @@ main (int argc, char **argv)
   g_test_add_func ("/detector/wild/jpeg-photograph-reads-real", test_jpeg_photograph_reads_real);
   g_test_add_func ("/detector/heat-map/tile-probabilities", test_heat_map_passes_through_tile_probabilities);
   g_test_add_func ("/detector/heat-map/naive-interpolation", test_heat_map_matches_naive_interpolation);
+  g_test_add_func ("/detector/weighed-features-alone", test_weighed_features_alone_give_the_same_probabilities);
   g_test_add_func ("/detector/model/grey-sets-chroma-aside", test_grey_image_sets_chroma_aside);
   g_test_add_func ("/detector/features/rounding-floor", test_rounding_floor_sets_bands_aside);
   g_test_add_func ("/detector/features/jpeg-rounding-floor", test_decoded_jpeg_has_a_higher_floor);

@@ -126,6 +126,16 @@ atelier_detector_open (const char *name_or_path, GError **error)
   return g_steal_pointer (&d);
 }
 
+guint64
+atelier_detector_weighed_spectral_features (const AtelierDetector *d)
+{
+  guint64 weighed = 0;
+  for (int i = 0; i < ATELIER_SPECTRAL_FEATURE_COUNT; i++)
+    if (d->weight[i] != 0)
+      weighed |= G_GUINT64_CONSTANT (1) << i;
+  return weighed;
+}
+
 double
 atelier_detector_probability (const AtelierDetector *d, const float features[ATELIER_DETECTOR_FEATURE_COUNT],
                               guint64 set_aside, float contributions[ATELIER_DETECTOR_FEATURE_COUNT])

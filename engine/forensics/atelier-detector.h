@@ -37,6 +37,11 @@ void atelier_detector_free (AtelierDetector *detector);
  * features list has the spectral features alone. */
 const AtelierResidualCnn *atelier_detector_get_cnn (const AtelierDetector *detector);
 
+/* The spectral features the model gives a weight other than 0 (bit i for
+ * feature i): the others cannot move its probability, and an analysis for
+ * it need not compute them (atelier_spectral_analysis_run_for). */
+guint64 atelier_detector_weighed_spectral_features (const AtelierDetector *detector);
+
 /* The calibrated probability that @features come from a generated image.
  * The features set aside (bit i for spectral feature i:
  * atelier_spectral_set_aside of the conditions; ATELIER_DETECTOR_CNN_SET_ASIDE

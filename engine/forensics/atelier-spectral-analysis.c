@@ -146,14 +146,14 @@ workers_free (Worker *workers, int count)
 
 /* Every worker's FFT plans are made here, in the caller's thread: FFTW's planner is not reentrant. */
 static Worker *
-workers_new (int count, int tile_size, GError **error)
+workers_new (int count, int tile_size, gboolean with_luminance, GError **error)
 {
   Worker *workers = g_new0 (Worker, count);
   for (int w = 0; w < count; w++)
     {
       workers[w].analyser = atelier_spectrum_analyser_new (tile_size, error);
-      workers[w].tile = atelier_tile_spectra_new (tile_size);
-      workers[w].sum = atelier_tile_spectra_new (tile_size);
+      workers[w].tile = atelier_tile_spectra_new (tile_size, with_luminance);
+      workers[w].sum = atelier_tile_spectra_new (tile_size, with_luminance);
       if (workers[w].analyser == NULL)
         {
           workers_free (workers, count);
@@ -183,7 +183,7 @@ analyse_tile (gint64 item, int worker_index, gpointer data)
   const int row = (int) (item / a->columns), column = (int) (item % a->columns);
   atelier_spectrum_analyser_run (worker->analyser, job->image, a->tile_x[column], a->tile_y[row], worker->tile);
   a->tile_conditions[item] = atelier_spectral_features_compute (job->geometry, worker->tile, a->grey_rounding_variance,
-                                                                a->tile_features[item])
+                                                                a->wanted, a->tile_features[item])
                              | lattice_condition (a);
   atelier_tile_spectra_accumulate (worker->sum, worker->tile);
 }
@@ -193,7 +193,8 @@ static gboolean
 run (AtelierContext *ctx, const AtelierTensor *image, AtelierSpectralAnalysis *a, GError **error)
 {
   const int n_workers = atelier_context_get_threads (ctx);
-  Worker *workers = workers_new (n_workers, a->tile_size, error);
+  const gboolean with_luminance = (a->wanted & atelier_spectral_luminance_features ()) != 0;
+  Worker *workers = workers_new (n_workers, a->tile_size, with_luminance, error);
   if (workers == NULL)
     return FALSE;
   atelier_context_report_progress (ctx, 0, "Analysing the spectrum");
@@ -201,11 +202,12 @@ run (AtelierContext *ctx, const AtelierTensor *image, AtelierSpectralAnalysis *a
   const gint64 n_tiles = (gint64) a->rows * a->columns;
   Job job = { ctx, image, geometry, a, workers };
   atelier_context_parallel_for (ctx, n_tiles, analyse_tile, &job);
-  a->mean_spectra = atelier_tile_spectra_new (a->tile_size);
+  a->mean_spectra = atelier_tile_spectra_new (a->tile_size, with_luminance);
   for (int w = 0; w < n_workers; w++)
     atelier_tile_spectra_accumulate (a->mean_spectra, workers[w].sum);
   atelier_tile_spectra_scale (a->mean_spectra, 1.0f / (float) n_tiles);
-  a->conditions = atelier_spectral_features_compute (geometry, a->mean_spectra, a->grey_rounding_variance, a->features)
+  a->conditions = atelier_spectral_features_compute (geometry, a->mean_spectra, a->grey_rounding_variance, a->wanted,
+                                                     a->features)
                   | lattice_condition (a);
   a->detail_over_rounding = atelier_spectral_detail_over_rounding (geometry, a->mean_spectra, a->grey_rounding_variance);
   workers_free (workers, n_workers);
@@ -216,13 +218,21 @@ run (AtelierContext *ctx, const AtelierTensor *image, AtelierSpectralAnalysis *a
 }
 
 AtelierSpectralAnalysis *
-atelier_spectral_analysis_run (AtelierContext *ctx, const AtelierTensor *image, AtelierJpegOrigin origin,
-                               GError **error)
+atelier_spectral_analysis_run_for (AtelierContext *ctx, const AtelierTensor *image, AtelierJpegOrigin origin,
+                                   guint64 wanted, GError **error)
 {
   if (!validate (image, error))
     return NULL;
   g_autoptr (AtelierSpectralAnalysis) a = plan (image, origin);
+  a->wanted = wanted;
   if (!run (ctx, image, a, error))
     return NULL;
   return g_steal_pointer (&a);
+}
+
+AtelierSpectralAnalysis *
+atelier_spectral_analysis_run (AtelierContext *ctx, const AtelierTensor *image, AtelierJpegOrigin origin,
+                               GError **error)
+{
+  return atelier_spectral_analysis_run_for (ctx, image, origin, ATELIER_SPECTRAL_ALL_FEATURES, error);
 }

@@ -32,6 +32,9 @@ typedef struct
   int tile_size;           /* the largest power of two up to 256 that fits the image's shorter side */
   int columns, rows;
   gint64 *tile_x, *tile_y; /* (columns), (rows): tile origins, spread evenly so the last tile ends at the border */
+  /* The features asked for (atelier_spectral_features_compute's @wanted):
+   * the families of which none is wanted read 0, here and in every tile. */
+  guint64 wanted;
   float (*tile_features)[ATELIER_SPECTRAL_FEATURE_COUNT]; /* (rows * columns) */
   float features[ATELIER_SPECTRAL_FEATURE_COUNT];         /* of the averaged spectra */
   /* The pixels' levels, read off their values: 1/255 when every value is a
@@ -64,6 +67,12 @@ typedef struct
  * infinity. */
 AtelierSpectralAnalysis *atelier_spectral_analysis_run (AtelierContext *ctx, const AtelierTensor *image,
                                                         AtelierJpegOrigin origin, GError **error);
+/* The same for the features @wanted alone (those a classifier weighs): a
+ * family none of whose features is wanted is not computed (the luminance's
+ * spectrum, a fifth of the FFTs, for a classifier weighing none of its
+ * features), and reads 0. */
+AtelierSpectralAnalysis *atelier_spectral_analysis_run_for (AtelierContext *ctx, const AtelierTensor *image,
+                                                            AtelierJpegOrigin origin, guint64 wanted, GError **error);
 void atelier_spectral_analysis_free (AtelierSpectralAnalysis *analysis);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtelierSpectralAnalysis, atelier_spectral_analysis_free)

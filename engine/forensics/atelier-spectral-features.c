@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define RADIAL_RINGS ATELIER_SPECTRAL_RINGS
 #define ANGLE_SECTORS ATELIER_SPECTRAL_SECTORS
@@ -395,16 +396,14 @@ atelier_spectral_detail_over_rounding (const AtelierSpectralBins *geometry, cons
          / (grey_rounding_variance * geometry->white_residual_power[HIGH_BAND]);
 }
 
-AtelierSpectralCondition
-atelier_spectral_features_compute (const AtelierSpectralBins *geometry, const AtelierTileSpectra *spectra,
-                                   double grey_rounding_variance, float features[ATELIER_SPECTRAL_FEATURE_COUNT])
+/* The families of the luminance's spectrum: radial, decay, angle. */
+static void
+luminance_features (const AtelierSpectralBins *geometry, const float *luminance, float *features)
 {
-  const int size = spectra->size, half = size / 2;
-  g_return_val_if_fail (size >= 64 && geometry->size == size, 0);
-  Mean radial[RADIAL_RINGS] = { 0 }, residual_rings[RESIDUAL_RINGS] = { 0 }, sectors[ANGLE_SECTORS] = { 0 }, corner = { 0 }, below_nyquist = { 0 };
+  const int half = geometry->size / 2;
+  Mean radial[RADIAL_RINGS] = { 0 }, sectors[ANGLE_SECTORS] = { 0 }, corner = { 0 }, below_nyquist = { 0 };
   g_autofree Mean *rings = g_new0 (Mean, half + 1);
-
-  const gsize n_bins = atelier_tile_spectra_bins (size);
+  const gsize n_bins = atelier_tile_spectra_bins (geometry->size);
   for (gsize at = 0; at < n_bins; at++)
     {
       const AtelierSpectralBin *bin = &geometry->bins[at];
@@ -412,15 +411,13 @@ atelier_spectral_features_compute (const AtelierSpectralBins *geometry, const At
         continue;
       /* The half spectrum stands for both halves, except its columns u = 0
        * and u = Nyquist which have no mirror image. */
-      const double weight = bin->weight, p = spectra->luminance[at] * weight;
+      const double weight = bin->weight, p = luminance[at] * weight;
       if (bin->ring16 == ATELIER_SPECTRAL_NOWHERE)
         {
           corner.power += p, corner.weight += weight;
           continue;
         }
       radial[bin->ring16].power += p, radial[bin->ring16].weight += weight;
-      residual_rings[bin->ring16 / 2].power += spectra->laplacian[at] * weight;
-      residual_rings[bin->ring16 / 2].weight += weight;
       rings[bin->ring].power += p, rings[bin->ring].weight += weight;
       if (bin->below_nyquist)
         below_nyquist.power += p, below_nyquist.weight += weight;
@@ -431,9 +428,6 @@ atelier_spectral_features_compute (const AtelierSpectralBins *geometry, const At
   for (int i = 0; i < RADIAL_RINGS; i++)
     features[RADIAL_FIRST + i] = (float) mean_log (&radial[i]);
   subtract_mean (features + RADIAL_FIRST, RADIAL_RINGS);
-  for (int i = 0; i < RESIDUAL_RINGS; i++)
-    features[RESIDUAL_RING_FIRST + i] = (float) mean_log (&residual_rings[i]);
-  subtract_mean (features + RESIDUAL_RING_FIRST, RESIDUAL_RINGS);
   for (int i = 0; i < ANGLE_SECTORS; i++)
     features[ANGLE_FIRST + i] = (float) mean_log (&sectors[i]);
   subtract_mean (features + ANGLE_FIRST, ANGLE_SECTORS);
@@ -454,7 +448,53 @@ atelier_spectral_features_compute (const AtelierSpectralBins *geometry, const At
   features[DECAY_FIRST + 2] = (float) rms_high;
   features[DECAY_FIRST + 3] = (float) (tail_rings ? tail / tail_rings : 0);
   features[DECAY_FIRST + 4] = (float) (mean_log (&corner) - mean_log (&below_nyquist));
+}
 
+/* The Laplacian residual's azimuthal average in RESIDUAL_RINGS rings up to Nyquist, less their mean. */
+static void
+residual_ring_features (const AtelierSpectralBins *geometry, const float *laplacian, float out[RESIDUAL_RINGS])
+{
+  Mean rings[RESIDUAL_RINGS] = { 0 };
+  const gsize n_bins = atelier_tile_spectra_bins (geometry->size);
+  for (gsize at = 0; at < n_bins; at++)
+    {
+      const AtelierSpectralBin *bin = &geometry->bins[at];
+      if (bin->weight == 0 || bin->ring16 == ATELIER_SPECTRAL_NOWHERE)
+        continue;
+      rings[bin->ring16 / 2].power += laplacian[at] * (double) bin->weight;
+      rings[bin->ring16 / 2].weight += bin->weight;
+    }
+  for (int i = 0; i < RESIDUAL_RINGS; i++)
+    out[i] = (float) mean_log (&rings[i]);
+  subtract_mean (out, RESIDUAL_RINGS);
+}
+
+static guint64
+feature_range (int first, int count)
+{
+  return ((G_GUINT64_CONSTANT (1) << count) - 1) << first;
+}
+
+guint64
+atelier_spectral_luminance_features (void)
+{
+  return feature_range (RADIAL_FIRST, PEAKS_FIRST - RADIAL_FIRST);
+}
+
+AtelierSpectralCondition
+atelier_spectral_features_compute (const AtelierSpectralBins *geometry, const AtelierTileSpectra *spectra,
+                                   double grey_rounding_variance, guint64 wanted,
+                                   float features[ATELIER_SPECTRAL_FEATURE_COUNT])
+{
+  const int size = spectra->size;
+  const gboolean luminance_wanted = (wanted & atelier_spectral_luminance_features ()) != 0;
+  g_return_val_if_fail (size >= 64 && geometry->size == size, 0);
+  g_return_val_if_fail (spectra->luminance != NULL || !luminance_wanted, 0);
+  memset (features, 0, ATELIER_SPECTRAL_FEATURE_COUNT * sizeof *features);
+  if (luminance_wanted)
+    luminance_features (geometry, spectra->luminance, features);
+  if (wanted & feature_range (RESIDUAL_RING_FIRST, RESIDUAL_RINGS))
+    residual_ring_features (geometry, spectra->laplacian, features + RESIDUAL_RING_FIRST);
   for (int c = 0; c < ATELIER_TILE_SPECTRA_CHANNELS; c++)
     peak_features (spectra->residual[c], size, features + PEAKS_FIRST + c * PEAK_FEATURES_PER_CHANNEL);
   axis_peak_features (spectra->laplacian, size, features + AXIS_PEAKS_FIRST);

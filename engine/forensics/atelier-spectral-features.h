@@ -89,16 +89,27 @@ typedef struct
 
 const AtelierSpectralFeatureInfo *atelier_spectral_feature_info (int index);
 
+/* Every feature: bit i for feature i, as in the masks below. */
+#define ATELIER_SPECTRAL_ALL_FEATURES (G_MAXUINT64 >> (64 - ATELIER_SPECTRAL_FEATURE_COUNT))
+
+/* The features of the luminance's spectrum (radial, decay, angle): an
+ * analysis that wants none of them computes no luminance spectrum. */
+guint64 atelier_spectral_luminance_features (void);
+
 /* Writes the features of @spectra and returns the conditions they show by
  * themselves: GREY when their residuals carry no colour at all (a millionth
  * of their energy), and ROUNDING_* for each chroma band that rounding fills
  * half or more, rounding that leaves @grey_rounding_variance in the grey
  * residual per unit of white-noise gain (AtelierSpectralAnalysis; 0 when the
- * pixels were never rounded).
+ * pixels were never rounded). @wanted (ATELIER_SPECTRAL_ALL_FEATURES, or
+ * those a classifier weighs): a family none of whose features is wanted
+ * (the luminance's, the residual rings) is not computed and reads 0; the
+ * others are computed whole. @spectra->luminance may be NULL when no
+ * luminance feature is wanted.
  * @geometry: atelier_spectral_bins_new (spectra->size). */
 AtelierSpectralCondition atelier_spectral_features_compute (const AtelierSpectralBins *geometry,
                                                             const AtelierTileSpectra *spectra,
-                                                            double grey_rounding_variance,
+                                                            double grey_rounding_variance, guint64 wanted,
                                                             float features[ATELIER_SPECTRAL_FEATURE_COUNT]);
 
 /* How far the grey residual's energy in the band (1/2, 1] of Nyquist rises

@@ -20,12 +20,12 @@ struct _AtelierSpectrumAnalyser
 };
 
 AtelierTileSpectra *
-atelier_tile_spectra_new (int size)
+atelier_tile_spectra_new (int size, gboolean with_luminance)
 {
   AtelierTileSpectra *spectra = g_new0 (AtelierTileSpectra, 1);
   const gsize bins = atelier_tile_spectra_bins (size);
   spectra->size = size;
-  spectra->luminance = g_new0 (float, bins);
+  spectra->luminance = with_luminance ? g_new0 (float, bins) : NULL;
   spectra->laplacian = g_new0 (float, bins);
   for (int c = 0; c < ATELIER_TILE_SPECTRA_CHANNELS; c++)
     {
@@ -52,6 +52,7 @@ atelier_tile_spectra_free (AtelierTileSpectra *spectra)
 
 #define PLANES (2 + 2 * ATELIER_TILE_SPECTRA_CHANNELS)
 
+/* Every plane, the luminance NULL when there is none. */
 static void
 each_plane (AtelierTileSpectra *spectra, float *planes[PLANES])
 {
@@ -67,14 +68,18 @@ each_plane (AtelierTileSpectra *spectra, float *planes[PLANES])
 void
 atelier_tile_spectra_accumulate (AtelierTileSpectra *sum, const AtelierTileSpectra *tile)
 {
-  g_return_if_fail (sum->size == tile->size);
+  g_return_if_fail (sum->size == tile->size && (sum->luminance == NULL) == (tile->luminance == NULL));
   float *to[PLANES], *from[PLANES];
   each_plane (sum, to);
   each_plane ((AtelierTileSpectra *) tile, from);
   const gsize bins = atelier_tile_spectra_bins (sum->size);
   for (int p = 0; p < PLANES; p++)
-    for (gsize i = 0; i < bins; i++)
-      to[p][i] += from[p][i];
+    {
+      if (to[p] == NULL)
+        continue;
+      for (gsize i = 0; i < bins; i++)
+        to[p][i] += from[p][i];
+    }
 }
 
 void
@@ -84,8 +89,12 @@ atelier_tile_spectra_scale (AtelierTileSpectra *spectra, float factor)
   each_plane (spectra, planes);
   const gsize bins = atelier_tile_spectra_bins (spectra->size);
   for (int p = 0; p < PLANES; p++)
-    for (gsize i = 0; i < bins; i++)
-      planes[p][i] *= factor;
+    {
+      if (planes[p] == NULL)
+        continue;
+      for (gsize i = 0; i < bins; i++)
+        planes[p][i] *= factor;
+    }
 }
 
 static double
@@ -221,9 +230,12 @@ atelier_spectrum_analyser_run (AtelierSpectrumAnalyser *analyser, const AtelierT
           to[n + 1] = r[right];
         }
     }
-  for (int y = 0; y < n; y++)
-    memcpy (analyser->pixels + (gsize) y * n, luma + (gsize) (y + 1) * stride + 1, n * sizeof (float));
-  power_spectrum (analyser, analyser->bins[0], out->luminance);
+  if (out->luminance != NULL)
+    {
+      for (int y = 0; y < n; y++)
+        memcpy (analyser->pixels + (gsize) y * n, luma + (gsize) (y + 1) * stride + 1, n * sizeof (float));
+      power_spectrum (analyser, analyser->bins[0], out->luminance);
+    }
   for (int y = 0; y < n; y++)
     {
       const float *above = luma + (gsize) y * stride + 1, *centre = above + stride, *below = centre + stride;

@@ -23,7 +23,7 @@ G_BEGIN_DECLS
 typedef struct
 {
   int size;
-  float *luminance;                                /* (size, size / 2 + 1) */
+  float *luminance;                                /* (size, size / 2 + 1); NULL when not wanted */
   /* (size, size / 2 + 1): of 4 Y(x, y) - Y(x - 1, y) - Y(x + 1, y) - Y(x, y - 1)
    * - Y(x, y + 1), the luminance's Laplacian residual. A high-pass before
    * the window keeps the strong low frequencies from leaking into the weak
@@ -36,8 +36,10 @@ typedef struct
   float *residual_cross[ATELIER_TILE_SPECTRA_CHANNELS];
 } AtelierTileSpectra;
 
-/* Zeroed spectra, for a sum over tiles (Welch's average). */
-AtelierTileSpectra *atelier_tile_spectra_new (int size);
+/* Zeroed spectra, for a sum over tiles (Welch's average); @with_luminance
+ * FALSE: no luminance plane, and the analyser computes none (a fifth of its
+ * FFTs), for a classifier that weighs none of its features. */
+AtelierTileSpectra *atelier_tile_spectra_new (int size, gboolean with_luminance);
 void atelier_tile_spectra_free (AtelierTileSpectra *spectra);
 void atelier_tile_spectra_accumulate (AtelierTileSpectra *sum, const AtelierTileSpectra *tile);
 void atelier_tile_spectra_scale (AtelierTileSpectra *spectra, float factor);
@@ -61,7 +63,7 @@ void atelier_spectrum_analyser_free (AtelierSpectrumAnalyser *analyser);
 /* The spectra of the size x size tile at (@x, @y) of @image (1, C, H, W),
  * C = 1 or 2 (grey, grey + alpha: the grey channel is used for every colour)
  * or 3, 4 (RGB, RGBA). Alpha is ignored: a detector judges the pixels a
- * viewer sees. Overwrites @out. */
+ * viewer sees. Overwrites @out's planes (the luminance when it has one). */
 void atelier_spectrum_analyser_run (AtelierSpectrumAnalyser *analyser, const AtelierTensor *image, gint64 x,
                                     gint64 y, AtelierTileSpectra *out);
 
