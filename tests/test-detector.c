@@ -658,15 +658,25 @@ test_model_from_another_feature_version_is_refused (void)
   test_remove_dir (dir);
 }
 
+/* The committed model's detection of @image (NULL: noise of @height x @width), for its tiles and maps. */
+static AtelierDetection *
+detection_of (AtelierContext *ctx, const AtelierTensor *image, gint64 height, gint64 width)
+{
+  g_autoptr (AtelierTensor) noise = image ? NULL : test_random_4d (1, 3, height, width);
+  g_autoptr (AtelierDetector) detector = open_detector ();
+  g_autoptr (GError) error = NULL;
+  AtelierDetection *d = atelier_detect (ctx, detector, image ? image : noise, ATELIER_JPEG_ORIGIN_FROM_PIXELS, 0,
+                                        &error);
+  g_assert_no_error (error);
+  return d;
+}
+
 static void
 test_heat_map_passes_through_tile_probabilities (void)
 {
-  g_autoptr (AtelierTensor) image = test_random_4d (1, 3, 300, 600);
-  g_autoptr (AtelierDetector) detector = open_detector ();
   g_autoptr (AtelierContext) ctx = atelier_context_new (2);
   g_autoptr (GError) error = NULL;
-  g_autoptr (AtelierDetection) d = atelier_detect (ctx, detector, image, ATELIER_JPEG_ORIGIN_FROM_PIXELS, 0, &error);
-  g_assert_no_error (error);
+  g_autoptr (AtelierDetection) d = detection_of (ctx, NULL, 300, 600);
   const AtelierSpectralAnalysis *a = d->analysis;
   g_autoptr (AtelierTensor) map = atelier_detection_render_heat_map (ctx, d, 1, 600, 300, &error);
   g_assert_no_error (error);
@@ -730,12 +740,9 @@ naive_heat_map_value (const AtelierDetection *d, gint64 x, gint64 y)
 static void
 test_heat_map_matches_naive_interpolation (void)
 {
-  g_autoptr (AtelierTensor) image = test_random_4d (1, 3, 333, 611);
-  g_autoptr (AtelierDetector) detector = open_detector ();
   g_autoptr (AtelierContext) ctx = atelier_context_new (2);
   g_autoptr (GError) error = NULL;
-  g_autoptr (AtelierDetection) d = atelier_detect (ctx, detector, image, ATELIER_JPEG_ORIGIN_FROM_PIXELS, 0, &error);
-  g_assert_no_error (error);
+  g_autoptr (AtelierDetection) d = detection_of (ctx, NULL, 333, 611);
   const AtelierSpectralAnalysis *a = d->analysis;
   g_assert_cmpint (a->rows * a->columns, >=, 6);
   /* Noise reads alike in every tile: spread the tiles over the whole range, both halves of the colour ramp. */
@@ -771,8 +778,7 @@ test_weighed_features_alone_give_the_same_probabilities (void)
   g_autoptr (AtelierDetector) detector = open_detector ();
   g_autoptr (AtelierContext) ctx = atelier_context_new (1);
   g_autoptr (GError) error = NULL;
-  g_autoptr (AtelierDetection) d = atelier_detect (ctx, detector, image, ATELIER_JPEG_ORIGIN_FROM_PIXELS, 0, &error);
-  g_assert_no_error (error);
+  g_autoptr (AtelierDetection) d = detection_of (ctx, image, 0, 0);
   g_assert_null (d->analysis->mean_spectra->luminance);
   g_autoptr (AtelierSpectralAnalysis) all
     = atelier_spectral_analysis_run (ctx, image, ATELIER_JPEG_ORIGIN_FROM_PIXELS, &error);
