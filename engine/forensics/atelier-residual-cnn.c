@@ -113,6 +113,20 @@ read_crops (const AtelierTensor *image, GError **error)
 
 /* ---------------------------------------------------------------- network */
 
+/* The mean of @count values and their unbiased standard deviation (two passes, as PyTorch's std). */
+static double
+mean_and_deviation (const float *v, gint64 count, double *deviation)
+{
+  double sum = 0, squares = 0;
+  for (gint64 i = 0; i < count; i++)
+    sum += v[i];
+  const double mean = sum / count;
+  for (gint64 i = 0; i < count; i++)
+    squares += (v[i] - mean) * (v[i] - mean);
+  *deviation = sqrt (squares / (count - 1));
+  return mean;
+}
+
 /* Each sample divided by its unbiased standard deviation plus DEVIATION_FLOOR. */
 static void
 divide_by_deviation (AtelierTensor *h)
@@ -121,13 +135,9 @@ divide_by_deviation (AtelierTensor *h)
   for (gint64 n = 0; n < h->shape[0]; n++)
     {
       g_autoptr (AtelierTensor) sample = atelier_tensor_new_view (h->data + n * count, 1, (const int64_t[]) { count });
-      double sum = 0, squares = 0;
-      for (gint64 i = 0; i < count; i++)
-        sum += sample->data[i];
-      const double mean = sum / count;
-      for (gint64 i = 0; i < count; i++)
-        squares += (sample->data[i] - mean) * (sample->data[i] - mean);
-      atelier_scale_inplace (sample, (float) (1 / (sqrt (squares / (count - 1)) + DEVIATION_FLOOR)), 0);
+      double deviation;
+      mean_and_deviation (sample->data, count, &deviation);
+      atelier_scale_inplace (sample, (float) (1 / (deviation + DEVIATION_FLOOR)), 0);
     }
 }
 
@@ -140,15 +150,9 @@ pool (const AtelierTensor *h, float features[ATELIER_RESIDUAL_CNN_FEATURE_COUNT]
   for (gint64 n = 0; n < crops; n++)
     for (int c = 0; c < ATELIER_RESIDUAL_CNN_CHANNELS; c++)
       {
-        const float *v = h->data + (n * ATELIER_RESIDUAL_CNN_CHANNELS + c) * plane;
-        double sum = 0, squares = 0;
-        for (gint64 i = 0; i < plane; i++)
-          sum += v[i];
-        const double mean = sum / plane;
-        for (gint64 i = 0; i < plane; i++)
-          squares += (v[i] - mean) * (v[i] - mean);
-        sums[c] += mean;
-        sums[ATELIER_RESIDUAL_CNN_CHANNELS + c] += sqrt (squares / (plane - 1));
+        double deviation;
+        sums[c] += mean_and_deviation (h->data + (n * ATELIER_RESIDUAL_CNN_CHANNELS + c) * plane, plane, &deviation);
+        sums[ATELIER_RESIDUAL_CNN_CHANNELS + c] += deviation;
       }
   for (int f = 0; f < ATELIER_RESIDUAL_CNN_FEATURE_COUNT; f++)
     features[f] = (float) (sums[f] / crops);
