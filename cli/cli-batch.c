@@ -288,6 +288,11 @@ add_run (JsonObject *line, const char *output, const AtelierCliFileRun *run)
   json_object_set_int_member (line, "output_height", run->output_height);
   json_object_set_member (line, "timings_ms", timings_node (run));
   json_object_set_member (line, "results", results_node (run->output));
+  /* "settings" are what the run was asked (and what a rerun is matched on); what it decided in their place: */
+  g_autoptr (JsonNode) settings = run->output->settings ? json_from_string (run->output->settings, NULL) : NULL;
+  JsonObject *settings_object = settings && JSON_NODE_HOLDS_OBJECT (settings) ? json_node_get_object (settings) : NULL;
+  if (settings_object != NULL && json_object_has_member (settings_object, "decided"))
+    json_object_set_member (line, "decided", json_node_copy (json_object_get_member (settings_object, "decided")));
   /* A picture's figures: a mask's white border says nothing. */
   JsonNode *listing = run->output->info->output != ATELIER_OUTPUT_SELECTION ? listing_node (output) : NULL;
   if (listing != NULL)

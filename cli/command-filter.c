@@ -235,7 +235,7 @@ check_output (const AtelierFilterInfo *info, const FileOptions *o, int channels,
 static char *
 job_kind (const AtelierFilterValues *values, const AtelierContext *ctx)
 {
-  g_autofree char *settings = atelier_filter_values_describe (values);
+  g_autofree char *settings = atelier_filter_values_describe (values, NULL);
   return g_strdup_printf ("%s: %s; threads %d", values->info->name, settings, atelier_context_get_threads (ctx));
 }
 
@@ -296,7 +296,7 @@ filter_file (AtelierFilter *filter, const AtelierFilterValues *values, const Fil
     atelier_image_keep_profile (output, input);
   run->output_width = atelier_image_width (output);
   run->output_height = atelier_image_height (output);
-  g_autofree char *parameters = atelier_filter_values_record (values);
+  g_autofree char *parameters = atelier_filter_values_record (values, run->output);
   /* In a batch the output's own name is the input's unique stem (cli-output-names.h): its pictures take it too. */
   g_autofree char *stem = g_path_get_basename (out_path);
   char *dot = strrchr (stem, '.');
@@ -322,7 +322,7 @@ run_on_image (AtelierFilter *filter, const AtelierFilterValues *values, const Fi
   g_auto (AtelierCliFileRun) run = { 0 };
   if (!filter_file (filter, values, o, in_path, out_path, &run, &error))
     return run.refused ? atelier_cli_usage_error (error) : atelier_cli_fail (error);
-  g_autofree char *settings = atelier_filter_values_describe (values);
+  g_autofree char *settings = atelier_filter_values_describe (values, run.output);
   printf ("%s %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT " -> %s %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT " (%s; %.1f s)\n",
           in_path, run.width, run.height, out_path, run.output_width, run.output_height, settings,
           run.load_seconds + run.filter_seconds + run.save_seconds);

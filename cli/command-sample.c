@@ -78,7 +78,7 @@ atelier_command_sample (int argc, char **argv)
   if (pixels == NULL)
     return atelier_cli_fail (error);
   g_autoptr (AtelierImage) output = atelier_image_new (pixels, 8);
-  g_autofree char *settings = atelier_filter_values_describe (values);
+  g_autofree char *settings = atelier_filter_values_describe (values, NULL);
   g_autofree char *parameters = g_strdup_printf ("sample: style %s, %s", style ? style : "photo", settings);
   /* Wholly generated: the file says so, as the EU AI Act's marking duty asks (docs/provenance.md). */
   AtelierCliProvenance provenance = { NULL, argv[1], { ATELIER_SOURCE_TRAINED, "created", parameters, NULL }, width,

@@ -346,7 +346,7 @@ record_provenance (gint32 image, const AtelierFilterValues *values, const Atelie
   GimpMetadata *metadata = gimp_image_get_metadata (image);
   if (metadata == NULL)
     metadata = gimp_metadata_new ();
-  g_autofree char *parameters = atelier_filter_values_record (values);
+  g_autofree char *parameters = atelier_filter_values_record (values, out);
   const AtelierProvenanceEvent event = { out->digital_source, "edited", parameters, NULL };
   g_autoptr (GError) error = NULL;
   if (!atelier_provenance_stamp (GEXIV2_METADATA (metadata), &event, &error) || !gimp_image_set_metadata (image, metadata))

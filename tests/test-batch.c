@@ -375,6 +375,40 @@ test_resume_ignores_unused_rows (void)
   test_remove_dir (dir);
 }
 
+/* A run's line says what the run decided in place of a row (the surface a preset chose instead of the style given)
+ * beside the settings it was asked, which stay what a rerun is matched on; a run that decided nothing says nothing. */
+static void
+test_line_names_decided_rows (void)
+{
+  g_autofree char *dir = test_make_temp_dir ();
+  const gint64 h = 24, w = 32;
+  AtelierTensor *mask = atelier_tensor_new_4d (1, 1, h, w, NULL);
+  for (gint64 i = 0; i < h * w; i++)
+    mask->data[i] = i % w >= 10 && i % w < 20 && i / w >= 6 && i / w < 16;
+  g_autofree char *mask_path = save_png (dir, "mask.png", mask);
+  g_autofree char *input = save_png (dir, "x.png", test_random_4d (1, 3, h, w));
+  g_autofree char *out = g_build_filename (dir, "out", NULL);
+  for (int preset = 0; preset < 2; preset++)
+    {
+      const char *task[] = { "replace-background", "--background", "generated", "--style", "wood", "--speed", "fast",
+                             "--mask", mask_path, "--preset", preset ? "clothing" : "none", "--force", "--jsonl",
+                             "-", "--output-dir", out, input, NULL };
+      g_auto (Run) run = { 0 };
+      atelier (&run, task);
+      g_assert_cmpint (run.status, ==, 0);
+      g_autoptr (GHashTable) lines = lines_by_input (run.out, 1);
+      JsonObject *line = g_hash_table_lookup (lines, input);
+      g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (line, "settings"), "style"), ==,
+                       "wood");
+      if (preset)
+        g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (line, "decided"), "style"),
+                         ==, "studio"); /* clothing's linen is not among the committed model's labels */
+      else
+        g_assert_false (json_object_has_member (line, "decided"));
+    }
+  test_remove_dir (dir);
+}
+
 /* Another task holding an output's lock (two tasks given one shard): that output fails, it is not written, and
  * its temporary files are left to the task writing it. */
 static void
@@ -635,6 +669,7 @@ main (int argc, char **argv)
   g_test_add_func ("/batch/shards-identical", test_shards_identical);
   g_test_add_func ("/batch/resume", test_resume);
   g_test_add_func ("/batch/resume-ignores-unused-rows", test_resume_ignores_unused_rows);
+  g_test_add_func ("/batch/line-names-decided-rows", test_line_names_decided_rows);
   g_test_add_func ("/batch/lock", test_lock);
   g_test_add_func ("/batch/seed-per-file", test_seed_per_file);
   g_test_add_func ("/batch/report-slices", test_report_slices);

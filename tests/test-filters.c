@@ -274,7 +274,7 @@ test_registry (void)
       g_assert_true (all[f]->layer_mask_param == NULL
                      || all[f]->params[atelier_filter_param_index (all[f], all[f]->layer_mask_param)].type
                           == ATELIER_PARAM_BOOLEAN);
-      /* A row unused under a choice names a CHOICE row of the same description and one of its nicks. */
+      /* A row unused under a choice names a CHOICE row of the same description and some of its nicks. */
       for (int i = 0; i < all[f]->n_params; i++)
         {
           const char *when = all[f]->params[i].unused_when;
@@ -288,11 +288,15 @@ test_registry (void)
           g_assert_cmpint (choice, >=, 0);
           g_assert_cmpint (all[f]->params[choice].type, ==, ATELIER_PARAM_CHOICE);
           g_assert_nonnull (parts[1]);
-          g_assert_true (atelier_filter_values_set_choice (v, parts[0], parts[1], &error));
-          g_assert_true (atelier_filter_values_row_unused (v, i) == !negated);
+          g_auto (GStrv) listed = g_strsplit (parts[1], "|", -1);
+          for (int k = 0; listed[k] != NULL; k++)
+            {
+              g_assert_true (atelier_filter_values_set_choice (v, parts[0], listed[k], &error));
+              g_assert_true (atelier_filter_values_row_unused (v, i) == !negated);
+            }
           /* Every other value of the choice: the opposite. */
           for (int c = 0; c < all[f]->params[choice].n_choices; c++)
-            if (strcmp (all[f]->params[choice].choices[c].nick, parts[1]) != 0)
+            if (!g_strv_contains ((const char *const *) listed, all[f]->params[choice].choices[c].nick))
               {
                 g_assert_true (atelier_filter_values_set_choice (v, parts[0], all[f]->params[choice].choices[c].nick,
                                                                  &error));
@@ -303,7 +307,8 @@ test_registry (void)
     }
 }
 
-/* Inpaint's steps, guidance and sampler mean nothing with speed fast (the student's own); its seed still does. */
+/* Inpaint's steps, guidance and sampler mean nothing with speed fast (the student's own); its seed still does.
+ * Replace Background's colours and generated rows mean nothing for the backgrounds that do not use them. */
 static void
 test_unused_rows (void)
 {
@@ -317,13 +322,26 @@ test_unused_rows (void)
   g_assert_true (atelier_filter_values_row_unused (v, atelier_filter_param_index (v->info, "sampler")));
   g_assert_false (atelier_filter_values_row_unused (v, seed));
   /* What describes a run (its settings line, its provenance) names only the rows that shaped it. */
-  g_autofree char *described = atelier_filter_values_describe (v);
+  g_autofree char *described = atelier_filter_values_describe (v, NULL);
   g_assert_null (strstr (described, "steps"));
   g_assert_null (strstr (described, "guidance"));
   g_assert_null (strstr (described, "sampler"));
   g_assert_nonnull (strstr (described, "seed 0"));
   g_assert_nonnull (strstr (described, "speed fast"));
   g_assert_true (g_str_has_prefix (described, "seed 0, "));
+  /* Replace Background on white names no colour and nothing of a generated background; a gradient its two
+   * colours. */
+  g_autoptr (AtelierFilterValues) background = atelier_filter_values_new (atelier_filter_find ("replace-background"));
+  g_autofree char *white = atelier_filter_values_describe (background, NULL);
+  g_assert_true (g_str_has_prefix (white, "background white, shadow-opacity "));
+  g_assert_null (strstr (white, "colour"));
+  g_assert_null (strstr (white, "style"));
+  g_assert_null (strstr (white, "keep-layout"));
+  g_assert_null (strstr (white, "enlarge"));
+  g_assert_true (atelier_filter_values_set_choice (background, "background", "gradient", &error));
+  g_autofree char *gradient = atelier_filter_values_describe (background, NULL);
+  g_assert_true (g_str_has_prefix (gradient, "background gradient, colour #f2f2f2, bottom-colour #c8c8c8, "));
+  g_assert_null (strstr (gradient, "style"));
 }
 
 /* ------------------------------------------------------------- previews */

@@ -770,6 +770,15 @@ test_preset_chooses_the_surface (void)
   g_autoptr (AtelierFilterOutput) fabric_clothing = run_with_selection (fabric, image, selection);
   g_assert_cmpfloat (test_max_abs_diff (wood_clothing->pixels, fabric_clothing->pixels), ==, 0.0f);
   g_assert_cmpint (background_differences (wood_clothing->pixels, wood_alone->pixels, selection), >, H * W / 2);
+  /* The settings line, the provenance record and the settings name the surface used (studio: the committed model
+   * has no linen), not the style row it replaced. */
+  g_autofree char *described = atelier_filter_values_describe (wood, wood_clothing);
+  g_assert_nonnull (strstr (described, "style studio"));
+  g_assert_null (strstr (described, "style wood"));
+  g_assert_nonnull (strstr (wood_clothing->settings, "\"decided\":{\"style\":\"studio\"}"));
+  g_assert_nonnull (strstr (wood_clothing->settings, "\"style\":\"wood\"")); /* the values that regenerate it */
+  g_assert_null (wood_alone->decided);
+  g_assert_null (strstr (wood_alone->settings, "decided"));
 }
 
 int

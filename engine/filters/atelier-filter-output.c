@@ -47,7 +47,18 @@ atelier_filter_output_free (AtelierFilterOutput *out)
   g_ptr_array_unref (out->pictures);
   atelier_tensor_free (out->pixels);
   g_free (out->settings);
+  if (out->decided != NULL)
+    g_hash_table_unref (out->decided);
   g_free (out);
+}
+
+void
+atelier_filter_output_decide (AtelierFilterOutput *out, const char *row, const char *value)
+{
+  g_return_if_fail (atelier_filter_param_index (out->info, row) >= 0);
+  if (out->decided == NULL)
+    out->decided = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_hash_table_replace (out->decided, g_strdup (row), g_strdup (value));
 }
 
 static int
@@ -160,6 +171,18 @@ atelier_filter_output_set_settings (AtelierFilterOutput *out, const AtelierFilte
   json_object_set_string_member (settings, "filter", values->info->name);
   json_object_set_string_member (settings, "version", ATELIER_VERSION);
   json_object_set_object_member (settings, "values", params);
+  /* The values regenerate the result; what the run decided in their place is said beside them, for people. */
+  if (out->decided != NULL)
+    {
+      JsonObject *decided = json_object_new ();
+      for (int i = 0; i < values->info->n_params; i++)
+        {
+          const char *value = g_hash_table_lookup (out->decided, values->info->params[i].name);
+          if (value != NULL)
+            json_object_set_string_member (decided, values->info->params[i].name, value);
+        }
+      json_object_set_object_member (settings, "decided", decided);
+    }
   g_autoptr (JsonNode) more = extra ? json_from_string (extra, NULL) : NULL;
   g_return_if_fail (extra == NULL || (more != NULL && JSON_NODE_HOLDS_OBJECT (more)));
   if (more != NULL)

@@ -34,9 +34,10 @@ static const AtelierParamSpec replace_background_params[] = {
                      { "generated", ATELIER_N_ ("Generated") }) },
   { .name = "colour", .type = ATELIER_PARAM_COLOUR, .label = ATELIER_N_ ("_Colour"),
     .help = ATELIER_N_ ("The background's colour, the gradient's colour at the top, or the studio sweep's"),
-    .default_value = 0xf2f2f2 },
+    .default_value = 0xf2f2f2, .unused_when = "background=white|generated" },
   { .name = "bottom-colour", .type = ATELIER_PARAM_COLOUR, .label = ATELIER_N_ ("B_ottom colour"),
-    .help = ATELIER_N_ ("The gradient's colour at the bottom"), .default_value = 0xc8c8c8 },
+    .help = ATELIER_N_ ("The gradient's colour at the bottom"), .default_value = 0xc8c8c8,
+    .unused_when = "background!=gradient" },
   { .name = "shadow-opacity", .type = ATELIER_PARAM_DOUBLE, .label = ATELIER_N_ ("Shadow _opacity"),
     .help = ATELIER_N_ ("How dark the contact shadow under the subject is; 0 leaves it out"),
     .min = 0.0, .max = 1.0, .default_value = 0.4, .step = 0.05, .digits = 2, .unused_when = "preset!=none" },
@@ -91,17 +92,20 @@ static const AtelierParamSpec replace_background_params[] = {
     ATELIER_CHOICES ({ "studio", ATELIER_N_ ("Studio") }, { "wood", ATELIER_N_ ("Wood") },
                      { "stone", ATELIER_N_ ("Stone") }, { "fabric", ATELIER_N_ ("Fabric") },
                      { "paper", ATELIER_N_ ("Paper") }, { "bokeh", ATELIER_N_ ("Out of focus (bokeh)") },
-                     { "photo", ATELIER_N_ ("Photograph") }) },
+                     { "photo", ATELIER_N_ ("Photograph") }),
+    .unused_when = "background!=generated" },
   { .name = "keep-layout", .type = ATELIER_PARAM_DOUBLE, .label = ATELIER_N_ ("Keep _layout"),
     .help = ATELIER_N_ ("0 generates a new background that does not depend on the old one at all; more restyles "
                         "the old background in the chosen style, keeping more of its layout"),
-    .min = 0.0, .max = 0.95, .default_value = 0.0, .step = 0.05, .digits = 2 },
+    .min = 0.0, .max = 0.95, .default_value = 0.0, .step = 0.05, .digits = 2,
+    .unused_when = "background!=generated" },
   { .name = "enlarge", .type = ATELIER_PARAM_CHOICE, .label = ATELIER_N_ ("_Enlarge with"),
     .help = ATELIER_N_ ("How the generated background is brought from the model's working size to the picture's: "
                         "a bicubic resize, or a super-resolution model (sharper, slower)"),
     .default_value = 0,
     ATELIER_CHOICES ({ "bicubic", ATELIER_N_ ("Bicubic resize") }, { "medium", ATELIER_N_ ("ESRGAN medium") },
-                     { "thick", ATELIER_N_ ("ESRGAN thick") }) },
+                     { "thick", ATELIER_N_ ("ESRGAN thick") }),
+    .unused_when = "background!=generated" },
   ATELIER_SAMPLING_PARAM_ROWS,
   /* Last, so that scripts written before it keep their argument positions. Choice names are preset names
    * (pipelines/atelier-background-presets.c); tests/test-background-presets.c checks that they agree. */
@@ -206,10 +210,12 @@ chosen_preset (const AtelierFilterValues *values, const AtelierBackgroundPreset 
 
 /* The style label and scene vector of the generated background: the preset's surface (when the U-Net has it) and its
  * light and composition, or the style chosen and the light the contact shadow implies, so that the generated light
- * and the shadow come from one setting. No shadow, no preset: the light is not said (scene NULL). */
+ * and the shadow come from one setting. No shadow, no preset: the light is not said (scene NULL). The preset's
+ * surface is named in @out as the style used, since which one it is depends on the model's labels. */
 static gboolean
 generated_conditioning (const AtelierFilterValues *values, const AtelierUNet *unet,
-                        AtelierLatentDiffusionOptions *diffusion, float *scene, GError **error)
+                        AtelierLatentDiffusionOptions *diffusion, float *scene, AtelierFilterOutput *out,
+                        GError **error)
 {
   const AtelierBackgroundPreset *preset;
   if (!chosen_preset (values, &preset, error))
@@ -223,7 +229,9 @@ generated_conditioning (const AtelierFilterValues *values, const AtelierUNet *un
       return FALSE;
     }
   const char *style = preset ? atelier_background_preset_style (preset, atelier_unet_get_labels (unet)) : NULL;
-  if (style == NULL)
+  if (style != NULL)
+    atelier_filter_output_decide (out, "style", style);
+  else
     style = atelier_filter_values_get_choice (values, "style");
   if ((diffusion->sampler.label = atelier_unet_label_index (unet, style, error)) < 0)
     return FALSE;
@@ -240,7 +248,7 @@ generated_conditioning (const AtelierFilterValues *values, const AtelierUNet *un
 /* The model's background around the subject @alpha of @rgb (1, 3, H, W). */
 static AtelierTensor *
 generated_background (AtelierContext *ctx, AtelierModelCache *models, const AtelierFilterValues *values,
-                      const AtelierTensor *rgb, const AtelierTensor *alpha, GError **error)
+                      const AtelierTensor *rgb, const AtelierTensor *alpha, AtelierFilterOutput *out, GError **error)
 {
   AtelierGeneratedBackgroundOptions options = {
     .diffusion = atelier_latent_diffusion_options_default (),
@@ -249,7 +257,8 @@ generated_background (AtelierContext *ctx, AtelierModelCache *models, const Atel
   float scene[ATELIER_BACKGROUND_SCENE_CHANNELS];
   const AtelierLatentDiffusion *ld = atelier_sampling_setup (models, values, &options.diffusion.sampler, error);
   if (ld == NULL
-      || !generated_conditioning (values, atelier_latent_diffusion_get_unet (ld), &options.diffusion, scene, error))
+      || !generated_conditioning (values, atelier_latent_diffusion_get_unet (ld), &options.diffusion, scene, out,
+                                  error))
     return NULL;
   GError *enlarger_error = NULL;
   options.enlarger = enlarger (models, values, MAX (rgb->shape[2], rgb->shape[3]), options.diffusion.working_side,
@@ -268,14 +277,16 @@ generated (const AtelierFilterValues *values)
   return strcmp (atelier_filter_values_get_choice (values, "background"), "generated") == 0;
 }
 
-/* The new background (1, colours, H, W) under the subject @alpha of @rgb. */
+/* The new background (1, colours, H, W) under the subject @alpha of @rgb; what the run decided itself (a preset's
+ * surface) is said in @out. */
 static AtelierTensor *
 new_background (AtelierContext *ctx, AtelierModelCache *models, const AtelierFilterValues *values,
-                const AtelierTensor *rgb, const AtelierTensor *alpha, int colours, GError **error)
+                const AtelierTensor *rgb, const AtelierTensor *alpha, int colours, AtelierFilterOutput *out,
+                GError **error)
 {
   g_autoptr (AtelierTensor) background_rgb = NULL;
   if (generated (values))
-    background_rgb = generated_background (ctx, models, values, rgb, alpha, error);
+    background_rgb = generated_background (ctx, models, values, rgb, alpha, out, error);
   else
     {
       const AtelierBackgroundOptions look = background_options (values);
@@ -496,7 +507,8 @@ replace_background_run (AtelierContext *ctx, AtelierModelCache *models, const At
   if (!canvas_plan (values, subject.alpha, &plan, error) || !subject_on_canvas (ctx, &plan, &subject, error))
     return FALSE;
   at[CANVAS] = g_get_monotonic_time ();
-  g_autoptr (AtelierTensor) background = new_background (ctx, models, values, subject.rgb, subject.alpha, colours, error);
+  g_autoptr (AtelierTensor) background
+    = new_background (ctx, models, values, subject.rgb, subject.alpha, colours, out, error);
   g_clear_pointer (&subject.rgb, atelier_tensor_free);
   at[BACKGROUND] = g_get_monotonic_time ();
   g_autoptr (AtelierTensor) shadow = background ? shadow_and_light (values, &subject, background, error) : NULL;

@@ -77,7 +77,8 @@ atelier_filter_values_row_unused (const AtelierFilterValues *values, int row)
   g_return_val_if_fail (equals != NULL && equals > when, FALSE);
   const gboolean negated = equals[-1] == '!';
   g_autofree char *name = g_strndup (when, (gsize) (equals - when - negated));
-  const gboolean chosen = g_strcmp0 (atelier_filter_values_get_choice (values, name), equals + 1) == 0;
+  g_auto (GStrv) nicks = g_strsplit (equals + 1, "|", -1);
+  const gboolean chosen = g_strv_contains ((const char *const *) nicks, atelier_filter_values_get_choice (values, name));
   return negated ? !chosen : chosen;
 }
 
@@ -262,7 +263,7 @@ atelier_filter_values_validate (const AtelierFilterValues *values, GError **erro
 }
 
 char *
-atelier_filter_values_describe (const AtelierFilterValues *values)
+atelier_filter_values_describe (const AtelierFilterValues *values, const AtelierFilterOutput *out)
 {
   GString *s = g_string_new (NULL);
   for (int i = 0; i < values->info->n_params; i++)
@@ -274,6 +275,12 @@ atelier_filter_values_describe (const AtelierFilterValues *values)
       const AtelierParamSpec *spec = &values->info->params[i];
       const double v = values->values[i];
       g_string_append_printf (s, "%s%s ", s->len ? ", " : "", spec->name);
+      const char *decided = out && out->decided ? g_hash_table_lookup (out->decided, spec->name) : NULL;
+      if (decided != NULL)
+        {
+          g_string_append (s, decided);
+          continue;
+        }
       switch (spec->type)
         {
         case ATELIER_PARAM_INT:
@@ -297,9 +304,9 @@ atelier_filter_values_describe (const AtelierFilterValues *values)
 }
 
 char *
-atelier_filter_values_record (const AtelierFilterValues *values)
+atelier_filter_values_record (const AtelierFilterValues *values, const AtelierFilterOutput *out)
 {
-  g_autofree char *settings = atelier_filter_values_describe (values);
+  g_autofree char *settings = atelier_filter_values_describe (values, out);
   return g_strdup_printf ("%s: %s", values->info->name, settings);
 }
 

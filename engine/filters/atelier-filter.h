@@ -58,8 +58,9 @@ typedef struct
   int n_choices;
   gboolean every_layer; /* BOOLEAN: when on, the plug-in runs every layer of the image through the filter */
   const char *unused_when; /* "speed=fast": the row means nothing while that CHOICE row has that value (the dialog
-                            * greys it out, the settings line leaves it out); "preset!=none": while it has any
-                            * other value; NULL: always used */
+                            * greys it out, the settings line leaves it out); "background=white|generated": while
+                            * it has one of these; "preset!=none": while it has any other value; NULL: always
+                            * used */
 } AtelierParamSpec;
 
 /* An INT parameter's allowed values, counted (0 may be one of them). */
@@ -167,6 +168,8 @@ typedef struct
   char *settings;              /* a JSON object that regenerates the result (atelier_filter_output_set_settings), or
                                 * NULL: the plug-in stores it as the "atelier-settings" parasite, the command line
                                 * prints it */
+  GHashTable *decided;         /* row name -> the value the run used in its place (a preset's surface instead of
+                                * the style chosen), or NULL: every row as given (atelier_filter_output_decide) */
 } AtelierFilterOutput;
 
 AtelierFilterOutput *atelier_filter_output_new (const AtelierFilterInfo *info);
@@ -178,6 +181,10 @@ void atelier_filter_output_set_number (AtelierFilterOutput *out, const char *nam
 void atelier_filter_output_set_text (AtelierFilterOutput *out, const char *name, const char *text, const char *shown);
 void atelier_filter_output_add_text (AtelierFilterOutput *out, const char *name, const char *text);
 void atelier_filter_output_add_number (AtelierFilterOutput *out, const char *name, double number);
+/* Says that the run used @value (as a person reads it: "marble") in place of the row @row's value, which the
+ * settings line, the provenance record and the settings then name instead: which label a preset takes depends
+ * on the model, so the description's .unused_when cannot say it. */
+void atelier_filter_output_decide (AtelierFilterOutput *out, const char *row, const char *value);
 /* Takes @pixels. Returns the picture, whose mask and visibility a LAYER may set. */
 AtelierFilterPicture *atelier_filter_output_add_picture (AtelierFilterOutput *out, const char *name, const char *title,
                                                          AtelierPicturePlace place, double opacity,
@@ -278,10 +285,11 @@ void atelier_filter_values_get_colour (const AtelierFilterValues *values, const 
 gboolean atelier_colour_parse (const char *text, double *value, GError **error);
 char *atelier_colour_format (double value);
 /* "scale 4, model thick, all-layers off": the values as a person reads them back; rows unused under the chosen
- * values (atelier_filter_values_row_unused) are left out. */
-char *atelier_filter_values_describe (const AtelierFilterValues *values);
+ * values (atelier_filter_values_row_unused) are left out, and the rows a finished run @out decided are named by
+ * what it used (NULL: before a run, as given). */
+char *atelier_filter_values_describe (const AtelierFilterValues *values, const AtelierFilterOutput *out);
 /* "upscale: scale 4, model thick, ...": the filter and its values, as a run's provenance record names them. */
-char *atelier_filter_values_record (const AtelierFilterValues *values);
+char *atelier_filter_values_record (const AtelierFilterValues *values, const AtelierFilterOutput *out);
 
 /* Every value in its range, allowed set or choices; the error names the
  * parameter and what it accepts. */
