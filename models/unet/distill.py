@@ -77,9 +77,13 @@ def teacher_target(teacher, z_t, t, u, s, extra, labels, scenes, guidance, alpha
     s_safe = torch.where(s < 0, u, s)
     abar_t, abar_s = alphas[t].view(shape), alphas[s_safe].view(shape)
     z_s = ddim(z_u, x0_u, alphas[u].view(shape), abar_s)
+    return torch.where(end, x0_u, one_step_target(z_t, z_s, abar_t, abar_s))
+
+
+def one_step_target(z_t, z_s, abar_t, abar_s):
+    """The x0 whose DDIM step takes z_t (at abar_t) to z_s (at abar_s)."""
     ratio = ((1 - abar_s) / (1 - abar_t)).sqrt()
-    x_tilde = (z_s - ratio * z_t) / (abar_s.sqrt() - ratio * abar_t.sqrt())
-    return torch.where(end, x0_u, x_tilde)
+    return (z_s - ratio * z_t) / (abar_s.sqrt() - ratio * abar_t.sqrt())
 
 
 def distill_loss(student, teacher, x0, mask, labels, scenes, grid_index, noise, grid, guidance, alphas,
@@ -94,6 +98,13 @@ def distill_loss(student, teacher, x0, mask, labels, scenes, grid_index, noise, 
     z_t = alphas[t].sqrt().view(shape) * x0 + (1 - alphas[t]).sqrt().view(shape) * noise
     target = teacher_target(teacher, z_t, t, u, s, extra, labels, scenes, 1.0 if guidance is None else guidance,
                             alphas, known, mask)
+    return weighted_x0_error(student, z_t, t, extra, labels, scenes, target, mask, alphas, kept_weight)
+
+
+def weighted_x0_error(student, z_t, t, extra, labels, scenes, target, mask, alphas, kept_weight):
+    """The student's x0 error against @target on the cells to generate (the kept ones weigh @kept_weight),
+    weighted by max(SNR, 1) up to 5 (truncated SNR weighting), averaged over the batch."""
+    shape = (-1, 1, 1, 1)
     v = student(torch.cat([z_t, extra], dim=1), t, labels, scenes)
     x0_student = alphas[t].sqrt().view(shape) * z_t - (1 - alphas[t]).sqrt().view(shape) * v
     snr = alphas[t] / (1 - alphas[t])
@@ -113,6 +124,67 @@ def teachers_training_set(paths, config):
                            for name in V2_LABELS])
     data.labels = to_teacher[data.labels]
     return data
+
+
+class StudentRun:
+    """A student that starts as a copy of its teacher, its EMA and optimiser, resumed from <run>/checkpoint.pt
+    when there is one (the checkpoint export_unet.py reads)."""
+
+    def __init__(self, run_dir, teacher, config, lr, student_steps, guidance):
+        run_dir.mkdir(parents=True, exist_ok=True)
+        self.path = run_dir / "checkpoint.pt"
+        self.config = dict(config, distilled_steps=student_steps, distilled_guidance=guidance)
+        self.config.pop("training_step", None)
+        self.student, self.ema = UNet(self.config), UNet(self.config)
+        self.student.load_state_dict(teacher.state_dict())
+        self.ema.load_state_dict(teacher.state_dict())
+        self.optimizer = torch.optim.AdamW(self.student.parameters(), lr=lr, weight_decay=0.0)
+        self.step = 0
+        if self.path.exists():
+            state = torch.load(self.path, map_location="cpu")
+            self.student.load_state_dict(state["model"])
+            self.ema.load_state_dict(state["ema"])
+            self.optimizer.load_state_dict(state["optimizer"])
+            self.step = state["step"]
+            print(f"resumed at step {self.step}")
+
+    def learn(self, loss, ema_decay):
+        """One optimiser step on @loss (gradients clipped at norm 1), then the EMA."""
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(self.student.parameters(), 1.0)
+        self.optimizer.step()
+        with torch.no_grad():
+            for pe, pm in zip(self.ema.parameters(), self.student.parameters(), strict=True):
+                pe.mul_(ema_decay).add_(pm, alpha=1 - ema_decay)
+        self.step += 1
+
+    def train(self, batch_loss, steps, hours, checkpoint_every, ema_decay):
+        """Optimiser steps on batch_loss(step) up to @steps or @hours, logged to <run>/loss.csv, checkpointed
+        every @checkpoint_every steps and at the end."""
+        log_path = self.path.parent / "loss.csv"
+        new_log = not log_path.exists()
+        started = time.time()
+        with open(log_path, "a", newline="") as log:
+            writer = csv.writer(log)
+            if new_log:
+                writer.writerow(["step", "loss", "seconds_per_step"])
+            while self.step < steps:
+                tick = time.time()
+                loss = batch_loss(self.step)
+                self.learn(loss, ema_decay)
+                writer.writerow([self.step, f"{loss.item():.5f}", f"{time.time() - tick:.2f}"])
+                log.flush()
+                print(f"step {self.step} loss {loss.item():.4f}", flush=True)
+                out_of_time = time.time() - started > hours * 3600
+                if self.step % checkpoint_every == 0 or self.step == steps or out_of_time:
+                    self.save()
+                if out_of_time:
+                    break
+
+    def save(self):
+        save_atomic({"model": self.student.state_dict(), "ema": self.ema.state_dict(),
+                     "optimizer": self.optimizer.state_dict(), "step": self.step, "config": self.config}, self.path)
 
 
 def main():
@@ -136,67 +208,28 @@ def main():
     parser.add_argument("--checkpoint-every", type=int, default=100)
     args = parser.parse_args()
     configure_cpu(args.threads)
-    args.run.mkdir(parents=True, exist_ok=True)
-    checkpoint_path = args.run / "checkpoint.pt"
     teacher, config, _ = load_committed(args.teacher)
-    config.pop("training_step", None)
-    student, ema = UNet(config), UNet(config)
-    student.load_state_dict(teacher.state_dict())
-    ema.load_state_dict(teacher.state_dict())
-    optimizer = torch.optim.AdamW(student.parameters(), lr=args.lr, weight_decay=0.0)
-    step = 0
-    if checkpoint_path.exists():
-        state = torch.load(checkpoint_path, map_location="cpu")
-        student.load_state_dict(state["model"])
-        ema.load_state_dict(state["ema"])
-        optimizer.load_state_dict(state["optimizer"])
-        step = state["step"]
-        print(f"resumed at step {step}")
-    config["distilled_steps"] = args.student_steps
-    config["distilled_guidance"] = args.guidance
+    run = StudentRun(args.run, teacher, config, args.lr, args.student_steps, args.guidance)
     data = teachers_training_set(args.data, config)
     data.mean, data.std = np.array(config["latent_mean"], np.float32), np.array(config["latent_std"], np.float32)
     alphas = torch.tensor(alphas_cumprod(config), dtype=torch.float32)
     grid = student_grid(config, args.student_steps)
     photo_label = config["labels"].index("photo")
     scene_channels = config.get("scene_channels", 0)
-    log_path = args.run / "loss.csv"
-    new_log = not log_path.exists()
-    with open(log_path, "a", newline="") as log:
-        writer = csv.writer(log)
-        if new_log:
-            writer.writerow(["step", "loss", "seconds_per_step"])
-        started = time.time()
-        while step < args.steps:
-            rng = np.random.default_rng([args.seed, step])
-            gen = torch.Generator().manual_seed(int(rng.integers(2**62)))
-            x0, labels, scene, subject = data.batch(rng, args.batch, args.photo_share, args.crop)
-            mask = torch.from_numpy(make_masks(rng, labels, photo_label, args.crop, subject, args.around_subject)
-                                    .astype(np.float32))
-            grid_index = rng.integers(0, len(grid), args.batch)
-            noise = torch.randn(x0.shape, generator=gen)
-            scenes = torch.from_numpy(scene) if scene_channels else None
-            tick = time.time()
-            loss = distill_loss(student, teacher, torch.from_numpy(x0), mask, torch.from_numpy(labels), scenes,
-                                grid_index, noise, grid, args.guidance, alphas)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(student.parameters(), 1.0)
-            optimizer.step()
-            with torch.no_grad():
-                for pe, pm in zip(ema.parameters(), student.parameters(), strict=True):
-                    pe.mul_(args.ema).add_(pm, alpha=1 - args.ema)
-            step += 1
-            writer.writerow([step, f"{loss.item():.5f}", f"{time.time() - tick:.2f}"])
-            log.flush()
-            print(f"step {step} loss {loss.item():.4f}", flush=True)
-            out_of_time = time.time() - started > args.hours * 3600
-            if step % args.checkpoint_every == 0 or step == args.steps or out_of_time:
-                save_atomic({"model": student.state_dict(), "ema": ema.state_dict(),
-                             "optimizer": optimizer.state_dict(), "step": step, "config": config}, checkpoint_path)
-            if out_of_time:
-                break
 
+    def batch_loss(step):
+        rng = np.random.default_rng([args.seed, step])
+        gen = torch.Generator().manual_seed(int(rng.integers(2**62)))
+        x0, labels, scene, subject = data.batch(rng, args.batch, args.photo_share, args.crop)
+        mask = torch.from_numpy(make_masks(rng, labels, photo_label, args.crop, subject, args.around_subject)
+                                .astype(np.float32))
+        grid_index = rng.integers(0, len(grid), args.batch)
+        noise = torch.randn(x0.shape, generator=gen)
+        scenes = torch.from_numpy(scene) if scene_channels else None
+        return distill_loss(run.student, teacher, torch.from_numpy(x0), mask, torch.from_numpy(labels), scenes,
+                            grid_index, noise, grid, args.guidance, alphas)
+
+    run.train(batch_loss, args.steps, args.hours, args.checkpoint_every, args.ema)
 
 if __name__ == "__main__":
     main()

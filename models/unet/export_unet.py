@@ -18,6 +18,15 @@ MODEL_KEYS = ("latent_channels", "base_channels", "channel_mult", "res_blocks", 
 SOURCE_TRAINED = "trained by Atelier: models/unet/train_unet.py on the data of models/unet/prepare_data.py"
 SOURCE_DISTILLED = ("distilled by Atelier: models/unet/distill.py from the U-Net of models/unet/train_unet.py, on the "
                     "data of models/unet/prepare_data.py and models/unet/prepare_scenes.py")
+SOURCE_TRAJECTORY = ("distilled by Atelier: models/unet/distill_trajectory.py from the sampling runs ({sampler}) of "
+                     "the U-Net of models/unet/train_unet.py, on the data of models/unet/prepare_data.py and "
+                     "models/unet/prepare_scenes.py")
+
+
+def source_of(config):
+    if config.get("distilled_from_sampler"):
+        return SOURCE_TRAJECTORY.format(sampler=config["distilled_from_sampler"])
+    return SOURCE_DISTILLED if config.get("distilled_steps") else SOURCE_TRAINED
 
 
 def export(checkpoint_path, out_dir, name="latent-unet", dtype="F16", weights_key="ema"):
@@ -31,13 +40,13 @@ def export(checkpoint_path, out_dir, name="latent-unet", dtype="F16", weights_ke
     sha = write_safetensors(weights, tensors, metadata={"step": state["step"], "weights": weights_key},
                              dtype=dtype)
     manifest_config = {k: config[k] for k in MODEL_KEYS}
-    for optional in ("scene_channels", "distilled_steps", "distilled_guidance"):
+    for optional in ("scene_channels", "distilled_steps", "distilled_guidance", "distilled_from_sampler"):
         if config.get(optional):
             manifest_config[optional] = config[optional]
     manifest_config["training_step"] = state["step"]
     write_manifest(out_dir / f"{name}.json", name=name, architecture="latent-unet", config=manifest_config,
                    weights=weights, sha256=sha,
-                   source=SOURCE_DISTILLED if config.get("distilled_steps") else SOURCE_TRAINED,
+                   source=source_of(config),
                    license="GPL-3.0-or-later",
                    attribution="Training images: BSDS300, Sun-Hays 80, Wikimedia Commons photographs, GIMP patterns "
                                "(see models/unet/README.md)")
