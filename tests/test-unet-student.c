@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The few-step student of the latent U-Net (models/unet/latent-unet-fast.*, models/unet/distill.py) against
- * PyTorch (golden/unet-student-golden.safetensors from golden/make-unet-student-golden.py): its forward pass, and
- * whole sampling runs with the parameters the filters' "fast" speed gives it, against the reference sampler of
- * models/unet/sampling.py run the way a student is sampled (DDIM at its distilled steps, guidance 1). Then the
- * filters: with speed fast they sample the student, whatever the steps, guidance and sampler rows say. */
+/* The few-step student of the latent U-Net (models/unet/latent-unet-fast.*, models/unet/distill_trajectory.py)
+ * against PyTorch (golden/unet-student-golden.safetensors from golden/make-unet-student-golden.py): its forward
+ * pass, and whole sampling runs with the parameters the filters' "fast" speed gives it, against the reference
+ * sampler of models/unet/sampling.py run the way a student is sampled (DDIM at its distilled steps, guidance 1).
+ * Then the filters: with speed fast they sample the student, whatever the steps, guidance and sampler rows say. */
 #include "test-helpers.h"
 
 #include "filters/atelier-sampling-params.h"

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Golden tensors for tests/test-unet-student.c: the committed few-step student (models/unet/latent-unet-fast.*,
-distilled by models/unet/distill.py) in the PyTorch network of models/unet/unet_torch.py on fixed random inputs,
-and whole sampling runs of the reference sampler models/unet/sampling.py the way a student is sampled: DDIM
+distilled by models/unet/distill_trajectory.py) in the PyTorch network of models/unet/unet_torch.py on fixed random
+inputs, and whole sampling runs of the reference sampler models/unet/sampling.py the way a student is sampled: DDIM
 without fresh noise at its distilled steps, guidance 1. One run generates a whole latent, one fills an
 inpainting mask around known cells. The weights' sha256 is stored so that the test can tell a stale golden file
 from a bug.
