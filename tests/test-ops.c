@@ -314,7 +314,9 @@ test_resize (void)
 {
   g_autoptr (AtelierContext) ctx = atelier_context_new (2);
   g_autoptr (AtelierTensor) input = test_random_4d (1, 3, 9, 13);
-  const gint64 sizes[][2] = { { 18, 26 }, { 36, 52 }, { 5, 7 }, { 1, 1 }, { 27, 11 }, { 9, 13 }, { 18, 13 } };
+  /* 150 and 130 rows: several bands of output rows per plane, each with its own rows filtered along x. */
+  const gint64 sizes[][2] = { { 18, 26 }, { 36, 52 }, { 5, 7 }, { 1, 1 }, { 27, 11 }, { 9, 13 }, { 18, 13 },
+                              { 150, 40 }, { 130, 7 } };
   for (int mode = 0; mode < 3; mode++)
     for (gsize s = 0; s < G_N_ELEMENTS (sizes); s++)
       {

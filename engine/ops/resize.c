@@ -90,38 +90,61 @@ typedef struct
   int row_taps, col_taps;
 } ResizeJob;
 
-/* Separable: taps along x for each needed source row, then along y. */
+/* Output rows per unit of work: each plane is cut into bands so that three colour planes keep every thread busy;
+ * a band filters along x at most the taps' rows of its first output row again. */
+#define BAND_ROWS 64
+
+static gint64
+bands_per_plane (gint64 out_h)
+{
+  return (out_h + BAND_ROWS - 1) / BAND_ROWS;
+}
+
+/* Separable: taps along x for each needed source row, then along y. A source row filtered along x is kept in slot
+ * (row % MAX_TAPS) for the next output rows that need it (an enlargement by 4 needs each one 16 times); one output
+ * row's taps are consecutive source rows, clamped at the edges, so they never share a slot. The sums are the same
+ * in the same order as filtering every row anew. */
 static void
-resize_plane (gint64 plane, int worker, gpointer data)
+resize_band (gint64 unit, int worker, gpointer data)
 {
   (void) worker;
   ResizeJob *job = data;
   const gint64 in_h = job->input->shape[2], in_w = job->input->shape[3];
   const gint64 out_h = job->output->shape[2], out_w = job->output->shape[3];
+  const gint64 plane = unit / bands_per_plane (out_h), first = unit % bands_per_plane (out_h) * BAND_ROWS;
   const float *src = job->input->data + plane * in_h * in_w;
   float *dst = job->output->data + plane * out_h * out_w;
-  g_autofree float *line = g_new (float, out_w * MAX_TAPS);
+  g_autofree float *lines = g_new (float, out_w * MAX_TAPS);
+  gint64 held[MAX_TAPS] = { -1, -1, -1, -1 };
+  const float *taps[MAX_TAPS];
 
-  for (gint64 y = 0; y < out_h; y++)
+  for (gint64 y = first; y < MIN (first + BAND_ROWS, out_h); y++)
     {
       const AxisTaps *ry = &job->rows[y];
       for (int k = 0; k < job->row_taps; k++)
         {
-          const float *row = src + ry->index[k] * in_w;
-          for (gint64 x = 0; x < out_w; x++)
+          const gint64 source = ry->index[k], slot = source % MAX_TAPS;
+          float *line = lines + slot * out_w;
+          if (held[slot] != source)
             {
-              const AxisTaps *cx = &job->cols[x];
-              float sum = 0.0f;
-              for (int j = 0; j < job->col_taps; j++)
-                sum += cx->weight[j] * row[cx->index[j]];
-              line[k * out_w + x] = sum;
+              const float *row = src + source * in_w;
+              for (gint64 x = 0; x < out_w; x++)
+                {
+                  const AxisTaps *cx = &job->cols[x];
+                  float sum = 0.0f;
+                  for (int j = 0; j < job->col_taps; j++)
+                    sum += cx->weight[j] * row[cx->index[j]];
+                  line[x] = sum;
+                }
+              held[slot] = source;
             }
+          taps[k] = line;
         }
       for (gint64 x = 0; x < out_w; x++)
         {
           float sum = 0.0f;
           for (int k = 0; k < job->row_taps; k++)
-            sum += ry->weight[k] * line[k * out_w + x];
+            sum += ry->weight[k] * taps[k][x];
           dst[y * out_w + x] = sum;
         }
     }
@@ -225,6 +248,6 @@ atelier_resize_into (AtelierContext *ctx, const AtelierTensor *input, AtelierRes
   for (gint64 x = 0; x < out_w; x++)
     col_taps = axis_taps (mode, input->shape[3], out_w, x, &cols[x]);
   ResizeJob job = { input, output, rows, cols, row_taps, col_taps };
-  atelier_context_parallel_for (ctx, input->shape[0] * input->shape[1], resize_plane, &job);
+  atelier_context_parallel_for (ctx, input->shape[0] * input->shape[1] * bands_per_plane (out_h), resize_band, &job);
   return TRUE;
 }
