@@ -126,6 +126,30 @@ def teachers_training_set(paths, config):
     return data
 
 
+class TeacherConditions:
+    """Training conditions drawn as distillation takes them: latent crops with the labels the teacher knows, their
+    masks (about the product with probability @around_subject, else train_unet.py's mix), scene vectors and noise;
+    the same ones for the same generator state."""
+
+    def __init__(self, paths, config, photo_share, around_subject, crop):
+        self.data = teachers_training_set(paths, config)
+        self.data.mean = np.array(config["latent_mean"], np.float32)
+        self.data.std = np.array(config["latent_std"], np.float32)
+        self.photo_label = config["labels"].index("photo")
+        self.uses_scenes = bool(config.get("scene_channels", 0))
+        self.photo_share, self.around_subject, self.crop = photo_share, around_subject, crop
+
+    def draw(self, rng, size):
+        """(x0, mask, labels, scene, noise) as tensors; scene is what the data says even for a teacher without
+        scene input (self.uses_scenes says whether to give it)."""
+        gen = torch.Generator().manual_seed(int(rng.integers(2**62)))
+        x0, labels, scene, subject = self.data.batch(rng, size, self.photo_share, self.crop)
+        mask = make_masks(rng, labels, self.photo_label, self.crop, subject, self.around_subject).astype(np.float32)
+        noise = torch.randn(x0.shape, generator=gen)
+        return (torch.from_numpy(x0), torch.from_numpy(mask), torch.from_numpy(labels), torch.from_numpy(scene),
+                noise)
+
+
 class StudentRun:
     """A student that starts as a copy of its teacher, its EMA and optimiser, resumed from <run>/checkpoint.pt
     when there is one (the checkpoint export_unet.py reads)."""
@@ -210,23 +234,15 @@ def main():
     configure_cpu(args.threads)
     teacher, config, _ = load_committed(args.teacher)
     run = StudentRun(args.run, teacher, config, args.lr, args.student_steps, args.guidance)
-    data = teachers_training_set(args.data, config)
-    data.mean, data.std = np.array(config["latent_mean"], np.float32), np.array(config["latent_std"], np.float32)
+    conditions = TeacherConditions(args.data, config, args.photo_share, args.around_subject, args.crop)
     alphas = torch.tensor(alphas_cumprod(config), dtype=torch.float32)
     grid = student_grid(config, args.student_steps)
-    photo_label = config["labels"].index("photo")
-    scene_channels = config.get("scene_channels", 0)
 
     def batch_loss(step):
         rng = np.random.default_rng([args.seed, step])
-        gen = torch.Generator().manual_seed(int(rng.integers(2**62)))
-        x0, labels, scene, subject = data.batch(rng, args.batch, args.photo_share, args.crop)
-        mask = torch.from_numpy(make_masks(rng, labels, photo_label, args.crop, subject, args.around_subject)
-                                .astype(np.float32))
+        x0, mask, labels, scene, noise = conditions.draw(rng, args.batch)
         grid_index = rng.integers(0, len(grid), args.batch)
-        noise = torch.randn(x0.shape, generator=gen)
-        scenes = torch.from_numpy(scene) if scene_channels else None
-        return distill_loss(run.student, teacher, torch.from_numpy(x0), mask, torch.from_numpy(labels), scenes,
+        return distill_loss(run.student, teacher, x0, mask, labels, scene if conditions.uses_scenes else None,
                             grid_index, noise, grid, args.guidance, alphas)
 
     run.train(batch_loss, args.steps, args.hours, args.checkpoint_every, args.ema)

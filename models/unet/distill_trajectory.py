@@ -29,9 +29,8 @@ import numpy as np
 import torch
 
 from models.tools.cpu_setup import configure_cpu
-from models.unet.distill import StudentRun, guided_x0, one_step_target, teachers_training_set, weighted_x0_error
+from models.unet.distill import StudentRun, TeacherConditions, guided_x0, one_step_target, weighted_x0_error
 from models.unet.schedule import alphas_cumprod, dpmpp_2m_step, trailing_timesteps
-from models.unet.train_unet import make_masks
 from models.unet.unet_torch import load_committed
 
 
@@ -90,27 +89,20 @@ def trajectory_loss(student, config, states, known, mask, labels, scenes, kept_w
 
 def generate(args):
     teacher, config, _ = load_committed(args.teacher)
-    data = teachers_training_set(args.data, config)
-    data.mean, data.std = np.array(config["latent_mean"], np.float32), np.array(config["latent_std"], np.float32)
-    photo_label = config["labels"].index("photo")
-    scene_channels = config.get("scene_channels", 0)
+    conditions = TeacherConditions(args.data, config, args.photo_share, args.around_subject, args.crop)
     args.pool.mkdir(parents=True, exist_ok=True)
     for chunk in range(args.chunks):
         path = args.pool / f"chunk-{chunk:04d}.npz"
         if path.exists():
             continue
-        rng = np.random.default_rng([args.seed, chunk])
-        gen = torch.Generator().manual_seed(int(rng.integers(2**62)))
-        x0, labels, scene, subject = data.batch(rng, args.batch, args.photo_share, args.crop)
-        mask = make_masks(rng, labels, photo_label, args.crop, subject, args.around_subject).astype(np.float32)
+        x0, mask, labels, scene, noise = conditions.draw(np.random.default_rng([args.seed, chunk]), args.batch)
         known = x0 * (1 - mask)
-        noise = torch.randn(x0.shape, generator=gen)
-        states = teacher_trajectory(teacher, config, noise, torch.from_numpy(known), torch.from_numpy(mask),
-                                    torch.from_numpy(labels), torch.from_numpy(scene) if scene_channels else None,
-                                    args.guidance, args.teacher_steps, args.student_steps)
+        states = teacher_trajectory(teacher, config, noise, known, mask, labels,
+                                    scene if conditions.uses_scenes else None, args.guidance, args.teacher_steps,
+                                    args.student_steps)
         tmp = path.with_suffix(".tmp.npz")
-        np.savez(tmp, states=states.numpy(), known=known, mask=mask, labels=labels, scenes=scene,
-                 teacher_steps=args.teacher_steps, guidance=args.guidance)
+        np.savez(tmp, states=states.numpy(), known=known.numpy(), mask=mask.numpy(), labels=labels.numpy(),
+                 scenes=scene.numpy(), teacher_steps=args.teacher_steps, guidance=args.guidance)
         tmp.replace(path)
         print(f"chunk {chunk} written", flush=True)
 
