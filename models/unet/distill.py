@@ -139,6 +139,17 @@ class TeacherConditions:
         self.uses_scenes = bool(config.get("scene_channels", 0))
         self.photo_share, self.around_subject, self.crop = photo_share, around_subject, crop
 
+    @staticmethod
+    def add_arguments(parser):
+        """The command-line options of the conditions: --crop, --photo-share, --around-subject."""
+        parser.add_argument("--crop", type=int, default=16)
+        parser.add_argument("--photo-share", type=float, default=0.4)
+        parser.add_argument("--around-subject", type=float, default=0.7)
+
+    @classmethod
+    def from_arguments(cls, args, config):
+        return cls(args.data, config, args.photo_share, args.around_subject, args.crop)
+
     def draw(self, rng, size):
         """(x0, mask, labels, scene, noise) as tensors; scene is what the data says even for a teacher without
         scene input (self.uses_scenes says whether to give it)."""
@@ -222,11 +233,9 @@ def main():
     parser.add_argument("--steps", type=int, default=4000)
     parser.add_argument("--hours", type=float, default=1e9)
     parser.add_argument("--batch", type=int, default=16)
-    parser.add_argument("--crop", type=int, default=16)
     parser.add_argument("--lr", type=float, default=5e-5)
     parser.add_argument("--ema", type=float, default=0.999)
-    parser.add_argument("--photo-share", type=float, default=0.4)
-    parser.add_argument("--around-subject", type=float, default=0.7)
+    TeacherConditions.add_arguments(parser)
     parser.add_argument("--seed", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--checkpoint-every", type=int, default=100)
@@ -234,7 +243,7 @@ def main():
     configure_cpu(args.threads)
     teacher, config, _ = load_committed(args.teacher)
     run = StudentRun(args.run, teacher, config, args.lr, args.student_steps, args.guidance)
-    conditions = TeacherConditions(args.data, config, args.photo_share, args.around_subject, args.crop)
+    conditions = TeacherConditions.from_arguments(args, config)
     alphas = torch.tensor(alphas_cumprod(config), dtype=torch.float32)
     grid = student_grid(config, args.student_steps)
 

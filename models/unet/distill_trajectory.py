@@ -89,7 +89,7 @@ def trajectory_loss(student, config, states, known, mask, labels, scenes, kept_w
 
 def generate(args):
     teacher, config, _ = load_committed(args.teacher)
-    conditions = TeacherConditions(args.data, config, args.photo_share, args.around_subject, args.crop)
+    conditions = TeacherConditions.from_arguments(args, config)
     args.pool.mkdir(parents=True, exist_ok=True)
     for chunk in range(args.chunks):
         path = args.pool / f"chunk-{chunk:04d}.npz"
@@ -152,9 +152,7 @@ def main():
     generating.add_argument("--teacher-steps", type=int, default=20)
     generating.add_argument("--student-steps", type=int, default=4)
     generating.add_argument("--guidance", type=float, default=3.0)
-    generating.add_argument("--crop", type=int, default=16)
-    generating.add_argument("--photo-share", type=float, default=0.4)
-    generating.add_argument("--around-subject", type=float, default=0.7)
+    TeacherConditions.add_arguments(generating)
     training = parser.add_argument_group("train")
     training.add_argument("--run", type=Path)
     training.add_argument("--steps", type=int, default=2000)
