@@ -45,7 +45,7 @@ static const AtelierParamSpec replace_background_params[] = {
     .help = ATELIER_N_ ("How far the shadow's edge fades out, in pixels"), .min = 0, .max = 200,
     .default_value = 12, .unused_when = "preset!=none" },
   { .name = "shadow-distance", .type = ATELIER_PARAM_INT, .label = ATELIER_N_ ("Shadow _distance (px)"),
-    .help = ATELIER_N_ ("How far below the subject's bottom edge the shadow's centre lies, in pixels"), .min = 0,
+    .help = ATELIER_N_ ("How far below the subject's bottom edge the shadow ends, before its edge fades out, in pixels"), .min = 0,
     .max = 200, .default_value = 2 },
   ATELIER_SUBJECT_PARAM_ROWS,
   { .name = "shadow-direction", .type = ATELIER_PARAM_DOUBLE, .label = ATELIER_N_ ("Shadow di_rection (°)"),

@@ -127,16 +127,20 @@ atelier_contact_shadow (const AtelierTensor *alpha, const AtelierShadowOptions *
   gint64 top, bottom;
   if (options->opacity <= 0.0f || !solid_rows (alpha, &top, &bottom))
     return g_steal_pointer (&shadow);
-  /* Every row of the subject lands on one row of a band SHADOW_SQUASH as tall, centred @distance below the
-   * subject's bottom edge; the band keeps the most opaque of what lands on it, so thin parts still cast. */
+  /* Every row of the subject lands on one row of a band SHADOW_SQUASH as tall: its bottom row on the band's
+   * lowest, @distance below the subject's bottom edge (where the product stands), the rows above further back
+   * on the floor, behind the product. So the shadow is darkest at the base and what shows below it is its
+   * feathered edge and the parts wider than the base: a band centred on the bottom edge hung half its height
+   * under the product like a plinth, and the product floated. The band keeps the most opaque of what lands on
+   * it, so thin parts still cast. */
   const gint64 height = bottom - top + 1;
   const gint64 band = MAX (1, (gint64) lroundf (height * SHADOW_SQUASH));
   const double angle = options->direction * G_PI / 180.0;
   const gint64 down = lround (options->distance * cos (angle)), across = lround (options->distance * sin (angle));
-  const gint64 band_bottom = bottom + down + band / 2;
+  const gint64 contact = bottom + down;
   for (gint64 y = top; y <= bottom; y++)
     {
-      const gint64 target = band_bottom - (bottom - y) * band / height;
+      const gint64 target = contact - (bottom - y) * band / height;
       if (target < 0 || target >= h)
         continue;
       const float *from = alpha->data + y * w;
