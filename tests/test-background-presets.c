@@ -113,6 +113,18 @@ test_light_and_shadow_agree (void)
                    ==, "marble");
 }
 
+/* What a product can stand on: the surfaces and the studio sweep; not the out-of-focus room or a whole
+ * photograph (Replace Background lays only surfaces as a tabletop's floor). */
+static void
+test_surfaces (void)
+{
+  const char *surfaces[] = { "studio", "wood", "stone", "fabric", "paper", "marble", "slate", "linen" };
+  for (guint i = 0; i < G_N_ELEMENTS (surfaces); i++)
+    g_assert_true (atelier_background_style_is_surface (surfaces[i]));
+  g_assert_false (atelier_background_style_is_surface ("bokeh"));
+  g_assert_false (atelier_background_style_is_surface ("photo"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -121,5 +133,6 @@ main (int argc, char **argv)
   g_test_add_func ("/background-presets/styles-are-v2-labels", test_styles_are_v2_labels);
   g_test_add_func ("/background-presets/scene-vectors", test_scene_vectors);
   g_test_add_func ("/background-presets/light-and-shadow-agree", test_light_and_shadow_agree);
+  g_test_add_func ("/background-presets/surfaces", test_surfaces);
   return g_test_run ();
 }

@@ -788,6 +788,48 @@ test_preset_chooses_the_surface (void)
   g_assert_null (strstr (wood_alone->settings, "decided"));
 }
 
+/* The largest |v(x - 1) - 2 v(x) + v(x + 1)| over rows @y0..@y1 and the columns left and right of the subject's
+ * matte (and its shadow): 0 where each row is an affine function of x, as the tabletop's wall is (a colour, times a
+ * light falling off linearly across the picture). */
+static float
+roughness (const AtelierTensor *pixels, gint64 y0, gint64 y1)
+{
+  float most = 0.0f;
+  for (gint64 c = 0; c < 3; c++)
+    for (gint64 y = y0; y <= y1; y++)
+      for (gint64 x = 1; x < W - 1; x++)
+        {
+          if (x + 1 >= LEFT - EDGE - 20 && x - 1 <= RIGHT + EDGE + 20)
+            continue;
+          const float *row = pixels->data + (c * H + y) * W;
+          most = MAX (most, fabsf (row[x - 1] - 2.0f * row[x] + row[x + 1]));
+        }
+  return most;
+}
+
+/* Under a preset whose composition has a horizon, the committed model (no scene input: it paints surfaces
+ * head-on) gets a tabletop: its surface as a floor below the horizon (the food preset's row 0.4, above the
+ * subject's base), a plain wall above it. Without the preset, or restyling the old background (keep layout 0.5),
+ * the rows above are the model's texture; the record names the surface. */
+static void
+test_preset_lays_a_tabletop (void)
+{
+  g_autoptr (AtelierTensor) image = test_random_4d (1, 3, H, W);
+  g_autoptr (AtelierTensor) selection = square_selection ();
+  g_autoptr (AtelierFilterValues) values = generated_values ("fabric", 0.0);
+  g_autoptr (AtelierFilterOutput) flat = run_with_selection (values, image, selection);
+  g_assert_true (atelier_filter_values_set_choice (values, "preset", "food", NULL));
+  g_autoptr (AtelierFilterOutput) tabletop = run_with_selection (values, image, selection);
+  const gint64 horizon = (gint64) (0.4 * H);
+  g_assert_cmpfloat (roughness (tabletop->pixels, 0, horizon - 3), <, 1e-5f);
+  g_assert_cmpfloat (roughness (tabletop->pixels, horizon + 20, H - 1), >, 1e-3f);
+  g_assert_cmpfloat (roughness (flat->pixels, 0, horizon - 3), >, 1e-3f);
+  g_assert_nonnull (strstr (tabletop->settings, "\"decided\":{\"style\":\"wood\"}"));
+  g_assert_true (atelier_filter_values_set (values, "keep-layout", 0.5, NULL));
+  g_autoptr (AtelierFilterOutput) restyled = run_with_selection (values, image, selection);
+  g_assert_cmpfloat (roughness (restyled->pixels, 0, horizon - 3), >, 1e-3f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -806,6 +848,7 @@ main (int argc, char **argv)
   g_test_add_func ("/replace-background/generated/ignores-old-background", test_new_background_ignores_old);
   g_test_add_func ("/replace-background/preset-sets-the-shadow", test_preset_sets_the_shadow);
   g_test_add_func ("/replace-background/generated/preset-chooses-the-surface", test_preset_chooses_the_surface);
+  g_test_add_func ("/replace-background/generated/preset-lays-a-tabletop", test_preset_lays_a_tabletop);
   g_test_add_func ("/replace-background/edge-colours-whole-image-rule", test_edge_colours_whole_image_rule);
   g_test_add_func ("/replace-background/generated/grey-view", test_grey_view_hand_computed);
   g_test_add_func ("/replace-background/generated/enlarged-by-esrgan", test_generated_enlarged_by_esrgan);

@@ -18,6 +18,7 @@
 #include "pipelines/atelier-background-generate.h"
 #include "pipelines/atelier-background-layers.h"
 #include "pipelines/atelier-background-presets.h"
+#include "pipelines/atelier-background-tabletop.h"
 
 #include <json-glib/json-glib.h>
 #include <math.h>
@@ -213,13 +214,10 @@ chosen_preset (const AtelierFilterValues *values, const AtelierBackgroundPreset 
  * and the shadow come from one setting. No shadow, no preset: the light is not said (scene NULL). The preset's
  * surface is named in @out as the style used, since which one it is depends on the model's labels. */
 static gboolean
-generated_conditioning (const AtelierFilterValues *values, const AtelierUNet *unet,
-                        AtelierLatentDiffusionOptions *diffusion, float *scene, AtelierFilterOutput *out,
-                        GError **error)
+generated_conditioning (const AtelierFilterValues *values, const AtelierBackgroundPreset *preset,
+                        const AtelierUNet *unet, AtelierLatentDiffusionOptions *diffusion, float *scene,
+                        AtelierFilterOutput *out, GError **error)
 {
-  const AtelierBackgroundPreset *preset;
-  if (!chosen_preset (values, &preset, error))
-    return FALSE;
   const int scene_channels = atelier_unet_get_scene_channels (unet);
   if (scene_channels != 0 && scene_channels != ATELIER_BACKGROUND_SCENE_CHANNELS)
     {
@@ -245,7 +243,24 @@ generated_conditioning (const AtelierFilterValues *values, const AtelierUNet *un
   return TRUE;
 }
 
-/* The model's background around the subject @alpha of @rgb (1, 3, H, W). */
+/* How many widths of the generated surface a tabletop floor's nearest row spans: its texture at about twice the
+ * working size's scale on a 2000-pixel picture, wood grain and stone at a tabletop's size beside a product. */
+#define TABLETOP_REPEATS 2.0f
+
+/* Whether the preset's scene is composed here rather than by the model: a surface receding to a horizon, asked of
+ * a U-Net that cannot be told a composition (no scene input: it paints surfaces head-on), for a new background
+ * (keep layout 0: a restyled old background keeps its own layout) in a style a product can stand on. */
+static gboolean
+composes_tabletop (const AtelierBackgroundPreset *preset, const AtelierUNet *unet,
+                   const AtelierGeneratedBackgroundOptions *options)
+{
+  return preset != NULL && preset->composition == ATELIER_COMPOSITION_HORIZON
+         && atelier_unet_get_scene_channels (unet) == 0 && options->keep_layout == 0.0f
+         && atelier_background_style_is_surface (atelier_unet_get_labels (unet)[options->diffusion.sampler.label]);
+}
+
+/* The model's background around the subject @alpha of @rgb (1, 3, H, W), or under a preset a tabletop scene
+ * whose floor the model paints (composes_tabletop). */
 static AtelierTensor *
 generated_background (AtelierContext *ctx, AtelierModelCache *models, const AtelierFilterValues *values,
                       const AtelierTensor *rgb, const AtelierTensor *alpha, AtelierFilterOutput *out, GError **error)
@@ -255,11 +270,24 @@ generated_background (AtelierContext *ctx, AtelierModelCache *models, const Atel
     .keep_layout = (float) atelier_filter_values_get (values, "keep-layout"),
   };
   float scene[ATELIER_BACKGROUND_SCENE_CHANNELS];
+  const AtelierBackgroundPreset *preset;
+  if (!chosen_preset (values, &preset, error))
+    return NULL;
   const AtelierLatentDiffusion *ld = atelier_sampling_setup (models, values, &options.diffusion.sampler, error);
   if (ld == NULL
-      || !generated_conditioning (values, atelier_latent_diffusion_get_unet (ld), &options.diffusion, scene, out,
-                                  error))
+      || !generated_conditioning (values, preset, atelier_latent_diffusion_get_unet (ld), &options.diffusion, scene,
+                                  out, error))
     return NULL;
+  if (composes_tabletop (preset, atelier_latent_diffusion_get_unet (ld), &options))
+    {
+      const AtelierTabletopOptions look = {
+        .horizon = atelier_background_tabletop_horizon_for (preset->horizon, alpha),
+        .light = { preset->light[0], preset->light[1] },
+        .repeats = TABLETOP_REPEATS,
+      };
+      g_autoptr (AtelierTensor) surface = atelier_background_generate_surface (ctx, ld, rgb, &options, error);
+      return surface ? atelier_background_tabletop (ctx, surface, &look, rgb->shape[2], rgb->shape[3], error) : NULL;
+    }
   GError *enlarger_error = NULL;
   options.enlarger = enlarger (models, values, MAX (rgb->shape[2], rgb->shape[3]), options.diffusion.working_side,
                                &enlarger_error);

@@ -67,3 +67,16 @@ atelier_background_generate (AtelierContext *ctx, const AtelierLatentDiffusion *
     = grey ? atelier_latent_diffusion_fill_at_working_size (ctx, ld, grey, selection, &diffusion, error) : NULL;
   return small ? enlarge (ctx, small, options->enlarger, rgb->shape[2], rgb->shape[3], error) : NULL;
 }
+
+AtelierTensor *
+atelier_background_generate_surface (AtelierContext *ctx, const AtelierLatentDiffusion *ld, const AtelierTensor *rgb,
+                                     const AtelierGeneratedBackgroundOptions *options, GError **error)
+{
+  AtelierLatentDiffusionOptions diffusion = options->diffusion;
+  diffusion.sampler.strength = 1.0f;
+  g_autoptr (AtelierTensor) everything = atelier_tensor_new_4d (1, 1, rgb->shape[2], rgb->shape[3], error);
+  if (everything == NULL)
+    return NULL;
+  atelier_tensor_fill (everything, 1.0f);
+  return atelier_latent_diffusion_fill_at_working_size (ctx, ld, rgb, everything, &diffusion, error);
+}

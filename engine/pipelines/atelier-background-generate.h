@@ -33,4 +33,11 @@ AtelierTensor *atelier_background_generate (AtelierContext *ctx, const AtelierLa
                                             const AtelierTensor *rgb, const AtelierTensor *alpha,
                                             const AtelierGeneratedBackgroundOptions *options, GError **error);
 
+/* A surface with nothing kept: the whole picture painted from noise in @options' style at the working size
+ * (1, 3, h, w) for @rgb's aspect, not enlarged (a tabletop scene, atelier-background-tabletop.h, lays it as its
+ * floor). keep_layout and the enlarger are not used. */
+AtelierTensor *atelier_background_generate_surface (AtelierContext *ctx, const AtelierLatentDiffusion *ld,
+                                                    const AtelierTensor *rgb,
+                                                    const AtelierGeneratedBackgroundOptions *options, GError **error);
+
 G_END_DECLS

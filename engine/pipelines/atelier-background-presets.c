@@ -90,3 +90,10 @@ atelier_background_preset_softness (const AtelierBackgroundPreset *preset, gint6
 {
   return (int) lround (preset->shadow_softness * (double) MIN (h, w));
 }
+
+gboolean
+atelier_background_style_is_surface (const char *style)
+{
+  /* Bokeh is a room out of focus, a backdrop: laid as a floor it would be a blur underfoot. */
+  return g_strcmp0 (style, "bokeh") != 0 && g_strcmp0 (style, "photo") != 0;
+}
