@@ -113,15 +113,16 @@ test_light_and_shadow_agree (void)
                    ==, "marble");
 }
 
-/* What a product can stand on: the surfaces and the studio sweep; not the out-of-focus room or a whole
- * photograph (Replace Background lays only surfaces as a tabletop's floor). */
+/* What a product can stand on: the materials; not the out-of-focus room, the studio sweep (a backdrop with its
+ * own light) or a whole photograph (Replace Background lays only materials as a tabletop's floor). */
 static void
 test_surfaces (void)
 {
-  const char *surfaces[] = { "studio", "wood", "stone", "fabric", "paper", "marble", "slate", "linen" };
+  const char *surfaces[] = { "wood", "stone", "fabric", "paper", "marble", "slate", "linen", "velvet" };
   for (guint i = 0; i < G_N_ELEMENTS (surfaces); i++)
     g_assert_true (atelier_background_style_is_surface (surfaces[i]));
   g_assert_false (atelier_background_style_is_surface ("bokeh"));
+  g_assert_false (atelier_background_style_is_surface ("studio"));
   g_assert_false (atelier_background_style_is_surface ("photo"));
 }
 

@@ -94,6 +94,9 @@ atelier_background_preset_softness (const AtelierBackgroundPreset *preset, gint6
 gboolean
 atelier_background_style_is_surface (const char *style)
 {
-  /* Bokeh is a room out of focus, a backdrop: laid as a floor it would be a blur underfoot. */
-  return g_strcmp0 (style, "bokeh") != 0 && g_strcmp0 (style, "photo") != 0;
+  /* Bokeh is a room out of focus, a backdrop: laid as a floor it would be a blur underfoot. The studio label is
+   * a seamless sweep already, its light falling across it: repeated as a floor, that light became a grid of
+   * tiles. */
+  const char *not_surfaces[] = { "bokeh", "photo", "studio", NULL };
+  return !g_strv_contains (not_surfaces, style);
 }

@@ -48,8 +48,8 @@ void atelier_background_scene_from_shadow (double degrees, float *scene);
 /* The first of @preset's styles among @labels (a U-Net's, NULL-terminated), or NULL when it has none of them (a v1
  * model has no marble). */
 const char *atelier_background_preset_style (const AtelierBackgroundPreset *preset, const char *const *labels);
-/* Whether a U-Net style label paints something a product can stand on (wood, stone, studio, ...), rather than a
- * backdrop (bokeh) or a whole photograph (photo). */
+/* Whether a U-Net style label paints a material a product can stand on (wood, stone, fabric, ...), rather than a
+ * backdrop (bokeh, the studio sweep) or a whole photograph (photo). */
 gboolean atelier_background_style_is_surface (const char *style);
 /* The shadow's blur in pixels for a picture of @h x @w. */
 int atelier_background_preset_softness (const AtelierBackgroundPreset *preset, gint64 h, gint64 w);
