@@ -148,6 +148,36 @@ test_far_floor_is_averaged (void)
   g_assert_cmpfloat (highest - lowest, >, 0.3f);
 }
 
+static float
+backdrop_texel (gint64 y, gint64 x, int c)
+{
+  return c == 0 ? (x + 0.5f) / (2 * TW) : c == 1 ? (y + 0.5f) / TW : 0.5f;
+}
+
+/* A backdrop of 2 TW x TW (ramps across and down) behind the table: it covers the wall's 256 x 64 pixels at
+ * min (128 / 256, 64 / 64) = 0.5 of its texels a pixel, centred across, its bottom row on the horizon: wall pixel
+ * (x, y) reads texel (64 + (x + 0.5 - 128) / 2, 64 - (64 - y - 0.5) / 2). Below the horizon, the floor. */
+static void
+test_backdrop_behind_the_table (void)
+{
+  g_autoptr (AtelierTensor) surface = surface_of (grey_texel);
+  g_autoptr (AtelierTensor) backdrop = atelier_tensor_new_4d (1, 3, TW, 2 * TW, NULL);
+  for (int c = 0; c < 3; c++)
+    for (gint64 y = 0; y < TW; y++)
+      for (gint64 x = 0; x < 2 * TW; x++)
+        backdrop->data[(c * TW + y) * 2 * TW + x] = backdrop_texel (y, x, c);
+  const AtelierTabletopOptions options = { .horizon = 0.5f, .repeats = 1.0f, .backdrop = backdrop };
+  g_autoptr (AtelierTensor) out = scene (surface, &options);
+  for (gint64 y = 0; y < 60; y += 7)
+    for (gint64 x = 4; x < W - 4; x += 9)
+      {
+        const float u = 64.0f + (x + 0.5f - 128.0f) / 2.0f, v = 64.0f - (64.0f - y - 0.5f) / 2.0f;
+        g_assert_cmpfloat_with_epsilon (at (out, 0, y, x), u / (2 * TW), 1e-5);
+        g_assert_cmpfloat_with_epsilon (at (out, 1, y, x), v / TW, 1e-5);
+      }
+  g_assert_cmpfloat_with_epsilon (at (out, 1, 100, 50), 0.3f, 1e-6);
+}
+
 /* The horizon stays a twentieth of the height above the subject's lowest solid row (here row 89 of 100: at most
  * 0.9 - 0.05), the preset's row when it is higher, the preset's row without a subject; a bad surface or repeats is
  * an error. */
@@ -184,6 +214,7 @@ main (int argc, char **argv)
   g_test_add_func ("/background-tabletop/perspective-of-a-ramp", test_perspective_of_a_ramp);
   g_test_add_func ("/background-tabletop/floor-wall-and-light", test_floor_wall_and_light);
   g_test_add_func ("/background-tabletop/far-floor-is-averaged", test_far_floor_is_averaged);
+  g_test_add_func ("/background-tabletop/backdrop-behind-the-table", test_backdrop_behind_the_table);
   g_test_add_func ("/background-tabletop/horizon-and-bad-input", test_horizon_and_bad_input);
   return g_test_run ();
 }

@@ -809,8 +809,8 @@ roughness (const AtelierTensor *pixels, gint64 y0, gint64 y1)
 
 /* Under a preset whose composition has a horizon, the committed model (no scene input: it paints surfaces
  * head-on) gets a tabletop: its surface as a floor below the horizon (the food preset's row 0.4, above the
- * subject's base), a plain wall above it. Without the preset, or restyling the old background (keep layout 0.5),
- * the rows above are the model's texture; the record names the surface. */
+ * subject's base), a plain wall above it, or home's room. Without the preset, or restyling the old background
+ * (keep layout 0.5), the rows above are the model's texture; the record names the floor's surface. */
 static void
 test_preset_lays_a_tabletop (void)
 {
@@ -825,6 +825,13 @@ test_preset_lays_a_tabletop (void)
   g_assert_cmpfloat (roughness (tabletop->pixels, horizon + 20, H - 1), >, 1e-3f);
   g_assert_cmpfloat (roughness (flat->pixels, 0, horizon - 3), >, 1e-3f);
   g_assert_nonnull (strstr (tabletop->settings, "\"decided\":{\"style\":\"wood\"}"));
+  /* Home: its floor is its material (wood), its out-of-focus room (bokeh) the backdrop above the horizon (0.6 of
+   * the height, but above the subject's base: row 52 - 0.05 x 96). */
+  g_assert_true (atelier_filter_values_set_choice (values, "preset", "home", NULL));
+  g_autoptr (AtelierFilterOutput) home = run_with_selection (values, image, selection);
+  g_assert_nonnull (strstr (home->settings, "\"decided\":{\"style\":\"wood\"}"));
+  g_assert_cmpfloat (roughness (home->pixels, 0, horizon - 3), >, 1e-4f);
+  g_assert_cmpint (background_differences (home->pixels, tabletop->pixels, selection), >, H * W / 2);
   g_assert_true (atelier_filter_values_set (values, "keep-layout", 0.5, NULL));
   g_autoptr (AtelierFilterOutput) restyled = run_with_selection (values, image, selection);
   g_assert_cmpfloat (roughness (restyled->pixels, 0, horizon - 3), >, 1e-3f);

@@ -209,14 +209,15 @@ chosen_preset (const AtelierFilterValues *values, const AtelierBackgroundPreset 
   return strcmp (name, "none") == 0 || *preset != NULL;
 }
 
-/* The style label and scene vector of the generated background: the preset's surface (when the U-Net has it) and its
+/* The style label and scene vector of the generated background: a tabletop's floor the preset chose (@preset_floor,
+ * or NULL), else the preset's surface (when the U-Net has it) and its
  * light and composition, or the style chosen and the light the contact shadow implies, so that the generated light
  * and the shadow come from one setting. No shadow, no preset: the light is not said (scene NULL). The preset's
  * surface is named in @out as the style used, since which one it is depends on the model's labels. */
 static gboolean
 generated_conditioning (const AtelierFilterValues *values, const AtelierBackgroundPreset *preset,
-                        const AtelierUNet *unet, AtelierLatentDiffusionOptions *diffusion, float *scene,
-                        AtelierFilterOutput *out, GError **error)
+                        const char *preset_floor, const AtelierUNet *unet, AtelierLatentDiffusionOptions *diffusion,
+                        float *scene, AtelierFilterOutput *out, GError **error)
 {
   const int scene_channels = atelier_unet_get_scene_channels (unet);
   if (scene_channels != 0 && scene_channels != ATELIER_BACKGROUND_SCENE_CHANNELS)
@@ -226,7 +227,9 @@ generated_conditioning (const AtelierFilterValues *values, const AtelierBackgrou
                    ATELIER_BACKGROUND_SCENE_CHANNELS);
       return FALSE;
     }
-  const char *style = preset ? atelier_background_preset_style (preset, atelier_unet_get_labels (unet)) : NULL;
+  const char *style = preset_floor ? preset_floor
+                      : preset     ? atelier_background_preset_style (preset, atelier_unet_get_labels (unet))
+                                   : NULL;
   if (style != NULL)
     atelier_filter_output_decide (out, "style", style);
   else
@@ -247,20 +250,44 @@ generated_conditioning (const AtelierFilterValues *values, const AtelierBackgrou
  * working size's scale on a 2000-pixel picture, wood grain and stone at a tabletop's size beside a product. */
 #define TABLETOP_REPEATS 2.0f
 
-/* Whether the preset's scene is composed here rather than by the model: a surface receding to a horizon, asked of
- * a U-Net that cannot be told a composition (no scene input: it paints surfaces head-on), for a new background
- * (keep layout 0: a restyled old background keeps its own layout) in a style a product can stand on. */
-static gboolean
-composes_tabletop (const AtelierBackgroundPreset *preset, const AtelierUNet *unet,
-                   const AtelierGeneratedBackgroundOptions *options)
+/* The floor of a tabletop the engine composes, or NULL for none: a preset whose composition has a horizon, asked
+ * of a U-Net that cannot be told a composition (no scene input: it paints surfaces head-on), for a new background
+ * (keep layout 0: a restyled old background keeps its own layout), on a material: the preset's first that the
+ * U-Net has (*@decided then TRUE: the run chose it), else the style row's when it is one (not a sweep, a room or a
+ * photograph). */
+static const char *
+tabletop_floor (const AtelierBackgroundPreset *preset, const AtelierUNet *unet, const AtelierFilterValues *values,
+                float keep_layout, gboolean *decided)
 {
-  return preset != NULL && preset->composition == ATELIER_COMPOSITION_HORIZON
-         && atelier_unet_get_scene_channels (unet) == 0 && options->keep_layout == 0.0f
-         && atelier_background_style_is_surface (atelier_unet_get_labels (unet)[options->diffusion.sampler.label]);
+  *decided = FALSE;
+  if (preset == NULL || preset->composition != ATELIER_COMPOSITION_HORIZON
+      || atelier_unet_get_scene_channels (unet) != 0 || keep_layout != 0.0f)
+    return NULL;
+  const char *floor = atelier_background_preset_floor (preset, atelier_unet_get_labels (unet));
+  if ((*decided = floor != NULL))
+    return floor;
+  const char *row = atelier_filter_values_get_choice (values, "style");
+  return atelier_background_style_is_surface (row) ? row : NULL;
+}
+
+/* What stands behind a tabletop: the preset's backdrop style painted at half the working size (a room out of
+ * focus needs no more, and it costs a quarter), or NULL with no error where the preset or the U-Net has none. */
+static AtelierTensor *
+tabletop_backdrop (AtelierContext *ctx, const AtelierLatentDiffusion *ld, const AtelierBackgroundPreset *preset,
+                   const AtelierTensor *rgb, const AtelierGeneratedBackgroundOptions *options, GError **error)
+{
+  const AtelierUNet *unet = atelier_latent_diffusion_get_unet (ld);
+  if (preset->backdrop == NULL || !g_strv_contains (atelier_unet_get_labels (unet), preset->backdrop))
+    return NULL;
+  AtelierGeneratedBackgroundOptions behind = *options;
+  behind.diffusion.working_side = MAX (64, options->diffusion.working_side / 2);
+  if ((behind.diffusion.sampler.label = atelier_unet_label_index (unet, preset->backdrop, error)) < 0)
+    return NULL;
+  return atelier_background_generate_surface (ctx, ld, rgb, &behind, error);
 }
 
 /* The model's background around the subject @alpha of @rgb (1, 3, H, W), or under a preset a tabletop scene
- * whose floor the model paints (composes_tabletop). */
+ * whose floor (and backdrop) the model paints (tabletop_floor). */
 static AtelierTensor *
 generated_background (AtelierContext *ctx, AtelierModelCache *models, const AtelierFilterValues *values,
                       const AtelierTensor *rgb, const AtelierTensor *alpha, AtelierFilterOutput *out, GError **error)
@@ -274,19 +301,33 @@ generated_background (AtelierContext *ctx, AtelierModelCache *models, const Atel
   if (!chosen_preset (values, &preset, error))
     return NULL;
   const AtelierLatentDiffusion *ld = atelier_sampling_setup (models, values, &options.diffusion.sampler, error);
-  if (ld == NULL
-      || !generated_conditioning (values, preset, atelier_latent_diffusion_get_unet (ld), &options.diffusion, scene,
-                                  out, error))
+  if (ld == NULL)
     return NULL;
-  if (composes_tabletop (preset, atelier_latent_diffusion_get_unet (ld), &options))
+  gboolean decided;
+  const char *floor = tabletop_floor (preset, atelier_latent_diffusion_get_unet (ld), values, options.keep_layout,
+                                      &decided);
+  if (!generated_conditioning (values, preset, decided ? floor : NULL, atelier_latent_diffusion_get_unet (ld),
+                               &options.diffusion, scene, out, error))
+    return NULL;
+  if (floor != NULL)
     {
+      g_autoptr (AtelierTensor) surface = atelier_background_generate_surface (ctx, ld, rgb, &options, error);
+      if (surface == NULL)
+        return NULL;
+      GError *backdrop_error = NULL;
+      g_autoptr (AtelierTensor) backdrop = tabletop_backdrop (ctx, ld, preset, rgb, &options, &backdrop_error);
+      if (backdrop_error != NULL)
+        {
+          g_propagate_error (error, backdrop_error);
+          return NULL;
+        }
       const AtelierTabletopOptions look = {
         .horizon = atelier_background_tabletop_horizon_for (preset->horizon, alpha),
         .light = { preset->light[0], preset->light[1] },
         .repeats = TABLETOP_REPEATS,
+        .backdrop = backdrop,
       };
-      g_autoptr (AtelierTensor) surface = atelier_background_generate_surface (ctx, ld, rgb, &options, error);
-      return surface ? atelier_background_tabletop (ctx, surface, &look, rgb->shape[2], rgb->shape[3], error) : NULL;
+      return atelier_background_tabletop (ctx, surface, &look, rgb->shape[2], rgb->shape[3], error);
     }
   GError *enlarger_error = NULL;
   options.enlarger = enlarger (models, values, MAX (rgb->shape[2], rgb->shape[3]), options.diffusion.working_side,

@@ -19,7 +19,7 @@ static const AtelierBackgroundPreset presets[] = {
     .horizon = 0.55f, .light = { 0.45f, -0.45f }, .shadow_opacity = 0.3f, .shadow_softness = 0.02f },
   { .name = "electronics", .styles = { "wood", "studio" }, .composition = ATELIER_COMPOSITION_HORIZON,
     .horizon = 0.5f, .light = { 0.0f, -0.7f }, .shadow_opacity = 0.5f, .shadow_softness = 0.008f },
-  { .name = "home", .styles = { "bokeh", "wood" }, .composition = ATELIER_COMPOSITION_HORIZON,
+  { .name = "home", .styles = { "bokeh", "wood" }, .backdrop = "bokeh", .composition = ATELIER_COMPOSITION_HORIZON,
     .horizon = 0.6f, .light = { -0.7f, -0.3f }, .shadow_opacity = 0.4f, .shadow_softness = 0.015f },
 };
 
@@ -99,4 +99,13 @@ atelier_background_style_is_surface (const char *style)
    * tiles. */
   const char *not_surfaces[] = { "bokeh", "photo", "studio", NULL };
   return !g_strv_contains (not_surfaces, style);
+}
+
+const char *
+atelier_background_preset_floor (const AtelierBackgroundPreset *preset, const char *const *labels)
+{
+  for (int k = 0; k < (int) G_N_ELEMENTS (preset->styles) && preset->styles[k] != NULL; k++)
+    if (atelier_background_style_is_surface (preset->styles[k]) && g_strv_contains (labels, preset->styles[k]))
+      return preset->styles[k];
+  return NULL;
 }

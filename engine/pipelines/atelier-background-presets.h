@@ -25,6 +25,8 @@ typedef struct
 {
   const char *name;          /* the choice's name on the command line and in scripts */
   const char *styles[3];     /* U-Net style labels, the first preferred; NULL-terminated when fewer */
+  const char *backdrop;      /* the style label behind a tabletop (engine-composed) when the U-Net has it, or NULL:
+                                a plain wall */
   AtelierComposition composition;
   float horizon;             /* the horizon's row, 0 top .. 1 bottom (HORIZON only) */
   float light[2];            /* towards the light in the picture (x right, y down), length = strength 0..1 */
@@ -48,6 +50,9 @@ void atelier_background_scene_from_shadow (double degrees, float *scene);
 /* The first of @preset's styles among @labels (a U-Net's, NULL-terminated), or NULL when it has none of them (a v1
  * model has no marble). */
 const char *atelier_background_preset_style (const AtelierBackgroundPreset *preset, const char *const *labels);
+/* The first of @preset's styles among @labels that is a material (atelier_background_style_is_surface), or
+ * NULL: the floor of a tabletop the engine composes (home's wood, not its bokeh). */
+const char *atelier_background_preset_floor (const AtelierBackgroundPreset *preset, const char *const *labels);
 /* Whether a U-Net style label paints a material a product can stand on (wood, stone, fabric, ...), rather than a
  * backdrop (bokeh, the studio sweep) or a whole photograph (photo). */
 gboolean atelier_background_style_is_surface (const char *style);

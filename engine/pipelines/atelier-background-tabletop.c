@@ -105,19 +105,28 @@ scene_row (gint64 y, int worker, gpointer data)
   /* Along a row the floor moves scale * depth texels a pixel; from row to row, scale * focal * depth^2 / below. */
   const float texels = MAX (scale * depth, scale * focal * depth * depth / MAX (below, 1.0f));
   const float darkening = 1.0f - WALL_DARKENING * CLAMP (1.0f - row / MAX (horizon, 1.0f), 0.0f, 1.0f);
+  /* The backdrop covers the wall (w x horizon) without stretching, centred across, its bottom row on the horizon. */
+  const AtelierTensor *backdrop = o->backdrop;
+  const float bh = backdrop ? (float) backdrop->shape[2] : 0.0f, bw = backdrop ? (float) backdrop->shape[3] : 0.0f;
+  const float per_pixel = backdrop ? MIN (bw / w, bh / MAX (horizon, 1.0f)) : 0.0f;
   const gint64 plane = job->h * job->w;
   for (gint64 x = 0; x < job->w; x++)
     {
       const float column = (float) x + 0.5f;
-      float rgb[3] = { 0.0f, 0.0f, 0.0f };
+      float rgb[3] = { 0.0f, 0.0f, 0.0f }, wall[3];
       if (on_floor > 0.0f)
         sample_floor (job, tw * 0.5f + (column - w * 0.5f) * scale * depth, v, texels, rgb);
+      if (backdrop != NULL && on_floor < 1.0f)
+        sample_level (backdrop, backdrop, bw * 0.5f + (column - w * 0.5f) * per_pixel,
+                      bh - (horizon - row) * per_pixel, wall);
+      else
+        for (int c = 0; c < 3; c++)
+          wall[c] = job->wall[c] * darkening;
       const float nx = (column - w * 0.5f) / (w * 0.5f), ny = (row - h * 0.5f) / (h * 0.5f);
       const float light = 1.0f + LIGHT_FALLOFF * (o->light[0] * nx + o->light[1] * ny);
       for (int c = 0; c < 3; c++)
         {
-          const float wall = job->wall[c] * darkening;
-          const float value = (wall + (rgb[c] - wall) * on_floor) * light;
+          const float value = (wall[c] + (rgb[c] - wall[c]) * on_floor) * light;
           job->out[c * plane + y * job->w + x] = CLAMP (value, 0.0f, 1.0f);
         }
     }
@@ -153,11 +162,14 @@ AtelierTensor *
 atelier_background_tabletop (AtelierContext *ctx, const AtelierTensor *surface, const AtelierTabletopOptions *options,
                              gint64 h, gint64 w, GError **error)
 {
+  const AtelierTensor *backdrop = options->backdrop;
   if (surface->rank != 4 || surface->shape[0] != 1 || surface->shape[1] != 3 || h < 1 || w < 1
+      || (backdrop != NULL && (backdrop->rank != 4 || backdrop->shape[0] != 1 || backdrop->shape[1] != 3))
       || !(options->repeats > 0.0f) || !(options->horizon >= 0.0f && options->horizon <= 1.0f))
     {
       g_set_error_literal (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT,
-                           "tabletop scene: needs an RGB surface, a picture size, a horizon in 0..1 and repeats > 0");
+                           "tabletop scene: needs an RGB surface (and backdrop), a picture size, a horizon in 0..1 and "
+                           "repeats > 0");
       return NULL;
     }
   g_autoptr (AtelierTensor) out = atelier_tensor_new_4d (1, 3, h, w, error);

@@ -19,6 +19,8 @@ typedef struct
   float horizon;  /* the horizon's row, 0 top .. 1 bottom (above the product's base: see _horizon_for) */
   float light[2]; /* towards the light (x right, y down), length = strength 0..1: the brighter side */
   float repeats;  /* how many widths of the surface the floor's nearest row spans (> 0) */
+  const AtelierTensor *backdrop; /* (1, 3, bh, bw) what stands behind the table (a room out of focus), filling the
+                                    wall's width, its bottom on the horizon; NULL: a plain wall of the floor's colour */
 } AtelierTabletopOptions;
 
 /* @surface (1, 3, th, tw), RGB 0..1, a flat texture seen head-on -> the scene (1, 3, @h, @w), RGB 0..1. The
