@@ -14,7 +14,7 @@
 ; OUT-DIR      where each result goes, as NAME.png (the visible layers: background, shadow and subject);
 ;              it must exist
 ; SETTINGS     plug-in-atelier-replace-background's arguments after the drawable, in the Procedure Browser's
-;              order, e.g. (list 0 (list 242 242 242) (list 200 200 200) 0.4 12 2 1 1.0 0 0 1 0 0.0 0.0 0.0 0 2000 2000 0.0 0 0 0 0.0 0 20 2.0 0 0 0); or '() for
+;              order, e.g. (list 0 (list 242 242 242) (list 200 200 200) 0.4 12 2 1 1.0 0 0 1 0 0.0 0.0 0.0 0 2000 2000 0.0 0 0 0 0.0 0 20 2.0 0 0 0 0); or '() for
 ;              GIMP's last values of the filter (the defaults in a fresh gimp-console)
 ; KEEP-LAYERS  1: also write NAME.xcf with the source and the new layers, to edit later; 0: not
 ;
