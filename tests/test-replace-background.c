@@ -666,6 +666,21 @@ test_generated_enlarged_by_esrgan (void)
   assert_same_bytes (made, expected);
   g_test_message ("ESRGAN vs bicubic enlargement: %g", test_max_abs_diff (made, bicubic));
   g_assert_cmpfloat (test_max_abs_diff (made, bicubic), >, 1.0f / 255.0f);
+
+  /* A tabletop's surface: the whole picture painted (nothing kept), then through the enlarger at its own scale,
+   * clamped, and not resized to the picture's size. */
+  g_autoptr (AtelierTensor) surface = atelier_background_generate_surface (ctx, ld, image, &options, &error);
+  g_assert_no_error (error);
+  g_autoptr (AtelierTensor) everything = atelier_tensor_new_like (alpha, NULL);
+  atelier_tensor_fill (everything, 1.0f);
+  g_autoptr (AtelierTensor) whole
+    = atelier_latent_diffusion_fill_at_working_size (ctx, ld, image, everything, &options.diffusion, &error);
+  g_autoptr (AtelierTensor) whole_sharp = atelier_upscale (ctx, rdn, whole, &upscale_options, &error);
+  g_assert_no_error (error);
+  for (gint64 i = 0; i < atelier_tensor_numel (whole_sharp); i++)
+    whole_sharp->data[i] = CLAMP (whole_sharp->data[i], 0.0f, 1.0f);
+  g_assert_cmpint (surface->shape[2], ==, 2 * whole->shape[2]);
+  assert_same_bytes (surface, whole_sharp);
 }
 
 /* Square, 85 % fill, centred: the canvas is the box's wider side over 0.85 (rounded up), the subject lands whole

@@ -282,6 +282,7 @@ tabletop_backdrop (AtelierContext *ctx, const AtelierLatentDiffusion *ld, const 
   if (preset->backdrop == NULL || !g_strv_contains (atelier_unet_get_labels (unet), preset->backdrop))
     return NULL;
   AtelierGeneratedBackgroundOptions behind = *options;
+  behind.enlarger = NULL; /* out of focus: nothing to sharpen */
   behind.diffusion.working_side = MAX (64, options->diffusion.working_side / 4);
   if ((behind.diffusion.sampler.label = atelier_unet_label_index (unet, preset->backdrop, error)) < 0)
     return NULL;
@@ -311,6 +312,14 @@ generated_background (AtelierContext *ctx, AtelierModelCache *models, const Atel
   if (!generated_conditioning (values, preset, decided ? floor : NULL, atelier_latent_diffusion_get_unet (ld),
                                &options.diffusion, scene, out, error))
     return NULL;
+  GError *enlarger_error = NULL;
+  options.enlarger = enlarger (models, values, MAX (rgb->shape[2], rgb->shape[3]), options.diffusion.working_side,
+                               &enlarger_error);
+  if (enlarger_error != NULL)
+    {
+      g_propagate_error (error, enlarger_error);
+      return NULL;
+    }
   if (floor != NULL)
     {
       g_autoptr (AtelierTensor) surface = atelier_background_generate_surface (ctx, ld, rgb, &options, error);
@@ -330,14 +339,6 @@ generated_background (AtelierContext *ctx, AtelierModelCache *models, const Atel
         .backdrop = backdrop,
       };
       return atelier_background_tabletop (ctx, surface, &look, rgb->shape[2], rgb->shape[3], error);
-    }
-  GError *enlarger_error = NULL;
-  options.enlarger = enlarger (models, values, MAX (rgb->shape[2], rgb->shape[3]), options.diffusion.working_side,
-                               &enlarger_error);
-  if (enlarger_error != NULL)
-    {
-      g_propagate_error (error, enlarger_error);
-      return NULL;
     }
   return atelier_background_generate (ctx, ld, rgb, alpha, &options, error);
 }

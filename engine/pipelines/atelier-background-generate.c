@@ -78,5 +78,13 @@ atelier_background_generate_surface (AtelierContext *ctx, const AtelierLatentDif
   if (everything == NULL)
     return NULL;
   atelier_tensor_fill (everything, 1.0f);
-  return atelier_latent_diffusion_fill_at_working_size (ctx, ld, rgb, everything, &diffusion, error);
+  g_autoptr (AtelierTensor) small = atelier_latent_diffusion_fill_at_working_size (ctx, ld, rgb, everything,
+                                                                                  &diffusion, error);
+  if (small == NULL || options->enlarger == NULL)
+    return g_steal_pointer (&small);
+  const AtelierUpscaleOptions upscale_options = { 0, -1 };
+  AtelierTensor *sharp = atelier_upscale (ctx, options->enlarger, small, &upscale_options, error);
+  for (gint64 i = 0; sharp != NULL && i < atelier_tensor_numel (sharp); i++)
+    sharp->data[i] = CLAMP (sharp->data[i], 0.0f, 1.0f);
+  return sharp;
 }

@@ -34,8 +34,9 @@ AtelierTensor *atelier_background_generate (AtelierContext *ctx, const AtelierLa
                                             const AtelierGeneratedBackgroundOptions *options, GError **error);
 
 /* A surface with nothing kept: the whole picture painted from noise in @options' style at the working size
- * (1, 3, h, w) for @rgb's aspect, not enlarged (a tabletop scene, atelier-background-tabletop.h, lays it as its
- * floor). keep_layout and the enlarger are not used. */
+ * (1, 3, h, w) for @rgb's aspect (a tabletop scene, atelier-background-tabletop.h, lays it as its floor), through
+ * the enlarger at its own scale when there is one (sharper near the camera), not resized to the picture's size.
+ * keep_layout is not used. */
 AtelierTensor *atelier_background_generate_surface (AtelierContext *ctx, const AtelierLatentDiffusion *ld,
                                                     const AtelierTensor *rgb,
                                                     const AtelierGeneratedBackgroundOptions *options, GError **error);
