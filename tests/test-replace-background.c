@@ -847,6 +847,14 @@ test_preset_lays_a_tabletop (void)
   g_assert_nonnull (strstr (home->settings, "\"decided\":{\"style\":\"wood\"}"));
   g_assert_cmpfloat (roughness (home->pixels, 0, horizon - 3), >, 1e-4f);
   g_assert_cmpint (background_differences (home->pixels, tabletop->pixels, selection), >, H * W / 2);
+  /* Jewellery: the committed model has neither marble nor velvet, so the style row's material is the floor, and
+   * the run decided nothing. */
+  g_assert_true (atelier_filter_values_set_choice (values, "preset", "jewellery", NULL));
+  g_assert_true (atelier_filter_values_set_choice (values, "style", "wood", NULL));
+  g_autoptr (AtelierFilterOutput) jewellery = run_with_selection (values, image, selection);
+  g_assert_cmpfloat (roughness (jewellery->pixels, 0, (gint64) (0.3 * H) - 3), <, 1e-5f);
+  g_assert_null (jewellery->decided);
+  g_assert_true (atelier_filter_values_set_choice (values, "preset", "home", NULL));
   g_assert_true (atelier_filter_values_set (values, "keep-layout", 0.5, NULL));
   g_autoptr (AtelierFilterOutput) restyled = run_with_selection (values, image, selection);
   g_assert_cmpfloat (roughness (restyled->pixels, 0, horizon - 3), >, 1e-3f);

@@ -46,8 +46,9 @@ static const AtelierParamSpec replace_background_params[] = {
     .help = ATELIER_N_ ("How far the shadow's edge fades out, in pixels"), .min = 0, .max = 200,
     .default_value = 12, .unused_when = "preset!=none" },
   { .name = "shadow-distance", .type = ATELIER_PARAM_INT, .label = ATELIER_N_ ("Shadow _distance (px)"),
-    .help = ATELIER_N_ ("How far below the subject's bottom edge the shadow ends, before its edge fades out, in pixels"), .min = 0,
-    .max = 200, .default_value = 2 },
+    .help = ATELIER_N_ ("How far below the subject's bottom edge the shadow ends, before its edge fades out, in "
+                        "pixels"),
+    .min = 0, .max = 200, .default_value = 2 },
   ATELIER_SUBJECT_PARAM_ROWS,
   { .name = "shadow-direction", .type = ATELIER_PARAM_DOUBLE, .label = ATELIER_N_ ("Shadow di_rection (°)"),
     .help = ATELIER_N_ ("Which way the shadow is moved by its distance: 0 straight down, positive towards the right (the "
@@ -209,14 +210,14 @@ chosen_preset (const AtelierFilterValues *values, const AtelierBackgroundPreset 
   return strcmp (name, "none") == 0 || *preset != NULL;
 }
 
-/* The style label and scene vector of the generated background: a tabletop's floor the preset chose (@preset_floor,
- * or NULL), else the preset's surface (when the U-Net has it) and its
- * light and composition, or the style chosen and the light the contact shadow implies, so that the generated light
- * and the shadow come from one setting. No shadow, no preset: the light is not said (scene NULL). The preset's
- * surface is named in @out as the style used, since which one it is depends on the model's labels. */
+/* The style label and scene vector of the generated background: a tabletop's @floor (or NULL: none), else the
+ * preset's surface (when the U-Net has it), else the style chosen; the preset's light and composition, or the light
+ * the contact shadow implies, so that the generated light and the shadow come from one setting. No shadow, no
+ * preset: the light is not said (scene NULL). A surface the preset chose (@floor_decided for the floor) is named in
+ * @out as the style used, since which one it is depends on the model's labels. */
 static gboolean
-generated_conditioning (const AtelierFilterValues *values, const AtelierBackgroundPreset *preset,
-                        const char *preset_floor, const AtelierUNet *unet, AtelierLatentDiffusionOptions *diffusion,
+generated_conditioning (const AtelierFilterValues *values, const AtelierBackgroundPreset *preset, const char *floor,
+                        gboolean floor_decided, const AtelierUNet *unet, AtelierLatentDiffusionOptions *diffusion,
                         float *scene, AtelierFilterOutput *out, GError **error)
 {
   const int scene_channels = atelier_unet_get_scene_channels (unet);
@@ -227,12 +228,12 @@ generated_conditioning (const AtelierFilterValues *values, const AtelierBackgrou
                    ATELIER_BACKGROUND_SCENE_CHANNELS);
       return FALSE;
     }
-  const char *style = preset_floor ? preset_floor
-                      : preset     ? atelier_background_preset_style (preset, atelier_unet_get_labels (unet))
-                                   : NULL;
-  if (style != NULL)
+  const char *style = floor  ? floor
+                      : preset ? atelier_background_preset_style (preset, atelier_unet_get_labels (unet))
+                               : NULL;
+  if (style != NULL && (floor == NULL || floor_decided))
     atelier_filter_output_decide (out, "style", style);
-  else
+  else if (style == NULL)
     style = atelier_filter_values_get_choice (values, "style");
   if ((diffusion->sampler.label = atelier_unet_label_index (unet, style, error)) < 0)
     return FALSE;
@@ -309,7 +310,7 @@ generated_background (AtelierContext *ctx, AtelierModelCache *models, const Atel
   gboolean decided;
   const char *floor = tabletop_floor (preset, atelier_latent_diffusion_get_unet (ld), values, options.keep_layout,
                                       &decided);
-  if (!generated_conditioning (values, preset, decided ? floor : NULL, atelier_latent_diffusion_get_unet (ld),
+  if (!generated_conditioning (values, preset, floor, decided, atelier_latent_diffusion_get_unet (ld),
                                &options.diffusion, scene, out, error))
     return NULL;
   GError *enlarger_error = NULL;
