@@ -21,8 +21,6 @@
  * foreshortened to about a twelfth of the subject's height. */
 #define SHADOW_SQUASH (1.0f / 12.0f)
 
-/* A matte value at or above this is the subject's body when the footprint is measured. */
-#define SOLID 0.5f
 
 /* A floor reflection fades out over this share of the subject's height, as on a glossy acrylic sheet. */
 #define REFLECTION_DEPTH (1.0f / 3.0f)
@@ -99,15 +97,14 @@ atelier_background_render (const AtelierBackgroundOptions *options, gint64 h, gi
   return g_steal_pointer (&rgb);
 }
 
-/* The first and last rows holding a solid matte pixel; FALSE when there is none. */
-static gboolean
-solid_rows (const AtelierTensor *alpha, gint64 *top, gint64 *bottom)
+gboolean
+atelier_background_solid_rows (const AtelierTensor *alpha, gint64 *top, gint64 *bottom)
 {
   const gint64 h = alpha->shape[2], w = alpha->shape[3];
   *top = -1;
   for (gint64 y = 0; y < h; y++)
     for (gint64 x = 0; x < w; x++)
-      if (alpha->data[y * w + x] >= SOLID)
+      if (alpha->data[y * w + x] >= ATELIER_MATTE_SOLID)
         {
           if (*top < 0)
             *top = y;
@@ -125,7 +122,7 @@ atelier_contact_shadow (const AtelierTensor *alpha, const AtelierShadowOptions *
     return NULL;
   const gint64 h = alpha->shape[2], w = alpha->shape[3];
   gint64 top, bottom;
-  if (options->opacity <= 0.0f || !solid_rows (alpha, &top, &bottom))
+  if (options->opacity <= 0.0f || !atelier_background_solid_rows (alpha, &top, &bottom))
     return g_steal_pointer (&shadow);
   /* Every row of the subject lands on one row of a band SHADOW_SQUASH as tall: its bottom row on the band's
    * lowest, @distance below the subject's bottom edge (where the product stands), the rows above further back
@@ -168,7 +165,7 @@ atelier_floor_reflection (AtelierTensor *background, const AtelierTensor *foregr
       return FALSE;
     }
   gint64 top, bottom;
-  if (opacity <= 0.0f || !solid_rows (alpha, &top, &bottom))
+  if (opacity <= 0.0f || !atelier_background_solid_rows (alpha, &top, &bottom))
     return TRUE;
   const gint64 depth = MAX (1, (gint64) lroundf ((bottom - top + 1) * REFLECTION_DEPTH));
   for (gint64 k = 1; k <= depth && bottom + k < h && bottom - k + 1 >= 0; k++)

@@ -18,6 +18,12 @@ G_BEGIN_DECLS
  * layers composite to the same picture. */
 #define ATELIER_MATTE_OPAQUE_FROM (1.0f - 0.5f / 255.0f)
 #define ATELIER_MATTE_CLEAR_BELOW (0.5f / 255.0f)
+/* A matte value at or above this is the subject's body where its footprint is measured (the contact shadow, the
+ * reflection, a tabletop's horizon). */
+#define ATELIER_MATTE_SOLID 0.5f
+
+/* The first and last rows of @alpha (1, 1, H, W) holding a solid matte pixel; FALSE when there is none. */
+gboolean atelier_background_solid_rows (const AtelierTensor *alpha, gint64 *top, gint64 *bottom);
 
 typedef enum
 {

@@ -29,6 +29,23 @@ atelier_background_subject_in_grey (const AtelierTensor *rgb, const AtelierTenso
   return out;
 }
 
+/* @image (or NULL, passed on) with its values brought back into 0..1: resampling overshoots at edges. */
+static AtelierTensor *
+clamped (AtelierTensor *image)
+{
+  for (gint64 i = 0; image != NULL && i < atelier_tensor_numel (image); i++)
+    image->data[i] = CLAMP (image->data[i], 0.0f, 1.0f);
+  return image;
+}
+
+/* @small through the super-resolution network, at the network's own scale. */
+static AtelierTensor *
+sharpened (AtelierContext *ctx, const AtelierTensor *small, const AtelierRdn *enlarger, GError **error)
+{
+  const AtelierUpscaleOptions upscale_options = { 0, -1 };
+  return atelier_upscale (ctx, enlarger, small, &upscale_options, error);
+}
+
 /* @small to h x w: through the super-resolution network first when there is one and the background is to be
  * enlarged, then bicubic to the exact size. */
 static AtelierTensor *
@@ -36,16 +53,10 @@ enlarge (AtelierContext *ctx, const AtelierTensor *small, const AtelierRdn *enla
          GError **error)
 {
   g_autoptr (AtelierTensor) sharp = NULL;
-  if (enlarger != NULL && (small->shape[2] < h || small->shape[3] < w))
-    {
-      const AtelierUpscaleOptions upscale_options = { 0, -1 };
-      if ((sharp = atelier_upscale (ctx, enlarger, small, &upscale_options, error)) == NULL)
-        return NULL;
-    }
-  AtelierTensor *out = atelier_resize (ctx, sharp ? sharp : small, h, w, ATELIER_RESIZE_BICUBIC, error);
-  for (gint64 i = 0; out != NULL && i < atelier_tensor_numel (out); i++)
-    out->data[i] = CLAMP (out->data[i], 0.0f, 1.0f);
-  return out;
+  if (enlarger != NULL && (small->shape[2] < h || small->shape[3] < w)
+      && (sharp = sharpened (ctx, small, enlarger, error)) == NULL)
+    return NULL;
+  return clamped (atelier_resize (ctx, sharp ? sharp : small, h, w, ATELIER_RESIZE_BICUBIC, error));
 }
 
 AtelierTensor *
@@ -82,9 +93,5 @@ atelier_background_generate_surface (AtelierContext *ctx, const AtelierLatentDif
                                                                                   &diffusion, error);
   if (small == NULL || options->enlarger == NULL)
     return g_steal_pointer (&small);
-  const AtelierUpscaleOptions upscale_options = { 0, -1 };
-  AtelierTensor *sharp = atelier_upscale (ctx, options->enlarger, small, &upscale_options, error);
-  for (gint64 i = 0; sharp != NULL && i < atelier_tensor_numel (sharp); i++)
-    sharp->data[i] = CLAMP (sharp->data[i], 0.0f, 1.0f);
-  return sharp;
+  return clamped (sharpened (ctx, small, options->enlarger, error));
 }

@@ -76,13 +76,21 @@ atelier_background_scene_from_shadow (double degrees, float *scene)
   scene[3] = 0.0f;
 }
 
+/* The first of @preset's styles among @labels, only materials when @materials_only. */
+static const char *
+first_style (const AtelierBackgroundPreset *preset, const char *const *labels, gboolean materials_only)
+{
+  for (int k = 0; k < (int) G_N_ELEMENTS (preset->styles) && preset->styles[k] != NULL; k++)
+    if ((!materials_only || atelier_background_style_is_surface (preset->styles[k]))
+        && g_strv_contains (labels, preset->styles[k]))
+      return preset->styles[k];
+  return NULL;
+}
+
 const char *
 atelier_background_preset_style (const AtelierBackgroundPreset *preset, const char *const *labels)
 {
-  for (int k = 0; k < (int) G_N_ELEMENTS (preset->styles) && preset->styles[k] != NULL; k++)
-    if (g_strv_contains (labels, preset->styles[k]))
-      return preset->styles[k];
-  return NULL;
+  return first_style (preset, labels, FALSE);
 }
 
 int
@@ -104,8 +112,5 @@ atelier_background_style_is_surface (const char *style)
 const char *
 atelier_background_preset_floor (const AtelierBackgroundPreset *preset, const char *const *labels)
 {
-  for (int k = 0; k < (int) G_N_ELEMENTS (preset->styles) && preset->styles[k] != NULL; k++)
-    if (atelier_background_style_is_surface (preset->styles[k]) && g_strv_contains (labels, preset->styles[k]))
-      return preset->styles[k];
-  return NULL;
+  return first_style (preset, labels, TRUE);
 }

@@ -3,6 +3,7 @@
 
 #include "core/atelier-error.h"
 #include "ops/atelier-ops.h"
+#include "pipelines/atelier-background-compose.h"
 
 #include <math.h>
 #include <string.h>
@@ -193,10 +194,8 @@ atelier_background_tabletop (AtelierContext *ctx, const AtelierTensor *surface, 
 float
 atelier_background_tabletop_horizon_for (float wanted, const AtelierTensor *alpha)
 {
-  const gint64 h = alpha->shape[2], w = alpha->shape[3];
-  for (gint64 y = h - 1; y >= 0; y--)
-    for (gint64 x = 0; x < w; x++)
-      if (alpha->data[y * w + x] >= 0.5f)
-        return CLAMP (MIN (wanted, (float) (y + 1) / (float) h - BASE_MARGIN), 0.0f, 1.0f);
-  return wanted;
+  gint64 top, bottom;
+  if (!atelier_background_solid_rows (alpha, &top, &bottom))
+    return wanted;
+  return CLAMP (MIN (wanted, (float) (bottom + 1) / (float) alpha->shape[2] - BASE_MARGIN), 0.0f, 1.0f);
 }
