@@ -7,7 +7,9 @@
 #   --models       also what the training, conversion, golden-file and evaluation
 #                  scripts in models/, tests/golden/ and tools/ use: PyTorch, PIL,
 #                  SciPy, OpenCV and G'MIC (the inpainting peers), GIMP's extra
-#                  patterns and the KDE and MATE wallpapers (training data)
+#                  patterns and the KDE and MATE wallpapers (training data), and
+#                  ImageMagick (tools/'s benchmarks resize their photographs, its
+#                  contact sheets are montages)
 #   --screenshots  also what tools/gimp-dialog-screenshots.sh drives GIMP with:
 #                  xdotool and ImageMagick
 set -euo pipefail
@@ -31,7 +33,7 @@ command -v npm > /dev/null || packages+=(npm)
 for option in "$@"; do
   case $option in
     --models) packages+=(python3-torch python3-pil python3-scipy python3-opencv gmic gimp-data-extras
-                         plasma-workspace-wallpapers mate-backgrounds) ;;
+                         plasma-workspace-wallpapers mate-backgrounds imagemagick) ;;
     --screenshots) packages+=(xdotool imagemagick) ;;
     *) echo "setup: unknown option $option (--models, --screenshots)" >&2; exit 2 ;;
   esac

@@ -207,6 +207,17 @@ test_horizon_and_bad_input (void)
   g_clear_error (&error);
 }
 
+/* The surface a floor needs: the picture's long side over the repeats, rounded up (by hand: 2000 / 2, 701 / 2,
+ * 512 / 3). */
+static void
+test_surface_side (void)
+{
+  g_assert_cmpint (atelier_background_tabletop_surface_side (2000, 2.0f), ==, 1000);
+  g_assert_cmpint (atelier_background_tabletop_surface_side (701, 2.0f), ==, 351);
+  g_assert_cmpint (atelier_background_tabletop_surface_side (512, 3.0f), ==, 171);
+  g_assert_cmpint (atelier_background_tabletop_surface_side (100, 0.5f), ==, 200);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -216,5 +227,6 @@ main (int argc, char **argv)
   g_test_add_func ("/background-tabletop/far-floor-is-averaged", test_far_floor_is_averaged);
   g_test_add_func ("/background-tabletop/backdrop-behind-the-table", test_backdrop_behind_the_table);
   g_test_add_func ("/background-tabletop/horizon-and-bad-input", test_horizon_and_bad_input);
+  g_test_add_func ("/background-tabletop/surface-side", test_surface_side);
   return g_test_run ();
 }

@@ -860,6 +860,44 @@ test_preset_lays_a_tabletop (void)
   g_assert_cmpfloat (roughness (restyled->pixels, 0, horizon - 3), >, 1e-3f);
 }
 
+/* A picture of 640 x 560 is enlarged from the 512-pixel working size by ESRGAN x2 when the background is
+ * generated around the product, but a tabletop's floor (two surface widths across its nearest row) needs a surface
+ * of only 320 pixels: its surface is not enlarged, so "medium" and "bicubic" give the same pixels, and with no
+ * preset they do not. */
+static void
+test_tabletop_surface_not_enlarged_past_use (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtelierRdn) rdn = atelier_rdn_open ("medium", 2, &error);
+  if (rdn == NULL)
+    {
+      g_test_skip ("the ESRGAN medium weights are not set up (models/esrgan/setup.sh)");
+      return;
+    }
+  enum { BH = 560, BW = 640 };
+  g_autoptr (AtelierTensor) image = test_random_4d (1, 3, BH, BW);
+  g_autoptr (AtelierTensor) selection = atelier_tensor_new_4d (1, 1, BH, BW, NULL);
+  for (gint64 y = 200; y < 480; y++)
+    for (gint64 x = 240; x < 400; x++)
+      selection->data[y * BW + x] = 1.0f;
+  g_autoptr (AtelierFilterValues) values = generated_values ("wood", 0.0);
+  g_assert_true (atelier_filter_values_set (values, "steps", 1, NULL));
+  AtelierFilterOutput *outputs[2][2];
+  const char *presets[2] = { "none", "food" }, *enlargers[2] = { "medium", "bicubic" };
+  for (int p = 0; p < 2; p++)
+    for (int e = 0; e < 2; e++)
+      {
+        g_assert_true (atelier_filter_values_set_choice (values, "preset", presets[p], NULL));
+        g_assert_true (atelier_filter_values_set_choice (values, "enlarge", enlargers[e], NULL));
+        outputs[p][e] = run_with_selection (values, image, selection);
+      }
+  g_assert_cmpfloat (test_max_abs_diff (outputs[0][0]->pixels, outputs[0][1]->pixels), >, 1.0f / 255.0f);
+  assert_same_bytes (outputs[1][0]->pixels, outputs[1][1]->pixels);
+  for (int p = 0; p < 2; p++)
+    for (int e = 0; e < 2; e++)
+      atelier_filter_output_free (outputs[p][e]);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -882,5 +920,7 @@ main (int argc, char **argv)
   g_test_add_func ("/replace-background/edge-colours-whole-image-rule", test_edge_colours_whole_image_rule);
   g_test_add_func ("/replace-background/generated/grey-view", test_grey_view_hand_computed);
   g_test_add_func ("/replace-background/generated/enlarged-by-esrgan", test_generated_enlarged_by_esrgan);
+  g_test_add_func ("/replace-background/generated/tabletop-surface-not-enlarged-past-use",
+                   test_tabletop_surface_not_enlarged_past_use);
   return g_test_run ();
 }

@@ -314,8 +314,11 @@ generated_background (AtelierContext *ctx, AtelierModelCache *models, const Atel
                                &options.diffusion, scene, out, error))
     return NULL;
   GError *enlarger_error = NULL;
-  options.enlarger = enlarger (models, values, MAX (rgb->shape[2], rgb->shape[3]), options.diffusion.working_side,
-                               &enlarger_error);
+  /* A floor needs its surface only as large as its nearest row shows it. */
+  const gint64 side = MAX (rgb->shape[2], rgb->shape[3]);
+  options.enlarger = enlarger (models, values,
+                               floor != NULL ? atelier_background_tabletop_surface_side (side, TABLETOP_REPEATS) : side,
+                               options.diffusion.working_side, &enlarger_error);
   if (enlarger_error != NULL)
     {
       g_propagate_error (error, enlarger_error);

@@ -199,3 +199,10 @@ atelier_background_tabletop_horizon_for (float wanted, const AtelierTensor *alph
     return wanted;
   return CLAMP (MIN (wanted, (float) (bottom + 1) / (float) alpha->shape[2] - BASE_MARGIN), 0.0f, 1.0f);
 }
+
+gint64
+atelier_background_tabletop_surface_side (gint64 side, float repeats)
+{
+  g_return_val_if_fail (side > 0 && repeats > 0.0f, side);
+  return (gint64) ceil ((double) side / repeats);
+}

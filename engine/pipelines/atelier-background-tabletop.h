@@ -34,4 +34,9 @@ AtelierTensor *atelier_background_tabletop (AtelierContext *ctx, const AtelierTe
  * floor in front of the wall and never in front of the floor's far edge; @wanted where there is no subject. */
 float atelier_background_tabletop_horizon_for (float wanted, const AtelierTensor *alpha);
 
+/* The long side a surface needs on a picture whose long side is @side, laid with @repeats (> 0): the floor's nearest
+ * row then shows one texel per pixel and every farther row fewer, so a larger surface (an enlarger's) would only be
+ * averaged away. */
+gint64 atelier_background_tabletop_surface_side (gint64 side, float repeats);
+
 G_END_DECLS

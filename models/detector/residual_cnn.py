@@ -30,25 +30,27 @@ from models.tools.safetensors_io import write_manifest, write_safetensors
 
 RUNS = Path("/work/runs/detector")
 CHANNELS = 8
+LAYERS = 3
 CROP = 64
 # Large photographs are read through this many crops of this side, spread over the image.
 READ_CROPS, READ_SIDE = 4, 256
 
 
 class ResidualCnn(torch.nn.Module):
-    def __init__(self, normalise=False):
+    def __init__(self, normalise=False, channels=CHANNELS, layers=LAYERS):
         super().__init__()
         # Divides the high-pass by its own deviation, so that how much fine detail there is (what a blur
         # changes) does not move the statistics, as the spectral features' log ratios.
         self.normalise = normalise
         laplacian = torch.tensor([[0.0, -1, 0], [-1, 4, -1], [0, -1, 0]])
         self.register_buffer("high_pass", laplacian.expand(3, 1, 3, 3).clone())
-        self.convs = torch.nn.ModuleList([torch.nn.Conv2d(3, CHANNELS, 3), torch.nn.Conv2d(CHANNELS, CHANNELS, 3),
-                                          torch.nn.Conv2d(CHANNELS, CHANNELS, 3)])
-        self.head = torch.nn.Linear(2 * CHANNELS, 1)
+        self.channels = channels
+        self.convs = torch.nn.ModuleList([torch.nn.Conv2d(3 if i == 0 else channels, channels, 3)
+                                          for i in range(layers)])
+        self.head = torch.nn.Linear(2 * channels, 1)
 
     def pooled(self, x):
-        """(N, 2 * CHANNELS): each last activation's mean and standard deviation over the image."""
+        """(N, 2 * channels): each last activation's mean and standard deviation over the image."""
         h = torch.nn.functional.conv2d(x * 255, self.high_pass, groups=3)
         if self.normalise:
             h = h / (h.std((1, 2, 3), keepdim=True) + 0.1)
@@ -64,34 +66,39 @@ class ResidualCnn(torch.nn.Module):
 
 
 def pairs(folders):
-    rows = []
+    """[(real file, fake file)]: the two members of every synthesised pair, alike but for the generator."""
+    members = {}
     for folder in folders:
         for row in csv.DictReader(open(folder / "index.csv")):
-            rows.append((folder / row["file"], int(row["label"])))
-    return rows
+            key = (folder, row["file"].replace("-real", "").replace("-fake", ""))
+            members.setdefault(key, [None, None])[int(row["label"])] = folder / row["file"]
+    return [tuple(files) for files in members.values() if None not in files]
 
 
 def load(path):
     return torch.from_numpy(np.asarray(Image.open(path).convert("RGB"), np.float32) / 255).permute(2, 0, 1)
 
 
-def train(rows, steps, seed, normalise):
-    torch.manual_seed(seed)
-    rng = np.random.default_rng(seed)
-    images = [(load(p), y) for p, y in rows]
-    images = [(x, y) for x, y in images if min(x.shape[1:]) >= CROP]
-    model = ResidualCnn(normalise)
-    optimiser = torch.optim.Adam(model.parameters(), lr=3e-3)
-    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimiser, steps)
-    for step in range(steps):
-        batch, labels = [], []
-        for i in rng.integers(len(images), size=16):
-            x, y = images[i]
-            top, left = rng.integers(x.shape[1] - CROP + 1), rng.integers(x.shape[2] - CROP + 1)
-            batch.append(x[:, top:top + CROP, left:left + CROP])
-            labels.append(y)
-        loss = torch.nn.functional.binary_cross_entropy_with_logits(model(torch.stack(batch)),
-                                                                     torch.tensor(labels, dtype=torch.float32))
+def train(pair_files, args):
+    """Aligned batches: each pair gives the same crop of its photograph and of its fake, so that the only
+    difference the network can learn is the generator's trace (Rajan et al. 2024, aligned datasets)."""
+    torch.manual_seed(args.seed)
+    rng = np.random.default_rng(args.seed)
+    images = [(load(r), load(f)) for r, f in pair_files]
+    images = [(r, f) for r, f in images if r.shape == f.shape and min(r.shape[1:]) >= args.crop]
+    print(f"{len(images)} pairs", flush=True)
+    model = ResidualCnn(args.normalise, args.channels, args.layers)
+    optimiser = torch.optim.Adam(model.parameters(), lr=args.lr)
+    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimiser, args.steps)
+    labels = torch.tensor([0.0, 1.0] * (args.batch // 2))
+    for step in range(args.steps):
+        batch = []
+        for i in rng.integers(len(images), size=args.batch // 2):
+            real, fake = images[i]
+            top = rng.integers(real.shape[1] - args.crop + 1)
+            left = rng.integers(real.shape[2] - args.crop + 1)
+            batch += [x[:, top:top + args.crop, left:left + args.crop] for x in (real, fake)]
+        loss = torch.nn.functional.binary_cross_entropy_with_logits(model(torch.stack(batch)), labels)
         optimiser.zero_grad()
         loss.backward()
         optimiser.step()
@@ -133,7 +140,7 @@ def export(model, out, weights_file):
     weights = out / "residual-cnn.safetensors"
     sha = write_safetensors(weights, engine_tensors(model))
     write_manifest(out / "residual-cnn.json", name="residual-cnn", architecture="residual-cnn",
-                   config={"channels": CHANNELS, "normalise": model.normalise}, weights=weights, sha256=sha,
+                   config={"channels": model.channels, "layers": len(model.convs), "normalise": model.normalise}, weights=weights, sha256=sha,
                    source=f"trained by models/detector/residual_cnn.py on models/detector/synthesize.py's pairs "
                           f"({weights_file})",
                    license="GPL-3.0-or-later", attribution="Atelier developers")
@@ -147,6 +154,11 @@ def main():
                                                   "CNN's features, computed here")
     parser.add_argument("--export", help="write the network as a model file into this folder")
     parser.add_argument("--steps", type=int, default=600)
+    parser.add_argument("--channels", type=int, default=CHANNELS)
+    parser.add_argument("--layers", type=int, default=LAYERS)
+    parser.add_argument("--batch", type=int, default=16, help="crops per step, half photographs, half their fakes")
+    parser.add_argument("--crop", type=int, default=CROP)
+    parser.add_argument("--lr", type=float, default=3e-3)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--normalise", action="store_true", help="divide the high-pass by its deviation")
     parser.add_argument("--out", default=str(RUNS / "cnn"))
@@ -156,10 +168,10 @@ def main():
     out.mkdir(parents=True, exist_ok=True)
     weights = out / "residual-cnn.pt"
     if weights.exists():
-        model = ResidualCnn(args.normalise)
+        model = ResidualCnn(args.normalise, args.channels, args.layers)
         model.load_state_dict(torch.load(weights))
     else:
-        model = train(pairs(map(Path, args.synth.split(","))), args.steps, args.seed, args.normalise)
+        model = train(pairs(map(Path, args.synth.split(","))), args)
         torch.save(model.state_dict(), weights)
     model.eval()
     if args.export:
