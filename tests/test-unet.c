@@ -439,6 +439,27 @@ test_generate_size (void)
   g_assert_cmpfloat (test_max_abs_diff (image, other), >, 0.1f);
   g_assert_null (atelier_latent_diffusion_generate (ctx, ld, 0, 20, &options, &error));
   g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  /* A new fill of a wholly selected picture knows nothing of it: it is the generation at the working size, bit for
+   * bit, whatever the picture; one pixel left unselected is known, and changes it. */
+  g_autoptr (AtelierTensor) picture = test_random_4d (1, 3, 20, 300);
+  g_autoptr (AtelierTensor) selection = atelier_tensor_new_4d (1, 1, 20, 300, NULL);
+  atelier_tensor_fill (selection, 1.0f);
+  g_autoptr (AtelierTensor) fill = atelier_latent_diffusion_fill_at_working_size (ctx, ld, picture, selection,
+                                                                                 &options, &error);
+  g_assert_no_error (error);
+  g_autoptr (AtelierTensor) generated
+    = atelier_latent_diffusion_generate (ctx, ld, (int) fill->shape[3], (int) fill->shape[2], &options, &error);
+  g_assert_no_error (error);
+  g_assert_true (atelier_tensor_same_shape (fill, generated));
+  g_assert_cmpmem (fill->data, atelier_tensor_numel (fill) * sizeof (float), generated->data,
+                   atelier_tensor_numel (generated) * sizeof (float));
+  selection->data[0] = 0.0f;
+  g_autoptr (AtelierTensor) knowing = atelier_latent_diffusion_fill_at_working_size (ctx, ld, picture, selection,
+                                                                                    &options, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (test_max_abs_diff (knowing, generated), >, 0.0f);
 }
 
 /* ---------------------------------------------------------------- noise */

@@ -74,8 +74,9 @@ AtelierTensor *atelier_latent_diffusion_inpaint (AtelierContext *ctx, const Atel
  * (the long side at most working_side, on the latent grid): (1, 3, h, w). Unlike inpaint nothing is blended back,
  * colour-matched or enlarged, for callers that compose and enlarge the result themselves (Replace Background
  * generates everything around a subject, whose own pixels it keeps). With the sampler's strength at 1 the fill
- * reads only the unselected pixels, as inpaint's does; below 1 it starts from the selected pixels' own content
- * noised to that level (image to image), so it keeps their layout. */
+ * reads only the unselected pixels, as inpaint's does (with every pixel selected, none: the generation of
+ * _generate at the working size); below 1 it starts from the selected pixels' own content noised to that level
+ * (image to image), so it keeps their layout. */
 AtelierTensor *atelier_latent_diffusion_fill_at_working_size (AtelierContext *ctx, const AtelierLatentDiffusion *ld,
                                                               const AtelierTensor *image, const AtelierTensor *selection,
                                                               const AtelierLatentDiffusionOptions *options,
