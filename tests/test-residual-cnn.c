@@ -115,11 +115,17 @@ test_small_images_are_refused (void)
   g_autoptr (AtelierModel) model = open_golden_model ();
   g_autoptr (AtelierResidualCnn) cnn = golden_cnn (model);
   g_autoptr (AtelierContext) ctx = atelier_context_new (1);
-  g_autoptr (AtelierTensor) small = test_random_4d (1, 3, 9, 300);
+  g_autoptr (AtelierTensor) small = test_random_4d (1, 3, ATELIER_RESIDUAL_CNN_MIN_SIDE - 1, 300);
   g_autoptr (GError) error = NULL;
   float features[ATELIER_RESIDUAL_CNN_FEATURE_COUNT];
   g_assert_false (atelier_residual_cnn_features (ctx, cnn, small, features, &error));
   g_assert_error (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT);
+  /* The smallest side read: five 3x3 convolutions (the high-pass and the network's four) leave 2 x 290 values, whose
+   * deviations are finite. */
+  g_autoptr (AtelierTensor) least = test_random_4d (1, 3, ATELIER_RESIDUAL_CNN_MIN_SIDE, 300);
+  g_assert_true (atelier_residual_cnn_features (ctx, cnn, least, features, NULL));
+  for (int f = 0; f < ATELIER_RESIDUAL_CNN_FEATURE_COUNT; f++)
+    g_assert_true (isfinite (features[f]));
 }
 
 /* The committed detector, when it weighs the CNN: the whole image's
@@ -192,10 +198,14 @@ open_detector_with (const char *dir, gboolean with_cnn, GError **error)
   g_hash_table_insert (tensors, "weight", atelier_tensor_copy (vector, NULL));
   g_hash_table_insert (tensors, "bias", atelier_tensor_copy (one, NULL));
   g_hash_table_insert (tensors, "calibration", atelier_tensor_copy (pair, NULL));
-  static const char *const cnn_names[] = { "cnn.convs.0.weight", "cnn.convs.0.bias", "cnn.convs.1.weight",
-                                           "cnn.convs.1.bias",   "cnn.convs.2.weight", "cnn.convs.2.bias" };
-  for (guint i = 0; with_cnn && i < G_N_ELEMENTS (cnn_names); i++)
-    g_hash_table_insert (tensors, (gpointer) cnn_names[i], test_golden_tensor (st, cnn_names[i]));
+  g_autoptr (GPtrArray) cnn_names = g_ptr_array_new_with_free_func (g_free);
+  for (int layer = 0; with_cnn && layer < ATELIER_RESIDUAL_CNN_LAYERS; layer++)
+    for (int kind = 0; kind < 2; kind++)
+      {
+        char *name = g_strdup_printf ("cnn.convs.%d.%s", layer, kind ? "bias" : "weight");
+        g_ptr_array_add (cnn_names, name);
+        g_hash_table_insert (tensors, name, test_golden_tensor (st, name));
+      }
   g_autoptr (GBytes) weights = test_safetensors_build_table (tensors, "F32");
   g_autofree char *weights_path = g_build_filename (dir, "detector.safetensors", NULL);
   g_assert_true (test_write_file (weights_path, weights));

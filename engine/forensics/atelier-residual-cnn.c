@@ -7,7 +7,7 @@
 #include <math.h>
 #include <string.h>
 
-#define LAYERS 3
+#define LAYERS ATELIER_RESIDUAL_CNN_LAYERS
 /* Added to the high-pass's deviation before dividing by it, so that a flat
  * crop is not blown up to unit deviation (residual_cnn.py's 0.1). */
 #define DEVIATION_FLOOR 0.1
@@ -17,7 +17,7 @@
 struct _AtelierResidualCnn
 {
   AtelierTensor *high_pass;       /* (3, 1, 3, 3): each channel's Laplacian */
-  AtelierConvLayer convs[LAYERS]; /* (8, 3, 3, 3), (8, 8, 3, 3), (8, 8, 3, 3); the last times TANH_SCALE */
+  AtelierConvLayer convs[LAYERS]; /* (16, 3, 3, 3), then (16, 16, 3, 3); the last times TANH_SCALE */
 };
 
 void
@@ -69,7 +69,9 @@ atelier_residual_cnn_feature_name (int index)
 {
   static const char *const names[ATELIER_RESIDUAL_CNN_FEATURE_COUNT] = {
     "cnn-mean-0", "cnn-mean-1", "cnn-mean-2", "cnn-mean-3", "cnn-mean-4", "cnn-mean-5", "cnn-mean-6", "cnn-mean-7",
-    "cnn-std-0",  "cnn-std-1",  "cnn-std-2",  "cnn-std-3",  "cnn-std-4",  "cnn-std-5",  "cnn-std-6",  "cnn-std-7",
+    "cnn-mean-8", "cnn-mean-9", "cnn-mean-10", "cnn-mean-11", "cnn-mean-12", "cnn-mean-13", "cnn-mean-14", "cnn-mean-15",
+    "cnn-std-0", "cnn-std-1", "cnn-std-2", "cnn-std-3", "cnn-std-4", "cnn-std-5", "cnn-std-6", "cnn-std-7",
+    "cnn-std-8", "cnn-std-9", "cnn-std-10", "cnn-std-11", "cnn-std-12", "cnn-std-13", "cnn-std-14", "cnn-std-15",
   };
   g_return_val_if_fail (index >= 0 && index < ATELIER_RESIDUAL_CNN_FEATURE_COUNT, NULL);
   return names[index];
@@ -141,7 +143,7 @@ divide_by_deviation (AtelierTensor *h)
     }
 }
 
-/* (crops, 8, h, w) after tanh -> each channel's mean and unbiased standard deviation, averaged over the crops. */
+/* (crops, channels, h, w) after tanh -> each channel's mean and unbiased standard deviation, averaged over the crops. */
 static void
 pool (const AtelierTensor *h, float features[ATELIER_RESIDUAL_CNN_FEATURE_COUNT])
 {

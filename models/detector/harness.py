@@ -215,7 +215,8 @@ def main():
     parser.add_argument("--atelier", default=str(ROOT / "build/cli/atelier"))
     parser.add_argument("--model", default=str(ROOT / "models/detector/spectral-detector.safetensors"))
     parser.add_argument("--synth", default=f"{RUNS / 'synth'},{RUNS / 'synth-taef2'}",
-                        help="synthesize.py's training pairs (folders, comma-separated)")
+                        help="synthesize.py's training pairs (folders, comma-separated; FOLDER@bsds200+mate keeps the "
+                             "pairs of those source collections alone)")
     parser.add_argument("--families", default=",".join(RECIPE_FAMILIES))
     parser.add_argument("--synth-share", type=float, default=0.8,
                         help="share of each class's training weight on the synthesised pairs")

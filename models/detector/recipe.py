@@ -12,7 +12,7 @@ from models.tools.safetensors_io import read_safetensors
 # engine/pipelines/atelier-detect.{c,h}: a JPEG under this quality, and an image whose finest detail rises less
 # than this above its pixels' rounding, have their probability held within the uncertain band.
 WEAK_JPEG_QUALITY = 90
-SOFT_DETAIL_LIMIT = 32.0
+SOFT_DETAIL_LIMIT = 64.0
 LIKELY_REAL, LIKELY_GENERATED = 0.3, 0.7
 L2 = 0.03  # the committed model's choice (held-out log-loss on its own training pairs), fixed before measuring
 

@@ -29,8 +29,8 @@ from PIL import Image
 from models.tools.safetensors_io import write_manifest, write_safetensors
 
 RUNS = Path("/work/runs/detector")
-CHANNELS = 8
-LAYERS = 3
+CHANNELS = 16
+LAYERS = 4
 CROP = 64
 # Large photographs are read through this many crops of this side, spread over the image.
 READ_CROPS, READ_SIDE = 4, 256
@@ -140,7 +140,8 @@ def export(model, out, weights_file):
     weights = out / "residual-cnn.safetensors"
     sha = write_safetensors(weights, engine_tensors(model))
     write_manifest(out / "residual-cnn.json", name="residual-cnn", architecture="residual-cnn",
-                   config={"channels": model.channels, "layers": len(model.convs), "normalise": model.normalise}, weights=weights, sha256=sha,
+                   config={"channels": model.channels, "layers": len(model.convs), "normalise": model.normalise},
+                   weights=weights, sha256=sha,
                    source=f"trained by models/detector/residual_cnn.py on models/detector/synthesize.py's pairs "
                           f"({weights_file})",
                    license="GPL-3.0-or-later", attribution="Atelier developers")

@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageFilter
 
 from models.detector import augment, generators
 from models.tools.cpu_setup import configure_cpu
@@ -37,6 +37,9 @@ WALLPAPER_PHOTOGRAPHS = tuple(
     + [f"/usr/share/backgrounds/mate/nature/{name}.jpg"
        for name in ("Aqua", "Blinds", "Dune", "FreshFlower", "Garden", "GreenMeadow", "LadyBird", "RainDrops",
                     "Storm", "TwoWings", "Wood", "YellowFlower")])
+# The blur of a softened pair's crop (--soften-share): a focus a little off to a 1-2 px blur, as the soft
+# photographs the detector must not flag.
+SOFTEN_SIGMA = (0.5, 1.5)
 ESRGAN = (("slim", 2), ("slim", 4), ("medium", 2), ("medium", 4), ("thick", 2), ("thick", 4))
 
 
@@ -108,14 +111,17 @@ def augment_and_save(image, base, pair):
 
 
 class Pair:
-    """One pair's random choices, all drawn up front so that the set is the same however it is made."""
+    """One pair's random choices, all drawn up front so that the set is the same however it is made. @soften: the
+    Gaussian blur (px, 0 none) of the photograph's crop before the generator sees it, so that the real member is a
+    soft photograph and the fake that photograph's reconstruction: a network that learns "less fine detail" as
+    the generator's trace (a decoder loses detail) reads every soft photograph as generated."""
 
-    def __init__(self, index, crop, name, kind, augmentation, generator_seed):
+    def __init__(self, index, crop, name, kind, augmentation, generator_seed, soften=0.0):
         self.index, self.crop, self.name, self.kind = index, crop, name, kind
-        self.augmentation, self.generator_seed = augmentation, generator_seed
+        self.augmentation, self.generator_seed, self.soften = augmentation, generator_seed, soften
 
 
-def plan_pairs(sources, kinds, crops_per_image, rng):
+def plan_pairs(sources, kinds, crops_per_image, rng, soften_share=0.0):
     plan = []
     for index, source in enumerate(sources):
         with Image.open(source.path) as picture:
@@ -129,7 +135,9 @@ def plan_pairs(sources, kinds, crops_per_image, rng):
             y, x = int(rng.integers(h - ch + 1)), int(rng.integers(w - cw + 1))
             kind = kinds[int(rng.integers(len(kinds)))]
             generator_seed = int(rng.integers(2**31 - 1))
-            plan.append(Pair(index, (y, x, ch, cw), f"{index:04d}-{c}", kind, augmentation, generator_seed))
+            # Drawn last, so that without it the plan is that of earlier runs.
+            soften = float(rng.uniform(*SOFTEN_SIGMA)) if soften_share and rng.random() < soften_share else 0.0
+            plan.append(Pair(index, (y, x, ch, cw), f"{index:04d}-{c}", kind, augmentation, generator_seed, soften))
     return plan
 
 
@@ -148,6 +156,8 @@ class PairMaker:
             return
         y, x, ch, cw = pair.crop
         crop = np.ascontiguousarray(image[y:y + ch, x:x + cw])
+        if pair.soften:
+            crop = np.asarray(Image.fromarray(crop).filter(ImageFilter.GaussianBlur(pair.soften)))
         if pair.kind == "diffusion":
             fake = diffusion_fake(crop, self.atelier, self.workdir, pair.generator_seed)
         elif pair.kind.startswith("esrgan-"):
@@ -173,7 +183,8 @@ def write_index(out, pairs, sources):
     for pair in pairs:
         for label, file in enumerate(pair_files(out, pair)):
             rows.append({"file": str(file.relative_to(out)), "label": label, "source": sources[pair.index].name,
-                         "generator": pair.kind if label else "real", **pair.augmentation.describe()})
+                         "generator": pair.kind if label else "real", **pair.augmentation.describe(),
+                         "soften": f"{pair.soften:.2f}"})
     with open(out / "index.csv", "w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=list(rows[0]))
         writer.writeheader()
@@ -188,6 +199,8 @@ def main():
     parser.add_argument("--atelier", default=str(ROOT / "build/cli/atelier"))
     parser.add_argument("--crops-per-image", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--soften-share", type=float, default=0.0,
+                        help="share of the pairs whose crop is blurred before the generator sees it (Pair)")
     parser.add_argument("--kinds", help="comma-separated generators to draw from (default: all of them), e.g. taef2")
     parser.add_argument("--index-existing", action="store_true",
                         help="only index the pairs already written (of an interrupted run) and stop")
@@ -206,7 +219,7 @@ def main():
              + [f"esrgan-{m}-x{s}" for m, s in ESRGAN])
     if args.kinds:
         kinds = [k for k in kinds if k in args.kinds.split(",")]
-    plan = plan_pairs(sources, kinds, args.crops_per_image, rng)
+    plan = plan_pairs(sources, kinds, args.crops_per_image, rng, args.soften_share)
     if args.index_existing:
         write_index(out, [p for p in plan if all(f.exists() for f in pair_files(out, p))], sources)
         return

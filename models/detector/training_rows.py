@@ -18,15 +18,25 @@ VARIANTS_PER_IMAGE = 6
 RUNS = Path("/work/runs/detector")
 
 
+def synth_folder(spec):
+    """"FOLDER" or "FOLDER@COLLECTION+COLLECTION...": synthesize.py's output folder and the source collections
+    (bsds200, sun_hays80, wikipedia-photos, wallpapers, mate) whose pairs are kept, None for all of them."""
+    folder, _, collections = spec.partition("@")
+    return Path(folder), (set(collections.split("+")) if collections else None)
+
+
 class TrainingRows:
     def __init__(self, shared, atelier, synth, ev, synth_share=0.5, seed=1, png_after_jpeg_share=0.0):
         self.synth_share = synth_share
         self.png_after_jpeg_share = png_after_jpeg_share
         cache = RUNS / ("variants" if png_after_jpeg_share == 0 else f"variants-png-after-jpeg-{png_after_jpeg_share}")
         entries = []  # (file, label, generator, group, block)
-        for folder in map(Path, synth.split(",")):
+        for spec in synth.split(","):
+            folder, collections = synth_folder(spec)
             for row in csv.DictReader(open(folder / "index.csv")):
-                entries.append((folder / row["file"], int(row["label"]), row["generator"], row["source"], "synth"))
+                if collections is None or row["source"].split("/")[0] in collections:
+                    entries.append((folder / row["file"], int(row["label"]), row["generator"], row["source"],
+                                    "synth"))
         for item in ev.fakes + ev.photos:
             for path, _ in wild_variants.variants(item, VARIANTS_PER_IMAGE, cache, seed, png_after_jpeg_share):
                 entries.append((path, item.label, item.generator, item.group, "wild"))

@@ -65,7 +65,7 @@ def test_residual_cnn_sees_only_the_high_pass():
 
 def test_residual_cnn_reads_the_crops_at_the_corners(tmp_path):
     torch = pytest.importorskip("torch")
-    from models.detector.residual_cnn import ResidualCnn, crop_origins, export, features_of_image
+    from models.detector.residual_cnn import LAYERS, ResidualCnn, crop_origins, export, features_of_image
     assert crop_origins(300, 256) == [0, 44] and crop_origins(256, 256) == [0] and crop_origins(100, 100) == [0]
     torch.manual_seed(1)
     model = ResidualCnn(normalise=True).eval()
@@ -75,5 +75,35 @@ def test_residual_cnn_reads_the_crops_at_the_corners(tmp_path):
     # The exported model file holds what the engine binds, and only that.
     export(model, tmp_path, "test")
     tensors = read_safetensors(tmp_path / "residual-cnn.safetensors")
-    assert sorted(tensors) == [f"cnn.convs.{i}.{k}" for i in range(3) for k in ("bias", "weight")]
+    assert sorted(tensors) == [f"cnn.convs.{i}.{k}" for i in range(LAYERS) for k in ("bias", "weight")]
     assert np.array_equal(tensors["cnn.convs.2.weight"], model.convs[2].weight.detach().numpy())
+
+
+def test_residual_cnn_pairs_each_photograph_with_its_fake(tmp_path):
+    pytest.importorskip("torch")
+    from models.detector.residual_cnn import pairs
+    rows = ["file,label,source,generator", "images/0000-0-real.png,0,a,real", "images/0000-0-fake.png,1,a,taef2",
+            "images/0001-0-fake.jpg,1,b,taef2", "images/0001-0-real.jpg,0,b,real", "images/0002-0-real.png,0,c,real"]
+    (tmp_path / "index.csv").write_text("\n".join(rows) + "\n")
+    found = sorted(pairs([tmp_path]))
+    assert found == [(tmp_path / "images/0000-0-real.png", tmp_path / "images/0000-0-fake.png"),
+                     (tmp_path / "images/0001-0-real.jpg", tmp_path / "images/0001-0-fake.jpg")]
+
+
+def test_synthesised_rows_by_collection():
+    from models.detector.training_rows import synth_folder
+    assert synth_folder("/runs/synth") == (Path("/runs/synth"), None)
+    assert synth_folder("/runs/synth@bsds200+mate") == (Path("/runs/synth"), {"bsds200", "mate"})
+
+
+def test_softened_pairs_are_drawn_within_their_blur(tmp_path):
+    from PIL import Image
+
+    from models.detector.synthesize import SOFTEN_SIGMA, Source, plan_pairs
+    Image.new("RGB", (600, 500)).save(tmp_path / "photo.png")
+    sources = [Source(tmp_path / "photo.png", "x/photo.png", "x")]
+    plain = plan_pairs(sources, ["taef2"], 200, np.random.default_rng(3))
+    soft = [p.soften for p in plan_pairs(sources, ["taef2"], 200, np.random.default_rng(3), soften_share=0.6)]
+    assert all(p.soften == 0 for p in plain)
+    assert 0.5 < np.mean(np.array(soft) > 0) < 0.7
+    assert all(SOFTEN_SIGMA[0] <= s <= SOFTEN_SIGMA[1] for s in soft if s)
