@@ -7,13 +7,17 @@
 # steps, decoding), then the medians and fast / full for both. Goal: fast / full <= 0.3 and fast < 5 s on this
 # machine's 2 cores; the load average (uptime) closes the output, as the seconds depend on it.
 #
-# usage: [BUILD=build] tools/bench-fast-background.sh [PHOTO] [RUNS=3] [STYLE=wood]
+# PRESET (a product category, e.g. electronics) runs with --preset: on the committed U-Net a horizon preset lays a
+# tabletop, whose surface is generated from noise (no encoding of the picture).
+#
+# usage: [BUILD=build] [PRESET=none] tools/bench-fast-background.sh [PHOTO] [RUNS=3] [STYLE=wood]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 photo=${1:-../shared/data/products/watch_plain.jpg}
 runs=${2:-3}
 style=${3:-wood}
 build=${BUILD:-build}
+preset=${PRESET:-none}
 if [ -f "$build/build.ninja" ]; then ninja -C "$build" cli/atelier > /dev/null; fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -23,7 +27,8 @@ run () { # LABEL ARGS...: "LABEL FILTER-SECONDS DIFFUSION-CPU-SECONDS"
   local label=$1
   shift
   rm -rf "$work/out"
-  G_MESSAGES_DEBUG=all "$build/cli/atelier" replace-background --background generated --style "$style" "$@" \
+  G_MESSAGES_DEBUG=all "$build/cli/atelier" replace-background --background generated --style "$style" \
+    --preset "$preset" "$@" \
     --output-dir "$work/out" --jsonl - "$work/big.jpg" 2>&1 | awk -v label="$label" '
     /diffusion at / { line = $0; sub(/.*encoding /, "", line); split(line, f, /[, ]+/)
                       diffusion = f[1] + f[4] + f[6] } # encoding, "N steps" seconds, decoding
