@@ -35,7 +35,7 @@ run () { # LABEL ARGS...: "LABEL FILTER-SECONDS DIFFUSION-CPU-SECONDS"
     /"timings_ms"/ { line = $0; sub(/.*"filter":/, "", line); filter = (line + 0) / 1000 }
     END { printf "%s %.3f %.3f\n", label, filter, diffusion }'
 }
-for i in $(seq "$runs"); do
+for _ in $(seq "$runs"); do
   run full --steps 20 | tee -a "$work/times"
   run fast --speed fast | tee -a "$work/times"
 done
