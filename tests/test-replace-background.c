@@ -610,6 +610,28 @@ test_grey_view_hand_computed (void)
       g_assert_cmpfloat_with_epsilon (grey->data[c * 4 + i], expected[c][i], 1e-6f);
 }
 
+/* (1, 1, @h, @w): 1 in rows @top..@bottom - 1 and columns @left..@right - 1, 0 elsewhere. */
+static AtelierTensor *
+box_mask (gint64 h, gint64 w, gint64 top, gint64 bottom, gint64 left, gint64 right)
+{
+  AtelierTensor *mask = atelier_tensor_new_4d (1, 1, h, w, NULL);
+  for (gint64 y = top; y < bottom; y++)
+    for (gint64 x = left; x < right; x++)
+      mask->data[y * w + x] = 1.0f;
+  return mask;
+}
+
+/* ESRGAN medium x2, or NULL with the test marked skipped where its weights are not set up. */
+static AtelierRdn *
+esrgan_medium_x2 (void)
+{
+  g_autoptr (GError) error = NULL;
+  AtelierRdn *rdn = atelier_rdn_open ("medium", 2, &error);
+  if (rdn == NULL)
+    g_test_skip_printf ("the ESRGAN medium weights are not set up (%s): run models/esrgan/setup.sh", error->message);
+  return rdn;
+}
+
 /* The generated background's enlargement by ESRGAN (medium, x2) is the upscaler run on the model's background
  * alone, then the bicubic resize to the picture's size, bit for bit: the model's background made here from the
  * same parts (the grey view, the inverted matte, the fill at the working size); the result has the picture's size
@@ -618,22 +640,16 @@ static void
 test_generated_enlarged_by_esrgan (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (AtelierRdn) rdn = atelier_rdn_open ("medium", 2, &error);
+  g_autoptr (AtelierRdn) rdn = esrgan_medium_x2 ();
   if (rdn == NULL)
-    {
-      g_test_skip ("the ESRGAN medium weights are not set up (models/esrgan/setup.sh)");
-      return;
-    }
+    return;
   g_autoptr (AtelierLatentDiffusion) ld = atelier_latent_diffusion_open (ATELIER_LATENT_DIFFUSION_DEFAULT_UNET,
                                                                          ATELIER_LATENT_DIFFUSION_DEFAULT_AUTOENCODER,
                                                                          &error);
   g_assert_no_error (error);
   enum { PH = 150, PW = 200 };
   g_autoptr (AtelierTensor) image = test_random_4d (1, 3, PH, PW);
-  g_autoptr (AtelierTensor) alpha = atelier_tensor_new_4d (1, 1, PH, PW, NULL);
-  for (gint64 y = 50; y < 120; y++)
-    for (gint64 x = 70; x < 130; x++)
-      alpha->data[y * PW + x] = 1.0f;
+  g_autoptr (AtelierTensor) alpha = box_mask (PH, PW, 50, 120, 70, 130);
   AtelierGeneratedBackgroundOptions options = { .diffusion = atelier_latent_diffusion_options_default (),
                                                 .enlarger = rdn };
   options.diffusion.working_side = 128;
@@ -867,19 +883,12 @@ test_preset_lays_a_tabletop (void)
 static void
 test_tabletop_surface_not_enlarged_past_use (void)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (AtelierRdn) rdn = atelier_rdn_open ("medium", 2, &error);
+  g_autoptr (AtelierRdn) rdn = esrgan_medium_x2 ();
   if (rdn == NULL)
-    {
-      g_test_skip ("the ESRGAN medium weights are not set up (models/esrgan/setup.sh)");
-      return;
-    }
+    return;
   enum { BH = 560, BW = 640 };
   g_autoptr (AtelierTensor) image = test_random_4d (1, 3, BH, BW);
-  g_autoptr (AtelierTensor) selection = atelier_tensor_new_4d (1, 1, BH, BW, NULL);
-  for (gint64 y = 200; y < 480; y++)
-    for (gint64 x = 240; x < 400; x++)
-      selection->data[y * BW + x] = 1.0f;
+  g_autoptr (AtelierTensor) selection = box_mask (BH, BW, 200, 480, 240, 400);
   g_autoptr (AtelierFilterValues) values = generated_values ("wood", 0.0);
   g_assert_true (atelier_filter_values_set (values, "steps", 1, NULL));
   AtelierFilterOutput *outputs[2][2];

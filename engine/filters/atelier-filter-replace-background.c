@@ -19,6 +19,7 @@
 #include "pipelines/atelier-background-layers.h"
 #include "pipelines/atelier-background-presets.h"
 #include "pipelines/atelier-background-tabletop.h"
+#include "pipelines/atelier-selection.h"
 
 #include <json-glib/json-glib.h>
 #include <math.h>
@@ -133,16 +134,6 @@ background_options (const AtelierFilterValues *values)
   return options;
 }
 
-static gboolean
-covers_everything (const AtelierTensor *selection)
-{
-  const gint64 n = atelier_tensor_numel (selection);
-  for (gint64 i = 0; i < n; i++)
-    if (selection->data[i] < 1.0f)
-      return FALSE;
-  return TRUE;
-}
-
 /* The subject's matte (1, 1, H, W) and the image as RGB: the selection when there is one, else Select
  * Subject's; the image's own transparency is never subject. */
 static AtelierTensor *
@@ -152,7 +143,7 @@ subject_alpha (AtelierContext *ctx, AtelierModelCache *models, const AtelierFilt
   g_autoptr (AtelierTensor) alpha = NULL;
   if (in->selection != NULL)
     {
-      if (covers_everything (in->selection))
+      if (atelier_selection_covers_everything (in->selection))
         {
           g_set_error_literal (error, ATELIER_ERROR, ATELIER_ERROR_INVALID_ARGUMENT,
                                "replace-background: the whole image is selected, so there is no background to "

@@ -24,9 +24,9 @@ G_BEGIN_DECLS
 /* The side of the crops the network reads, and the most of them. */
 #define ATELIER_RESIDUAL_CNN_CROP 256
 #define ATELIER_RESIDUAL_CNN_MAX_CROPS 4
-/* The smallest image side: the high-pass and the convolutions (3x3 each)
- * take 10 pixels, and a standard deviation needs two values left. */
-#define ATELIER_RESIDUAL_CNN_MIN_SIDE 12
+/* The smallest image side: the high-pass and each convolution (3x3,
+ * unpadded) take 2 pixels, and a standard deviation needs two values left. */
+#define ATELIER_RESIDUAL_CNN_MIN_SIDE (2 * (1 + ATELIER_RESIDUAL_CNN_LAYERS) + 2)
 
 typedef struct _AtelierResidualCnn AtelierResidualCnn;
 

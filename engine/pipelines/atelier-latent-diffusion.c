@@ -394,16 +394,6 @@ atelier_latent_diffusion_inpaint (AtelierContext *ctx, const AtelierLatentDiffus
   return g_steal_pointer (&out);
 }
 
-/* Every pixel fully selected. */
-static gboolean
-whole (const AtelierTensor *selection)
-{
-  for (int64_t i = 0; i < atelier_tensor_numel (selection); i++)
-    if (!(selection->data[i] >= 1.0f))
-      return FALSE;
-  return TRUE;
-}
-
 AtelierTensor *
 atelier_latent_diffusion_fill_at_working_size (AtelierContext *ctx, const AtelierLatentDiffusion *ld,
                                                const AtelierTensor *image, const AtelierTensor *selection,
@@ -424,7 +414,7 @@ atelier_latent_diffusion_fill_at_working_size (AtelierContext *ctx, const Atelie
   working_size (ld, image->shape[3], image->shape[2], options->working_side, &ww, &wh);
   /* A new fill of the whole picture knows nothing: generated from noise alone, without encoding a blank picture
    * (a tabletop's surface: 0.65 s of a 4.7 s fast run on 2 cores). */
-  if (options->sampler.strength >= 1.0f && whole (selection))
+  if (options->sampler.strength >= 1.0f && atelier_selection_covers_everything (selection))
     return diffuse_region (ctx, ld, NULL, NULL, ww, wh, options, error);
   /* Image to image starts from what is there; a new fill must not see it (see inpaint). */
   g_autoptr (AtelierTensor) hidden = options->sampler.strength >= 1.0f ? hide_selection (ctx, image, selection, error)

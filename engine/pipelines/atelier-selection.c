@@ -26,6 +26,16 @@ atelier_selection_bounds (const AtelierTensor *selection, int64_t box[4])
 }
 
 gboolean
+atelier_selection_covers_everything (const AtelierTensor *selection)
+{
+  const int64_t n = atelier_tensor_numel (selection);
+  for (int64_t i = 0; i < n; i++)
+    if (selection->data[i] < 1.0f)
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
 atelier_selection_context_box (const AtelierTensor *selection, int context, int64_t box[4], GError **error)
 {
   const int64_t H = selection->shape[2], W = selection->shape[3];

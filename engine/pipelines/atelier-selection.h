@@ -16,6 +16,9 @@ G_BEGIN_DECLS
  * how many pixels are selected (0: @box is untouched). */
 int64_t atelier_selection_bounds (const AtelierTensor *selection, int64_t box[4]);
 
+/* Whether every pixel is fully selected (1): nothing of the image is left to keep or to match. */
+gboolean atelier_selection_covers_everything (const AtelierTensor *selection);
+
 /* The selected pixels' box grown by @context pixels on every side (< 0: by the
  * box's longer side, at least 32) and clipped to the image. Refuses an empty
  * selection and one that covers the whole image, which leaves nothing to match. */

@@ -1,16 +1,12 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The detector's small residual CNN (issue #19): a fixed high-pass (each channel's Laplacian, as the spectral
-features' residual) -> three 3x3 convolutions -> the mean and standard deviation of each output channel over the
-image, 16 features that the engine computes beside the spectral ones (engine/forensics/atelier-residual-cnn.c;
-tests/golden/make-residual-cnn-golden.py pins it to this network). Trained here on synthesize.py's pairs only
-(our own decoders: TAEF2, ESRGAN, our diffusion inpainting), never on forensics-train's generators nor on the
-judged photographs, so that the harness's leave-one-generator-out figures stay honest when its features are
-added.
-
-    nice -n 15 /usr/bin/python3 -m models.detector.residual_cnn --normalise --out /work/runs/detector/cnn-norm \\
-        --export /work/runs/detcnn/cnn-model
-    /usr/bin/python3 -m models.detector.harness --cnn-model /work/runs/detcnn/cnn-model/residual-cnn.json \\
-        --families peaks,chroma,residual-axis8,residual-axis16,residual-spike,cnn --write-model models/detector
+features' residual) -> four 3x3 convolutions of 16 channels -> the mean and standard deviation of each output
+channel over the image, 32 features that the engine computes beside the spectral ones
+(engine/forensics/atelier-residual-cnn.c; tests/golden/make-residual-cnn-golden.py pins it to this network).
+Trained here on synthesize.py's pairs only (our own decoders: TAEF2, ESRGAN, our diffusion inpainting), each step
+on the same crop of a pair's photograph and fake, never on forensics-train's generators nor on the judged
+photographs, so that the harness's leave-one-generator-out figures stay honest when its features are added. The
+commands that made the committed model are at the top of models/detector/README.md.
 
 --export writes the trained weights as a model file (cnn.convs.N.weight, .bias) that `atelier detect-features
 --cnn` reads, and that --write-model copies into the detector's model. --feature-cache FILE computes the
